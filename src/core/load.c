@@ -1,0 +1,2 @@
+/* load.c: being written */
+typedef int cs_load_placeholder_;

@@ -1,0 +1,2 @@
+/* model.c: being written */
+typedef int cs_model_placeholder_;

@@ -1,0 +1,167 @@
+/*
+ * model.h - the fields a person asks about, extracted once from GnuTLS
+ * into plain structs.  model.c is the only caller of the
+ * gnutls_x509_crt_get_* getters; everything else reads these structs.
+ *
+ * Strings are owned, NUL-terminated and may contain any bytes the
+ * certificate carried (control characters, invalid UTF-8, bidi
+ * overrides): escaping them is the report layer's job.  Lengths are kept
+ * where a value may contain NUL.
+ *
+ * Times are Unix seconds as int64_t, read from the raw Validity field so
+ * that dates before 1970 and after 2038 are exact (GnuTLS returns 0 for
+ * UTCTime 50 = 1950; RFC 5280 4.1.2.5).
+ *
+ * Does not: verify signatures, judge validity at a time, or decide trust.
+ */
+#ifndef CS_MODEL_H
+#define CS_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <gnutls/x509.h>
+
+#include "error.h"
+
+typedef int64_t cs_time_t; /* Unix seconds, may be negative */
+
+#define CS_TIME_NONE INT64_MIN
+
+enum cs_san_type {
+	CS_SAN_DNS,
+	CS_SAN_IP,
+	CS_SAN_EMAIL,
+	CS_SAN_URI,
+	CS_SAN_DN,
+	CS_SAN_OTHER,
+};
+
+struct cs_name {
+	enum cs_san_type type;
+	char *value;     /* owned; IPs in text form ("192.0.2.1", "2001:db8::1",
+			    for constraints "10.0.0.0/8") */
+	size_t len;      /* bytes in value, excluding the NUL; may hold NULs */
+	unsigned char raw[32]; /* CS_SAN_IP: address (and mask) bytes */
+	size_t raw_len;        /* 4, 16 (address) or 8, 32 (constraint) */
+};
+
+struct cs_namelist {
+	struct cs_name *v; /* owned */
+	size_t n;
+};
+
+struct cs_strlist {
+	char **v; /* owned strings */
+	size_t n;
+};
+
+struct cs_sct {
+	char log_id_b64[64]; /* base64 of the 32-byte log id */
+	cs_time_t timestamp; /* seconds (the SCT holds milliseconds) */
+	unsigned version;
+};
+
+/* Key usage bits (RFC 5280 4.2.1.3), same values as GnuTLS's. */
+#define CS_KU_DIGITAL_SIGNATURE GNUTLS_KEY_DIGITAL_SIGNATURE
+#define CS_KU_KEY_ENCIPHERMENT  GNUTLS_KEY_KEY_ENCIPHERMENT
+#define CS_KU_KEY_CERT_SIGN     GNUTLS_KEY_KEY_CERT_SIGN
+#define CS_KU_CRL_SIGN          GNUTLS_KEY_CRL_SIGN
+
+struct cs_ext {
+	char oid[64];
+	bool critical;
+	bool known; /* decoded by the model */
+};
+
+struct cs_cert_model {
+	unsigned version;      /* 1, 2 or 3 */
+	char *subject;         /* RFC 4514 string, owned */
+	char *issuer;          /* RFC 4514 string, owned */
+	char *subject_cn;      /* first CN or NULL, owned */
+	size_t subject_cn_len;
+	char *serial_hex;      /* colon-separated hex, exactly as encoded */
+	bool serial_negative;  /* first content byte has the top bit set */
+	size_t serial_len;     /* content bytes of the INTEGER */
+
+	cs_time_t not_before, not_after; /* exact, from the raw encoding */
+	char not_before_raw[32], not_after_raw[32]; /* e.g. "500101000000Z" */
+	bool not_before_utc, not_after_utc; /* UTCTime (else GeneralizedTime) */
+
+	struct cs_namelist sans;
+
+	char key_alg[32];      /* "RSA", "ECDSA", "Ed25519", "Ed448", "DSA" */
+	unsigned key_bits;     /* RSA/DSA modulus bits, EC field bits */
+	char key_curve[32];    /* "P-256", ... or "" */
+	char sig_alg[48];      /* "RSA-SHA256", "ECDSA-SHA384", "Ed25519" */
+	char sig_oid[64];
+	int gnutls_sign;       /* gnutls_sign_algorithm_t */
+	int gnutls_pk;         /* gnutls_pk_algorithm_t */
+
+	unsigned char sha256[32], sha1[20];
+	char spki_sha256_b64[48]; /* pin-sha256 value */
+
+	bool self_issued;      /* subject == issuer (bytes) */
+	bool self_signed;      /* self-issued and its own key verifies it */
+
+	/* basic constraints (RFC 5280 4.2.1.9) */
+	bool has_basic_constraints, bc_critical;
+	bool is_ca;
+	int path_len;          /* -1 = no limit */
+
+	/* key usage (4.2.1.3) */
+	bool has_key_usage, ku_critical;
+	unsigned key_usage;
+
+	/* extended key usage (4.2.1.12): dotted OIDs */
+	bool has_eku;
+	struct cs_strlist eku;
+
+	char ski_hex[128], aki_hex[128]; /* "" when absent */
+	struct cs_strlist ocsp_urls, ca_issuer_urls, crl_urls, policies;
+
+	/* name constraints (4.2.1.10) */
+	bool has_name_constraints, nc_critical;
+	struct cs_namelist nc_permitted, nc_excluded;
+
+	struct cs_sct *scts; /* owned array */
+	size_t n_scts;
+
+	struct cs_ext *exts; /* every extension present, in order */
+	size_t n_exts;
+
+	/* Encoding problems GnuTLS accepted but RFC 5280 forbids (serial of 0
+	 * or over 20 bytes, negative serial, GeneralizedTime before 2050,
+	 * UTCTime without seconds, non-minimal lengths, ...): one sentence
+	 * each, owned. */
+	struct cs_strlist warnings;
+};
+
+/* Fill *m from crt (and its DER, for the raw fields).  On failure *m is
+ * left empty (safe to cs_model_free).  Returns 0 / -1. */
+CS_MUST_CHECK int cs_model_from_crt(struct cs_cert_model *m,
+				    gnutls_x509_crt_t crt,
+				    const unsigned char *der, size_t der_len,
+				    struct cs_error *err);
+
+/* Free what *m owns and zero it.  NULL is fine. */
+void cs_model_free(struct cs_cert_model *m);
+
+/* Colon-separated upper-case hex of len bytes into out (3*len bytes). */
+void cs_hex_colon(char *out, size_t outsz, const unsigned char *p,
+		  size_t len);
+
+/* Convert broken-down UTC to Unix seconds for any year 0..9999. */
+cs_time_t cs_time_from_civil(int year, int mon, int day, int hour, int min,
+			     int sec);
+
+/* Format t as RFC 3339 UTC "YYYY-MM-DDTHH:MM:SSZ" into out (>= 24 bytes).
+ * Works for negative t and years up to 9999. */
+void cs_time_format(cs_time_t t, char *out, size_t outsz);
+
+/* Parse a user time: "2027-01-31", "2027-01-31T12:00:00Z", "@1798675200"
+ * or "+30d" / "-2h" relative to now (units s m h d w).  Returns 0/-1. */
+CS_MUST_CHECK int cs_time_parse(const char *s, cs_time_t now,
+				cs_time_t *out, struct cs_error *err);
+
+#endif

@@ -1,0 +1,2 @@
+/* names.c: being written */
+typedef int cs_names_placeholder_;

@@ -1,0 +1,67 @@
+/*
+ * names.h - reference identity matching (RFC 6125, RFC 5280 4.2.1.6 and
+ * 4.2.1.10), pure functions over the model.
+ *
+ * Host names are matched against SAN dNSNames only, as browsers, Go and
+ * rustls do: the subject CN is never used (cs_names_match_host reports
+ * when the name is only in the CN).  A wildcard is only the whole
+ * left-most label ("*.example.com"), matches exactly one label, and never
+ * stands over a public suffix ("*.com", "*.co.uk").  Comparison is ASCII
+ * case-insensitive; IDNA A-labels are compared as ASCII.  IP addresses
+ * (v4 and v6, any textual form) are compared as bytes against iPAddress
+ * SANs only.  E-mail addresses against rfc822Name SANs: local part
+ * exact, domain case-insensitive.
+ *
+ * Does not: convert U-labels to A-labels (the caller passes A-labels),
+ * consult the full Public Suffix List (a built-in list of common
+ * suffixes is used).
+ */
+#ifndef CS_NAMES_H
+#define CS_NAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+
+/* If s is an IPv4 or IPv6 literal (IPv6 may be in brackets), write its
+ * bytes to out (16 bytes room) and the length (4 or 16) to *len. */
+bool cs_names_parse_ip(const char *s, unsigned char out[16], size_t *len);
+
+/* Does one SAN dNSName pattern (len bytes, may hold NUL -> never matches)
+ * match host?  Applies the wildcard rules above. */
+bool cs_names_dns_match(const char *pattern, size_t plen, const char *host);
+
+enum cs_name_result {
+	CS_NAME_MATCH = 0,
+	CS_NAME_MISMATCH,   /* no SAN matches */
+	CS_NAME_CN_ONLY,    /* no SAN matches, but the subject CN equals it */
+	CS_NAME_NO_SAN,     /* certificate has no SAN of the needed type */
+};
+
+/* Match a host name or IP literal against the certificate. */
+enum cs_name_result cs_names_match_host(const struct cs_cert_model *m,
+					const char *host);
+
+/* Match an e-mail address against rfc822Name SANs. */
+enum cs_name_result cs_names_match_email(const struct cs_cert_model *m,
+					 const char *addr);
+
+/*
+ * Check the names of cert (its SANs, and its subject DN's e-mail
+ * attributes and, when it has no DNS SAN, nothing else: the CN is not a
+ * name here) against the name constraints of ca.  Returns true when all
+ * names are allowed; otherwise false with a sentence in why such as
+ * "DNS name 'www.evil.test' is outside the permitted subtree
+ * 'example.test'".  Unsupported constraint forms in a critical extension
+ * are a violation (RFC 5280 4.2.1.10: must reject what it cannot check).
+ */
+bool cs_names_nc_allows(const struct cs_cert_model *ca,
+			const struct cs_cert_model *cert, char *why,
+			size_t whysz);
+
+/* True when name (without a leading "*.") is a public suffix such as
+ * "com" or "co.uk" in the built-in list. */
+bool cs_names_is_public_suffix(const char *name);
+
+#endif

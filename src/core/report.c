@@ -1,0 +1,2 @@
+/* report.c: being written */
+typedef int cs_report_placeholder_;

@@ -1,0 +1,63 @@
+/*
+ * report.h - the only layer that writes output, always onto a FILE * it
+ * is given (the CLI passes stdout; tests pass open_memstream()).
+ *
+ * Text is for people: short, aligned, colour only when asked.  Every
+ * string that came from a certificate goes through escape.h first, so a
+ * name can never move the cursor, reorder text, add a line or a Nagios
+ * '|'.  JSON (jansson) is for programs: schema in doc/json-schema.md,
+ * RFC 3339 UTC times, stable keys.
+ *
+ * Does not: decide exit codes, read options, or print errors about
+ * inputs (the CLI does that on stderr).
+ */
+#ifndef CS_REPORT_H
+#define CS_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#include "load.h"
+#include "model.h"
+
+struct cs_report_opts {
+	bool color;     /* ANSI colour (the CLI decides: tty, NO_COLOR, --color) */
+	bool long_view; /* --long: every extension, SHA-1, SPKI pin */
+	cs_time_t now;  /* for "expires in 23 days" */
+};
+
+/* One text block for one certificate.  Returns 0, -1 on write error. */
+int cs_report_cert_text(FILE *out, const struct cs_item *item,
+			const struct cs_cert_model *m,
+			const struct cs_report_opts *o);
+
+/* One text block for a CRL item. */
+int cs_report_crl_text(FILE *out, const struct cs_item *item,
+		       const struct cs_report_opts *o);
+
+/* A new JSON object for one certificate (caller json_decref()s), NULL on
+ * allocation failure. */
+json_t *cs_report_cert_json(const struct cs_item *item,
+			    const struct cs_cert_model *m,
+			    const struct cs_report_opts *o);
+
+/* A new JSON object for one CRL item. */
+json_t *cs_report_crl_json(const struct cs_item *item,
+			   const struct cs_report_opts *o);
+
+/* A new JSON object {"error": ..., "kind": ..., "origin": {...}} */
+json_t *cs_report_error_json(const struct cs_item *item);
+
+/* JSON object for an origin {"file":..., "index":..., "line":..., ...} */
+json_t *cs_report_origin_json(const struct cs_origin *o);
+
+/* Write the item's DER as a PEM block (CERTIFICATE or X509 CRL). */
+int cs_report_pem(FILE *out, const struct cs_item *item);
+
+/* Human duration relative to now: "expires in 23 days", "expired 4 days
+ * ago", "valid from in 3 days" style phrases, into out. */
+void cs_report_relative(cs_time_t t, cs_time_t now, bool is_end, char *out,
+			size_t outsz);
+
+#endif

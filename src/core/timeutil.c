@@ -1,0 +1,2 @@
+/* timeutil.c: being written */
+typedef int cs_timeutil_placeholder_;

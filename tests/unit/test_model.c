@@ -1,0 +1,2 @@
+/* being written: placeholder that reports "skipped" to meson */
+int main(void) { return 77; }
