@@ -1,0 +1,99 @@
+/*
+ * verify.h - build the issuer path of one input and check it.
+ *
+ * The leaf is the certificate of the input that issued none of the
+ * others (normally the first; a different order is reported as
+ * chain-out-of-order and the real leaf is validated).  The rest of the
+ * input and the untrusted pool form an unordered pool.  Paths are built
+ * by subject name and key identifiers, bounded in depth and in the number
+ * of candidates tried, coping with duplicates, loops and cross-signs; a
+ * path that validates is preferred.  Every check runs at opts->at, never
+ * at the clock's time.
+ *
+ * Output: a verdict, the chosen path, and findings: each with a stable
+ * code (findings.h), the certificate it concerns, a sentence a person
+ * understands and what to change.
+ *
+ * Does not: fetch anything from the network (AIA, CRL DP, OCSP), print.
+ */
+#ifndef CS_VERIFY_H
+#define CS_VERIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "findings.h"
+#include "load.h"
+#include "model.h"
+#include "trust.h"
+
+#define CS_MAX_CHAIN_DEPTH 16       /* default --max-depth */
+#define CS_MAX_PATH_CANDIDATES 1000 /* issuer candidates tried per input */
+
+enum cs_purpose {
+	CS_PURPOSE_SERVER = 0, /* id-kp-serverAuth (default) */
+	CS_PURPOSE_CLIENT,     /* id-kp-clientAuth */
+	CS_PURPOSE_EMAIL,      /* id-kp-emailProtection */
+	CS_PURPOSE_CODE,       /* id-kp-codeSigning */
+	CS_PURPOSE_ANY,        /* no EKU check */
+	CS_PURPOSE_OID,        /* purpose_oid */
+};
+
+struct cs_verify_opts {
+	cs_time_t at;            /* validation time */
+	const char *host;        /* DNS name or IP literal, or NULL */
+	const char *email;       /* rfc822 address, or NULL */
+	enum cs_purpose purpose;
+	const char *purpose_oid; /* CS_PURPOSE_OID only */
+	unsigned max_depth;      /* 0 = CS_MAX_CHAIN_DEPTH; certificates in
+				    the path, anchor excluded */
+	const struct cs_itemlist *crls; /* CRL items (borrowed) or NULL */
+};
+
+struct cs_finding {
+	const char *code;        /* from cs_finding_defs, static */
+	enum cs_severity severity;
+	int cert;                /* index in path (0 = leaf), -1 = none */
+	char *subject;           /* owned: subject of that cert, or NULL */
+	char *message;           /* owned: plain sentence */
+	char *fix;               /* owned: what to change, or NULL */
+};
+
+struct cs_path_elem {
+	gnutls_x509_crt_t crt;         /* borrowed from the input, the pool or
+					  the trust store */
+	struct cs_cert_model model;    /* owned */
+	const struct cs_origin *origin;/* borrowed; NULL for trust anchors */
+	bool is_anchor;                /* it came from the trust store */
+};
+
+struct cs_verify_result {
+	bool trusted;            /* the verdict: no CS_SEV_ERROR finding */
+	struct cs_path_elem *path; /* owned; leaf first, anchor last */
+	size_t path_len;
+	struct cs_finding *findings; /* owned */
+	size_t n_findings;
+	size_t leaf_item;        /* index of the leaf in the input list */
+};
+
+/*
+ * Validate one input (its certificates: leaf plus pool) with the extra
+ * untrusted pool (may be NULL) against trust.  Fills *res (free with
+ * cs_verify_result_free even on failure).  Returns 0 when a verdict was
+ * reached (trusted or not), -1 with *err when it could not check (no
+ * certificate in input, out of memory).
+ */
+CS_MUST_CHECK int cs_verify_chain(const struct cs_itemlist *input,
+				  const struct cs_itemlist *untrusted,
+				  const struct cs_trust *trust,
+				  const struct cs_verify_opts *opts,
+				  struct cs_verify_result *res,
+				  struct cs_error *err);
+
+void cs_verify_result_free(struct cs_verify_result *res);
+
+/* True when res has a finding with this code. */
+bool cs_verify_has(const struct cs_verify_result *res, const char *code);
+
+#endif
