@@ -1,0 +1,18 @@
+#!/bin/sh
+# Install what certscope needs to build and test on Debian 12 (run as root,
+# or with sudo available).  Idempotent: does nothing when all is present.
+set -eu
+pkgs="meson ninja-build pkg-config gcc libgnutls28-dev libtasn1-6-dev
+libjansson-dev libcmocka-dev gnutls-bin openssl python3 scdoc valgrind
+ca-certificates"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "installing:$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
