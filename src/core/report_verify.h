@@ -1,0 +1,58 @@
+/*
+ * report_verify.h - text and JSON rendering of `certscope verify`
+ * results.  Like report.h, it only writes onto a FILE * it is given.
+ *
+ * Text, per input: a header line "FILE: trusted" / "FILE: NOT TRUSTED",
+ * the chosen path as a small tree (leaf first, the trust anchor marked),
+ * then one paragraph per finding:
+ *
+ *     error  expired  [0] www.example.test
+ *       The certificate ... (sentence)
+ *       fix: ...
+ *
+ * JSON: one document per run, {"inputs": [ {...}, ... ]}; the schema is
+ * in doc/json-schema.md, section "verify".  Every string that came from a
+ * certificate or a file name is escaped (escape.h) in both forms.
+ *
+ * Does not: decide the verdict or the exit code, print errors about
+ * inputs on stderr (the CLI does), or read the clock (times come in).
+ */
+#ifndef CS_REPORT_VERIFY_H
+#define CS_REPORT_VERIFY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#include "error.h"
+#include "model.h"
+#include "verify.h"
+
+struct cs_verify_report_opts {
+	bool color;    /* ANSI colour (the CLI decides) */
+	cs_time_t at;  /* the validation time: "expires ... (in 578 days)" */
+};
+
+/* Text block for one verified input.  file is borrowed (escaped here).
+ * Returns 0, -1 on a write error. */
+int cs_report_verify_text(FILE *out, const char *file,
+			  const struct cs_verify_result *res,
+			  const struct cs_verify_report_opts *o);
+
+/* New JSON object for one input (caller json_decref()s), NULL on
+ * allocation failure.  res is NULL for an input that could not be
+ * checked; then error (borrowed) says why and the verdict is "error". */
+json_t *cs_report_verify_json(const char *file,
+			      const struct cs_verify_result *res,
+			      const struct cs_error *error,
+			      const struct cs_verify_report_opts *o);
+
+/* Write {"inputs": inputs} (inputs borrowed: a JSON array of the objects
+ * above), pretty-printed, with a final newline.  Returns 0 / -1. */
+int cs_report_verify_json_doc(FILE *out, json_t *inputs);
+
+/* "RSA 2048", "ECDSA P-256", "Ed25519" into buf. */
+void cs_report_verify_key(const struct cs_cert_model *m, char *buf,
+			  size_t bufsz);
+
+#endif
