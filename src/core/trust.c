@@ -505,17 +505,18 @@ int cs_trust_add_path(struct cs_trust *t, const char *path,
 		      struct cs_itemlist *problems, struct cs_error *err)
 {
 	struct cs_itemlist list;
-	const struct cs_error *first_err = NULL;
+	struct cs_error first_err;
 	size_t i, certs = 0;
 	int rc = -1, r;
 
+	cs_error_clear(&first_err);
 	cs_itemlist_init(&list);
 	if (cs_load_path(&list, path, NULL, err) < 0)
 		goto out;
 	for (i = 0; i < list.n; i++) {
 		struct cs_item *it = &list.items[i];
-		if (it->kind == CS_ITEM_ERROR && !first_err)
-			first_err = &it->err;
+		if (it->kind == CS_ITEM_ERROR && first_err.code == CS_E_OK)
+			first_err = it->err;
 		if (it->kind != CS_ITEM_CERT || !it->der)
 			continue;
 		certs++;
@@ -552,9 +553,8 @@ int cs_trust_add_path(struct cs_trust *t, const char *path,
 		}
 	}
 	if (certs == 0) {
-		if (first_err)
-			cs_error_setx(err, first_err->code ? first_err->code :
-				      CS_E_EMPTY, "%s", first_err->msg);
+		if (first_err.code != CS_E_OK)
+			*err = first_err;
 		else
 			cs_error_setx(err, CS_E_EMPTY,
 				      "%s: no certificate found", path);
