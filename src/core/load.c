@@ -112,7 +112,8 @@ struct tlv {
 };
 
 /* Read a header at P (N bytes available).  Low tag numbers and definite
- * lengths only (X.690 section 10.1: DER forbids indefinite length). */
+ * lengths only: -2 means an indefinite length, which X.690 section 10.1
+ * forbids in DER; -1 anything else unusable. */
 static int tlv_head(const unsigned char *p, size_t n, struct tlv *t)
 {
 	size_t k, i;
@@ -126,7 +127,9 @@ static int tlv_head(const unsigned char *p, size_t n, struct tlv *t)
 		return 0;
 	}
 	k = p[1] & 0x7f;
-	if (k == 0 || k > 8 || n < 2 + k)
+	if (k == 0)
+		return -2;
+	if (k > 8 || n < 2 + k)
 		return -1;
 	t->len = 0;
 	for (i = 0; i < k; i++)
@@ -218,7 +221,8 @@ static int der_plausible(const unsigned char *p, size_t n, int long_only)
 		return 0;
 	if (p[1] >= 0x81 && p[1] <= 0x88)
 		return 1;
-	return !long_only && p[1] < 0x80 && p[2] == TAG_SEQUENCE;
+	/* Short form, or BER indefinite length (to say why it fails). */
+	return !long_only && p[1] <= 0x80 && p[2] == TAG_SEQUENCE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -714,15 +718,20 @@ static int load_der(struct ctx *c, size_t start)
 	struct pos at;
 	size_t off = start, rest;
 	uint64_t total;
-	int rc = 0;
+	int r, rc = 0;
 
 	while (off < c->len && rc == 0) {
 		rest = c->len - off;
 		at.offset = off;
 		at.line = 0;
 		at.fmt = CS_FMT_DER;
-		if (tlv_head(d + off, rest, &t) < 0 ||
-		    t.tag != TAG_SEQUENCE) {
+		r = tlv_head(d + off, rest, &t);
+		if (r == -2 && off == start)
+			return push_error(c, &at, CS_E_PARSE, 0,
+					  "indefinite length (BER) at offset "
+					  "%zu: DER needs definite lengths",
+					  off);
+		if (r < 0 || t.tag != TAG_SEQUENCE) {
 			if (off == start)
 				return 0;
 			return push_error(c, &at, CS_E_PARSE, 0,
@@ -953,6 +962,11 @@ int cs_load_buffer(struct cs_itemlist *list, const unsigned char *data,
 		return 0;
 	if (c.len == start)
 		return push_file_error(&c, CS_E_EMPTY, 0, "empty file");
+	if (c.len >= 2 && ((data[0] == 0xff && data[1] == 0xfe) ||
+			   (data[0] == 0xfe && data[1] == 0xff)))
+		return push_file_error(&c, CS_E_EMPTY, 0,
+				       "no certificate or CRL found: the file "
+				       "is UTF-16 text; convert it to UTF-8");
 	return push_file_error(&c, CS_E_EMPTY, 0,
 			       "no certificate or CRL found (not PEM, DER, "
 			       "PKCS#7 or PKCS#12)");
