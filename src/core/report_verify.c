@@ -9,7 +9,7 @@
 #include "escape.h"
 
 #define RV_NAME_COL 39   /* column where "expires" starts in the tree */
-#define RV_DATE_COL 34   /* width of the validity column */
+#define RV_KEY_COL 73    /* column where the key starts */
 #define RV_MIN_GAP 2     /* spaces at least between tree columns */
 #define RV_SECS_PER_DAY 86400
 #define RV_TIME_MAX 32   /* cs_time_format() output */
@@ -36,11 +36,14 @@ static size_t width(const char *s)
 	return w;
 }
 
-static void pad(FILE *out, size_t used, size_t col)
+/* Pad from column used to column col (at least RV_MIN_GAP spaces);
+ * returns the column reached. */
+static size_t pad(FILE *out, size_t used, size_t col)
 {
 	size_t n = used + RV_MIN_GAP > col ? RV_MIN_GAP : col - used;
 
 	fprintf(out, "%*s", (int)n, "");
+	return used + n;
 }
 
 static char *esc_text(const char *s, size_t len)
@@ -141,7 +144,7 @@ static int tree_line(FILE *out, const struct cs_path_elem *e, size_t depth,
 		fputs(" (trust anchor)", out);
 		used += strlen(" (trust anchor)");
 	}
-	pad(out, used, RV_NAME_COL);
+	used = pad(out, used, RV_NAME_COL);
 	validity_phrase(&e->model, o->at, depth == 0, phrase,
 			sizeof(phrase));
 	expired = (e->model.not_after != CS_TIME_NONE &&
@@ -152,7 +155,7 @@ static int tree_line(FILE *out, const struct cs_path_elem *e, size_t depth,
 		fprintf(out, C_RED "%s" C_RESET, phrase);
 	else
 		fputs(phrase, out);
-	pad(out, width(phrase), RV_DATE_COL);
+	pad(out, used + width(phrase), RV_KEY_COL);
 	cs_report_verify_key(&e->model, key, sizeof(key));
 	fprintf(out, "%s\n", key);
 	free(name);
@@ -191,10 +194,10 @@ static int finding_text(FILE *out, const struct cs_finding *f,
 		goto out;
 	fputc('\n', out);
 	if (o->color)
-		fprintf(out, "%s%-7s" C_RESET "  " C_BOLD "%s" C_RESET,
+		fprintf(out, "%s%s" C_RESET "  " C_BOLD "%s" C_RESET,
 			sev_color(f->severity), sev, f->code);
 	else
-		fprintf(out, "%-7s  %s", sev, f->code);
+		fprintf(out, "%s  %s", sev, f->code);
 	if (f->cert >= 0)
 		fprintf(out, "  [%d]", f->cert);
 	if (who && *who)
