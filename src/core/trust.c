@@ -317,19 +317,26 @@ out:
 
 /* ---- PEM bundles (RFC 7468) for the system and bundled stores ---- */
 
-static int b64val(unsigned char c)
+/* base64 alphabet (RFC 4648 section 4) -> value; 64 = whitespace to
+ * skip, 65 = '=' (end), 255 = not base64.  A table because the system
+ * bundle is ~200 KB of base64 decoded on every run. */
+static unsigned char b64_table[256];
+
+static void b64_init(void)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
+	static const char alpha[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		"0123456789+/";
+	size_t i;
+
+	if (b64_table['A'] == 0 && b64_table['B'] == 1)
+		return;
+	memset(b64_table, 255, sizeof(b64_table));
+	for (i = 0; i < 64; i++)
+		b64_table[(unsigned char)alpha[i]] = (unsigned char)i;
+	b64_table[' '] = b64_table['\t'] = b64_table['\r'] =
+		b64_table['\n'] = 64;
+	b64_table['='] = 65;
 }
 
 /* Decode base64 in[0..len) into out (>= len * 3 / 4 bytes), skipping
@@ -338,20 +345,20 @@ static int b64val(unsigned char c)
 static long b64_decode(const unsigned char *in, size_t len,
 		       unsigned char *out)
 {
-	unsigned acc = 0, bits = 0;
+	unsigned acc = 0, bits = 0, v;
 	size_t i, o = 0;
-	int v;
 
+	b64_init();
 	for (i = 0; i < len; i++) {
-		if (in[i] == ' ' || in[i] == '\t' || in[i] == '\r' ||
-		    in[i] == '\n')
-			continue;
-		if (in[i] == '=')
-			break;
-		v = b64val(in[i]);
-		if (v < 0)
+		v = b64_table[in[i]];
+		if (v >= 64) {
+			if (v == 64)
+				continue;
+			if (v == 65)
+				break;
 			return -1;
-		acc = (acc << 6) | (unsigned)v;
+		}
+		acc = (acc << 6) | v;
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;
