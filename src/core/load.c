@@ -641,7 +641,8 @@ static int load_p12(struct ctx *c, const unsigned char *der, size_t len,
 					i + 1, gnutls_strerror(r));
 			break;
 		}
-		if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED) {
+		if (gnutls_pkcs12_bag_get_type(bag, 0) ==
+		    GNUTLS_BAG_ENCRYPTED) {
 			r = gnutls_pkcs12_bag_decrypt(bag, pass);
 			if (r < 0 && !c->opts->password) {
 				rc = push_error(c, at, CS_E_PASSWORD, r, "%s",
@@ -710,6 +711,16 @@ static int load_one(struct ctx *c, enum der_kind k, const unsigned char *der,
 	}
 }
 
+/* "7 bytes of trailing data after the certificate at offset 1290" */
+static int push_trailing(struct ctx *c, const struct pos *at, size_t n,
+			 const char *after)
+{
+	return push_error(c, at, CS_E_PARSE, 0,
+			  "%zu byte%s of trailing data after the %s at "
+			  "offset %zu", n, n == 1 ? "" : "s", after,
+			  at->offset);
+}
+
 static int load_der(struct ctx *c, size_t start)
 {
 	const unsigned char *d = c->data;
@@ -734,10 +745,7 @@ static int load_der(struct ctx *c, size_t start)
 		if (r < 0 || t.tag != TAG_SEQUENCE) {
 			if (off == start)
 				return 0;
-			return push_error(c, &at, CS_E_PARSE, 0,
-					  "%zu bytes of trailing data after "
-					  "the %s at offset %zu", rest,
-					  kind_name(prev), off);
+			return push_trailing(c, &at, rest, kind_name(prev));
 		}
 		total = tlv_total(&t);
 		if (total > rest) {
@@ -755,10 +763,7 @@ static int load_der(struct ctx *c, size_t start)
 		if (k == DK_OTHER) {
 			if (off == start)
 				return 0;
-			return push_error(c, &at, CS_E_PARSE, 0,
-					  "%zu bytes of trailing data after "
-					  "the %s at offset %zu", rest,
-					  kind_name(prev), off);
+			return push_trailing(c, &at, rest, kind_name(prev));
 		}
 		if (k == DK_P7)
 			at.fmt = CS_FMT_PKCS7;
@@ -849,8 +854,9 @@ static int pem_block_items(struct ctx *c, enum pem_kind k, const char *label,
 	 * X509_CERT_AUX trust settings: only the first TLV is ours. */
 	if (rc == 0 && used < len && k != PK_TRUSTED)
 		rc = push_error(c, at, CS_E_PARSE, 0,
-				"%zu bytes of trailing data after the %s in "
+				"%zu byte%s of trailing data after the %s in "
 				"PEM block '%s' at line %zu", len - used,
+				len - used == 1 ? "" : "s",
 				k == PK_CRL ? "CRL" : "certificate", label,
 				at->line);
 	return rc;
@@ -934,7 +940,8 @@ int cs_load_buffer(struct cs_itemlist *list, const unsigned char *data,
 	if (found)
 		*found = 0;
 	ctx_init(&c, list, opts ? opts : &no_opts, name ? name : "-", err);
-	c.data = data;
+	/* NULL data is an empty buffer. */
+	c.data = data ? data : utf8_bom;
 	c.len = data ? len : 0;
 	if (c.len >= sizeof(utf8_bom) &&
 	    memcmp(data, utf8_bom, sizeof(utf8_bom)) == 0)

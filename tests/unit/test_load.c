@@ -663,18 +663,22 @@ static const struct buf_case buf_cases[] = {
 	  .want_found = 1, .want_errors = 1, .want_code = CS_E_PARSE,
 	  .want_msg = "malformed PEM BEGIN line at line 1" },
 	/* NUL inside the label: not a label, not ours */
-	{ BUF("-----BEGIN CERT\0IFICATE-----\nMAA=\n-----END CERT\0IFICATE-----\n"),
+	{ BUF("-----BEGIN CERT\0IFICATE-----\nMAA=\n"
+	      "-----END CERT\0IFICATE-----\n"),
 	  .quiet = 1 },
 	/* NUL inside the base64 on line 3 */
-	{ BUF("x\n-----BEGIN CERTIFICATE-----\nMA\0A\n-----END CERTIFICATE-----\n"),
+	{ BUF("x\n-----BEGIN CERTIFICATE-----\nMA\0A\n"
+	      "-----END CERTIFICATE-----\n"),
 	  .want_found = 1, .want_errors = 1, .want_code = CS_E_PARSE,
 	  .want_msg = "bad base64 in PEM block 'CERTIFICATE' (line 3)" },
 	/* one base64 symbol left over */
-	{ BUF("-----BEGIN CERTIFICATE-----\nMAAAM\n-----END CERTIFICATE-----\n"),
+	{ BUF("-----BEGIN CERTIFICATE-----\nMAAAM\n"
+	      "-----END CERTIFICATE-----\n"),
 	  .want_found = 1, .want_errors = 1, .want_code = CS_E_PARSE,
 	  .want_msg = "bad base64" },
 	/* padding in the middle */
-	{ BUF("-----BEGIN CERTIFICATE-----\nMA==MAAA\n-----END CERTIFICATE-----\n"),
+	{ BUF("-----BEGIN CERTIFICATE-----\nMA==MAAA\n"
+	      "-----END CERTIFICATE-----\n"),
 	  .want_found = 1, .want_errors = 1, .want_code = CS_E_PARSE,
 	  .want_msg = "bad base64" },
 	/* empty block */
@@ -771,6 +775,81 @@ static void test_load_deep_nesting(void **state)
 	assert_int_equal(l.items[0].kind, CS_ITEM_ERROR);
 	cs_itemlist_free(&l);
 	free(b);
+}
+
+/* Base64 with 64-column lines, for building PEM in memory. */
+static size_t b64_encode(const unsigned char *in, size_t len, char *out)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, n = 0, col = 0;
+
+	for (i = 0; i < len; i += 3) {
+		unsigned long v = (unsigned long)in[i] << 16;
+
+		if (i + 1 < len)
+			v |= (unsigned long)in[i + 1] << 8;
+		if (i + 2 < len)
+			v |= in[i + 2];
+		out[n++] = tab[(v >> 18) & 63];
+		out[n++] = tab[(v >> 12) & 63];
+		out[n++] = i + 1 < len ? tab[(v >> 6) & 63] : '=';
+		out[n++] = i + 2 < len ? tab[v & 63] : '=';
+		if ((col += 4) == 64) {
+			out[n++] = '\n';
+			col = 0;
+		}
+	}
+	out[n++] = '\n';
+	return n;
+}
+
+/* One stray byte after a certificate, in DER and inside a PEM block:
+ * the certificate loads and the byte is one error naming where. */
+static void test_load_trailing_byte(void **state)
+{
+	static const char head[] = "-----BEGIN CERTIFICATE-----\n";
+	static const char tail[] = "-----END CERTIFICATE-----\n";
+	struct cs_itemlist l;
+	struct cs_error err = { 0 };
+	unsigned char *der, *buf;
+	size_t len, n;
+	char want[96];
+
+	(void)state;
+	der = slurp(tc_path("formats/ee-rsa.der"), &len);
+	der[len] = '\n'; /* slurp() leaves one spare byte */
+
+	cs_itemlist_init(&l);
+	assert_cs_ok(cs_load_buffer(&l, der, len + 1, "der", NULL, 0, NULL,
+				    &err), &err);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.items[0].kind, CS_ITEM_CERT);
+	snprintf(want, sizeof(want), "1 byte of trailing data after the "
+		 "certificate at offset %zu", len);
+	assert_string_equal(l.items[1].err.msg, want);
+	cs_itemlist_free(&l);
+
+	buf = malloc(len * 2 + 128);
+	assert_non_null(buf);
+	memcpy(buf, head, sizeof(head) - 1);
+	n = sizeof(head) - 1;
+	n += b64_encode(der, len + 1, (char *)buf + n);
+	memcpy(buf + n, tail, sizeof(tail) - 1);
+	n += sizeof(tail) - 1;
+	cs_itemlist_init(&l);
+	assert_cs_ok(cs_load_buffer(&l, buf, n, "pem", NULL, 0, NULL, &err),
+		     &err);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.items[0].kind, CS_ITEM_CERT);
+	assert_int_equal(l.items[0].der_len, len);
+	assert_memory_equal(l.items[0].der, der, len);
+	assert_string_equal(l.items[1].err.msg,
+			    "1 byte of trailing data after the certificate "
+			    "in PEM block 'CERTIFICATE' at line 1");
+	cs_itemlist_free(&l);
+	free(buf);
+	free(der);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1071,6 +1150,7 @@ int main(void)
 		cmocka_unit_test(test_load_pem_line_ends),
 		cmocka_unit_test(test_load_buffer_table),
 		cmocka_unit_test(test_load_deep_nesting),
+		cmocka_unit_test(test_load_trailing_byte),
 		cmocka_unit_test(test_load_dirtree),
 		cmocka_unit_test(test_load_dir_symlink_loop),
 		cmocka_unit_test(test_load_file_size_limit),
