@@ -1282,11 +1282,11 @@ int cs_model_from_crt(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 		return cs_error_setx(err, CS_E_USAGE,
 				     "no model to fill (internal error)");
 	memset(m, 0, sizeof(*m));
-	m->not_before = m->not_after = CS_TIME_NONE;
-	m->path_len = -1;
 	if (crt == NULL)
 		return cs_error_setx(err, CS_E_USAGE,
 				     "no certificate to describe");
+	m->not_before = m->not_after = CS_TIME_NONE;
+	m->path_len = -1;
 	if (der == NULL) {
 		int ret = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER,
 						  &exported);
