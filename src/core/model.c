@@ -724,9 +724,12 @@ noncontig: {
 }
 }
 
-/* Build a cs_name from a GnuTLS general name of type gtype. */
+/* Build a cs_name from a GnuTLS general name of type gtype.  An IP in a
+ * name constraint is address plus mask (RFC 5280 4.2.1.10); in a SAN it
+ * is the address alone (4.2.1.6), so other lengths there are shown as
+ * hex rather than guessed at. */
 static int make_name(struct cs_name *nm, unsigned gtype,
-		     const unsigned char *p, size_t len)
+		     const unsigned char *p, size_t len, bool constraint)
 {
 	char buf[128];
 
@@ -740,7 +743,10 @@ static int make_name(struct cs_name *nm, unsigned gtype,
 		nm->type = CS_SAN_IP;
 		nm->raw_len = len < sizeof(nm->raw) ? len : sizeof(nm->raw);
 		memcpy(nm->raw, p, nm->raw_len);
-		ip_text(buf, sizeof(buf), p, len);
+		if (constraint ? len == 8 || len == 32 : len == 4 || len == 16)
+			ip_text(buf, sizeof(buf), p, len);
+		else
+			cs_hex_colon(buf, sizeof(buf), p, len);
 		nm->value = memdup_str(buf, strlen(buf));
 		nm->len = strlen(buf);
 		return nm->value == NULL ? -1 : 0;
@@ -799,7 +805,7 @@ static int read_sans(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 			continue;
 		}
 		if (ret >= 0) {
-			ret = make_name(&nm, type, buf, size);
+			ret = make_name(&nm, type, buf, size, false);
 			if (ret == 0)
 				ret = namelist_take(&m->sans, &nm);
 			free(buf);
@@ -1137,7 +1143,8 @@ static int nc_list(struct cs_namelist *dst, gnutls_x509_name_constraints_t nc,
 			nm.value = memdup_str(str.data, str.size);
 			nm.len = str.size;
 			gnutls_free(str.data);
-		} else if (make_name(&nm, type, name.data, name.size) < 0) {
+		} else if (make_name(&nm, type, name.data, name.size,
+				     true) < 0) {
 			return -1;
 		}
 		if (namelist_take(dst, &nm) < 0)

@@ -262,7 +262,8 @@ static void test_model_ee_full_extensions(void **state)
 	assert_true(strlist_has(&m.ocsp_urls, "http://ocsp.example.test"));
 	assert_true(strlist_has(&m.ca_issuer_urls,
 				"http://ca.example.test/ica.der"));
-	assert_true(strlist_has(&m.crl_urls, "http://crl.example.test/ica.crl"));
+	assert_true(strlist_has(&m.crl_urls,
+				"http://crl.example.test/ica.crl"));
 	assert_true(strlist_has(&m.policies, "2.23.140.1.2.1"));
 
 	/* RFC 6962 SCT: version 1, 32-byte log id, 2025-01-01 */
@@ -386,7 +387,8 @@ static void test_model_key_types(void **state)
 		assert_string_equal(m.sig_alg, r->sig_alg);
 		assert_string_equal(m.sig_oid, r->sig_oid);
 		assert_int_equal(m.gnutls_sign,
-				 gnutls_x509_crt_get_signature_algorithm(l.crt));
+				 gnutls_x509_crt_get_signature_algorithm(
+					 l.crt));
 		assert_int_not_equal(m.gnutls_pk, 0);
 		cs_model_free(&m);
 		loaded_free(&l);
