@@ -1153,13 +1153,70 @@ static int nc_list(struct cs_namelist *dst, gnutls_x509_name_constraints_t nc,
 	return 0;
 }
 
+/*
+ * Find an iPAddress constraint whose length is not 8 or 32 bytes (RFC
+ * 5280 4.2.1.10: address and mask).  GnuTLS 3.7.9 leaks memory inside
+ * gnutls_x509_ext_import_name_constraints on such input, so we look
+ * first and do not hand it over.  Returns true and the length if found;
+ * anything we cannot walk is left to GnuTLS to judge.
+ */
+static bool nc_bad_ip(const unsigned char *p, size_t n, size_t *bad_len)
+{
+	const unsigned char *q, *end;
+	struct tlv seq, trees;
+
+	if (tlv_read(p, n, &seq) < 0 || seq.tag != 0x30)
+		return false;
+	/* NameConstraints ::= SEQUENCE { [0] permitted, [1] excluded },
+	 * each a SEQUENCE OF GeneralSubtree { base GeneralName, ... } */
+	for (q = seq.val, end = seq.val + seq.len; q < end;
+	     q += trees.hdr + trees.len) {
+		const unsigned char *r, *rend;
+		struct tlv sub, base;
+
+		if (tlv_read(q, (size_t)(end - q), &trees) < 0)
+			return false;
+		if (trees.tag != 0xa0 && trees.tag != 0xa1)
+			continue;
+		for (r = trees.val, rend = trees.val + trees.len; r < rend;
+		     r += sub.hdr + sub.len) {
+			if (tlv_read(r, (size_t)(rend - r), &sub) < 0)
+				return false;
+			/* [7] IMPLICIT OCTET STRING iPAddress */
+			if (sub.tag == 0x30 &&
+			    tlv_read(sub.val, sub.len, &base) == 0 &&
+			    base.tag == 0x87 && base.len != 8 &&
+			    base.len != 32) {
+				*bad_len = base.len;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 static int read_name_constraints(struct cs_cert_model *m,
 				 gnutls_x509_crt_t crt)
 {
 	gnutls_x509_name_constraints_t nc = NULL;
+	gnutls_datum_t ext = {NULL, 0};
 	unsigned crit = 0;
+	size_t bad_len = 0;
 	int rc = 0;
 
+	if (gnutls_x509_crt_get_extension_by_oid2(crt, OID_NC, 0, &ext,
+						  &crit) < 0)
+		return 0;
+	if (nc_bad_ip(ext.data, ext.size, &bad_len)) {
+		gnutls_free(ext.data);
+		m->has_name_constraints = true;
+		m->nc_critical = crit != 0;
+		return warn(m, "the name constraints hold an IP address of "
+			       "%zu bytes; RFC 5280 4.2.1.10 requires address "
+			       "and mask (8 or 32 bytes), so they were not "
+			       "read", bad_len);
+	}
+	gnutls_free(ext.data);
 	if (gnutls_x509_name_constraints_init(&nc) < 0)
 		return 0;
 	if (gnutls_x509_crt_get_name_constraints(crt, nc, 0, &crit) < 0)
