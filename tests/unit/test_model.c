@@ -869,7 +869,8 @@ static void sweep_dir(const char *dir, unsigned depth, unsigned *tried,
 		rc = load_path(&l, path);
 		if (rc == 0) {
 			cs_error_clear(&err);
-			rc = cs_model_from_crt(&m, l.crt, l.pem ? NULL : l.bytes,
+			rc = cs_model_from_crt(&m, l.crt,
+					       l.pem ? NULL : l.bytes,
 					       l.pem ? 0 : l.len, &err);
 			if (rc != 0)
 				fail_msg("%s: GnuTLS imports it but the model "
