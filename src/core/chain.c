@@ -1,0 +1,422 @@
+/*
+ * chain.c - candidate pool and bounded path search (RFC 4158).
+ *
+ * The search is depth-first from the leaf.  At each step the issuer
+ * candidates are the trust store's anchors named as the issuer and the
+ * pool certificates whose subject is the issuer name (raw DN bytes),
+ * ordered so that the likely-good path comes first: signature verifies,
+ * anchor, key identifiers agree (RFC 5280 4.2.1.1), and that is all the
+ * ordering needs to get the common case right at the first try.
+ *
+ * Loops (cross-signed pairs issuing each other's names) are cut by never
+ * putting the same subject+key twice on one path (RFC 4158 5.2): a cert
+ * and its cross-signed copy are the same CA.  The total number of
+ * candidates tried is bounded by a budget.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
+
+#include "chain.h"
+
+#define POOL_MIN_CAP 16
+
+void cs_pool_init(struct cs_pool *p, const struct cs_trust *trust)
+{
+	memset(p, 0, sizeof(*p));
+	p->trust = trust;
+}
+
+static void cand_free(struct cs_cand *c)
+{
+	cs_model_free(&c->m);
+	gnutls_free(c->subj.data);
+	gnutls_free(c->iss.data);
+	free(c->der);
+	if (c->pub != NULL)
+		gnutls_pubkey_deinit(c->pub);
+	memset(c, 0, sizeof(*c));
+}
+
+void cs_pool_free(struct cs_pool *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->n; i++)
+		cand_free(&p->v[i]);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Read one DER header at p[0..len): returns the header size and sets
+ * *vlen, or 0 when malformed.  Definite lengths only (DER). */
+static size_t der_hdr(const unsigned char *p, size_t len, size_t *vlen)
+{
+	size_t n, i, l = 0;
+
+	if (len < 2)
+		return 0;
+	if ((p[1] & 0x80) == 0) {
+		*vlen = p[1];
+		return *vlen <= len - 2 ? 2 : 0;
+	}
+	n = p[1] & 0x7f;
+	if (n == 0 || n > sizeof(size_t) || n > len - 2)
+		return 0;
+	for (i = 0; i < n; i++)
+		l = (l << 8) | p[2 + i];
+	if (l > len - 2 - n)
+		return 0;
+	*vlen = l;
+	return 2 + n;
+}
+
+/* Certificate ::= SEQUENCE { tbsCertificate, ... } (RFC 5280 4.1):
+ * locate the tbsCertificate TLV, which is what the issuer signed. */
+static int find_tbs(struct cs_cand *c)
+{
+	size_t h, vlen, h2, vlen2;
+
+	h = der_hdr(c->der, c->der_len, &vlen);
+	if (h == 0 || c->der[0] != 0x30)
+		return -1;
+	h2 = der_hdr(c->der + h, vlen, &vlen2);
+	if (h2 == 0 || c->der[h] != 0x30)
+		return -1;
+	c->tbs_off = h;
+	c->tbs_len = h2 + vlen2;
+	return 0;
+}
+
+/* see chain.h */
+long cs_pool_add(struct cs_pool *p, gnutls_x509_crt_t crt,
+		 const unsigned char *der, size_t der_len,
+		 const struct cs_origin *origin, size_t item,
+		 enum cs_cand_src src, struct cs_error *err)
+{
+	struct cs_cand *c;
+	gnutls_datum_t d = {NULL, 0};
+	size_t i;
+	int ret;
+
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : POOL_MIN_CAP;
+		struct cs_cand *v = realloc(p->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return cs_error_setx(err, CS_E_NOMEM,
+					     "out of memory");
+		p->v = v;
+		p->cap = cap;
+	}
+	c = &p->v[p->n];
+	memset(c, 0, sizeof(*c));
+	c->crt = crt;
+	c->origin = origin;
+	c->item = item;
+	c->src = src;
+	if (der == NULL) {
+		ret = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &d);
+		if (ret < 0)
+			return cs_error_setlib(err, CS_E_INTERNAL, ret,
+					       "cannot encode a certificate: %s",
+					       gnutls_strerror(ret));
+		der = d.data;
+		der_len = d.size;
+	}
+	c->der = malloc(der_len ? der_len : 1);
+	if (c->der == NULL) {
+		gnutls_free(d.data);
+		return cs_error_setx(err, CS_E_NOMEM, "out of memory");
+	}
+	memcpy(c->der, der, der_len);
+	c->der_len = der_len;
+	gnutls_free(d.data);
+	if (find_tbs(c) < 0) {
+		cand_free(c);
+		return cs_error_setx(err, CS_E_PARSE,
+				     "cannot find the signed part of a "
+				     "certificate");
+	}
+	if (cs_model_from_crt(&c->m, crt, c->der, c->der_len, err) < 0) {
+		cand_free(c);
+		return -1;
+	}
+	if (gnutls_x509_crt_get_raw_dn(crt, &c->subj) < 0 ||
+	    gnutls_x509_crt_get_raw_issuer_dn(crt, &c->iss) < 0) {
+		cand_free(c);
+		return cs_error_setx(err, CS_E_PARSE,
+				     "cannot read the names of '%s'",
+				     c->m.subject ? c->m.subject : "?");
+	}
+	c->dup_of = p->n;
+	for (i = 0; i < p->n; i++) {
+		if (p->v[i].der_len == c->der_len &&
+		    memcmp(p->v[i].der, c->der, c->der_len) == 0) {
+			c->dup_of = p->v[i].dup_of;
+			break;
+		}
+	}
+	if (src != CS_CAND_TRUST && p->trust != NULL)
+		c->in_trust = cs_trust_contains(p->trust, crt) ||
+			      cs_trust_contains_key(p->trust, crt);
+	return (long)p->n++;
+}
+
+bool cs_cand_is_anchor(const struct cs_cand *c)
+{
+	return c->src == CS_CAND_TRUST || c->in_trust;
+}
+
+static bool datum_eq(const gnutls_datum_t *a, const gnutls_datum_t *b)
+{
+	return a->size == b->size &&
+	       (a->size == 0 || memcmp(a->data, b->data, a->size) == 0);
+}
+
+/* see chain.h */
+bool cs_chain_same_identity(const struct cs_cand *a, const struct cs_cand *b)
+{
+	return datum_eq(&a->subj, &b->subj) &&
+	       strcmp(a->m.spki_sha256_b64, b->m.spki_sha256_b64) == 0 &&
+	       a->m.spki_sha256_b64[0] != '\0';
+}
+
+static gnutls_pubkey_t cand_pub(struct cs_cand *c)
+{
+	if (!c->pub_tried) {
+		c->pub_tried = true;
+		if (gnutls_pubkey_init(&c->pub) < 0) {
+			c->pub = NULL;
+		} else if (gnutls_pubkey_import_x509(c->pub, c->crt, 0) < 0) {
+			gnutls_pubkey_deinit(c->pub);
+			c->pub = NULL;
+		}
+	}
+	return c->pub;
+}
+
+/* see chain.h */
+bool cs_chain_sig_ok(const struct cs_cand *child, const struct cs_cand *issuer)
+{
+	/* The pubkey is a cache; importing it does not change the
+	 * candidate's meaning, hence the cast. */
+	gnutls_pubkey_t pub = cand_pub((struct cs_cand *)issuer);
+	unsigned char sigbuf[2048];
+	size_t sigsz = sizeof(sigbuf);
+	gnutls_datum_t tbs, sig;
+	int algo;
+
+	if (pub == NULL)
+		return false;
+	algo = gnutls_x509_crt_get_signature_algorithm(child->crt);
+	if (algo <= 0 || algo == GNUTLS_SIGN_UNKNOWN)
+		return false;
+	if (gnutls_x509_crt_get_signature(child->crt, (char *)sigbuf,
+					  &sigsz) < 0)
+		return false;
+	tbs.data = child->der + child->tbs_off;
+	tbs.size = (unsigned)child->tbs_len;
+	sig.data = sigbuf;
+	sig.size = (unsigned)sigsz;
+	/* Strength is judged separately (weak-signature), so broken
+	 * algorithms are allowed here: the question is only whether this
+	 * key made this signature. */
+	return gnutls_pubkey_verify_data2(
+		       pub, (gnutls_sign_algorithm_t)algo,
+		       GNUTLS_VERIFY_ALLOW_BROKEN |
+			       GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1,
+		       &tbs, &sig) >= 0;
+}
+
+/* ---- search ------------------------------------------------------- */
+
+struct cand_rank {
+	size_t idx;
+	bool sig_ok;
+	int key;  /* lower is tried first */
+};
+
+static int rank_cmp(const void *a, const void *b)
+{
+	const struct cand_rank *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* RFC 5280 4.2.1.1: the AKI keyIdentifier names the issuer's SKI.
+ * 0 = they agree, 1 = cannot tell, 2 = they disagree. */
+static int aki_rank(const struct cs_cand *child, const struct cs_cand *iss)
+{
+	if (child->m.aki_hex[0] == '\0' || iss->m.ski_hex[0] == '\0')
+		return 1;
+	return strcmp(child->m.aki_hex, iss->m.ski_hex) == 0 ? 0 : 2;
+}
+
+struct walk {
+	struct cs_pool *p;
+	struct cs_search *s;
+	struct cs_path cur;
+	bool stop;
+	bool failed;
+	struct cs_error *err;
+};
+
+static void terminal(struct walk *w, bool anchored)
+{
+	bool stop = false;
+	long score;
+
+	w->cur.anchored = anchored;
+	score = w->s->score(w->s->ctx, &w->cur, &stop);
+	if (score < 0) {
+		w->failed = true;
+		w->stop = true;
+		cs_error_setx(w->err, CS_E_NOMEM, "out of memory");
+		return;
+	}
+	if (score < w->s->best_score) {
+		w->s->best_score = score;
+		w->s->best = w->cur;
+	}
+	if (stop)
+		w->stop = true;
+}
+
+static bool on_path(const struct walk *w, const struct cs_cand *c)
+{
+	size_t i;
+
+	for (i = 0; i < w->cur.n; i++)
+		if (cs_chain_same_identity(&w->p->v[w->cur.idx[i]], c))
+			return true;
+	return false;
+}
+
+/* Collect the issuer candidates of the top of the current path. */
+static size_t collect(struct walk *w, struct cand_rank *out, size_t max,
+		      bool anchors_only)
+{
+	size_t top = w->cur.idx[w->cur.n - 1];
+	gnutls_x509_crt_t found[CS_CHAIN_MAX_ANCHORS];
+	size_t nf = 0, i, j, n = 0;
+
+	if (w->p->trust != NULL)
+		nf = cs_trust_find_issuers(w->p->trust, w->p->v[top].crt,
+					   found, CS_CHAIN_MAX_ANCHORS);
+	for (i = 0; i < nf && n < max; i++) {
+		long idx = -1;
+
+		for (j = 0; j < w->p->n; j++)
+			if (w->p->v[j].src == CS_CAND_TRUST &&
+			    w->p->v[j].crt == found[i]) {
+				idx = (long)j;
+				break;
+			}
+		if (idx < 0) {
+			struct cs_error e;
+
+			idx = cs_pool_add(w->p, found[i], NULL, 0, NULL,
+					  CS_NO_ITEM, CS_CAND_TRUST, &e);
+			if (idx < 0) {
+				if (e.code == CS_E_NOMEM) {
+					*w->err = e;
+					w->failed = true;
+					return 0;
+				}
+				continue; /* an anchor we cannot read */
+			}
+		}
+		out[n++].idx = (size_t)idx;
+	}
+	for (i = 0; i < w->p->n && n < max && !anchors_only; i++) {
+		const struct cs_cand *c = &w->p->v[i];
+
+		if (c->src == CS_CAND_TRUST || c->dup_of != i)
+			continue;
+		if (!datum_eq(&c->subj, &w->p->v[top].iss))
+			continue;
+		out[n++].idx = i;
+	}
+	/* Rank after collecting: the pool array may have moved. */
+	for (i = 0, j = 0; i < n; i++) {
+		const struct cs_cand *c = &w->p->v[out[i].idx];
+		const struct cs_cand *child = &w->p->v[top];
+
+		if (on_path(w, c))
+			continue;
+		out[j].idx = out[i].idx;
+		out[j].sig_ok = cs_chain_sig_ok(child, c);
+		out[j].key = (out[j].sig_ok ? 0 : 8) +
+			     (cs_cand_is_anchor(c) ? 0 : 4) +
+			     aki_rank(child, c);
+		j++;
+	}
+	qsort(out, j, sizeof(*out), rank_cmp);
+	return j;
+}
+
+static void dfs(struct walk *w, size_t idx)
+{
+	struct cand_rank cands[CS_CHAIN_MAX_ANCHORS + 64];
+	const size_t maxc = sizeof(cands) / sizeof(cands[0]);
+	size_t nc, i, depth;
+
+	w->cur.idx[w->cur.n++] = idx;
+	if (cs_cand_is_anchor(&w->p->v[idx])) {
+		terminal(w, true);
+		goto out;
+	}
+	/* Non-anchor certificates on the path so far.  One more than the
+	 * limit is built so the finding can say what lies beyond it. */
+	depth = w->cur.n;
+	nc = collect(w, cands, maxc,
+		     depth > w->s->max_depth ||
+			     w->cur.n + 1 >= CS_CHAIN_MAX_LEN);
+	if (w->failed)
+		goto out;
+	if (nc == 0) {
+		terminal(w, false);
+		goto out;
+	}
+	for (i = 0; i < nc && !w->stop; i++) {
+		if (w->s->tried >= w->s->budget) {
+			w->s->limit_hit = true;
+			w->stop = true;
+			break;
+		}
+		w->s->tried++;
+		w->cur.sig_ok[w->cur.n - 1] = cands[i].sig_ok;
+		dfs(w, cands[i].idx);
+	}
+out:
+	w->cur.n--;
+}
+
+/* see chain.h */
+int cs_chain_search(struct cs_pool *p, size_t leaf, struct cs_search *s,
+		    struct cs_error *err)
+{
+	struct walk w;
+
+	memset(&w, 0, sizeof(w));
+	w.p = p;
+	w.s = s;
+	w.err = err;
+	s->best_score = LONG_MAX;
+	s->tried = 0;
+	s->limit_hit = false;
+	memset(&s->best, 0, sizeof(s->best));
+	if (leaf >= p->n)
+		return cs_error_setx(err, CS_E_USAGE, "no leaf to verify");
+	dfs(&w, leaf);
+	if (w.failed)
+		return -1;
+	return 0;
+}

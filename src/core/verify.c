@@ -1,0 +1,1015 @@
+/*
+ * verify.c - choose the leaf, build the best path (chain.c) and check it
+ * at opts->at: signatures, algorithms, validity, constraints, names,
+ * revocation by the CRLs given.  Every problem is a finding with a code
+ * from findings.c, a sentence naming the certificate and a fix.
+ *
+ * Each complete or dead-end path the search finds is checked in full
+ * and scored by its findings (errors weigh most); the search stops at
+ * the first path without errors, so a valid path is chosen when one
+ * exists within the candidate budget.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "chain.h"
+#include "names.h"
+#include "verify.h"
+
+/* Weights of findings when comparing paths. */
+#define SCORE_ERROR   1000L
+#define SCORE_WARNING 10L
+#define SCORE_INFO    1L
+#define SCORE_DEADEND 100000L /* a path that reaches no anchor */
+
+#define MSG_MAX 1024
+#define SECS_PER_DAY 86400
+
+/* RFC 5280 4.2.1.12 and RFC 5280 4.2.1.12 key purposes. */
+#define OID_ANY_EKU   "2.5.29.37.0"
+#define OID_KP_SERVER "1.3.6.1.5.5.7.3.1"
+#define OID_KP_CLIENT "1.3.6.1.5.5.7.3.2"
+#define OID_KP_CODE   "1.3.6.1.5.5.7.3.3"
+#define OID_KP_EMAIL  "1.3.6.1.5.5.7.3.4"
+
+/* Minimum key sizes (CA/B Forum BR 6.1.5). */
+#define MIN_RSA_BITS 2048
+#define MIN_EC_BITS  256
+
+/* RFC 5280 4.1.2.2: at most 20 octets of serial number. */
+#define MAX_SERIAL_OCTETS 20
+
+struct flist {
+	struct cs_finding *v; /* owned */
+	size_t n, cap;
+	bool nomem;
+};
+
+struct vctx {
+	struct cs_pool *pool;
+	const struct cs_verify_opts *opts;
+	unsigned max_depth;
+	struct flist best;    /* findings of the best path so far */
+	long best_score;
+};
+
+/* ---- findings list ------------------------------------------------- */
+
+static void finding_free(struct cs_finding *f)
+{
+	free(f->subject);
+	free(f->message);
+	free(f->fix);
+}
+
+static void flist_free(struct flist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		finding_free(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n;
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s);
+	d = malloc(n + 1);
+	if (d != NULL)
+		memcpy(d, s, n + 1);
+	return d;
+}
+
+/* Append a finding; code must be in the table.  fix may be NULL. */
+static void add(struct flist *l, const char *code, int cert,
+		const struct cs_cand *c, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void add(struct flist *l, const char *code, int cert,
+		const struct cs_cand *c, const char *fix, const char *fmt, ...)
+{
+	const struct cs_finding_def *def = cs_finding_lookup(code);
+	char msg[MSG_MAX];
+	struct cs_finding *f;
+	va_list ap;
+
+	if (def == NULL || l->nomem)
+		return;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		struct cs_finding *v = realloc(l->v, cap * sizeof(*v));
+
+		if (v == NULL) {
+			l->nomem = true;
+			return;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	f = &l->v[l->n];
+	memset(f, 0, sizeof(*f));
+	f->code = def->code;
+	f->severity = def->severity;
+	f->cert = cert;
+	f->subject = c != NULL ? xstrdup(c->m.subject) : NULL;
+	f->message = xstrdup(msg);
+	f->fix = xstrdup(fix);
+	if (f->message == NULL || (fix != NULL && f->fix == NULL) ||
+	    (c != NULL && c->m.subject != NULL && f->subject == NULL)) {
+		finding_free(f);
+		l->nomem = true;
+		return;
+	}
+	l->n++;
+}
+
+
+static long flist_score(const struct flist *l)
+{
+	long s = 0;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		s += l->v[i].severity == CS_SEV_ERROR	  ? SCORE_ERROR
+		     : l->v[i].severity == CS_SEV_WARNING ? SCORE_WARNING
+							  : SCORE_INFO;
+	return s;
+}
+
+/* ---- wording helpers ----------------------------------------------- */
+
+/* The name a person knows a certificate by: its CN, else its DN. */
+static const char *nm(const struct cs_cand *c)
+{
+	if (c->m.subject_cn != NULL && c->m.subject_cn[0] != '\0' &&
+	    strlen(c->m.subject_cn) == c->m.subject_cn_len)
+		return c->m.subject_cn;
+	if (c->m.subject != NULL && c->m.subject[0] != '\0')
+		return c->m.subject;
+	return "(empty subject)";
+}
+
+/* The issuer's CN from the issuer DN string (RFC 4514 "CN=x,O=y"). */
+static void issuer_name(const struct cs_cand *c, char *out, size_t outsz)
+{
+	const char *s = c->m.issuer ? c->m.issuer : "";
+	const char *p = strstr(s, "CN=");
+	size_t n;
+
+	if (p == NULL || (p != s && p[-1] != ',')) {
+		snprintf(out, outsz, "%s", s[0] ? s : "(empty issuer)");
+		return;
+	}
+	p += 3;
+	for (n = 0; p[n] != '\0' && !(p[n] == ',' && (n == 0 ||
+						      p[n - 1] != '\\'));
+	     n++)
+		;
+	snprintf(out, outsz, "%.*s", (int)n, p);
+}
+
+/* "2025-01-01" when at midnight, else "2025-01-01T12:00:00Z". */
+static void date_str(cs_time_t t, char *out, size_t outsz)
+{
+	char buf[32];
+
+	cs_time_format(t, buf, sizeof(buf));
+	if (strlen(buf) == 20 && strcmp(buf + 10, "T00:00:00Z") == 0)
+		buf[10] = '\0';
+	snprintf(out, outsz, "%s", buf);
+}
+
+static long days_between(cs_time_t a, cs_time_t b)
+{
+	return (long)((b - a) / SECS_PER_DAY);
+}
+
+static const char *purpose_oid(const struct cs_verify_opts *o)
+{
+	switch (o->purpose) {
+	case CS_PURPOSE_SERVER:
+		return OID_KP_SERVER;
+	case CS_PURPOSE_CLIENT:
+		return OID_KP_CLIENT;
+	case CS_PURPOSE_EMAIL:
+		return OID_KP_EMAIL;
+	case CS_PURPOSE_CODE:
+		return OID_KP_CODE;
+	case CS_PURPOSE_OID:
+		return o->purpose_oid;
+	case CS_PURPOSE_ANY:
+		break;
+	}
+	return NULL;
+}
+
+static const char *purpose_word(const char *oid)
+{
+	if (oid == NULL)
+		return "any purpose";
+	if (strcmp(oid, OID_KP_SERVER) == 0)
+		return "serverAuth";
+	if (strcmp(oid, OID_KP_CLIENT) == 0)
+		return "clientAuth";
+	if (strcmp(oid, OID_KP_EMAIL) == 0)
+		return "emailProtection";
+	if (strcmp(oid, OID_KP_CODE) == 0)
+		return "codeSigning";
+	if (strcmp(oid, OID_ANY_EKU) == 0)
+		return "anyExtendedKeyUsage";
+	return oid;
+}
+
+static bool has_eku(const struct cs_cert_model *m, const char *oid)
+{
+	size_t i;
+
+	for (i = 0; i < m->eku.n; i++)
+		if (strcmp(m->eku.v[i], oid) == 0)
+			return true;
+	return false;
+}
+
+static void eku_list(const struct cs_cert_model *m, char *out, size_t outsz)
+{
+	size_t i, used = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < m->eku.n && used < outsz; i++) {
+		int w = snprintf(out + used, outsz - used, "%s%s",
+				 i ? ", " : "", purpose_word(m->eku.v[i]));
+
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+static void san_list(const struct cs_cert_model *m, enum cs_san_type t,
+		     char *out, size_t outsz)
+{
+	size_t i, used = 0, k = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < m->sans.n && used < outsz; i++) {
+		int w;
+
+		if (m->sans.v[i].type != t)
+			continue;
+		w = snprintf(out + used, outsz - used, "%s'%s'",
+			     k++ ? ", " : "", m->sans.v[i].value);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+/* ---- checks on one certificate ------------------------------------- */
+
+static void check_time(struct flist *l, const struct cs_cand *c, int i,
+		       cs_time_t at, bool anchor)
+{
+	const struct cs_cert_model *m = &c->m;
+	char d1[32], d2[32], fix[256];
+	bool inverted = m->not_before != CS_TIME_NONE &&
+			m->not_after != CS_TIME_NONE &&
+			m->not_after < m->not_before;
+
+	date_str(at, d2, sizeof(d2));
+	snprintf(fix, sizeof(fix), "%s",
+		 anchor ? "Replace this root in the trust store with its "
+			  "current version, or use a path to a current root."
+			: "Renew it and install the new certificate.");
+	if (inverted) {
+		date_str(m->not_before, d1, sizeof(d1));
+		add(l, at < m->not_before ? "not-yet-valid" : "expired", i, c,
+		    "Reissue it with a correct validity period.",
+		    "'%s' can never be valid: its validity period is "
+		    "inverted (notAfter is before notBefore %s).", nm(c), d1);
+		return;
+	}
+	if (m->not_after != CS_TIME_NONE && at > m->not_after) {
+		date_str(m->not_after, d1, sizeof(d1));
+		add(l, "expired", i, c, fix,
+		    "%s'%s' expired on %s (%ld days before %s).",
+		    anchor ? "The trusted root " : "", nm(c), d1,
+		    days_between(m->not_after, at), d2);
+	}
+	if (m->not_before != CS_TIME_NONE && at < m->not_before) {
+		date_str(m->not_before, d1, sizeof(d1));
+		add(l, "not-yet-valid", i, c,
+		    anchor ? fix
+			   : "Check the clock of the machine that issued it "
+			     "or wait until it becomes valid.",
+		    "'%s' is not valid before %s (%ld days after %s).",
+		    nm(c), d1, days_between(at, m->not_before), d2);
+	}
+	if (m->not_after == CS_TIME_NONE || m->not_before == CS_TIME_NONE)
+		add(l, "expired", i, c, "Reissue it.",
+		    "'%s' has a validity period that cannot be read.", nm(c));
+}
+
+static bool weak_hash(int sign)
+{
+	gnutls_digest_algorithm_t h =
+		gnutls_sign_get_hash_algorithm((gnutls_sign_algorithm_t)sign);
+
+	return h == GNUTLS_DIG_MD5 || h == GNUTLS_DIG_SHA1 ||
+	       h == GNUTLS_DIG_MD2;
+}
+
+static void check_algs(struct flist *l, const struct cs_cand *c, int i,
+		       bool check_sig)
+{
+	const struct cs_cert_model *m = &c->m;
+
+	if (check_sig && weak_hash(m->gnutls_sign))
+		add(l, "weak-signature", i, c,
+		    "Reissue it with a SHA-256 (or stronger) signature.",
+		    "'%s' is signed with %s, which is no longer accepted: "
+		    "collisions can be forged.", nm(c), m->sig_alg);
+	if (strcmp(m->key_alg, "RSA") == 0 && m->key_bits < MIN_RSA_BITS)
+		add(l, "weak-key", i, c,
+		    "Generate a new key of at least 2048 bits and reissue.",
+		    "'%s' has a %u-bit RSA key; at least %d bits are "
+		    "required.", nm(c), m->key_bits, MIN_RSA_BITS);
+	else if (strcmp(m->key_alg, "DSA") == 0)
+		add(l, "weak-key", i, c,
+		    "Use an RSA (2048+ bits), ECDSA or Ed25519 key.",
+		    "'%s' has a DSA key, which clients no longer accept.",
+		    nm(c));
+	else if (strcmp(m->key_alg, "ECDSA") == 0 &&
+		 m->key_bits < MIN_EC_BITS)
+		add(l, "weak-key", i, c, "Use a P-256 or larger curve.",
+		    "'%s' has a %u-bit EC key; at least %d bits are "
+		    "required.", nm(c), m->key_bits, MIN_EC_BITS);
+}
+
+static void check_extensions(struct flist *l, const struct cs_cand *c, int i)
+{
+	size_t k;
+
+	for (k = 0; k < c->m.n_exts; k++)
+		if (c->m.exts[k].critical && !c->m.exts[k].known)
+			add(l, "unknown-critical-extension", i, c,
+			    "Reissue it without that extension, or mark it "
+			    "non-critical.",
+			    "'%s' has a critical extension %s that is not "
+			    "understood; RFC 5280 4.2 requires rejecting "
+			    "it.", nm(c), c->m.exts[k].oid);
+}
+
+/* RFC 5280 4.1.2.2 and CA/B BR 7.1: positive, at most 20 octets. */
+static void check_serial(struct flist *l, const struct cs_cand *c, int i)
+{
+	if (c->m.serial_negative)
+		add(l, "bad-serial", i, c, "Reissue it with a positive serial.",
+		    "'%s' has a negative serial number; RFC 5280 4.1.2.2 "
+		    "requires a positive integer.", nm(c));
+	else if (c->m.serial_len > MAX_SERIAL_OCTETS)
+		add(l, "bad-serial", i, c,
+		    "Reissue it with a serial of at most 20 octets.",
+		    "'%s' has a serial number of %zu octets; RFC 5280 "
+		    "4.1.2.2 allows at most 20.", nm(c), c->m.serial_len);
+}
+
+/* Checks that concern an issuer (a CA certificate) at position i. */
+static void check_issuer(struct flist *l, struct cs_pool *p,
+			 const struct cs_path *path, size_t i,
+			 const struct cs_verify_opts *o)
+{
+	const struct cs_cand *c = &p->v[path->idx[i]];
+	const struct cs_cand *below = &p->v[path->idx[i - 1]];
+	const struct cs_cert_model *m = &c->m;
+	bool anchor = path->anchored && i == path->n - 1;
+	const char *poid = purpose_oid(o);
+	char eku[256];
+	size_t j, below_ca = 0;
+
+	if (m->version < 3 && !anchor) {
+		add(l, "not-a-ca", (int)i, c,
+		    "Reissue the CA certificate as X.509 v3 with "
+		    "basicConstraints CA:TRUE.",
+		    "'%s' is a version %u certificate and cannot be a CA "
+		    "(RFC 5280 6.1.4 (k)), but it issued '%s'.", nm(c),
+		    m->version, nm(below));
+	} else if (m->version >= 3 &&
+		   (!m->has_basic_constraints || !m->is_ca)) {
+		add(l, "not-a-ca", (int)i, c,
+		    "Reissue the certificate below it from a real CA "
+		    "certificate.",
+		    "'%s' is not a CA (%s) but issued '%s'.", nm(c),
+		    m->has_basic_constraints ? "basicConstraints CA:FALSE"
+					     : "no basicConstraints",
+		    nm(below));
+	}
+	if (m->has_key_usage && !(m->key_usage & CS_KU_KEY_CERT_SIGN))
+		add(l, "bad-key-usage", (int)i, c,
+		    "Reissue the CA certificate with keyCertSign in its "
+		    "key usage.",
+		    "'%s' issued '%s' but its key usage does not include "
+		    "keyCertSign (RFC 5280 4.2.1.3).", nm(c), nm(below));
+	/* RFC 5280 4.2.1.9: pathLenConstraint counts the non-self-issued
+	 * intermediates that may follow it, the leaf not included. */
+	for (j = 1; j < i; j++)
+		if (!p->v[path->idx[j]].m.self_issued)
+			below_ca++;
+	if (m->is_ca && m->path_len >= 0 && below_ca > (size_t)m->path_len)
+		add(l, "pathlen-exceeded", (int)i, c,
+		    "Issue the leaf from a CA closer to this one, or raise "
+		    "the path length when reissuing it.",
+		    "'%s' allows %d intermediate CA%s below it "
+		    "(pathLenConstraint %d) but the path has %zu.",
+		    nm(c), m->path_len, m->path_len == 1 ? "" : "s",
+		    m->path_len, below_ca);
+	/* EKU on CA certificates constrains the leaf's purposes (the Web
+	 * PKI reading, also GnuTLS's and Mozilla's). */
+	if (!anchor && m->has_eku && poid != NULL && !has_eku(m, poid) &&
+	    !has_eku(m, OID_ANY_EKU)) {
+		eku_list(m, eku, sizeof(eku));
+		add(l, "eku-mismatch", (int)i, c,
+		    "Use an intermediate whose extended key usage includes "
+		    "the purpose.",
+		    "The intermediate '%s' allows only %s, not %s.", nm(c),
+		    eku, purpose_word(poid));
+	}
+	/* RFC 5280 4.2.1.10 and 6.1.3 (b): names of every certificate
+	 * below, except self-issued intermediates. */
+	if (m->has_name_constraints) {
+		for (j = 0; j < i; j++) {
+			const struct cs_cand *d = &p->v[path->idx[j]];
+			char why[512];
+
+			if (j > 0 && d->m.self_issued)
+				continue;
+			why[0] = '\0';
+			if (!cs_names_nc_allows(m, &d->m, why, sizeof(why)))
+				add(l, "name-constraint-violation", (int)j, d,
+				    "Request the certificate under a CA whose "
+				    "name constraints allow its names.",
+				    "'%s' violates the name constraints of "
+				    "'%s': %s.", nm(d), nm(c),
+				    why[0] ? why : "a name is not allowed");
+		}
+	}
+}
+
+static void check_leaf(struct flist *l, const struct cs_cand *c,
+		       const struct cs_verify_opts *o)
+{
+	const struct cs_cert_model *m = &c->m;
+	const char *poid = purpose_oid(o);
+	char buf[512];
+	enum cs_name_result r;
+
+	if (o->purpose == CS_PURPOSE_SERVER && m->is_ca)
+		add(l, "ca-as-leaf", 0, c,
+		    "Use an end-entity certificate (CA:FALSE) for the "
+		    "server.",
+		    "'%s' is a CA certificate (basicConstraints CA:TRUE) "
+		    "used as a server certificate.", nm(c));
+	if ((o->purpose == CS_PURPOSE_SERVER ||
+	     o->purpose == CS_PURPOSE_CLIENT) && m->has_key_usage &&
+	    !(m->key_usage & (CS_KU_DIGITAL_SIGNATURE |
+			      CS_KU_KEY_ENCIPHERMENT)))
+		add(l, "bad-key-usage", 0, c,
+		    "Reissue it with digitalSignature in its key usage.",
+		    "'%s' has a key usage without digitalSignature or "
+		    "keyEncipherment, so it cannot be used for TLS.", nm(c));
+	if (poid != NULL) {
+		if (m->has_eku && !has_eku(m, poid)) {
+			eku_list(m, buf, sizeof(buf));
+			add(l, "eku-mismatch", 0, c,
+			    "Reissue it with the needed extended key usage.",
+			    "'%s' allows only %s, not %s.", nm(c),
+			    buf[0] ? buf : "nothing", purpose_word(poid));
+		} else if (!m->has_eku && o->purpose == CS_PURPOSE_SERVER) {
+			add(l, "eku-mismatch", 0, c,
+			    "Reissue it with extended key usage serverAuth.",
+			    "'%s' has no extended key usage; browsers "
+			    "require serverAuth.", nm(c));
+		}
+	}
+	if (o->host != NULL) {
+		unsigned char ip[16];
+		size_t iplen;
+		bool is_ip = cs_names_parse_ip(o->host, ip, &iplen);
+
+		r = cs_names_match_host(m, o->host);
+		san_list(m, is_ip ? CS_SAN_IP : CS_SAN_DNS, buf, sizeof(buf));
+		if (r == CS_NAME_CN_ONLY) {
+			add(l, "hostname-mismatch", 0, c,
+			    "Reissue it with the name in the subject "
+			    "alternative name extension.",
+			    "'%s' has no subject alternative name for '%s'.",
+			    nm(c), o->host);
+			add(l, "cn-only-hostname", 0, c,
+			    "Put every host name in the SAN extension.",
+			    "'%s' is only in the subject CN; browsers ignore "
+			    "the CN since 2017 (RFC 6125, CA/B BR 7.1.4.3).",
+			    o->host);
+		} else if (r == CS_NAME_NO_SAN) {
+			add(l, "hostname-mismatch", 0, c,
+			    "Reissue it with the name in the subject "
+			    "alternative name extension.",
+			    "'%s' has no %s names in its subject alternative "
+			    "name, so it is not valid for '%s'.", nm(c),
+			    is_ip ? "IP address" : "DNS", o->host);
+		} else if (r != CS_NAME_MATCH) {
+			add(l, "hostname-mismatch", 0, c,
+			    "Use the certificate made for this host, or add "
+			    "the name to it when reissuing.",
+			    "'%s' is not valid for '%s'; it names %s.", nm(c),
+			    o->host, buf[0] ? buf : "no such names");
+		}
+	}
+	if (o->email != NULL) {
+		r = cs_names_match_email(m, o->email);
+		if (r != CS_NAME_MATCH) {
+			san_list(m, CS_SAN_EMAIL, buf, sizeof(buf));
+			add(l, "email-mismatch", 0, c,
+			    "Use the certificate issued for this address.",
+			    "'%s' is not valid for '%s'; it names %s.", nm(c),
+			    o->email, buf[0] ? buf : "no e-mail address");
+		}
+	}
+}
+
+/* ---- revocation (RFC 5280 6.3) ------------------------------------- */
+
+static bool crl_lists(gnutls_x509_crl_t crl, const struct cs_cand *c,
+		      time_t *when)
+{
+	unsigned char want[64], got[64];
+	size_t wlen = sizeof(want), glen;
+	gnutls_x509_crl_iter_t it = NULL;
+	bool found = false;
+
+	if (gnutls_x509_crt_get_serial(c->crt, want, &wlen) < 0)
+		return false;
+	for (;;) {
+		glen = sizeof(got);
+		if (gnutls_x509_crl_iter_crt_serial(crl, &it, got, &glen,
+						    when) < 0)
+			break;
+		if (glen == wlen && memcmp(got, want, wlen) == 0) {
+			found = true;
+			break;
+		}
+	}
+	gnutls_x509_crl_iter_deinit(it);
+	return found;
+}
+
+static void check_crls(struct flist *l, struct cs_pool *p,
+		       const struct cs_path *path, size_t i,
+		       const struct cs_verify_opts *o)
+{
+	const struct cs_cand *c = &p->v[path->idx[i]];
+	const struct cs_cand *iss = &p->v[path->idx[i + 1]];
+	const unsigned verify_flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+				      GNUTLS_VERIFY_ALLOW_BROKEN |
+				      GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1;
+	size_t k;
+	char d1[32], d2[32];
+
+	for (k = 0; k < o->crls->n; k++) {
+		const struct cs_item *it = &o->crls->items[k];
+		gnutls_datum_t dn = {NULL, 0};
+		gnutls_x509_crt_t ca = iss->crt;
+		unsigned status = 0;
+		time_t tu, nu, when = 0;
+		bool same;
+
+		if (it->kind != CS_ITEM_CRL)
+			continue;
+		if (gnutls_x509_crl_get_raw_issuer_dn(it->crl, &dn) < 0)
+			continue;
+		same = dn.size == c->iss.size &&
+		       memcmp(dn.data, c->iss.data, dn.size) == 0;
+		gnutls_free(dn.data);
+		if (!same)
+			continue;
+		if (gnutls_x509_crl_verify(it->crl, &ca, 1, verify_flags,
+					   &status) < 0 ||
+		    (status & (GNUTLS_CERT_INVALID |
+			       GNUTLS_CERT_SIGNATURE_FAILURE |
+			       GNUTLS_CERT_SIGNER_NOT_FOUND)) != 0) {
+			add(l, "crl-unverifiable", (int)i, c,
+			    "Get the CRL from the issuer's distribution "
+			    "point.",
+			    "A CRL naming '%s' as its issuer does not verify "
+			    "with the key of '%s' (from %s), so it says "
+			    "nothing about '%s'.", nm(iss), nm(iss),
+			    it->origin.path ? it->origin.path : "?", nm(c));
+			continue;
+		}
+		tu = gnutls_x509_crl_get_this_update(it->crl);
+		nu = gnutls_x509_crl_get_next_update(it->crl);
+		if (crl_lists(it->crl, c, &when)) {
+			date_str((cs_time_t)when, d1, sizeof(d1));
+			add(l, "revoked", (int)i, c,
+			    "Replace it with a new certificate.",
+			    "'%s' (serial %s) was revoked on %s by '%s' "
+			    "(CRL %s).", nm(c), c->m.serial_hex, d1, nm(iss),
+			    it->origin.path ? it->origin.path : "?");
+		}
+		if (tu != (time_t)-1 && o->at < (cs_time_t)tu) {
+			date_str((cs_time_t)tu, d1, sizeof(d1));
+			add(l, "crl-not-yet-valid", (int)i, c,
+			    "Check the validation time or get the current "
+			    "CRL.",
+			    "The CRL of '%s' is dated %s, after the "
+			    "validation time.", nm(iss), d1);
+		} else if (nu != (time_t)-1 && o->at >= (cs_time_t)nu) {
+			date_str((cs_time_t)nu, d1, sizeof(d1));
+			date_str(o->at, d2, sizeof(d2));
+			add(l, "crl-expired", (int)i, c,
+			    "Download the current CRL from the issuer.",
+			    "The CRL of '%s' was due to be replaced on %s "
+			    "(before %s): it may miss recent revocations.",
+			    nm(iss), d1, d2);
+		}
+	}
+}
+
+/* ---- the end of the path ------------------------------------------- */
+
+static void check_top(struct flist *l, struct cs_pool *p,
+		      const struct cs_path *path)
+{
+	size_t top_i = path->n - 1;
+	const struct cs_cand *top = &p->v[path->idx[top_i]];
+	char iss[256], fix[768];
+
+	if (path->anchored)
+		return;
+	if (top->m.self_signed && top_i == 0) {
+		add(l, "self-signed-leaf", 0, top,
+		    "Get a certificate from a CA, or add this exact "
+		    "certificate to the trust store if you mean to trust "
+		    "it.",
+		    "'%s' is self-signed and not in the trust store.",
+		    nm(top));
+		return;
+	}
+	if (top->m.self_signed) {
+		add(l, "untrusted-root", (int)top_i, top,
+		    "Add the root to the trust store (--trust) if you "
+		    "trust it, or get the certificate from a trusted CA.",
+		    "The path ends at '%s', a self-signed root that is not "
+		    "in the trust store.", nm(top));
+		return;
+	}
+	issuer_name(top, iss, sizeof(iss));
+	if (top->m.ca_issuer_urls.n > 0)
+		snprintf(fix, sizeof(fix),
+			 "Add '%s' to the chain file after '%s' (its AIA "
+			 "says it can be downloaded from %s).",
+			 iss, nm(top), top->m.ca_issuer_urls.v[0]);
+	else
+		snprintf(fix, sizeof(fix),
+			 "Add '%s' to the chain file after '%s', or its "
+			 "root to the trust store.", iss, nm(top));
+	add(l, "issuer-not-found", (int)top_i, top, fix,
+	    "%s'%s' was issued by '%s', which is not in the input and not "
+	    "in the trust store.", top_i == 0 ? "The leaf " : "", nm(top),
+	    iss);
+}
+
+/* Check one path in full into *l. */
+static void check_path(struct flist *l, struct cs_pool *p,
+		       const struct cs_path *path,
+		       const struct cs_verify_opts *o, unsigned max_depth)
+{
+	size_t k = path->anchored ? path->n - 1 : path->n;
+	size_t i;
+
+	check_top(l, p, path);
+	if (k > max_depth)
+		add(l, "depth-exceeded", (int)k - 1, &p->v[path->idx[k - 1]],
+		    "Use a shorter path, or raise --max-depth.",
+		    "The path has %zu certificates below the trust anchor; "
+		    "at most %u are allowed.", k, max_depth);
+	for (i = 0; i < path->n; i++) {
+		const struct cs_cand *c = &p->v[path->idx[i]];
+		bool anchor = path->anchored && i == path->n - 1;
+
+		check_time(l, c, (int)i, o->at, anchor);
+		if (anchor) {
+			/* The anchor's own signature is not checked (RFC
+			 * 5280 6.1.1 (d)); its key still signs what is
+			 * below it. */
+			check_algs(l, c, (int)i, false);
+		} else {
+			check_algs(l, c, (int)i,
+				   !(c->m.self_signed && i == path->n - 1));
+			check_extensions(l, c, (int)i);
+			check_serial(l, c, (int)i);
+		}
+		if (i + 1 < path->n && !path->sig_ok[i]) {
+			const struct cs_cand *u = &p->v[path->idx[i + 1]];
+
+			add(l, "bad-signature", (int)i, c,
+			    "Get the right issuer certificate, or reissue "
+			    "this one.",
+			    "An issuer candidate '%s' was found for '%s' "
+			    "but its key does not verify the signature.",
+			    nm(u), nm(c));
+		}
+		if (i > 0)
+			check_issuer(l, p, path, i, o);
+		if (!anchor && i + 1 < path->n && o->crls != NULL)
+			check_crls(l, p, path, i, o);
+	}
+	check_leaf(l, &p->v[path->idx[0]], o);
+}
+
+static long score_path(void *ctx, const struct cs_path *path, bool *stop)
+{
+	struct vctx *v = ctx;
+	struct flist l;
+	long s;
+
+	memset(&l, 0, sizeof(l));
+	check_path(&l, v->pool, path, v->opts, v->max_depth);
+	if (l.nomem) {
+		flist_free(&l);
+		return -1;
+	}
+	s = flist_score(&l) + (path->anchored ? 0 : SCORE_DEADEND);
+	if (s < v->best_score) {
+		flist_free(&v->best);
+		v->best = l;
+		v->best_score = s;
+	} else {
+		flist_free(&l);
+	}
+	*stop = s < SCORE_ERROR;
+	return s;
+}
+
+/* ---- leaf selection and presentation findings ---------------------- */
+
+/* Did input candidate a issue some other input candidate? */
+static bool issued_other(struct cs_pool *p, const size_t *in, size_t nin,
+			 size_t a)
+{
+	size_t b;
+
+	for (b = 0; b < nin; b++) {
+		const struct cs_cand *ca = &p->v[in[a]], *cb = &p->v[in[b]];
+
+		if (b == a || cb->dup_of == ca->dup_of)
+			continue;
+		if (cs_chain_same_identity(ca, cb))
+			continue;
+		if (cb->iss.size == ca->subj.size &&
+		    memcmp(cb->iss.data, ca->subj.data, ca->subj.size) == 0 &&
+		    cs_chain_sig_ok(cb, ca))
+			return true;
+	}
+	return false;
+}
+
+static size_t pick_leaf(struct cs_pool *p, const size_t *in, size_t nin)
+{
+	size_t a;
+
+	for (a = 0; a < nin; a++)
+		if (!issued_other(p, in, nin, a))
+			return a;
+	return 0;
+}
+
+static void presentation(struct flist *l, struct cs_pool *p,
+			 const size_t *in, size_t nin, size_t leaf,
+			 const struct cs_path *best)
+{
+	size_t a, j;
+
+	if (leaf != 0) {
+		const struct cs_cand *first = &p->v[in[0]];
+		const struct cs_cand *lc = &p->v[in[leaf]];
+
+		add(l, "chain-out-of-order", 0, lc,
+		    "List the end-entity certificate first, then each "
+		    "issuer in order (RFC 8446 4.4.2).",
+		    "The input lists '%s' first, but the end-entity "
+		    "certificate is '%s' (certificate %zu of the input); "
+		    "'%s' is validated.", nm(first), nm(lc), leaf + 1,
+		    nm(lc));
+	}
+	for (a = 0; a < nin; a++) {
+		const struct cs_cand *c = &p->v[in[a]];
+		bool used = false;
+
+		if (c->dup_of != in[a]) {
+			const struct cs_cand *orig = &p->v[c->dup_of];
+
+			add(l, "duplicate-cert", -1, c,
+			    "Remove the second copy.",
+			    "'%s' appears more than once in the input "
+			    "(certificate %zu repeats certificate %zu).",
+			    nm(c), a + 1,
+			    orig->item != CS_NO_ITEM ? orig->item + 1 : 0);
+			continue;
+		}
+		for (j = 0; j < best->n && !used; j++) {
+			const struct cs_cand *e = &p->v[best->idx[j]];
+
+			used = e->dup_of == c->dup_of ||
+			       memcmp(e->m.sha256, c->m.sha256,
+				      sizeof(c->m.sha256)) == 0;
+		}
+		if (!used)
+			add(l, "unneeded-cert", -1, c,
+			    "Remove it from the chain file.",
+			    "'%s' (certificate %zu of the input) is not part "
+			    "of the path and is not needed.", nm(c), a + 1);
+	}
+}
+
+/* ---- entry points -------------------------------------------------- */
+
+static bool has_severity(const struct cs_verify_result *res,
+			 enum cs_severity sev)
+{
+	size_t i;
+
+	for (i = 0; i < res->n_findings; i++)
+		if (res->findings[i].severity == sev)
+			return true;
+	return false;
+}
+
+/* see verify.h */
+bool cs_verify_has(const struct cs_verify_result *res, const char *code)
+{
+	size_t i;
+
+	if (res == NULL || code == NULL)
+		return false;
+	for (i = 0; i < res->n_findings; i++)
+		if (strcmp(res->findings[i].code, code) == 0)
+			return true;
+	return false;
+}
+
+/* see verify.h */
+void cs_verify_result_free(struct cs_verify_result *res)
+{
+	size_t i;
+
+	if (res == NULL)
+		return;
+	for (i = 0; i < res->path_len; i++)
+		cs_model_free(&res->path[i].model);
+	free(res->path);
+	for (i = 0; i < res->n_findings; i++)
+		finding_free(&res->findings[i]);
+	free(res->findings);
+	memset(res, 0, sizeof(*res));
+}
+
+static int move_path(struct cs_verify_result *res, struct cs_pool *p,
+		     const struct cs_path *best, struct cs_error *err)
+{
+	size_t i;
+
+	if (best->n == 0)
+		return 0;
+	res->path = calloc(best->n, sizeof(*res->path));
+	if (res->path == NULL)
+		return cs_error_setx(err, CS_E_NOMEM, "out of memory");
+	for (i = 0; i < best->n; i++) {
+		struct cs_cand *c = &p->v[best->idx[i]];
+		struct cs_path_elem *e = &res->path[i];
+
+		e->crt = c->crt;
+		e->model = c->m; /* moved: the pool no longer owns it */
+		memset(&c->m, 0, sizeof(c->m));
+		e->origin = c->src == CS_CAND_TRUST ? NULL : c->origin;
+		e->is_anchor = best->anchored && i == best->n - 1;
+	}
+	res->path_len = best->n;
+	return 0;
+}
+
+static int add_list(struct cs_pool *p, const struct cs_itemlist *list,
+		    enum cs_cand_src src, size_t **in, size_t *nin,
+		    struct cs_error *err)
+{
+	size_t i;
+
+	for (i = 0; list != NULL && i < list->n; i++) {
+		const struct cs_item *it = &list->items[i];
+		struct cs_error e;
+		long idx;
+
+		if (it->kind != CS_ITEM_CERT)
+			continue;
+		idx = cs_pool_add(p, it->crt, it->der, it->der_len,
+				  &it->origin, i, src, &e);
+		if (idx < 0) {
+			if (e.code == CS_E_NOMEM) {
+				*err = e;
+				return -1;
+			}
+			continue; /* unreadable: the loader said so */
+		}
+		if (in != NULL) {
+			size_t *v = realloc(*in, (*nin + 1) * sizeof(**in));
+
+			if (v == NULL)
+				return cs_error_setx(err, CS_E_NOMEM,
+						     "out of memory");
+			*in = v;
+			(*in)[(*nin)++] = (size_t)idx;
+		}
+	}
+	return 0;
+}
+
+/* see verify.h */
+int cs_verify_chain(const struct cs_itemlist *input,
+		    const struct cs_itemlist *untrusted,
+		    const struct cs_trust *trust,
+		    const struct cs_verify_opts *opts,
+		    struct cs_verify_result *res, struct cs_error *err)
+{
+	struct cs_pool pool;
+	struct cs_search s;
+	struct vctx v;
+	size_t *in = NULL, nin = 0, leaf;
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	memset(&v, 0, sizeof(v));
+	cs_pool_init(&pool, trust);
+	if (input == NULL || opts == NULL) {
+		cs_error_setx(err, CS_E_USAGE, "nothing to verify");
+		goto out;
+	}
+	if (add_list(&pool, input, CS_CAND_INPUT, &in, &nin, err) < 0 ||
+	    add_list(&pool, untrusted, CS_CAND_POOL, NULL, NULL, err) < 0)
+		goto out;
+	if (nin == 0) {
+		cs_error_setx(err, CS_E_EMPTY,
+			      "the input holds no readable certificate");
+		goto out;
+	}
+	leaf = pick_leaf(&pool, in, nin);
+	res->leaf_item = pool.v[in[leaf]].item;
+
+	v.pool = &pool;
+	v.opts = opts;
+	v.max_depth = opts->max_depth ? opts->max_depth : CS_MAX_CHAIN_DEPTH;
+	if (v.max_depth > CS_CHAIN_MAX_LEN - 2)
+		v.max_depth = CS_CHAIN_MAX_LEN - 2;
+	v.best_score = LONG_MAX;
+	memset(&s, 0, sizeof(s));
+	s.max_depth = v.max_depth;
+	s.budget = CS_MAX_PATH_CANDIDATES;
+	s.score = score_path;
+	s.ctx = &v;
+	if (cs_chain_search(&pool, in[leaf], &s, err) < 0)
+		goto out;
+	if (s.limit_hit)
+		add(&v.best, "search-limit", -1, NULL,
+		    "Remove unrelated certificates from the input and the "
+		    "--untrusted files.",
+		    "Path building stopped after trying %zu issuer "
+		    "candidates; the best path found is reported.", s.tried);
+	presentation(&v.best, &pool, in, nin, leaf, &s.best);
+	if (v.best.nomem) {
+		cs_error_setx(err, CS_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if (move_path(res, &pool, &s.best, err) < 0)
+		goto out;
+	res->findings = v.best.v;
+	res->n_findings = v.best.n;
+	memset(&v.best, 0, sizeof(v.best));
+	res->trusted = !has_severity(res, CS_SEV_ERROR);
+	rc = 0;
+out:
+	flist_free(&v.best);
+	cs_pool_free(&pool);
+	free(in);
+	return rc;
+}
