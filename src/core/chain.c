@@ -52,9 +52,8 @@ void cs_pool_free(struct cs_pool *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* Read one DER header at p[0..len): returns the header size and sets
- * *vlen, or 0 when malformed.  Definite lengths only (DER). */
-static size_t der_hdr(const unsigned char *p, size_t len, size_t *vlen)
+/* see chain.h */
+size_t cs_der_hdr(const unsigned char *p, size_t len, size_t *vlen)
 {
 	size_t n, i, l = 0;
 
@@ -81,10 +80,10 @@ static int find_tbs(struct cs_cand *c)
 {
 	size_t h, vlen, h2, vlen2;
 
-	h = der_hdr(c->der, c->der_len, &vlen);
+	h = cs_der_hdr(c->der, c->der_len, &vlen);
 	if (h == 0 || c->der[0] != 0x30)
 		return -1;
-	h2 = der_hdr(c->der + h, vlen, &vlen2);
+	h2 = cs_der_hdr(c->der + h, vlen, &vlen2);
 	if (h2 == 0 || c->der[h] != 0x30)
 		return -1;
 	c->tbs_off = h;

@@ -73,8 +73,10 @@ const struct cs_finding_def cs_finding_defs[] = {
 	 "a certificate that is not self-signed has no authority key id"},
 	{"missing-ski", CS_SEV_ERROR,
 	 "a CA certificate has no subject key identifier"},
-	{"empty-subject-san-not-critical", CS_SEV_ERROR,
-	 "the subject is empty but the SAN extension is not critical"},
+	{"bad-name", CS_SEV_ERROR,
+	 "a name is malformed (empty CA subject, invalid DNS name)"},
+	{"bad-basic-constraints", CS_SEV_ERROR,
+	 "an end-entity certificate says cA TRUE without keyCertSign"},
 	{"bad-extension", CS_SEV_ERROR,
 	 "an extension is malformed, duplicated or not allowed here"},
 	/* Presentation of the input. */

@@ -376,7 +376,16 @@ static void check_extensions(struct flist *l, const struct cs_cand *c, int i)
 /* RFC 5280 4.1.2.2 and CA/B BR 7.1: positive, at most 20 octets. */
 static void check_serial(struct flist *l, const struct cs_cand *c, int i)
 {
-	if (c->m.serial_negative)
+	size_t k, nz = 0;
+
+	for (k = 0; c->m.serial_hex != NULL && c->m.serial_hex[k]; k++)
+		if (c->m.serial_hex[k] != '0' && c->m.serial_hex[k] != ':')
+			nz++;
+	if (c->m.serial_hex != NULL && nz == 0)
+		add(l, "bad-serial", i, c, "Reissue it with a positive serial.",
+		    "'%s' has serial number zero; RFC 5280 4.1.2.2 requires "
+		    "a positive integer.", nm(c));
+	else if (c->m.serial_negative)
 		add(l, "bad-serial", i, c, "Reissue it with a positive serial.",
 		    "'%s' has a negative serial number; RFC 5280 4.1.2.2 "
 		    "requires a positive integer.", nm(c));
@@ -385,6 +394,220 @@ static void check_serial(struct flist *l, const struct cs_cand *c, int i)
 		    "Reissue it with a serial of at most 20 octets.",
 		    "'%s' has a serial number of %zu octets; RFC 5280 "
 		    "4.1.2.2 allows at most 20.", nm(c), c->m.serial_len);
+}
+
+/* ---- Web PKI and RFC 5280 encoding rules --------------------------- */
+
+#define OID_AKI "2.5.29.35"
+#define OID_SKI "2.5.29.14"
+#define OID_SAN "2.5.29.17"
+#define OID_BC  "2.5.29.19"
+#define OID_AIA "1.3.6.1.5.5.7.1.1"
+
+/* AKI context tags (RFC 5280 4.2.1.1): [1] authorityCertIssuer,
+ * [2] authorityCertSerialNumber. */
+#define TAG_AKI_ISSUER 0xa1
+#define TAG_AKI_SERIAL 0x82
+
+static const struct cs_ext *find_ext(const struct cs_cert_model *m,
+				     const char *oid)
+{
+	size_t k;
+
+	for (k = 0; k < m->n_exts; k++)
+		if (strcmp(m->exts[k].oid, oid) == 0)
+			return &m->exts[k];
+	return NULL;
+}
+
+/* Does the AKI carry authorityCertIssuer or authorityCertSerialNumber? */
+static bool aki_has_issuer_serial(const struct cs_cand *c)
+{
+	gnutls_datum_t d = {NULL, 0};
+	unsigned crit = 0;
+	size_t h, vlen, off, eh, elen;
+	bool found = false;
+
+	if (gnutls_x509_crt_get_extension_by_oid2(c->crt, OID_AKI, 0, &d,
+						  &crit) < 0)
+		return false;
+	h = cs_der_hdr(d.data, d.size, &vlen);
+	for (off = h; h != 0 && off < h + vlen; off += eh + elen) {
+		eh = cs_der_hdr(d.data + off, h + vlen - off, &elen);
+		if (eh == 0)
+			break;
+		if (d.data[off] == TAG_AKI_ISSUER ||
+		    d.data[off] == TAG_AKI_SERIAL)
+			found = true;
+	}
+	gnutls_free(d.data);
+	return found;
+}
+
+/* RFC 5280 4.2.2.1: AuthorityInfoAccessSyntax is SEQUENCE SIZE (1..MAX). */
+static bool aia_empty(const struct cs_cand *c)
+{
+	gnutls_datum_t d = {NULL, 0};
+	unsigned crit = 0;
+	size_t vlen = 0;
+	bool empty;
+
+	if (gnutls_x509_crt_get_extension_by_oid2(c->crt, OID_AIA, 0, &d,
+						  &crit) < 0)
+		return false;
+	empty = cs_der_hdr(d.data, d.size, &vlen) == 0 || vlen == 0;
+	gnutls_free(d.data);
+	return empty;
+}
+
+/* RFC 1034 3.5 preferred name syntax (RFC 5280 4.2.1.6), allowing a
+ * whole left-most "*" label. */
+static bool dns_syntax_ok(const char *v, size_t len)
+{
+	size_t i, lab = 0;
+
+	if (len == 0 || strlen(v) != len)
+		return false;
+	if (len >= 2 && v[0] == '*' && v[1] == '.') {
+		v += 2;
+		len -= 2;
+	}
+	for (i = 0; i < len; i++) {
+		char ch = v[i];
+
+		if (ch == '.') {
+			if (lab == 0)
+				return false;
+			lab = 0;
+			continue;
+		}
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-'))
+			return false;
+		lab++;
+	}
+	return true;
+}
+
+/* Rules of certificate profile that RFC 5280 and the CA/Browser Forum
+ * Baseline Requirements state as MUST and GnuTLS does not enforce.
+ * Position i, role: leaf (i == 0), CA, anchor. */
+static void check_profile(struct flist *l, const struct cs_cand *c, int i,
+			  bool anchor, bool issuer,
+			  const struct cs_verify_opts *o)
+{
+	const struct cs_cert_model *m = &c->m;
+	const struct cs_ext *e;
+	bool empty_subject = c->subj.size <= 2;
+	size_t k, j;
+
+	for (k = 0; k < m->n_exts; k++)
+		for (j = k + 1; j < m->n_exts; j++)
+			if (strcmp(m->exts[k].oid, m->exts[j].oid) == 0)
+				add(l, "bad-extension", i, c,
+				    "Reissue it with each extension once.",
+				    "'%s' has the extension %s twice; RFC "
+				    "5280 4.2 allows one instance.", nm(c),
+				    m->exts[k].oid);
+	e = find_ext(m, OID_AKI);
+	if (e != NULL && e->critical)
+		add(l, "bad-extension", i, c,
+		    "Reissue it with a non-critical AKI.",
+		    "'%s' marks its authority key identifier critical; RFC "
+		    "5280 4.2.1.1 requires it to be non-critical.", nm(c));
+	e = find_ext(m, OID_AIA);
+	if (e != NULL && e->critical)
+		add(l, "bad-extension", i, c,
+		    "Reissue it with a non-critical AIA extension.",
+		    "'%s' marks its authority information access critical; "
+		    "RFC 5280 4.2.2.1 requires it to be non-critical.", nm(c));
+	if (e != NULL && aia_empty(c))
+		add(l, "bad-extension", i, c,
+		    "Reissue it with a well-formed AIA extension.",
+		    "'%s' has an authority information access extension "
+		    "without any access description (RFC 5280 4.2.2.1).",
+		    nm(c));
+	e = find_ext(m, OID_SAN);
+	if (empty_subject && (e == NULL || !e->critical))
+		add(l, "bad-extension", i, c,
+		    "Reissue it with a subject, or with a critical SAN.",
+		    "A certificate (serial %s) has an empty subject and %s; "
+		    "RFC 5280 4.2.1.6 "
+		    "requires a critical subjectAltName then.",
+		    m->serial_hex ? m->serial_hex : "?",
+		    e == NULL ? "no subjectAltName" : "a non-critical "
+						      "subjectAltName");
+	else if (!empty_subject && e != NULL && e->critical && !anchor)
+		add(l, "bad-extension", i, c,
+		    "Reissue it with a non-critical SAN.",
+		    "'%s' has a subject and a critical subjectAltName; CA/B "
+		    "BR 7.1.2.7.12 requires it non-critical then.", nm(c));
+	if ((issuer || m->is_ca) && empty_subject)
+		add(l, "bad-name", i, c, "Reissue the CA with a subject name.",
+		    "A CA certificate (serial %s) has an empty subject; RFC "
+		    "5280 4.1.2.6 requires a CA's subject to be non-empty.",
+		    m->serial_hex ? m->serial_hex : "?");
+	if (m->self_signed && m->aki_hex[0] != '\0' &&
+	    m->ski_hex[0] != '\0' && strcmp(m->aki_hex, m->ski_hex) != 0)
+		add(l, "bad-extension", i, c,
+		    "Reissue the root with matching key identifiers.",
+		    "The self-signed '%s' has an authority key identifier "
+		    "that differs from its own subject key identifier "
+		    "(CA/B BR 7.1.2.1.3).", nm(c));
+	if (m->self_signed && aki_has_issuer_serial(c))
+		add(l, "bad-extension", i, c,
+		    "Reissue the root with only keyIdentifier in its AKI.",
+		    "The self-signed '%s' has authorityCertIssuer or "
+		    "authorityCertSerialNumber in its authority key "
+		    "identifier, which CA/B BR 7.1.2.1.3 forbids.", nm(c));
+	if (!anchor && !m->self_signed && m->aki_hex[0] == '\0')
+		add(l, "missing-aki", i, c,
+		    "Reissue it with an authority key identifier.",
+		    "'%s' has no authority key identifier; RFC 5280 4.2.1.1 "
+		    "requires one in every certificate that is not "
+		    "self-signed.", nm(c));
+	if (strcmp(m->key_alg, "RSA") == 0 && m->key_bits % 8 != 0)
+		add(l, "weak-key", i, c,
+		    "Generate a key whose size is a multiple of 8 bits.",
+		    "'%s' has a %u-bit RSA key; CA/B BR 6.1.5 requires a "
+		    "modulus size divisible by 8.", nm(c), m->key_bits);
+	if (anchor && m->self_signed && m->has_eku &&
+	    o->purpose == CS_PURPOSE_SERVER)
+		add(l, "eku-mismatch", i, c,
+		    "Use a root without extended key usage.",
+		    "The root '%s' has an extended key usage extension, "
+		    "which CA/B BR 7.1.2.1.2 forbids in roots.", nm(c));
+	if (i == 0 && !m->is_ca && m->has_name_constraints)
+		add(l, "bad-extension", i, c,
+		    "Reissue it without name constraints.",
+		    "'%s' is not a CA but has name constraints; RFC 5280 "
+		    "4.2.1.10 allows them only in CA certificates.", nm(c));
+	if (i == 0) {
+		for (k = 0; k < m->sans.n; k++)
+			if (m->sans.v[k].type == CS_SAN_DNS &&
+			    !dns_syntax_ok(m->sans.v[k].value,
+					   m->sans.v[k].len))
+				add(l, "bad-name", i, c,
+				    "Reissue it with valid host names.",
+				    "'%s' has a DNS name '%s' that is not a "
+				    "valid host name (RFC 5280 4.2.1.6, RFC "
+				    "1034 3.5).", nm(c), m->sans.v[k].value);
+	}
+	if (!anchor && issuer && m->version >= 3) {
+		e = find_ext(m, OID_BC);
+		if (e != NULL && !e->critical && m->is_ca)
+			add(l, "bc-not-critical", i, c,
+			    "Reissue the CA with basicConstraints critical.",
+			    "'%s' is a CA whose basicConstraints extension is "
+			    "not critical; RFC 5280 4.2.1.9 requires it "
+			    "critical.", nm(c));
+		if (m->ski_hex[0] == '\0')
+			add(l, "missing-ski", i, c,
+			    "Reissue the CA with a subject key identifier.",
+			    "The CA '%s' has no subject key identifier; RFC "
+			    "5280 4.2.1.2 requires one in CA certificates.",
+			    nm(c));
+	}
 }
 
 /* Checks that concern an issuer (a CA certificate) at position i. */
@@ -497,13 +720,25 @@ static void check_leaf(struct flist *l, const struct cs_cand *c,
 			    "Reissue it with the needed extended key usage.",
 			    "'%s' allows only %s, not %s.", nm(c),
 			    buf[0] ? buf : "nothing", purpose_word(poid));
-		} else if (!m->has_eku && o->purpose == CS_PURPOSE_SERVER) {
+		} else if (m->has_eku && o->purpose == CS_PURPOSE_SERVER &&
+			   has_eku(m, OID_ANY_EKU)) {
 			add(l, "eku-mismatch", 0, c,
-			    "Reissue it with extended key usage serverAuth.",
-			    "'%s' has no extended key usage; browsers "
-			    "require serverAuth.", nm(c));
+			    "Reissue it with serverAuth and without "
+			    "anyExtendedKeyUsage.",
+			    "'%s' has anyExtendedKeyUsage, which CA/B BR "
+			    "7.1.2.7.10 forbids in server certificates.",
+			    nm(c));
 		}
 	}
+	/* RFC 5280 4.2.1.3/4.2.1.9: keyCertSign goes with cA; a cA
+	 * certificate that cannot sign certificates is a subscriber
+	 * certificate with a wrong flag (CA/B BR 7.1.2.7.8: cA FALSE). */
+	if (m->is_ca && m->has_key_usage &&
+	    !(m->key_usage & CS_KU_KEY_CERT_SIGN))
+		add(l, "bad-basic-constraints", 0, c,
+		    "Reissue it with basicConstraints CA:FALSE.",
+		    "'%s' says CA:TRUE but its key usage lacks keyCertSign: "
+		    "an end-entity certificate must have cA FALSE.", nm(c));
 	if (o->host != NULL) {
 		unsigned char ip[16];
 		size_t iplen;
@@ -715,6 +950,9 @@ static void check_path(struct flist *l, struct cs_pool *p,
 			 * 5280 6.1.1 (d)); its key still signs what is
 			 * below it. */
 			check_algs(l, c, (int)i, false);
+			check_extensions(l, c, (int)i);
+			if (i == 0)
+				check_serial(l, c, (int)i);
 		} else {
 			check_algs(l, c, (int)i,
 				   !(c->m.self_signed && i == path->n - 1));
@@ -731,6 +969,7 @@ static void check_path(struct flist *l, struct cs_pool *p,
 			    "but its key does not verify the signature.",
 			    nm(u), nm(c));
 		}
+		check_profile(l, c, (int)i, anchor, i > 0, o);
 		if (i > 0)
 			check_issuer(l, p, path, i, o);
 		if (!anchor && i + 1 < path->n && o->crls != NULL)

@@ -1,13 +1,484 @@
-/* test_verify.c - path building and checks of verify.c (placeholder) */
+/*
+ * test_verify.c - path building and checks of verify.c on testcerts/ and
+ * on certificates generated here (same-name CAs, a big pool): leaf
+ * selection, loops through cross-signed roots, duplicates, path length,
+ * key identifier preference, --max-depth and the search budget.
+ * Fixed validation time 2026-06-01T00:00:00Z.
+ */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 
 #include "findings.h"
+#include "load.h"
+#include "trust.h"
+#include "verify.h"
 
-/* Every code in the table is kebab-case and unique. */
+#define AT_2026_06_01 ((cs_time_t)1780272000)
+#define DAY           86400
+#define MAX_FILES     6
+#define MAX_CODES     4
+
+static void tc(char *out, size_t outsz, const char *rel)
+{
+	const char *d = getenv("CS_TESTCERTS");
+
+	snprintf(out, outsz, "%s/%s", d != NULL ? d : "testcerts", rel);
+}
+
+static void load_rel(struct cs_itemlist *l, const char *rel)
+{
+	char path[PATH_MAX];
+	struct cs_error err;
+
+	tc(path, sizeof(path), rel);
+	if (cs_load_path(l, path, NULL, &err) < 0)
+		fail_msg("%s: %s", path, err.msg);
+}
+
+static struct cs_trust *trust_of(const char *const *rels)
+{
+	char path[PATH_MAX];
+	struct cs_error err;
+	struct cs_trust *t = cs_trust_new(&err);
+
+	assert_non_null(t);
+	for (; rels != NULL && *rels != NULL; rels++) {
+		tc(path, sizeof(path), *rels);
+		if (cs_trust_add_path(t, path, NULL, &err) < 0)
+			fail_msg("%s: %s", path, err.msg);
+	}
+	return t;
+}
+
+static void print_findings(const struct cs_verify_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_findings; i++)
+		print_message("  %s [%d]: %s\n", r->findings[i].code,
+			      r->findings[i].cert, r->findings[i].message);
+}
+
+/* ---- path building over testcerts/ --------------------------------- */
+
+struct path_case {
+	const char *name;
+	const char *input[MAX_FILES];   /* files, in order, into the input */
+	const char *anchors[MAX_FILES];
+	unsigned max_depth;
+	bool trusted;
+	const char *codes[MAX_CODES];   /* must be reported */
+	const char *absent[MAX_CODES];  /* must not be reported */
+	size_t path_len;                /* 0 = not checked */
+	size_t leaf_item;               /* index of the leaf in the input */
+	const char *top_cn;             /* CN of the last path element */
+};
+
+static const struct path_case path_cases[] = {
+	/* Intermediate listed first: the leaf is the second item. */
+	{.name = "out-of-order",
+	 .input = {"pki/chain-out-of-order.pem"},
+	 .anchors = {"pki/root-rsa.pem"},
+	 .trusted = true,
+	 .codes = {"chain-out-of-order"},
+	 .path_len = 3, .leaf_item = 1},
+	/* In order: no order finding, leaf is the first item. */
+	{.name = "in-order",
+	 .input = {"pki/chain-rsa.pem"},
+	 .anchors = {"pki/root-rsa.pem"},
+	 .trusted = true,
+	 .absent = {"chain-out-of-order", "unneeded-cert"},
+	 .path_len = 3, .leaf_item = 0},
+	/* ee, ica, ica: the copy is reported, the path uses one. */
+	{.name = "duplicates",
+	 .input = {"pki/chain-duplicates.pem"},
+	 .anchors = {"pki/root-rsa.pem"},
+	 .trusted = true,
+	 .codes = {"duplicate-cert"},
+	 .absent = {"unneeded-cert"},
+	 .path_len = 3},
+	/* Both cross-certificates in the pool, root-new trusted: the path
+	 * ends at the root-new anchor without looping. */
+	{.name = "cross-pair-new-trusted",
+	 .input = {"pki/ee-x.pem", "pki/root-old-by-new.pem",
+		   "pki/root-new-by-old.pem", "pki/ica-x.pem"},
+	 .anchors = {"pki/root-new.pem"},
+	 .trusted = true,
+	 .absent = {"search-limit", "expired"},
+	 .path_len = 3},
+	/* Neither root trusted: the loop is cut, nothing is found. */
+	{.name = "cross-pair-loop",
+	 .input = {"pki/ee-x.pem", "pki/ica-x.pem",
+		   "pki/root-new-by-old.pem", "pki/root-old-by-new.pem"},
+	 .anchors = {"pki/root-rsa.pem"},
+	 .trusted = false,
+	 .codes = {"issuer-not-found"},
+	 .absent = {"search-limit"}},
+	/* Only the expired old root trusted: reached through
+	 * root-new-by-old, and its expiry is the reason. */
+	{.name = "cross-old-anchor-expired",
+	 .input = {"pki/ee-x.pem", "pki/root-new-by-old.pem",
+		   "pki/ica-x.pem"},
+	 .anchors = {"pki/root-old.pem"},
+	 .trusted = false,
+	 .codes = {"expired"},
+	 .absent = {"issuer-not-found"},
+	 .path_len = 4},
+	/* pathLenConstraint 0 on ica-pathlen0 with ica-sub below it. */
+	{.name = "pathlen",
+	 .input = {"pki/ee-pathlen.pem", "pki/ica-sub.pem",
+		   "pki/ica-pathlen0.pem"},
+	 .anchors = {"pki/root-rsa.pem"},
+	 .trusted = false,
+	 .codes = {"pathlen-exceeded"},
+	 .path_len = 4},
+	/* Leaf and intermediate are two certificates below the anchor. */
+	{.name = "max-depth-1",
+	 .input = {"pki/chain-rsa.pem"},
+	 .anchors = {"pki/root-rsa.pem"},
+	 .max_depth = 1,
+	 .trusted = false,
+	 .codes = {"depth-exceeded"}},
+	/* ... and two are allowed with --max-depth 2. */
+	{.name = "max-depth-2",
+	 .input = {"pki/chain-rsa.pem"},
+	 .anchors = {"pki/root-rsa.pem"},
+	 .max_depth = 2,
+	 .trusted = true,
+	 .absent = {"depth-exceeded"},
+	 .path_len = 3},
+	/* The root sent along: the path ends at the anchor, no note. */
+	{.name = "root-in-input",
+	 .input = {"pki/fullchain-rsa.pem"},
+	 .anchors = {"pki/root-rsa.pem"},
+	 .trusted = true,
+	 .absent = {"unneeded-cert", "untrusted-root"},
+	 .path_len = 3},
+	/* An unrelated certificate in the input is named. */
+	{.name = "extra",
+	 .input = {"pki/chain-with-extra.pem"},
+	 .anchors = {"pki/root-rsa.pem"},
+	 .trusted = true,
+	 .codes = {"unneeded-cert"}},
+	/* Complete chain to a root that is not trusted. */
+	{.name = "untrusted-root",
+	 .input = {"pki/fullchain-rsa.pem"},
+	 .anchors = {"pki/root-ec.pem"},
+	 .trusted = false,
+	 .codes = {"untrusted-root"},
+	 .absent = {"issuer-not-found"},
+	 .path_len = 3},
+};
+
+static void run_path_case(const struct path_case *c)
+{
+	struct cs_itemlist input;
+	struct cs_verify_opts o;
+	struct cs_verify_result r;
+	struct cs_trust *t;
+	struct cs_error err;
+	size_t i;
+
+	cs_itemlist_init(&input);
+	for (i = 0; i < MAX_FILES && c->input[i] != NULL; i++)
+		load_rel(&input, c->input[i]);
+	t = trust_of(c->anchors);
+	memset(&o, 0, sizeof(o));
+	o.at = AT_2026_06_01;
+	o.max_depth = c->max_depth;
+	if (cs_verify_chain(&input, NULL, t, &o, &r, &err) < 0)
+		fail_msg("%s: %s", c->name, err.msg);
+	if (r.trusted != c->trusted) {
+		print_findings(&r);
+		fail_msg("%s: trusted %d", c->name, r.trusted);
+	}
+	for (i = 0; i < MAX_CODES && c->codes[i] != NULL; i++)
+		if (!cs_verify_has(&r, c->codes[i])) {
+			print_findings(&r);
+			fail_msg("%s: no %s", c->name, c->codes[i]);
+		}
+	for (i = 0; i < MAX_CODES && c->absent[i] != NULL; i++)
+		if (cs_verify_has(&r, c->absent[i])) {
+			print_findings(&r);
+			fail_msg("%s: unexpected %s", c->name, c->absent[i]);
+		}
+	if (c->path_len != 0)
+		assert_int_equal(r.path_len, c->path_len);
+	assert_int_equal(r.leaf_item, c->leaf_item);
+	if (c->trusted) {
+		assert_true(r.path_len >= 1);
+		assert_true(r.path[r.path_len - 1].is_anchor);
+	}
+	for (i = 0; i < r.n_findings; i++) {
+		const struct cs_finding_def *d =
+			cs_finding_lookup(r.findings[i].code);
+
+		assert_non_null(d);
+		assert_int_equal(d->severity, r.findings[i].severity);
+		assert_true(r.findings[i].cert < (int)r.path_len);
+	}
+	cs_verify_result_free(&r);
+	cs_trust_free(t);
+	cs_itemlist_free(&input);
+}
+
+static void test_paths(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(path_cases) / sizeof(path_cases[0]); i++)
+		run_path_case(&path_cases[i]);
+}
+
+/* ---- generated certificates --------------------------------------- */
+
+struct gen {
+	gnutls_x509_crt_t crt;
+	gnutls_x509_privkey_t key;
+};
+
+static gnutls_x509_privkey_t new_key(void)
+{
+	gnutls_x509_privkey_t k;
+
+	assert_int_equal(gnutls_x509_privkey_init(&k), 0);
+	assert_int_equal(gnutls_x509_privkey_generate(k, GNUTLS_PK_ECDSA,
+			GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0),
+			 0);
+	return k;
+}
+
+/* A v3 certificate CN=cn with key, signed by ikey under the name
+ * issuer_cn; ski/aki one byte each (0 = none). */
+static gnutls_x509_crt_t make_cert(const char *cn, gnutls_x509_privkey_t key,
+				   const char *issuer_cn,
+				   gnutls_x509_privkey_t ikey, bool ca,
+				   unsigned serial, unsigned char ski,
+				   unsigned char aki)
+{
+	gnutls_x509_crt_t crt, icrt;
+	unsigned char ser[2] = {(unsigned char)(serial >> 8 | 0x10),
+				(unsigned char)serial};
+	char dn[128];
+	const char *bad = NULL;
+
+	assert_int_equal(gnutls_x509_crt_init(&crt), 0);
+	assert_int_equal(gnutls_x509_crt_set_version(crt, 3), 0);
+	assert_int_equal(gnutls_x509_crt_set_serial(crt, ser, sizeof(ser)),
+			 0);
+	snprintf(dn, sizeof(dn), "CN=%s", cn);
+	assert_int_equal(gnutls_x509_crt_set_dn(crt, dn, &bad), 0);
+	assert_int_equal(gnutls_x509_crt_set_key(crt, key), 0);
+	assert_int_equal(gnutls_x509_crt_set_activation_time(crt,
+			 (time_t)(AT_2026_06_01 - 30 * DAY)), 0);
+	assert_int_equal(gnutls_x509_crt_set_expiration_time(crt,
+			 (time_t)(AT_2026_06_01 + 30 * DAY)), 0);
+	assert_int_equal(gnutls_x509_crt_set_basic_constraints(crt, ca, -1),
+			 0);
+	if (ca)
+		assert_int_equal(gnutls_x509_crt_set_key_usage(crt,
+				 GNUTLS_KEY_KEY_CERT_SIGN |
+				 GNUTLS_KEY_CRL_SIGN), 0);
+	else
+		assert_int_equal(gnutls_x509_crt_set_key_purpose_oid(crt,
+				 GNUTLS_KP_TLS_WWW_SERVER, 0), 0);
+	if (ski)
+		assert_int_equal(gnutls_x509_crt_set_subject_key_id(crt,
+				 &ski, 1), 0);
+	if (aki)
+		assert_int_equal(gnutls_x509_crt_set_authority_key_id(crt,
+				 &aki, 1), 0);
+	/* The issuer name comes from a throwaway certificate. */
+	assert_int_equal(gnutls_x509_crt_init(&icrt), 0);
+	snprintf(dn, sizeof(dn), "CN=%s", issuer_cn);
+	assert_int_equal(gnutls_x509_crt_set_dn(icrt, dn, &bad), 0);
+	assert_int_equal(gnutls_x509_crt_set_key(icrt, ikey), 0);
+	assert_int_equal(gnutls_x509_crt_set_version(icrt, 3), 0);
+	assert_int_equal(gnutls_x509_crt_set_serial(icrt, ser, 1), 0);
+	assert_int_equal(gnutls_x509_crt_set_activation_time(icrt, 0), 0);
+	assert_int_equal(gnutls_x509_crt_set_expiration_time(icrt, 1), 0);
+	assert_int_equal(gnutls_x509_crt_sign2(crt, icrt, ikey,
+					       GNUTLS_DIG_SHA256, 0), 0);
+	gnutls_x509_crt_deinit(icrt);
+	return crt;
+}
+
+/* Append crt as PEM to a buffer. */
+static void add_pem(char **buf, size_t *len, gnutls_x509_crt_t crt)
+{
+	gnutls_datum_t d = {NULL, 0};
+	char *nb;
+
+	assert_int_equal(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM,
+						 &d), 0);
+	nb = realloc(*buf, *len + d.size + 1);
+	assert_non_null(nb);
+	memcpy(nb + *len, d.data, d.size);
+	*len += d.size;
+	nb[*len] = '\0';
+	*buf = nb;
+	gnutls_free(d.data);
+	gnutls_x509_crt_deinit(crt);
+}
+
+static void load_pem(struct cs_itemlist *l, const char *buf, size_t len)
+{
+	struct cs_error err;
+
+	if (cs_load_buffer(l, (const unsigned char *)buf, len, "generated",
+			   NULL, 0, NULL, &err) < 0)
+		fail_msg("load: %s", err.msg);
+}
+
+/*
+ * Two intermediates with the same name and key but different SKIs; the
+ * leaf's AKI names the second.  Both verify; the one the AKI names is
+ * chosen even though the other comes first in the pool.
+ */
+static void test_aki_preference(void **state)
+{
+	gnutls_x509_privkey_t rk = new_key(), ik = new_key(), ek = new_key();
+	struct cs_itemlist input, anchors_l;
+	struct cs_verify_opts o;
+	struct cs_verify_result r;
+	struct cs_trust *t;
+	struct cs_error err;
+	char *pem = NULL, *root_pem = NULL, path[] = "/tmp/cs-aki-XXXXXX";
+	size_t len = 0, root_len = 0;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	cs_itemlist_init(&input);
+	cs_itemlist_init(&anchors_l);
+	add_pem(&pem, &len, make_cert("leaf.test", ek, "Same ICA", ik, false,
+				      1, 0x31, 0x22));
+	add_pem(&pem, &len, make_cert("Same ICA", ik, "Root", rk, true, 2,
+				      0x21, 0x11));
+	add_pem(&pem, &len, make_cert("Same ICA", ik, "Root", rk, true, 3,
+				      0x22, 0x11));
+	add_pem(&root_pem, &root_len, make_cert("Root", rk, "Root", rk, true,
+						4, 0x11, 0x11));
+	load_pem(&input, pem, len);
+	assert_int_equal(input.n, 3);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(root_pem, 1, root_len, f), root_len);
+	fclose(f);
+	t = cs_trust_new(&err);
+	assert_non_null(t);
+	assert_int_equal(cs_trust_add_path(t, path, NULL, &err), 0);
+	remove(path);
+
+	memset(&o, 0, sizeof(o));
+	o.at = AT_2026_06_01;
+	o.purpose = CS_PURPOSE_ANY;
+	assert_int_equal(cs_verify_chain(&input, NULL, t, &o, &r, &err), 0);
+	if (!r.trusted)
+		print_findings(&r);
+	assert_true(r.trusted);
+	assert_int_equal(r.path_len, 3);
+	/* The serial of the chosen intermediate: 0x10 0x03 (third). */
+	assert_string_equal(r.path[1].model.ski_hex,
+			    r.path[0].model.aki_hex);
+	assert_true(cs_verify_has(&r, "unneeded-cert"));
+	cs_verify_result_free(&r);
+	cs_trust_free(t);
+	cs_itemlist_free(&input);
+	cs_itemlist_free(&anchors_l);
+	free(pem);
+	free(root_pem);
+	gnutls_x509_privkey_deinit(rk);
+	gnutls_x509_privkey_deinit(ik);
+	gnutls_x509_privkey_deinit(ek);
+}
+
+#define MESH_LAYERS 6
+#define MESH_WIDTH  4
+
+/*
+ * A pool where every layer holds MESH_WIDTH keys and every key is
+ * certified by every key of the next layer: 16 issuer candidates per
+ * step, none reaching an anchor.  Exhaustive search would try about
+ * 16^6 paths; the budget must stop it with search-limit.
+ */
+static void test_search_limit(void **state)
+{
+	gnutls_x509_privkey_t keys[MESH_LAYERS + 1][MESH_WIDTH];
+	struct cs_itemlist input, pool;
+	struct cs_verify_opts o;
+	struct cs_verify_result r;
+	struct cs_trust *t;
+	struct cs_error err;
+	char *pem = NULL, *leaf = NULL, name[32], iname[32];
+	size_t len = 0, leaf_len = 0;
+	unsigned l, j, k, serial = 100;
+	clock_t start;
+
+	(void)state;
+	for (l = 0; l <= MESH_LAYERS; l++)
+		for (j = 0; j < MESH_WIDTH; j++)
+			keys[l][j] = new_key();
+	add_pem(&leaf, &leaf_len, make_cert("mesh.test", keys[0][0],
+					    "Layer 1", keys[1][0], false,
+					    serial++, 0x01, 0x02));
+	for (l = 1; l <= MESH_LAYERS; l++)
+		for (j = 0; j < MESH_WIDTH; j++)
+			for (k = 0; k < MESH_WIDTH; k++) {
+				snprintf(name, sizeof(name), "Layer %u", l);
+				snprintf(iname, sizeof(iname), "Layer %u",
+					 l + 1);
+				add_pem(&pem, &len,
+					make_cert(name, keys[l][j], iname,
+						  l < MESH_LAYERS
+							  ? keys[l + 1][k]
+							  : keys[0][1],
+						  true, serial++, 0, 0));
+			}
+	cs_itemlist_init(&input);
+	cs_itemlist_init(&pool);
+	load_pem(&input, leaf, leaf_len);
+	load_pem(&pool, pem, len);
+	assert_int_equal(pool.n, MESH_LAYERS * MESH_WIDTH * MESH_WIDTH);
+	t = cs_trust_new(&err);
+	assert_non_null(t);
+	memset(&o, 0, sizeof(o));
+	o.at = AT_2026_06_01;
+	o.purpose = CS_PURPOSE_ANY;
+	start = clock();
+	assert_int_equal(cs_verify_chain(&input, &pool, t, &o, &r, &err), 0);
+	/* Bounded: far below what the full search would cost. */
+	assert_true((clock() - start) / CLOCKS_PER_SEC < 60);
+	assert_false(r.trusted);
+	assert_true(cs_verify_has(&r, "search-limit"));
+	assert_true(cs_verify_has(&r, "issuer-not-found"));
+	/* Leaf-first partial path, at least as deep as the mesh. */
+	assert_true(r.path_len >= 2);
+	cs_verify_result_free(&r);
+	cs_trust_free(t);
+	cs_itemlist_free(&input);
+	cs_itemlist_free(&pool);
+	free(pem);
+	free(leaf);
+	for (l = 0; l <= MESH_LAYERS; l++)
+		for (j = 0; j < MESH_WIDTH; j++)
+			gnutls_x509_privkey_deinit(keys[l][j]);
+}
+
+/* Every code in the table is kebab-case, unique and looked up. */
 static void test_findings_table(void **state)
 {
 	size_t i, j;
@@ -18,17 +489,41 @@ static void test_findings_table(void **state)
 
 		assert_true(strspn(c, "abcdefghijklmnopqrstuvwxyz-") ==
 			    strlen(c));
+		assert_non_null(cs_finding_defs[i].summary);
 		for (j = i + 1; j < cs_finding_defs_count; j++)
 			assert_string_not_equal(c, cs_finding_defs[j].code);
 		assert_ptr_equal(cs_finding_lookup(c), &cs_finding_defs[i]);
 	}
 	assert_null(cs_finding_lookup("no-such-code"));
+	assert_string_equal(cs_severity_name(CS_SEV_ERROR), "error");
+}
+
+/* No certificate in the input is an error, not a verdict. */
+static void test_empty_input(void **state)
+{
+	struct cs_itemlist input;
+	struct cs_verify_opts o;
+	struct cs_verify_result r;
+	struct cs_error err;
+
+	(void)state;
+	cs_itemlist_init(&input);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(cs_verify_chain(&input, NULL, NULL, &o, &r, &err),
+			 -1);
+	assert_int_equal(err.code, CS_E_EMPTY);
+	cs_verify_result_free(&r);
+	cs_verify_result_free(NULL);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_findings_table),
+		cmocka_unit_test(test_empty_input),
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_aki_preference),
+		cmocka_unit_test(test_search_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
