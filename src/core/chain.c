@@ -352,8 +352,12 @@ static size_t collect(struct walk *w, struct cand_rank *out, size_t max,
 			continue;
 		out[j].idx = out[i].idx;
 		out[j].sig_ok = cs_chain_sig_ok(child, c);
-		out[j].key = (out[j].sig_ok ? 0 : 8) +
-			     (cs_cand_is_anchor(c) ? 0 : 4) +
+		/* Signature first, then a store anchor before a copy of
+		 * one in the pool (its origin is the store), then AKI. */
+		out[j].key = (out[j].sig_ok ? 0 : 16) +
+			     (c->src == CS_CAND_TRUST ? 0
+			      : c->in_trust	      ? 4
+						      : 8) +
 			     aki_rank(child, c);
 		j++;
 	}

@@ -81,7 +81,8 @@ struct path_case {
 	const char *absent[MAX_CODES];  /* must not be reported */
 	size_t path_len;                /* 0 = not checked */
 	size_t leaf_item;               /* index of the leaf in the input */
-	const char *top_cn;             /* CN of the last path element */
+	bool store_anchor;              /* the path ends at the store's
+					   anchor, not at a pool copy */
 };
 
 static const struct path_case path_cases[] = {
@@ -115,7 +116,7 @@ static const struct path_case path_cases[] = {
 	 .anchors = {"pki/root-new.pem"},
 	 .trusted = true,
 	 .absent = {"search-limit", "expired"},
-	 .path_len = 3},
+	 .path_len = 3, .store_anchor = true},
 	/* Neither root trusted: the loop is cut, nothing is found. */
 	{.name = "cross-pair-loop",
 	 .input = {"pki/ee-x.pem", "pki/ica-x.pem",
@@ -163,7 +164,7 @@ static const struct path_case path_cases[] = {
 	 .anchors = {"pki/root-rsa.pem"},
 	 .trusted = true,
 	 .absent = {"unneeded-cert", "untrusted-root"},
-	 .path_len = 3},
+	 .path_len = 3, .store_anchor = true},
 	/* An unrelated certificate in the input is named. */
 	{.name = "extra",
 	 .input = {"pki/chain-with-extra.pem"},
@@ -219,6 +220,8 @@ static void run_path_case(const struct path_case *c)
 		assert_true(r.path_len >= 1);
 		assert_true(r.path[r.path_len - 1].is_anchor);
 	}
+	if (c->store_anchor)
+		assert_null(r.path[r.path_len - 1].origin);
 	for (i = 0; i < r.n_findings; i++) {
 		const struct cs_finding_def *d =
 			cs_finding_lookup(r.findings[i].code);
