@@ -122,8 +122,8 @@ long cs_pool_add(struct cs_pool *p, gnutls_x509_crt_t crt,
 		ret = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &d);
 		if (ret < 0)
 			return cs_error_setlib(err, CS_E_INTERNAL, ret,
-					       "cannot encode a certificate: %s",
-					       gnutls_strerror(ret));
+					       "cannot encode a certificate: "
+					       "%s", gnutls_strerror(ret));
 		der = d.data;
 		der_len = d.size;
 	}
