@@ -75,6 +75,8 @@ const struct cs_finding_def cs_finding_defs[] = {
 	 "a CA certificate has no subject key identifier"},
 	{"bad-name", CS_SEV_ERROR,
 	 "a name is malformed (empty CA subject, invalid DNS name)"},
+	{"cn-not-in-san", CS_SEV_ERROR,
+	 "the subject CN is not a copy of one of the SAN names"},
 	{"bad-basic-constraints", CS_SEV_ERROR,
 	 "an end-entity certificate says cA TRUE without keyCertSign"},
 	{"bad-extension", CS_SEV_ERROR,

@@ -44,6 +44,9 @@
 /* RFC 5280 4.1.2.2: at most 20 octets of serial number. */
 #define MAX_SERIAL_OCTETS 20
 
+/* Name constraint comparisons allowed per certificate pair. */
+#define MAX_NC_CHECKS ((size_t)1 << 20)
+
 struct flist {
 	struct cs_finding *v; /* owned */
 	size_t n, cap;
@@ -460,6 +463,37 @@ static bool aia_empty(const struct cs_cand *c)
 	return empty;
 }
 
+/* RFC 5280 4.2.1.10: NameConstraints is a SEQUENCE of [0] permitted
+ * and/or [1] excluded GeneralSubtrees, each SIZE (1..MAX), and
+ * conforming CAs must not issue an empty sequence. */
+#define TAG_NC_PERMITTED 0xa0
+#define TAG_NC_EXCLUDED  0xa1
+#define OID_NC "2.5.29.30"
+
+static bool nc_malformed(const struct cs_cand *c)
+{
+	gnutls_datum_t d = {NULL, 0};
+	unsigned crit = 0;
+	size_t h, vlen = 0, off, eh, elen;
+	bool bad = false;
+
+	if (gnutls_x509_crt_get_extension_by_oid2(c->crt, OID_NC, 0, &d,
+						  &crit) < 0)
+		return false;
+	h = cs_der_hdr(d.data, d.size, &vlen);
+	if (h == 0 || d.data[0] != 0x30 || vlen == 0)
+		bad = true;
+	for (off = h; !bad && off < h + vlen; off += eh + elen) {
+		eh = cs_der_hdr(d.data + off, h + vlen - off, &elen);
+		if (eh == 0 || elen == 0 ||
+		    (d.data[off] != TAG_NC_PERMITTED &&
+		     d.data[off] != TAG_NC_EXCLUDED))
+			bad = true;
+	}
+	gnutls_free(d.data);
+	return bad;
+}
+
 /* RFC 1034 3.5 preferred name syntax (RFC 5280 4.2.1.6), allowing a
  * whole left-most "*" label. */
 static bool dns_syntax_ok(const char *v, size_t len)
@@ -577,6 +611,13 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 		    "Use a root without extended key usage.",
 		    "The root '%s' has an extended key usage extension, "
 		    "which CA/B BR 7.1.2.1.2 forbids in roots.", nm(c));
+	if (m->has_name_constraints && nc_malformed(c))
+		add(l, "bad-extension", i, c,
+		    "Reissue it with name constraints that list subtrees, or "
+		    "without the extension.",
+		    "'%s' has a name constraints extension without subtrees "
+		    "or with empty ones; RFC 5280 4.2.1.10 forbids that.",
+		    nm(c));
 	if (i == 0 && !m->is_ca && m->has_name_constraints)
 		add(l, "bad-extension", i, c,
 		    "Reissue it without name constraints.",
@@ -608,6 +649,48 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 			    "5280 4.2.1.2 requires one in CA certificates.",
 			    nm(c));
 	}
+}
+
+/* Name constraint checking is names x constraints comparisons; like Go
+ * and rustls, refuse beyond a budget rather than spend quadratic time on
+ * a hostile certificate (limbo pathological::nc-dos). */
+static bool nc_too_costly(const struct cs_cert_model *ca,
+			  const struct cs_cert_model *cert)
+{
+	size_t cons = ca->nc_permitted.n + ca->nc_excluded.n;
+	size_t names = cert->sans.n + 1; /* + the subject DN */
+
+	return cons != 0 && names > MAX_NC_CHECKS / cons;
+}
+
+/* CA/B BR 7.1.4.3: a subscriber certificate's CN, if present, is a
+ * character-for-character copy of one of its SAN entries. */
+static void check_cn_in_san(struct flist *l, const struct cs_cand *c)
+{
+	const struct cs_cert_model *m = &c->m;
+	size_t k;
+
+	/* Only a CN that looks like a host name or address is meant as
+	 * one; a private PKI's "Payroll service" CN is left alone. */
+	if (m->subject_cn == NULL || m->sans.n == 0 ||
+	    (strchr(m->subject_cn, '.') == NULL &&
+	     strchr(m->subject_cn, ':') == NULL) ||
+	    strchr(m->subject_cn, ' ') != NULL)
+		return;
+	for (k = 0; k < m->sans.n; k++) {
+		const struct cs_name *n = &m->sans.v[k];
+
+		if ((n->type == CS_SAN_DNS || n->type == CS_SAN_IP) &&
+		    n->len == m->subject_cn_len &&
+		    memcmp(n->value, m->subject_cn, n->len) == 0)
+			return;
+	}
+	add(l, "cn-not-in-san", 0, c,
+	    "Reissue it with a CN that repeats one of its SAN names "
+	    "exactly, or without a CN.",
+	    "The subject CN '%s' is not one of the certificate's subject "
+	    "alternative names; CA/B BR 7.1.4.3 requires an exact copy of "
+	    "one.", m->subject_cn);
 }
 
 /* Checks that concern an issuer (a CA certificate) at position i. */
@@ -679,6 +762,16 @@ static void check_issuer(struct flist *l, struct cs_pool *p,
 
 			if (j > 0 && d->m.self_issued)
 				continue;
+			if (nc_too_costly(m, &d->m)) {
+				add(l, "name-constraint-violation", (int)j, d,
+				    "Reissue with fewer names or constraints.",
+				    "'%s' has too many names to check against "
+				    "the %zu name constraints of '%s' (more "
+				    "than %lu comparisons).", nm(d),
+				    m->nc_permitted.n + m->nc_excluded.n,
+				    nm(c), (unsigned long)MAX_NC_CHECKS);
+				continue;
+			}
 			why[0] = '\0';
 			if (!cs_names_nc_allows(m, &d->m, why, sizeof(why)))
 				add(l, "name-constraint-violation", (int)j, d,
@@ -739,6 +832,8 @@ static void check_leaf(struct flist *l, const struct cs_cand *c,
 		    "Reissue it with basicConstraints CA:FALSE.",
 		    "'%s' says CA:TRUE but its key usage lacks keyCertSign: "
 		    "an end-entity certificate must have cA FALSE.", nm(c));
+	if (o->purpose == CS_PURPOSE_SERVER && !m->is_ca)
+		check_cn_in_san(l, c);
 	if (o->host != NULL) {
 		unsigned char ip[16];
 		size_t iplen;
