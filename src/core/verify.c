@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
@@ -663,34 +664,61 @@ static bool nc_too_costly(const struct cs_cert_model *ca,
 	return cons != 0 && names > MAX_NC_CHECKS / cons;
 }
 
-/* CA/B BR 7.1.4.3: a subscriber certificate's CN, if present, is a
- * character-for-character copy of one of its SAN entries. */
+/* Is the name an internationalised one: a non-ASCII byte or an
+ * A-label ("xn--") anywhere? */
+static bool is_idn(const char *v, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < len; k++) {
+		if ((unsigned char)v[k] >= 0x80)
+			return true;
+		if ((k == 0 || v[k - 1] == '.') && len - k >= 4 &&
+		    strncasecmp(v + k, "xn--", 4) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * CA/B BR 7.1.4.3: a subscriber certificate's CN, if present, is a
+ * character-for-character copy of one of its SAN entries.  Clients match
+ * SANs only, but people read the CN: enforced where a CN that is not a
+ * copy misleads, i.e. it is a case variant of a SAN name or an
+ * internationalised name (homograph risk) that is not in the SAN.  A CN
+ * that simply names something else (private PKIs, "bad.example.com" in
+ * BetterTLS's name constraint cases) is not rejected: RFC 5280 allows it.
+ */
 static void check_cn_in_san(struct flist *l, const struct cs_cand *c)
 {
 	const struct cs_cert_model *m = &c->m;
+	bool case_variant = false;
 	size_t k;
 
-	/* Only a CN that looks like a host name or address is meant as
-	 * one; a private PKI's "Payroll service" CN is left alone. */
-	if (m->subject_cn == NULL || m->sans.n == 0 ||
-	    (strchr(m->subject_cn, '.') == NULL &&
-	     strchr(m->subject_cn, ':') == NULL) ||
-	    strchr(m->subject_cn, ' ') != NULL)
+	if (m->subject_cn == NULL || m->sans.n == 0)
 		return;
 	for (k = 0; k < m->sans.n; k++) {
 		const struct cs_name *n = &m->sans.v[k];
 
-		if ((n->type == CS_SAN_DNS || n->type == CS_SAN_IP) &&
-		    n->len == m->subject_cn_len &&
-		    memcmp(n->value, m->subject_cn, n->len) == 0)
+		if (n->type != CS_SAN_DNS && n->type != CS_SAN_IP)
+			continue;
+		if (n->len != m->subject_cn_len)
+			continue;
+		if (memcmp(n->value, m->subject_cn, n->len) == 0)
 			return;
+		if (strncasecmp(n->value, m->subject_cn, n->len) == 0)
+			case_variant = true;
 	}
+	if (!case_variant && !is_idn(m->subject_cn, m->subject_cn_len))
+		return;
 	add(l, "cn-not-in-san", 0, c,
 	    "Reissue it with a CN that repeats one of its SAN names "
 	    "exactly, or without a CN.",
-	    "The subject CN '%s' is not one of the certificate's subject "
-	    "alternative names; CA/B BR 7.1.4.3 requires an exact copy of "
-	    "one.", m->subject_cn);
+	    "The subject CN '%s' is not an exact copy of one of the "
+	    "certificate's subject alternative names (%s); CA/B BR "
+	    "7.1.4.3 requires one.", m->subject_cn,
+	    case_variant ? "it differs in letter case"
+			 : "an internationalised name not in the SAN");
 }
 
 /* Checks that concern an issuer (a CA certificate) at position i. */
