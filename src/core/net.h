@@ -1,0 +1,132 @@
+/*
+ * net.h - live mode: parse a HOST[:PORT] target, resolve it, connect
+ * without blocking, run the STARTTLS dialogue, complete a TLS handshake
+ * with GnuTLS and capture the certificates the server sent, exactly as
+ * sent (order and count), and its stapled OCSP response.
+ *
+ * One deadline (struct cs_deadline) bounds everything together: name
+ * resolution (getaddrinfo_a + gai_suspend; IP literals and "localhost"
+ * need no DNS, RFC 6761 section 6.3), connect, STARTTLS and the
+ * handshake.  Every wait is a poll() for the time left.
+ *
+ * Does not: validate the chain (verify.h does, on the captured list),
+ * send application data, resume sessions, read the clock (the deadline
+ * carries a clock function), or print.
+ */
+#ifndef CS_NET_H
+#define CS_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "error.h"
+#include "load.h"
+#include "starttls.h"
+
+/* Hard limits against hostile servers. */
+#define CS_NET_MAX_CHAIN_CERTS    32                  /* certs accepted */
+#define CS_NET_MAX_CERT_MSG_BYTES ((size_t)256 * 1024) /* one handshake
+							  message */
+#define CS_NET_MAX_ADDRS          16                  /* per name */
+#define CS_NET_MAX_HOST           253                 /* RFC 1035 2.3.4 */
+
+struct cs_net_target {
+	char host[CS_NET_MAX_HOST + 1]; /* name or IP literal, no brackets */
+	unsigned port;
+	bool port_given;                /* PORT was in the string */
+	bool is_ip;                     /* host is an IPv4/IPv6 literal */
+	enum cs_starttls starttls;      /* from a SCHEME:// prefix */
+};
+
+/*
+ * Parse "HOST", "HOST:PORT", "[V6]", "[V6]:PORT", a bare IPv6 literal,
+ * or any of these after "SCHEME://" (a STARTTLS protocol name, "https"
+ * or "tls").  The port defaults to the scheme's (443 without one).
+ * Returns 0, or -1 with CS_E_USAGE.
+ */
+CS_MUST_CHECK int cs_net_parse_target(const char *s, struct cs_net_target *t,
+				      struct cs_error *err);
+
+struct cs_net_addr {
+	struct sockaddr_storage sa;
+	socklen_t len;
+	char text[64]; /* "127.0.0.1:443", "[::1]:443" */
+};
+
+struct cs_net_addrlist {
+	struct cs_net_addr *v; /* owned */
+	size_t n;
+};
+
+/*
+ * Resolve t (IPv6 and IPv4, at most CS_NET_MAX_ADDRS, duplicates
+ * removed) before dl.  Fills *out (free with cs_net_addrlist_free).
+ * Returns 0, or -1 with CS_E_NET (no such name) or CS_E_TIMEOUT.
+ * A lookup still running at the deadline is abandoned; its small
+ * request block is then leaked on purpose, as glibc may still write to
+ * it.
+ */
+CS_MUST_CHECK int cs_net_resolve(const struct cs_net_target *t,
+				 const struct cs_deadline *dl,
+				 struct cs_net_addrlist *out,
+				 struct cs_error *err);
+
+void cs_net_addrlist_free(struct cs_net_addrlist *l);
+
+struct cs_net_opts {
+	const char *sni;   /* server name to send; NULL = the target's host
+			      unless it is an IP literal (RFC 6066 section 3
+			      forbids literal addresses in SNI) */
+	bool no_sni;       /* send no server_name at all */
+	const char *alpn;  /* "h2,http/1.1" or NULL (RFC 7301) */
+	bool ocsp;         /* request a stapled OCSP response (RFC 6066 8) */
+	const char *priority; /* GnuTLS priority string; NULL = default */
+	unsigned max_certs;   /* 0 = CS_NET_MAX_CHAIN_CERTS */
+	size_t max_msg_bytes; /* 0 = CS_NET_MAX_CERT_MSG_BYTES */
+};
+
+struct cs_net_result {
+	char addr[64];        /* the address connected to */
+	char sni[CS_NET_MAX_HOST + 1]; /* name sent, "" = none */
+	char version[32];     /* "TLS1.3" */
+	char cipher[96];      /* "TLS_AES_256_GCM_SHA384" */
+	char kx[32];          /* key exchange: "ECDHE-RSA", "(TLS1.3)" ... */
+	char group[32];       /* "X25519", "" when none */
+	char alpn[64];        /* selected protocol, "" when none */
+	struct cs_itemlist chain; /* CS_ITEM_CERT items as sent, origin
+				     format CS_FMT_NET, path = addr */
+	unsigned char *ocsp;  /* owned DER of the stapled response or NULL */
+	size_t ocsp_len;
+	int64_t connect_ms, starttls_ms, handshake_ms;
+};
+
+/* Empty result (the chain list initialised). */
+void cs_net_result_init(struct cs_net_result *r);
+
+/* Free what r owns and re-initialise it.  NULL is fine. */
+void cs_net_result_free(struct cs_net_result *r);
+
+/*
+ * Connect to addr, speak t->starttls's dialogue (host = t->host), and
+ * complete a TLS handshake, all before dl.  The peer's certificates are
+ * not verified here: every chain is captured, whatever it is.
+ *
+ * Returns 0 with *res filled; -1 with *err: CS_E_TIMEOUT, CS_E_NET
+ * (refused, reset, not TLS, STARTTLS refused or injected, handshake
+ * failure with the alert name, no certificate), CS_E_LIMIT (more than
+ * max_certs certificates, a handshake message over max_msg_bytes).  On
+ * failure *res keeps what was learnt (addr, timings).
+ */
+CS_MUST_CHECK int cs_net_handshake(const struct cs_net_target *t,
+				   const struct cs_net_addr *addr,
+				   const struct cs_net_opts *opts,
+				   const struct cs_deadline *dl,
+				   struct cs_net_result *res,
+				   struct cs_error *err);
+
+/* Name of a TLS alert (RFC 8446 section 6): "handshake_failure". */
+const char *cs_net_alert_name(int alert);
+
+#endif
