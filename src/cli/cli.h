@@ -50,5 +50,6 @@ char *cli_read_password(const char *file, bool *failed);
 /* Commands: argc/argv start at the command name; return the exit code. */
 int cmd_show(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_connect(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ struct command {
 static const struct command commands[] = {
 	{"show", cmd_show, "show certificates from files, directories or stdin"},
 	{"verify", cmd_verify, "build and validate a certificate chain"},
+	{"connect", cmd_connect, "fetch a live server's chain over TLS and validate it"},
 };
 
 static void usage(FILE *out)
