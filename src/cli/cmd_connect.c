@@ -434,7 +434,8 @@ static int check_one(const struct connect_opts *o,
 	cs_net_result_init(&r);
 	memset(&vr, 0, sizeof(vr));
 	if (cs_net_handshake(&o->t, a, &o->net, dl, &r, &err) < 0) {
-		cli_error(o->target, "%s", err.msg);
+		/* the core's message starts with the address */
+		cli_error(NULL, "%s", err.msg);
 		if (o->json)
 			obj = json_pack("{s:s,s:s,s:s,s:s}", "target",
 					o->target, "address", a->text,

@@ -521,6 +521,12 @@ static int handshake_error(struct conn *c, int ret, const char *addr,
 	char q[NET_PEEK_BYTES * 4 + 8];
 
 	if (!looks_like_tls(c)) {
+		/* GnuTLS stops after the 5-byte record header: take what
+		 * else already arrived, for a readable quote */
+		ssize_t r = recv(c->fd, c->first + c->nfirst,
+				 sizeof(c->first) - c->nfirst, MSG_DONTWAIT);
+		if (r > 0)
+			c->nfirst += (size_t)r;
 		quote_bytes(q, sizeof(q), c->first, c->nfirst);
 		return cs_error_setlib(err, CS_E_NET, ret,
 				       "%s: not TLS: the server answered "

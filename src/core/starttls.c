@@ -533,7 +533,6 @@ static int do_xmpp(struct sio *s, const char *host, struct cs_error *err)
 		return cs_error_setx(err, CS_E_NET,
 				     "XMPP server refused the TLS upgrade: "
 				     "no <starttls/> in its features");
-	s->off = s->len = 0; /* nothing after the features is expected */
 	if (sio_puts(s, "<starttls xmlns='urn:ietf:params:xml:ns:"
 			"xmpp-tls'/>", err) < 0 ||
 	    xmpp_wait(s, "<proceed", "<failure", &failed, err) < 0)

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `certscope connect` against tests/tls_server.c.
+
+Every scenario starts its own loopback server (127.0.0.1, port chosen by
+the OS), runs certscope with a 3 s deadline, and checks the exit code, a
+message fragment and that the command returned within timeout + 2 s.
+The server is always killed in tearDown.  Nothing but 127.0.0.1 is ever
+contacted.
+
+Env: CERTSCOPE, CS_TESTCERTS, CS_TLS_SERVER (set by meson).
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+CERTSCOPE = os.environ.get("CERTSCOPE", "")
+SERVER = os.environ.get("CS_TLS_SERVER", "")
+PKI = os.path.join(os.environ.get("CS_TESTCERTS", ""), "pki")
+TIMEOUT = 3
+AT = "2026-06-01"
+HOST = "www.example.test"
+
+
+def pki(name):
+    return os.path.join(PKI, name)
+
+
+class ConnectTest(unittest.TestCase):
+    server = None
+
+    def start(self, mode="normal", starttls=None, cert="chain-rsa.pem",
+              key="ee-rsa.key", extra=()):
+        args = [SERVER, "--cert", pki(cert), "--key", pki(key),
+                "--mode", mode] + list(extra)
+        if starttls:
+            args += ["--starttls", starttls]
+        self.server = subprocess.Popen(args, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE)
+        line = self.server.stdout.readline()
+        self.assertTrue(line.strip().isdigit(),
+                        "server did not print a port: %r" % line)
+        return int(line)
+
+    def tearDown(self):
+        if self.server:
+            self.server.kill()
+            self.server.wait()
+            self.server.stdout.close()
+            self.server.stderr.close()
+
+    def connect(self, target, *extra, trust="root-rsa.pem", timeout=TIMEOUT):
+        args = [CERTSCOPE, "connect", target, "--trust", pki(trust),
+                "--host", HOST, "--timeout", str(timeout), "--at", AT]
+        args += list(extra)
+        t0 = time.monotonic()
+        p = subprocess.run(args, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=timeout + 30)
+        took = time.monotonic() - t0
+        self.assertLess(took, timeout + 2,
+                        "connect took %.1f s (deadline %d s)" % (took,
+                                                                 timeout))
+        return p.returncode, p.stdout.decode(errors="replace"), \
+            p.stderr.decode(errors="replace")
+
+    def expect(self, port_or_target, rc, fragment, *extra, where="err",
+               **kw):
+        target = port_or_target if isinstance(port_or_target, str) \
+            else "127.0.0.1:%d" % port_or_target
+        got_rc, out, err = self.connect(target, *extra, **kw)
+        text = err if where == "err" else out
+        self.assertEqual(got_rc, rc, "rc %d, stderr: %s" % (got_rc, err))
+        self.assertIn(fragment, text, "stdout: %s\nstderr: %s" % (out, err))
+        return out, err
+
+    # -- a good server ---------------------------------------------------
+    def test_normal_trusted(self):
+        out, _ = self.expect(self.start(), 0, "trusted", where="out")
+        self.assertIn("Chain sent by the server (2 certificates)", out)
+        self.assertIn("TLS1.3", out)
+
+    def test_normal_json(self):
+        out, _ = self.expect(self.start(), 0, '"verdict"', "--json",
+                             where="out")
+        doc = json.loads(out)
+        r = doc["results"][0]
+        self.assertEqual(len(r["chain"]), 2)
+        self.assertEqual(r["verdict"], "trusted")
+        self.assertEqual(r["protocol"], "TLS1.3")
+
+    def test_untrusted_root(self):
+        # the chain is fine but the anchor given is another root: exit 1
+        self.expect(self.start(), 1, "NOT TRUSTED", trust="root-ec.pem",
+                    where="out")
+
+    def test_wrong_host(self):
+        self.expect(self.start(cert="ee-wronghost.pem",
+                               key="ee-wronghost.key"), 1, "NOT TRUSTED",
+                    where="out")
+
+    def test_save_chain(self):
+        port = self.start()
+        with tempfile.TemporaryDirectory() as d:
+            f = os.path.join(d, "chain.pem")
+            self.expect(port, 0, "trusted", "--save-chain", f, where="out")
+            with open(f) as fh:
+                self.assertEqual(fh.read().count("BEGIN CERTIFICATE"), 2)
+
+    def test_sni_selects_certificate(self):
+        # pair 2 (the right name) only when SNI is sent
+        extra = ("--cert", pki("chain-rsa.pem"), "--key", pki("ee-rsa.key"))
+        port = self.start("sni", cert="ee-wronghost.pem",
+                          key="ee-wronghost.key", extra=extra)
+        self.expect(port, 0, "(SNI www.example.test)", "--sni", HOST,
+                    where="out")
+        self.expect(port, 1, "(no SNI)", where="out")
+
+    def test_alpn_offered(self):
+        self.expect(self.start(), 0, "ALPN:", "--alpn", "h2,http/1.1",
+                    where="out")
+
+    # -- hostile or broken servers --------------------------------------
+    def test_refused(self):
+        port = self.start()
+        self.server.kill()
+        self.server.wait()
+        self.expect(port, 2, "connection refused")
+
+    def test_silent(self):
+        self.expect(self.start("silent"), 2, "timed out")
+
+    def test_drip(self):
+        self.expect(self.start("drip"), 2, "timed out")
+
+    def test_http(self):
+        self.expect(self.start("http"), 2, 'not TLS: the server answered "HTTP/1.1 400')
+
+    def test_random(self):
+        self.expect(self.start("random"), 2, "not TLS")
+
+    def test_reset(self):
+        _, err = self.expect(self.start("reset"), 2, "handshake")
+        self.assertRegex(err, "reset|closed")
+
+    def test_alert(self):
+        self.expect(self.start("alert"), 2, "handshake_failure")
+
+    def test_empty_chain(self):
+        self.expect(self.start("empty-chain"), 2, "closed the connection")
+
+    def test_many_certs(self):
+        self.expect(self.start("many-certs"), 2, "at most 32")
+
+    def test_huge_cert(self):
+        self.expect(self.start("huge-cert"), 2, "over the limit")
+
+    def test_old_tls(self):
+        # a TLS 1.0-only server: the version negotiated is reported as is
+        self.expect(self.start("old-tls"), 0, "TLS1.0", where="out")
+
+    def test_tiny_timeout_silent(self):
+        self.expect(self.start("silent"), 2, "timed out", timeout=1)
+
+    # -- STARTTLS ---------------------------------------------------------
+    def starttls_ok(self, proto):
+        port = self.start("starttls-ok", starttls=proto)
+        self.expect(port, 0, "trusted", "--starttls", proto, where="out")
+
+    def starttls_refuse(self, proto, frag="refused the TLS upgrade"):
+        port = self.start("starttls-refuse", starttls=proto)
+        self.expect(port, 2, frag, "--starttls", proto)
+
+    def starttls_inject(self, proto):
+        port = self.start("starttls-inject", starttls=proto)
+        self.expect(port, 2, "possible injection", "--starttls", proto)
+
+    def test_scheme_form(self):
+        port = self.start("starttls-ok", starttls="smtp")
+        self.expect("smtp://127.0.0.1:%d" % port, 0, "STARTTLS:   smtp",
+                    where="out")
+
+    def test_scheme_conflict(self):
+        self.expect("smtp://127.0.0.1:1", 2, "conflicts", "--starttls",
+                    "imap")
+
+
+PROTOS = ["smtp", "imap", "pop3", "ftp", "postgres", "mysql", "xmpp",
+          "ldap", "nntp", "sieve"]
+for _p in PROTOS:
+    setattr(ConnectTest, "test_starttls_ok_" + _p,
+            lambda self, p=_p: self.starttls_ok(p))
+    setattr(ConnectTest, "test_starttls_refuse_" + _p,
+            lambda self, p=_p: self.starttls_refuse(p))
+    setattr(ConnectTest, "test_starttls_inject_" + _p,
+            lambda self, p=_p: self.starttls_inject(p))
+
+
+if __name__ == "__main__":
+    if not (CERTSCOPE and SERVER and os.path.isdir(PKI)):
+        print("CERTSCOPE, CS_TLS_SERVER and CS_TESTCERTS are needed")
+        sys.exit(77)
+    res = unittest.main(exit=False, verbosity=2).result
+    failed = len(res.failures) + len(res.errors)
+    print("%d passed, %d failed" % (res.testsRun - failed, failed))
+    sys.exit(1 if failed else 0)

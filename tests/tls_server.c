@@ -1,0 +1,558 @@
+/*
+ * tls_server.c - a deliberately badly behaved TLS server for the
+ * `certscope connect` tests.  Listens on 127.0.0.1, port chosen by the
+ * OS, prints the port as its first line on stdout, and serves one
+ * connection at a time until killed (or after one with --once).
+ *
+ *   tls_server --cert CHAIN.pem --key KEY.pem [--cert C2 --key K2]
+ *              [--mode MODE] [--starttls PROTO] [--once]
+ *
+ * Modes: normal, silent, drip, http, random, reset, alert, empty-chain,
+ * many-certs, huge-cert, sni (pair 2 when the client sent SNI, pair 1
+ * otherwise), old-tls (TLS 1.0 only), starttls-ok, starttls-refuse,
+ * starttls-inject (the last three need --starttls).
+ *
+ * Test code: it exits on setup errors and never talks to anything but
+ * the loopback client that connected to it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#define MAX_PAIRS 2
+#define MAX_CERTS 128
+#define MANY_CERTS 100               /* many-certs: certificates sent */
+#define HUGE_EXT_BYTES (300 * 1024)  /* huge-cert: over the 256 KiB limit */
+#define IO_TIMEOUT_S 10
+
+struct pair {
+	gnutls_pcert_st pcert[MAX_CERTS];
+	unsigned n;
+	gnutls_privkey_t key;
+	gnutls_x509_privkey_t xkey;
+};
+
+static struct pair pairs[MAX_PAIRS];
+static unsigned npairs;
+static const char *mode = "normal";
+static const char *starttls;
+
+static void die(const char *what, int ret)
+{
+	fprintf(stderr, "tls_server: %s: %s\n", what,
+		ret ? gnutls_strerror(ret) : strerror(errno));
+	exit(1);
+}
+
+static gnutls_datum_t slurp(const char *file)
+{
+	gnutls_datum_t d = {NULL, 0};
+	int ret = gnutls_load_file(file, &d);
+
+	if (ret < 0)
+		die(file, ret);
+	return d;
+}
+
+static void add_crt(struct pair *p, gnutls_x509_crt_t crt)
+{
+	int ret;
+
+	if (p->n == MAX_CERTS)
+		die("too many certificates", GNUTLS_E_INTERNAL_ERROR);
+	ret = gnutls_pcert_import_x509(&p->pcert[p->n], crt, 0);
+	if (ret < 0)
+		die("pcert", ret);
+	p->n++;
+}
+
+/* A self-signed certificate on the pair's key; ext_bytes > 0 adds a
+ * private extension of that size (huge-cert). */
+static void add_generated(struct pair *p, unsigned serial, size_t ext_bytes)
+{
+	gnutls_x509_crt_t crt;
+	unsigned char ser[4] = {0x01, (unsigned char)(serial >> 16),
+				(unsigned char)(serial >> 8),
+				(unsigned char)serial};
+	char cn[64];
+	time_t now = time(NULL);
+	int ret;
+
+	snprintf(cn, sizeof(cn), "generated %u", serial);
+	if ((ret = gnutls_x509_crt_init(&crt)) < 0 ||
+	    (ret = gnutls_x509_crt_set_version(crt, 3)) < 0 ||
+	    (ret = gnutls_x509_crt_set_serial(crt, ser, sizeof(ser))) < 0 ||
+	    (ret = gnutls_x509_crt_set_activation_time(crt, now - 86400)) < 0 ||
+	    (ret = gnutls_x509_crt_set_expiration_time(crt,
+						       now + 86400 * 3650)) < 0 ||
+	    (ret = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME,
+						 0, cn, strlen(cn))) < 0 ||
+	    (ret = gnutls_x509_crt_set_key(crt, p->xkey)) < 0)
+		die("generate", ret);
+	if (ext_bytes) {
+		/* DER OCTET STRING with a 3-byte length */
+		unsigned char *v = calloc(1, ext_bytes + 5);
+		if (!v)
+			die("calloc", 0);
+		v[0] = 0x04;
+		v[1] = 0x83;
+		v[2] = (unsigned char)(ext_bytes >> 16);
+		v[3] = (unsigned char)(ext_bytes >> 8);
+		v[4] = (unsigned char)ext_bytes;
+		ret = gnutls_x509_crt_set_extension_by_oid(crt,
+			"1.3.6.1.4.1.55555.1", v, ext_bytes + 5, 0);
+		free(v);
+		if (ret < 0)
+			die("extension", ret);
+	}
+	ret = gnutls_x509_crt_sign2(crt, crt, p->xkey, GNUTLS_DIG_SHA256, 0);
+	if (ret < 0)
+		die("sign", ret);
+	add_crt(p, crt);
+	gnutls_x509_crt_deinit(crt);
+}
+
+static void load_pair(struct pair *p, const char *certfile,
+		      const char *keyfile)
+{
+	gnutls_datum_t c = slurp(certfile), k = slurp(keyfile);
+	gnutls_x509_crt_t *list = NULL;
+	unsigned n = 0, i;
+	int ret;
+
+	if ((ret = gnutls_x509_privkey_init(&p->xkey)) < 0 ||
+	    (ret = gnutls_x509_privkey_import(p->xkey, &k,
+					      GNUTLS_X509_FMT_PEM)) < 0 ||
+	    (ret = gnutls_privkey_init(&p->key)) < 0 ||
+	    (ret = gnutls_privkey_import_x509(p->key, p->xkey, 0)) < 0)
+		die(keyfile, ret);
+	if (!strcmp(mode, "huge-cert")) {
+		add_generated(p, 1, HUGE_EXT_BYTES);
+		goto out;
+	}
+	ret = gnutls_x509_crt_list_import2(&list, &n, &c, GNUTLS_X509_FMT_PEM,
+					   0);
+	if (ret < 0)
+		die(certfile, ret);
+	for (i = 0; i < n; i++) {
+		add_crt(p, list[i]);
+		gnutls_x509_crt_deinit(list[i]);
+	}
+	gnutls_free(list);
+	if (!strcmp(mode, "many-certs"))
+		for (i = p->n; i < MANY_CERTS; i++)
+			add_generated(p, i, 0);
+out:
+	gnutls_free(c.data);
+	gnutls_free(k.data);
+}
+
+/* The server's certificate choice: exactly the list we built. */
+static int retrieve(gnutls_session_t s, const gnutls_datum_t *req_ca,
+		    int nreq, const gnutls_pk_algorithm_t *pk, int npk,
+		    gnutls_pcert_st **pcert, unsigned int *n,
+		    gnutls_privkey_t *key)
+{
+	struct pair *p = &pairs[0];
+	char name[256];
+	size_t len = sizeof(name);
+	unsigned type;
+
+	(void)req_ca; (void)nreq; (void)pk; (void)npk;
+	if (!strcmp(mode, "empty-chain")) {
+		*pcert = NULL;
+		*n = 0;
+		*key = NULL;
+		return 0;
+	}
+	if (!strcmp(mode, "sni") && npairs > 1 &&
+	    gnutls_server_name_get(s, name, &len, &type, 0) == 0)
+		p = &pairs[1];
+	*pcert = p->pcert;
+	*n = p->n;
+	*key = p->key;
+	return 0;
+}
+
+static void send_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+	ssize_t w;
+
+	while (n > 0) {
+		w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void send_str(int fd, const char *s)
+{
+	send_all(fd, s, strlen(s));
+}
+
+/* Read one line (up to '\n'); returns its length, -1 on EOF. */
+static int read_line(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+	char c;
+
+	while (n + 1 < cap) {
+		if (recv(fd, &c, 1, 0) != 1)
+			return -1;
+		buf[n++] = c;
+		if (c == '\n')
+			break;
+	}
+	buf[n] = '\0';
+	return (int)n;
+}
+
+static int read_n(int fd, unsigned char *buf, size_t n)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = recv(fd, buf + got, n - got, 0);
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+/* Read until the text contains needle. */
+static int read_until(int fd, const char *needle)
+{
+	char buf[8192];
+	size_t n = 0;
+	ssize_t r;
+
+	while (n + 1 < sizeof(buf)) {
+		r = recv(fd, buf + n, sizeof(buf) - 1 - n, 0);
+		if (r <= 0)
+			return -1;
+		n += (size_t)r;
+		buf[n] = '\0';
+		if (strstr(buf, needle))
+			return 0;
+	}
+	return -1;
+}
+
+/* The server side of a STARTTLS dialogue.  Returns 0 to go on with TLS,
+ * -1 to close.  refuse/inject as the mode says. */
+static int starttls_server(int fd)
+{
+	int refuse = !strcmp(mode, "starttls-refuse");
+	int inject = !strcmp(mode, "starttls-inject");
+	char line[1024];
+	unsigned char buf[64];
+
+	if (!strcmp(starttls, "smtp")) {
+		send_str(fd, "220 test.example ESMTP ready\r\n");
+		if (read_line(fd, line, sizeof(line)) < 0)
+			return -1;
+		send_str(fd, "250-test.example\r\n250-PIPELINING\r\n"
+			 "250 STARTTLS\r\n");
+		if (read_line(fd, line, sizeof(line)) < 0)
+			return -1;
+		send_str(fd, refuse ? "454 4.7.0 TLS not available\r\n" :
+			 inject ? "220 2.0.0 go ahead\r\n250 injected\r\n" :
+			 "220 2.0.0 go ahead\r\n");
+	} else if (!strcmp(starttls, "imap")) {
+		send_str(fd, "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n");
+		if (read_line(fd, line, sizeof(line)) < 0)
+			return -1;
+		send_str(fd, refuse ? "a1 NO not now\r\n" :
+			 inject ? "a1 OK begin TLS\r\n* OK injected\r\n" :
+			 "a1 OK begin TLS\r\n");
+	} else if (!strcmp(starttls, "pop3")) {
+		send_str(fd, "+OK POP3 ready\r\n");
+		if (read_line(fd, line, sizeof(line)) < 0)
+			return -1;
+		send_str(fd, refuse ? "-ERR no TLS here\r\n" :
+			 inject ? "+OK begin TLS\r\n+OK injected\r\n" :
+			 "+OK begin TLS\r\n");
+	} else if (!strcmp(starttls, "ftp")) {
+		send_str(fd, "220-welcome to the test\r\n free text line\r\n"
+			 "220 ready\r\n");
+		if (read_line(fd, line, sizeof(line)) < 0)
+			return -1;
+		send_str(fd, refuse ? "534 TLS refused\r\n" :
+			 inject ? "234 AUTH TLS ok\r\n200 injected\r\n" :
+			 "234 AUTH TLS ok\r\n");
+	} else if (!strcmp(starttls, "nntp")) {
+		send_str(fd, "200 news ready\r\n");
+		if (read_line(fd, line, sizeof(line)) < 0)
+			return -1;
+		send_str(fd, refuse ? "580 can not initiate TLS\r\n" :
+			 inject ? "382 go\r\n200 injected\r\n" : "382 go\r\n");
+	} else if (!strcmp(starttls, "sieve")) {
+		send_str(fd, "\"IMPLEMENTATION\" \"test\"\r\n\"STARTTLS\"\r\n"
+			 "OK \"ready\"\r\n");
+		if (read_line(fd, line, sizeof(line)) < 0)
+			return -1;
+		send_str(fd, refuse ? "NO \"no TLS\"\r\n" :
+			 inject ? "OK\r\nOK injected\r\n" : "OK\r\n");
+	} else if (!strcmp(starttls, "postgres")) {
+		if (read_n(fd, buf, 8) < 0)
+			return -1;
+		send_str(fd, refuse ? "N" : inject ? "SINJECTED" : "S");
+	} else if (!strcmp(starttls, "mysql")) {
+		/* protocol 10 greeting: version, thread id, 8 bytes of
+		 * scramble, filler, capability flags (CLIENT_SSL 0x0800) */
+		unsigned char g[64], req[36];
+		size_t n = 4;
+		memset(g, 0, sizeof(g));
+		g[n++] = 10;
+		memcpy(g + n, "8.0.0-test", 11);
+		n += 11;
+		n += 4 + 8 + 1;
+		g[n++] = refuse ? 0x00 : 0x00;
+		g[n++] = refuse ? 0x82 : 0x8a; /* 0x8a00 has CLIENT_SSL */
+		n += 8;
+		g[0] = (unsigned char)(n - 4);
+		g[3] = 0;
+		if (inject) {
+			memcpy(g + n, "JUNK", 4);
+			n += 4;
+		}
+		send_all(fd, g, n);
+		if (refuse)
+			return -1;
+		if (read_n(fd, req, sizeof(req)) < 0)
+			return -1;
+	} else if (!strcmp(starttls, "xmpp")) {
+		if (read_until(fd, ">") < 0)
+			return -1;
+		send_str(fd, "<?xml version='1.0'?><stream:stream "
+			 "xmlns='jabber:client' xmlns:stream='http://etherx."
+			 "jabber.org/streams' from='test' version='1.0'>"
+			 "<stream:features>");
+		send_str(fd, refuse ? "<mechanisms/></stream:features>" :
+			 "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'>"
+			 "<required/></starttls></stream:features>");
+		if (refuse)
+			return read_until(fd, "/>") < 0 ? -1 : -1;
+		if (read_until(fd, "/>") < 0)
+			return -1;
+		send_str(fd, inject ? "<proceed xmlns='urn:ietf:params:xml:"
+			 "ns:xmpp-tls'/><message>injected</message>" :
+			 "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+	} else if (!strcmp(starttls, "ldap")) {
+		static const unsigned char ok[] = {
+			0x30, 0x0c, 0x02, 0x01, 0x01, 0x78, 0x07, 0x0a,
+			0x01, 0x00, 0x04, 0x00, 0x04, 0x00};
+		unsigned char r[sizeof(ok) + 4];
+		if (read_n(fd, buf, 31) < 0)
+			return -1;
+		memcpy(r, ok, sizeof(ok));
+		if (refuse)
+			r[9] = 2; /* protocolError */
+		memcpy(r + sizeof(ok), "JUNK", 4);
+		send_all(fd, r, sizeof(ok) + (inject ? 4 : 0));
+	} else {
+		fprintf(stderr, "tls_server: unknown --starttls %s\n",
+			starttls);
+		return -1;
+	}
+	return refuse ? -1 : 0;
+}
+
+/* Wait for the peer to close (or IO_TIMEOUT_S * 3), reading and
+ * discarding what it sends. */
+static void drain(int fd, int seconds)
+{
+	char buf[4096];
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+	while (poll(&pfd, 1, seconds * 1000) > 0)
+		if (recv(fd, buf, sizeof(buf), 0) <= 0)
+			break;
+}
+
+static void serve_tls(int fd, gnutls_certificate_credentials_t cred)
+{
+	gnutls_session_t s;
+	int ret;
+
+	if (gnutls_init(&s, GNUTLS_SERVER) < 0)
+		return;
+	if (!strcmp(mode, "old-tls"))
+		ret = gnutls_priority_set_direct(s,
+			"NORMAL:-VERS-ALL:+VERS-TLS1.0", NULL);
+	else
+		ret = gnutls_set_default_priority(s);
+	if (ret < 0 || gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE,
+					      cred) < 0)
+		goto out;
+	gnutls_transport_set_int(s, fd);
+	gnutls_handshake_set_timeout(s, IO_TIMEOUT_S * 1000);
+	/* our own messages may be huge (huge-cert): no sending limit */
+	gnutls_handshake_set_max_packet_length(s, 0);
+	do {
+		ret = gnutls_handshake(s);
+	} while (ret < 0 && !gnutls_error_is_fatal(ret));
+	if (ret < 0) {
+		fprintf(stderr, "tls_server: handshake: %s\n",
+			gnutls_strerror(ret));
+		goto out;
+	}
+	gnutls_bye(s, GNUTLS_SHUT_WR);
+	drain(fd, 2);
+out:
+	gnutls_deinit(s);
+}
+
+static void serve(int fd, gnutls_certificate_credentials_t cred)
+{
+	unsigned char buf[4096];
+	struct linger lg = {1, 0};
+	FILE *rnd;
+	size_t i;
+
+	if (starttls && starttls_server(fd) < 0) {
+		drain(fd, 2);
+		return;
+	}
+	if (!strcmp(mode, "silent")) {
+		drain(fd, IO_TIMEOUT_S * 3);
+	} else if (!strcmp(mode, "drip")) {
+		/* a TLS record header promising 16 KiB, one byte a second */
+		static const unsigned char hdr[] = {0x16, 0x03, 0x03, 0x40,
+						    0x00, 0x02};
+		(void)recv(fd, buf, sizeof(buf), 0);
+		for (i = 0; i < 60; i++) {
+			unsigned char c = i < sizeof(hdr) ? hdr[i] : 0;
+			if (send(fd, &c, 1, MSG_NOSIGNAL) != 1)
+				break;
+			sleep(1);
+		}
+	} else if (!strcmp(mode, "http")) {
+		(void)recv(fd, buf, sizeof(buf), 0);
+		send_str(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0"
+			 "\r\nConnection: close\r\n\r\n");
+		drain(fd, 2);
+	} else if (!strcmp(mode, "random")) {
+		(void)recv(fd, buf, sizeof(buf), 0);
+		rnd = fopen("/dev/urandom", "rb");
+		if (rnd && fread(buf, 1, sizeof(buf), rnd) == sizeof(buf)) {
+			buf[0] = 0x7f; /* never a valid record type */
+			send_all(fd, buf, sizeof(buf));
+		}
+		if (rnd)
+			fclose(rnd);
+		drain(fd, 2);
+	} else if (!strcmp(mode, "reset")) {
+		(void)recv(fd, buf, sizeof(buf), 0);
+		/* half a ServerHello, then RST (SO_LINGER 0) */
+		send_all(fd, "\x16\x03\x03\x00\x40\x02\x00\x00", 8);
+		usleep(100000);
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	} else if (!strcmp(mode, "alert")) {
+		(void)recv(fd, buf, sizeof(buf), 0);
+		/* fatal handshake_failure (40), RFC 8446 section 6 */
+		send_all(fd, "\x15\x03\x03\x00\x02\x02\x28", 7);
+		drain(fd, 2);
+	} else {
+		serve_tls(fd, cred);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	gnutls_certificate_credentials_t cred;
+	const char *certs[MAX_PAIRS], *keys[MAX_PAIRS];
+	unsigned nc = 0, nk = 0, i;
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	struct timeval tv = {IO_TIMEOUT_S, 0};
+	int lfd, fd, once = 0, one = 1, a;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--cert") && a + 1 < argc && nc < MAX_PAIRS)
+			certs[nc++] = argv[++a];
+		else if (!strcmp(argv[a], "--key") && a + 1 < argc &&
+			 nk < MAX_PAIRS)
+			keys[nk++] = argv[++a];
+		else if (!strcmp(argv[a], "--mode") && a + 1 < argc)
+			mode = argv[++a];
+		else if (!strcmp(argv[a], "--starttls") && a + 1 < argc)
+			starttls = argv[++a];
+		else if (!strcmp(argv[a], "--once"))
+			once = 1;
+		else {
+			fprintf(stderr, "usage: tls_server --cert F --key F "
+				"[--mode M] [--starttls P] [--once]\n");
+			return 2;
+		}
+	}
+	if (nc == 0 || nc != nk) {
+		fprintf(stderr, "tls_server: --cert and --key pairs needed\n");
+		return 2;
+	}
+	if (gnutls_global_init() < 0)
+		die("init", GNUTLS_E_INTERNAL_ERROR);
+	for (i = 0; i < nc; i++)
+		load_pair(&pairs[i], certs[i], keys[i]);
+	npairs = nc;
+	if (gnutls_certificate_allocate_credentials(&cred) < 0)
+		die("credentials", GNUTLS_E_MEMORY_ERROR);
+	gnutls_certificate_set_retrieve_function2(cred, retrieve);
+
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (lfd < 0)
+		die("socket", 0);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = 0;
+	if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    listen(lfd, 16) < 0 ||
+	    getsockname(lfd, (struct sockaddr *)&sin, &sl) < 0)
+		die("bind", 0);
+	printf("%u\n", ntohs(sin.sin_port));
+	fflush(stdout);
+	for (;;) {
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0) {
+			if (errno == EINTR)
+				continue;
+			die("accept", 0);
+		}
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		serve(fd, cred);
+		close(fd);
+		if (once)
+			break;
+	}
+	for (i = 0; i < npairs; i++) {
+		unsigned k;
+		for (k = 0; k < pairs[i].n; k++)
+			gnutls_pcert_deinit(&pairs[i].pcert[k]);
+		gnutls_privkey_deinit(pairs[i].key);
+		gnutls_x509_privkey_deinit(pairs[i].xkey);
+	}
+	gnutls_certificate_free_credentials(cred);
+	close(lfd);
+	gnutls_global_deinit();
+	return 0;
+}
