@@ -1,0 +1,80 @@
+#!/bin/sh
+# bench_connect.sh - `certscope connect` against peers, on loopback only.
+#
+# Starts tests/tls_server (built with the tests) on 127.0.0.1 serving
+# testcerts/pki/chain-rsa.pem, then times RUNS full runs (handshake,
+# chain capture, validation against --trust root-rsa.pem) of:
+#   certscope connect 127.0.0.1:PORT
+#   gnutls-cli --x509cafile root-rsa.pem 127.0.0.1 -p PORT (closed stdin)
+#   openssl s_client -connect 127.0.0.1:PORT -CAfile root-rsa.pem
+# and one run against a silent server with --timeout 1 to show the
+# deadline is kept.  Nothing but 127.0.0.1 is contacted.
+#
+# Usage: bench/bench_connect.sh [BUILD_DIR]   (default: build)
+# Env:   CERTSCOPE, TLS_SERVER, RUNS (default 30)
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top/build}
+cs=${CERTSCOPE:-$build/src/certscope}
+srv=${TLS_SERVER:-$build/tests/tls_server}
+runs=${RUNS:-30}
+pki=$top/testcerts/pki
+
+[ -x "$cs" ] || { echo "no certscope at $cs (build first)" >&2; exit 77; }
+[ -x "$srv" ] || { echo "no tls_server at $srv (build tests)" >&2; exit 77; }
+
+tmp=$(mktemp -d)
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+start_server() { # MODE -> sets port
+	"$srv" --cert "$pki/chain-rsa.pem" --key "$pki/ee-rsa.key" \
+		--mode "$1" >"$tmp/port.$1" 2>/dev/null &
+	pids="$pids $!"
+	i=0
+	while [ ! -s "$tmp/port.$1" ] && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	port=$(head -n 1 "$tmp/port.$1")
+}
+
+now() { date +%s.%N; }
+
+# mean wall time in ms of RUNS runs of "$@"
+mean_ms() {
+	t0=$(now)
+	n=0
+	while [ $n -lt "$runs" ]; do
+		"$@" </dev/null >/dev/null 2>&1 || true
+		n=$((n + 1))
+	done
+	t1=$(now)
+	echo "$t0 $t1 $runs" | awk '{printf "%.1f", ($2 - $1) * 1000 / $3}'
+}
+
+start_server normal
+echo "loopback server on 127.0.0.1:$port, $runs runs each"
+printf '%-40s %s ms\n' "certscope connect" "$(mean_ms "$cs" connect \
+	"127.0.0.1:$port" --trust "$pki/root-rsa.pem" \
+	--host www.example.test --at 2026-06-01)"
+if command -v gnutls-cli >/dev/null; then
+	printf '%-40s %s ms\n' "gnutls-cli" "$(mean_ms gnutls-cli \
+		--x509cafile "$pki/root-rsa.pem" -p "$port" 127.0.0.1)"
+fi
+if command -v openssl >/dev/null; then
+	printf '%-40s %s ms\n' "openssl s_client" "$(mean_ms openssl \
+		s_client -connect "127.0.0.1:$port" \
+		-CAfile "$pki/root-rsa.pem")"
+fi
+
+start_server silent
+t0=$(now)
+"$cs" connect "127.0.0.1:$port" --trust "$pki/root-rsa.pem" \
+	--timeout 1 >/dev/null 2>&1 || true
+t1=$(now)
+echo "$t0 $t1" | awk '{printf "silent server, --timeout 1: returned after %.0f ms\n", ($2 - $1) * 1000}'
