@@ -72,6 +72,7 @@ class ConnectTest(unittest.TestCase):
             else "127.0.0.1:%d" % port_or_target
         got_rc, out, err = self.connect(target, *extra, **kw)
         text = err if where == "err" else out
+        self.assertNotIn("Sanitizer", err)
         self.assertEqual(got_rc, rc, "rc %d, stderr: %s" % (got_rc, err))
         self.assertIn(fragment, text, "stdout: %s\nstderr: %s" % (out, err))
         return out, err
@@ -121,6 +122,21 @@ class ConnectTest(unittest.TestCase):
     def test_alpn_offered(self):
         self.expect(self.start(), 0, "ALPN:", "--alpn", "h2,http/1.1",
                     where="out")
+
+    def test_localhost_falls_back_to_next_address(self):
+        # localhost is ::1 then 127.0.0.1 without DNS; the server only
+        # listens on 127.0.0.1, so ::1 is refused and the next one answers
+        port = self.start()
+        self.expect("localhost:%d" % port, 0, "Connected to 127.0.0.1",
+                    where="out")
+
+    def test_all_addresses(self):
+        # every address is checked: the refused ::1 makes the run fail
+        port = self.start()
+        out, err = self.expect("localhost:%d" % port, 2,
+                               "[::1]:%d: connection refused" % port,
+                               "--all-addresses")
+        self.assertIn("Connected to 127.0.0.1", out)
 
     # -- hostile or broken servers --------------------------------------
     def test_refused(self):
