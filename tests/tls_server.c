@@ -95,9 +95,9 @@ static void add_generated(struct pair *p, unsigned serial, size_t ext_bytes)
 	    (ret = gnutls_x509_crt_set_serial(crt, ser, sizeof(ser))) < 0 ||
 	    (ret = gnutls_x509_crt_set_activation_time(crt, now - 86400)) < 0 ||
 	    (ret = gnutls_x509_crt_set_expiration_time(crt,
-						       now + 86400 * 3650)) < 0 ||
-	    (ret = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME,
-						 0, cn, strlen(cn))) < 0 ||
+			now + 86400 * 3650)) < 0 ||
+	    (ret = gnutls_x509_crt_set_dn_by_oid(crt,
+			GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen(cn))) < 0 ||
 	    (ret = gnutls_x509_crt_set_key(crt, p->xkey)) < 0)
 		die("generate", ret);
 	if (ext_bytes) {
@@ -486,7 +486,8 @@ int main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	for (a = 1; a < argc; a++) {
-		if (!strcmp(argv[a], "--cert") && a + 1 < argc && nc < MAX_PAIRS)
+		if (!strcmp(argv[a], "--cert") && a + 1 < argc &&
+		    nc < MAX_PAIRS)
 			certs[nc++] = argv[++a];
 		else if (!strcmp(argv[a], "--key") && a + 1 < argc &&
 			 nk < MAX_PAIRS)

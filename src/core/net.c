@@ -147,7 +147,8 @@ int cs_net_parse_target(const char *s, struct cs_net_target *t,
 				     t->host);
 	if (!t->is_ip && !valid_name(t->host))
 		return cs_error_setx(err, CS_E_USAGE,
-				     "'%.60s' is not a valid host name", t->host);
+				     "'%.60s' is not a valid host name",
+				     t->host);
 	return 0;
 }
 
@@ -685,7 +686,8 @@ static int capture(struct conn *c, const struct cs_net_opts *o,
 	ver = gnutls_protocol_get_version(c->s);
 	copy_str(res->version, sizeof(res->version),
 		 gnutls_protocol_get_name(ver));
-	copy_str(res->cipher, sizeof(res->cipher), gnutls_ciphersuite_get(c->s));
+	copy_str(res->cipher, sizeof(res->cipher),
+		 gnutls_ciphersuite_get(c->s));
 	if (ver == GNUTLS_TLS1_3)
 		copy_str(res->kx, sizeof(res->kx), "ECDHE/DHE (TLS 1.3)");
 	else
