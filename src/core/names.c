@@ -401,7 +401,8 @@ static bool next_dn_email(const char **pos, char *out, size_t outsz,
 			*outlen = ok ? o : SIZE_MAX;
 			return true;
 		}
-		if ((size_t)(eq - type) == 12 && ieq(type, "emailAddress", 12)) {
+		if ((size_t)(eq - type) == 12 &&
+		    ieq(type, "emailAddress", 12)) {
 			*outlen = ok ? o : SIZE_MAX;
 			return true;
 		}

@@ -106,6 +106,10 @@ static void tmodel_init(struct tmodel *t, const struct tname *sans,
 
 /* ---- cs_names_dns_match ---------------------------------------------- */
 
+/* A 63-byte label, the longest allowed (RFC 1035 2.3.4). */
+#define LABEL63 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
 struct dns_row {
 	const char *pattern;
 	size_t plen; /* 0: strlen(pattern) */
@@ -240,16 +244,10 @@ static const struct dns_row dns_rows[] = {
 	/* a '*' in the host is not a wildcard */
 	{.pattern = "*.example.com", .host = "*.example.com", .want = false},
 	/* a 63-byte label is fine (RFC 1035 2.3.4) */
-	{.pattern = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		    ".example",
-	 .host = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		 ".example",
+	{.pattern = LABEL63 ".example", .host = LABEL63 ".example",
 	 .want = true},
 	/* a 64-byte label is not */
-	{.pattern = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		    ".example",
-	 .host = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		 ".example",
+	{.pattern = LABEL63 "a.example", .host = LABEL63 "a.example",
 	 .want = false},
 	/* underscore is tolerated (common in real SANs) */
 	{.pattern = "_dmarc.example.com", .host = "_dmarc.example.com",
@@ -712,7 +710,8 @@ static const struct nc_row nc_rows[] = {
 	{.excluded = {IP("127.0.0.0/8")}, .sans = {IP("::ffff:127.0.0.1")},
 	 .want = true},
 	/* e-mail host constraint: exactly that host */
-	{.permitted = {EMAIL("example.test")}, .sans = {EMAIL("a@example.test")},
+	{.permitted = {EMAIL("example.test")},
+	 .sans = {EMAIL("a@example.test")},
 	 .want = true},
 	/* e-mail host constraint: not a subdomain */
 	{.permitted = {EMAIL("example.test")},
