@@ -63,6 +63,16 @@ const struct cs_finding_def cs_finding_defs[] = {
 	 "a CRL's thisUpdate is in the future"},
 	{"crl-unverifiable", CS_SEV_WARNING,
 	 "a CRL given for a certificate cannot be checked"},
+	/* Stapled OCSP (RFC 6960, RFC 6066 section 8), live mode only. */
+	{"ocsp-revoked", CS_SEV_ERROR,
+	 "the server's stapled OCSP response says the leaf is revoked"},
+	{"ocsp-unknown", CS_SEV_WARNING,
+	 "the stapled OCSP response does not know the leaf"},
+	{"ocsp-expired", CS_SEV_WARNING,
+	 "the stapled OCSP response is outside its validity period"},
+	{"ocsp-unverifiable", CS_SEV_WARNING,
+	 "the stapled OCSP response cannot be checked (signature, signer, "
+	 "certificate id or encoding)"},
 	/* Web PKI encoding rules (RFC 5280 and CA/Browser Forum BRs) that
 	 * GnuTLS does not enforce. */
 	{"bad-serial", CS_SEV_ERROR,
