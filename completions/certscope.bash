@@ -4,12 +4,12 @@ _certscope()
 	local cur prev words cword
 	_init_completion -n = || return
 
-	local commands="show verify"
+	local commands="show verify connect"
 	local global="-v --verbose --color= -h --help -V --version"
 	local cmd="" i
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
-		show | verify) cmd=${words[i]}; break ;;
+		show | verify | connect) cmd=${words[i]}; break ;;
 		esac
 	done
 
@@ -24,7 +24,7 @@ _certscope()
 	fi
 
 	case $prev in
-	--trust | --untrusted | --crl | --password-file)
+	--trust | --untrusted | --crl | --password-file | --save-chain | --cert | --key)
 		_filedir
 		return ;;
 	--purpose)
@@ -33,7 +33,10 @@ _certscope()
 	--color)
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
 		return ;;
-	--at | --host | --email | --max-depth)
+	--starttls)
+		COMPREPLY=($(compgen -W "smtp imap pop3 ftp xmpp ldap postgres mysql nntp sieve" -- "$cur"))
+		return ;;
+	--at | --host | --email | --max-depth | --sni | --timeout | --alpn)
 		return ;;
 	esac
 	if [[ $cur == --color=* ]]; then
@@ -48,10 +51,16 @@ _certscope()
 	verify)
 		opts="--trust --untrusted --system-trust --host --email --at --purpose
 		      --max-depth --crl --json --password-file --color= -v --verbose -h --help" ;;
+	connect)
+		opts="--sni --no-sni --starttls --timeout --all-addresses --alpn
+		      --ocsp-stapling --save-chain --trust --system-trust --host --purpose
+		      --at --max-depth --cert --key --json --color= -v --verbose -h --help" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+	elif [[ $cmd == connect ]]; then
+		_known_hosts_real -- "$cur"
 	else
 		_filedir
 	fi
