@@ -1,2 +1,857 @@
-/* report.c: being written */
-typedef int cs_report_placeholder_;
+/*
+ * report.c - `show` output: text blocks for people, JSON for programs,
+ * PEM for conversion.  See report.h.
+ *
+ * Every string that came from a certificate passes through escape.h:
+ * cs_escape() for text (controls, bidi overrides and invalid UTF-8
+ * become visible escapes), cs_escape_utf8() + json_stringn() for JSON
+ * (jansson escapes controls; NUL is kept as \u0000).
+ */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "escape.h"
+#include "report_verify.h"
+
+#define R_SECS_PER_DAY 86400
+#define R_SECS_PER_HOUR 3600
+#define R_SOON_DAYS 30      /* "expires soon": yellow */
+#define R_TIME_MAX 32       /* cs_time_format() output */
+#define R_HEX_MAX 128       /* colon hex of a 32-byte digest + slack */
+#define R_LABEL_WIDTH 13    /* "  subject      " label column */
+#define R_PEM_LINE 64       /* RFC 7468 section 2: 64 characters */
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_RED "\033[1;31m"
+#define C_YELLOW "\033[33m"
+#define C_DIM "\033[2m"
+
+/* ---- small helpers --------------------------------------------------- */
+
+static char *esc(const char *s, size_t len)
+{
+	return cs_escape(s ? s : "", s ? len : 0, CS_ESC_TEXT);
+}
+
+static char *esc0(const char *s)
+{
+	return esc(s, s ? strlen(s) : 0);
+}
+
+/* A JSON string from untrusted bytes: repaired UTF-8, NUL kept. */
+static json_t *jstr(const char *s, size_t len)
+{
+	size_t n = 0;
+	char *u;
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	u = cs_escape_utf8(s, len, &n);
+	if (u == NULL)
+		return NULL;
+	j = json_stringn(u, n);
+	free(u);
+	return j;
+}
+
+static json_t *jstr0(const char *s)
+{
+	return jstr(s, s ? strlen(s) : 0);
+}
+
+/* "2027-12-31 00:00:00 UTC" */
+static void human_time(cs_time_t t, char *out, size_t outsz)
+{
+	char buf[R_TIME_MAX];
+
+	if (t == CS_TIME_NONE) {
+		snprintf(out, outsz, "(none)");
+		return;
+	}
+	cs_time_format(t, buf, sizeof(buf));
+	if (strlen(buf) == 20 && buf[10] == 'T' && buf[19] == 'Z') {
+		buf[10] = ' ';
+		buf[19] = '\0';
+		snprintf(out, outsz, "%s UTC", buf);
+	} else {
+		snprintf(out, outsz, "%s", buf);
+	}
+}
+
+static json_t *jtime(cs_time_t t)
+{
+	char buf[R_TIME_MAX];
+
+	if (t == CS_TIME_NONE)
+		return json_null();
+	cs_time_format(t, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+/* Floor division, so that 1 second before expiry is day 0 and one second
+ * after is day -1. */
+static int64_t floor_days(int64_t secs)
+{
+	int64_t d = secs / R_SECS_PER_DAY;
+
+	if (secs % R_SECS_PER_DAY != 0 && secs < 0)
+		d--;
+	return d;
+}
+
+static void amount(int64_t secs, char *out, size_t outsz)
+{
+	int64_t a = secs < 0 ? -secs : secs;
+
+	if (a >= 2 * (int64_t)R_SECS_PER_DAY)
+		snprintf(out, outsz, "%lld days",
+			 (long long)(a / R_SECS_PER_DAY));
+	else if (a >= R_SECS_PER_DAY)
+		snprintf(out, outsz, "1 day");
+	else if (a >= 2 * R_SECS_PER_HOUR)
+		snprintf(out, outsz, "%lld hours",
+			 (long long)(a / R_SECS_PER_HOUR));
+	else if (a >= R_SECS_PER_HOUR)
+		snprintf(out, outsz, "1 hour");
+	else if (a >= 120)
+		snprintf(out, outsz, "%lld minutes", (long long)(a / 60));
+	else
+		snprintf(out, outsz, "%lld seconds", (long long)a);
+}
+
+/* see report.h */
+void cs_report_relative(cs_time_t t, cs_time_t now, bool is_end, char *out,
+			size_t outsz)
+{
+	char a[48];
+
+	if (outsz == 0)
+		return;
+	if (t == CS_TIME_NONE) {
+		snprintf(out, outsz, "no date");
+		return;
+	}
+	amount(t - now, a, sizeof(a));
+	if (is_end) {
+		if (t > now)
+			snprintf(out, outsz, "expires in %s", a);
+		else if (t == now)
+			snprintf(out, outsz, "expires now");
+		else
+			snprintf(out, outsz, "expired %s ago", a);
+	} else {
+		if (t > now)
+			snprintf(out, outsz, "not valid until in %s", a);
+		else
+			snprintf(out, outsz, "valid since %s ago", a);
+	}
+}
+
+static const char *san_type_name(enum cs_san_type t)
+{
+	switch (t) {
+	case CS_SAN_DNS: return "DNS";
+	case CS_SAN_IP: return "IP";
+	case CS_SAN_EMAIL: return "email";
+	case CS_SAN_URI: return "URI";
+	case CS_SAN_DN: return "DirName";
+	case CS_SAN_OTHER: break;
+	}
+	return "other";
+}
+
+static const struct {
+	const char *oid;
+	const char *name;
+} oid_names[] = {
+	/* extended key usages (RFC 5280 4.2.1.12) */
+	{"1.3.6.1.5.5.7.3.1", "serverAuth"},
+	{"1.3.6.1.5.5.7.3.2", "clientAuth"},
+	{"1.3.6.1.5.5.7.3.3", "codeSigning"},
+	{"1.3.6.1.5.5.7.3.4", "emailProtection"},
+	{"1.3.6.1.5.5.7.3.8", "timeStamping"},
+	{"1.3.6.1.5.5.7.3.9", "OCSPSigning"},
+	{"2.5.29.37.0", "anyExtendedKeyUsage"},
+	/* extensions */
+	{"2.5.29.14", "subjectKeyIdentifier"},
+	{"2.5.29.15", "keyUsage"},
+	{"2.5.29.17", "subjectAltName"},
+	{"2.5.29.18", "issuerAltName"},
+	{"2.5.29.19", "basicConstraints"},
+	{"2.5.29.30", "nameConstraints"},
+	{"2.5.29.31", "cRLDistributionPoints"},
+	{"2.5.29.32", "certificatePolicies"},
+	{"2.5.29.35", "authorityKeyIdentifier"},
+	{"2.5.29.36", "policyConstraints"},
+	{"2.5.29.37", "extKeyUsage"},
+	{"2.5.29.54", "inhibitAnyPolicy"},
+	{"1.3.6.1.5.5.7.1.1", "authorityInfoAccess"},
+	{"1.3.6.1.5.5.7.1.24", "tlsFeature"},
+	{"1.3.6.1.4.1.11129.2.4.2", "signedCertificateTimestamps"},
+	{"1.3.6.1.4.1.11129.2.4.3", "precertificatePoison"},
+	/* policies (CA/B Forum BR 7.1.6.1) */
+	{"2.23.140.1.2.1", "domain-validated"},
+	{"2.23.140.1.2.2", "organization-validated"},
+	{"2.23.140.1.2.3", "individual-validated"},
+	{"2.23.140.1.1", "extended-validation"},
+	{"2.5.29.32.0", "anyPolicy"},
+};
+
+static const char *oid_name(const char *oid)
+{
+	for (size_t i = 0; i < sizeof(oid_names) / sizeof(*oid_names); i++)
+		if (strcmp(oid, oid_names[i].oid) == 0)
+			return oid_names[i].name;
+	return NULL;
+}
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} ku_names[] = {
+	{GNUTLS_KEY_DIGITAL_SIGNATURE, "digitalSignature"},
+	{GNUTLS_KEY_NON_REPUDIATION, "nonRepudiation"},
+	{GNUTLS_KEY_KEY_ENCIPHERMENT, "keyEncipherment"},
+	{GNUTLS_KEY_DATA_ENCIPHERMENT, "dataEncipherment"},
+	{GNUTLS_KEY_KEY_AGREEMENT, "keyAgreement"},
+	{GNUTLS_KEY_KEY_CERT_SIGN, "keyCertSign"},
+	{GNUTLS_KEY_CRL_SIGN, "cRLSign"},
+	{GNUTLS_KEY_ENCIPHER_ONLY, "encipherOnly"},
+	{GNUTLS_KEY_DECIPHER_ONLY, "decipherOnly"},
+};
+
+static void key_text(const struct cs_cert_model *m, char *out, size_t sz)
+{
+	if (!m->key_alg[0])
+		snprintf(out, sz, "unknown");
+	else if (m->key_curve[0])
+		snprintf(out, sz, "%s %s", m->key_alg, m->key_curve);
+	else if (m->key_bits)
+		snprintf(out, sz, "%s %u bits", m->key_alg, m->key_bits);
+	else
+		snprintf(out, sz, "%s", m->key_alg);
+}
+
+static void type_text(const struct cs_cert_model *m, char *out, size_t sz)
+{
+	const char *what;
+
+	if (m->is_ca)
+		what = m->self_signed ? "root CA (self-signed)" :
+		       m->self_issued ? "CA (self-issued)" : "CA";
+	else
+		what = m->self_signed ? "leaf (self-signed)" : "leaf";
+	if (m->is_ca && m->path_len >= 0)
+		snprintf(out, sz, "%s, path length %d", what, m->path_len);
+	else
+		snprintf(out, sz, "%s", what);
+}
+
+/* ---- text ------------------------------------------------------------ */
+
+struct tw {
+	FILE *out;
+	bool color;
+	int err;
+};
+
+static void label(struct tw *w, const char *l)
+{
+	if (fprintf(w->out, "  %-*s", R_LABEL_WIDTH, l) < 0)
+		w->err = 1;
+}
+
+/* One "  label        value" line with an escaped value. */
+static void line_esc(struct tw *w, const char *l, const char *v, size_t len,
+		     const char *color)
+{
+	char *e = esc(v, len);
+
+	if (e == NULL) {
+		w->err = 1;
+		return;
+	}
+	label(w, l);
+	if (w->color && color)
+		fprintf(w->out, "%s%s%s\n", color, e, C_RESET);
+	else
+		fprintf(w->out, "%s\n", e);
+	free(e);
+}
+
+static void line_plain(struct tw *w, const char *l, const char *v)
+{
+	label(w, l);
+	if (fprintf(w->out, "%s\n", v) < 0)
+		w->err = 1;
+}
+
+/* A list of escaped strings joined by ", " on one labelled line. */
+static void line_list(struct tw *w, const char *l,
+		      const struct cs_strlist *s, bool names)
+{
+	if (s->n == 0)
+		return;
+	label(w, l);
+	for (size_t i = 0; i < s->n; i++) {
+		const char *n = names ? oid_name(s->v[i]) : NULL;
+		char *e = esc0(s->v[i]);
+
+		if (e == NULL) {
+			w->err = 1;
+			return;
+		}
+		fprintf(w->out, "%s%s", i ? ", " : "", n ? n : e);
+		free(e);
+	}
+	fputc('\n', w->out);
+}
+
+static void names_line(struct tw *w, const char *l,
+		       const struct cs_namelist *nl)
+{
+	if (nl->n == 0)
+		return;
+	label(w, l);
+	for (size_t i = 0; i < nl->n; i++) {
+		char *e = esc(nl->v[i].value, nl->v[i].len);
+
+		if (e == NULL) {
+			w->err = 1;
+			return;
+		}
+		fprintf(w->out, "%s%s:%s", i ? ", " : "",
+			san_type_name(nl->v[i].type), e);
+		free(e);
+	}
+	fputc('\n', w->out);
+}
+
+static void origin_text(char *out, size_t sz, const struct cs_origin *o)
+{
+	char *p = esc0(o->path);
+
+	if (o->line)
+		snprintf(out, sz, "%s #%zu (%s, line %zu)", p ? p : "?",
+			 o->index, cs_format_name(o->format), o->line);
+	else
+		snprintf(out, sz, "%s #%zu (%s)", p ? p : "?", o->index,
+			 cs_format_name(o->format));
+	free(p);
+}
+
+static void long_view(struct tw *w, const struct cs_cert_model *m)
+{
+	char buf[512];
+
+	if (m->has_basic_constraints) {
+		if (m->is_ca && m->path_len >= 0)
+			snprintf(buf, sizeof(buf), "CA:TRUE, pathlen:%d%s",
+				 m->path_len,
+				 m->bc_critical ? " (critical)" : "");
+		else
+			snprintf(buf, sizeof(buf), "CA:%s%s",
+				 m->is_ca ? "TRUE" : "FALSE",
+				 m->bc_critical ? " (critical)" : "");
+		line_plain(w, "basic", buf);
+	}
+	if (m->has_key_usage) {
+		size_t o = 0;
+
+		buf[0] = '\0';
+		for (size_t i = 0; i < sizeof(ku_names) / sizeof(*ku_names);
+		     i++) {
+			if (!(m->key_usage & ku_names[i].bit))
+				continue;
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s",
+					      o ? ", " : "", ku_names[i].name);
+			if (o >= sizeof(buf))
+				break;
+		}
+		if (m->ku_critical && o + 12 < sizeof(buf))
+			snprintf(buf + o, sizeof(buf) - o, " (critical)");
+		line_plain(w, "key usage", buf[0] ? buf : "(none)");
+	}
+	if (m->has_eku)
+		line_list(w, "ext key use", &m->eku, true);
+	if (m->ski_hex[0])
+		line_plain(w, "subject kid", m->ski_hex);
+	if (m->aki_hex[0])
+		line_plain(w, "author. kid", m->aki_hex);
+	line_list(w, "OCSP", &m->ocsp_urls, false);
+	line_list(w, "CA issuers", &m->ca_issuer_urls, false);
+	line_list(w, "CRL", &m->crl_urls, false);
+	line_list(w, "policies", &m->policies, true);
+	if (m->has_name_constraints) {
+		names_line(w, "permitted", &m->nc_permitted);
+		names_line(w, "excluded", &m->nc_excluded);
+		if (m->nc_permitted.n == 0 && m->nc_excluded.n == 0)
+			line_plain(w, "constraints", "(empty)");
+	}
+	for (size_t i = 0; i < m->n_scts; i++) {
+		char t[R_TIME_MAX * 2];
+
+		human_time(m->scts[i].timestamp, t, sizeof(t));
+		snprintf(buf, sizeof(buf), "log %s at %s",
+			 m->scts[i].log_id_b64, t);
+		line_plain(w, "SCT", buf);
+	}
+	for (size_t i = 0; i < m->n_exts; i++) {
+		const char *n = oid_name(m->exts[i].oid);
+		char *e = esc0(m->exts[i].oid);
+
+		if (e == NULL) {
+			w->err = 1;
+			return;
+		}
+		snprintf(buf, sizeof(buf), "%s%s%s%s%s", n ? n : e,
+			 n ? " (" : "", n ? e : "", n ? ")" : "",
+			 m->exts[i].critical ? " critical" : "");
+		free(e);
+		line_plain(w, "extension", buf);
+	}
+	cs_hex_colon(buf, sizeof(buf), m->sha1, sizeof(m->sha1));
+	line_plain(w, "sha1", buf);
+	line_plain(w, "pin-sha256", m->spki_sha256_b64);
+	for (size_t i = 0; i < m->warnings.n; i++)
+		line_esc(w, "warning", m->warnings.v[i],
+			 strlen(m->warnings.v[i]), C_YELLOW);
+}
+
+/* see report.h */
+int cs_report_cert_text(FILE *out, const struct cs_item *item,
+			const struct cs_cert_model *m,
+			const struct cs_report_opts *o)
+{
+	struct tw w = {.out = out, .color = o->color};
+	char buf[1024], a[R_TIME_MAX * 2], b[R_TIME_MAX * 2], rel[96];
+	const char *vcolor = NULL;
+
+	origin_text(buf, sizeof(buf), &item->origin);
+	if (fprintf(out, "certificate %s\n", buf) < 0)
+		return -1;
+	line_esc(&w, "subject", m->subject, strlen(m->subject ? m->subject :
+							      ""),
+		 C_BOLD);
+	line_esc(&w, "issuer", m->issuer, strlen(m->issuer ? m->issuer : ""),
+		 NULL);
+	snprintf(buf, sizeof(buf), "%s%s", m->serial_hex ? m->serial_hex : "",
+		 m->serial_negative ? " (negative)" : "");
+	line_plain(&w, "serial", buf);
+
+	human_time(m->not_before, a, sizeof(a));
+	human_time(m->not_after, b, sizeof(b));
+	if (m->not_before != CS_TIME_NONE && m->not_before > o->now) {
+		cs_report_relative(m->not_before, o->now, false, rel,
+				   sizeof(rel));
+		vcolor = C_RED;
+	} else {
+		cs_report_relative(m->not_after, o->now, true, rel,
+				   sizeof(rel));
+		if (m->not_after != CS_TIME_NONE && m->not_after <= o->now)
+			vcolor = C_RED;
+		else if (m->not_after != CS_TIME_NONE &&
+			 m->not_after - o->now <
+			 (int64_t)R_SOON_DAYS * R_SECS_PER_DAY)
+			vcolor = C_YELLOW;
+	}
+	label(&w, "valid");
+	fprintf(out, "%s to %s (%s%s%s)\n", a, b,
+		w.color && vcolor ? vcolor : "", rel,
+		w.color && vcolor ? C_RESET : "");
+	names_line(&w, "names", &m->sans);
+	if (m->sans.n == 0)
+		line_plain(&w, "names", "(none)");
+	key_text(m, buf, sizeof(buf));
+	line_plain(&w, "key", buf);
+	line_plain(&w, "signature", m->sig_alg[0] ? m->sig_alg : m->sig_oid);
+	cs_hex_colon(buf, sizeof(buf), m->sha256, sizeof(m->sha256));
+	line_plain(&w, "sha256", buf);
+	type_text(m, buf, sizeof(buf));
+	line_plain(&w, "type", buf);
+	if (o->long_view)
+		long_view(&w, m);
+	if (ferror(out))
+		w.err = 1;
+	return w.err ? -1 : 0;
+}
+
+/* ---- CRLs -------------------------------------------------------------- */
+
+struct crl_info {
+	char *issuer;      /* owned */
+	size_t issuer_len;
+	cs_time_t this_update, next_update;
+	unsigned revoked;
+	char sig[64];
+	char number[R_HEX_MAX];
+};
+
+static void crl_info(const struct cs_item *item, struct crl_info *ci)
+{
+	gnutls_datum_t dn = {NULL, 0};
+	unsigned char num[64];
+	size_t num_len = sizeof(num);
+	unsigned crit = 0;
+	time_t t;
+	int r;
+
+	memset(ci, 0, sizeof(*ci));
+	ci->this_update = ci->next_update = CS_TIME_NONE;
+	if (gnutls_x509_crl_get_issuer_dn3(item->crl, &dn, 0) == 0) {
+		ci->issuer = malloc(dn.size + 1);
+		if (ci->issuer) {
+			memcpy(ci->issuer, dn.data, dn.size);
+			ci->issuer[dn.size] = '\0';
+			ci->issuer_len = dn.size;
+		}
+		gnutls_free(dn.data);
+	}
+	t = gnutls_x509_crl_get_this_update(item->crl);
+	if (t != (time_t)-1)
+		ci->this_update = (cs_time_t)t;
+	t = gnutls_x509_crl_get_next_update(item->crl);
+	if (t != (time_t)-1)
+		ci->next_update = (cs_time_t)t;
+	r = gnutls_x509_crl_get_crt_count(item->crl);
+	ci->revoked = r > 0 ? (unsigned)r : 0;
+	r = gnutls_x509_crl_get_signature_algorithm(item->crl);
+	snprintf(ci->sig, sizeof(ci->sig), "%s",
+		 r > 0 && gnutls_sign_get_name((gnutls_sign_algorithm_t)r) ?
+		 gnutls_sign_get_name((gnutls_sign_algorithm_t)r) :
+		 "unknown");
+	if (gnutls_x509_crl_get_number(item->crl, num, &num_len, &crit) == 0)
+		cs_hex_colon(ci->number, sizeof(ci->number), num, num_len);
+}
+
+/* see report.h */
+int cs_report_crl_text(FILE *out, const struct cs_item *item,
+		       const struct cs_report_opts *o)
+{
+	struct tw w = {.out = out, .color = o->color};
+	struct crl_info ci;
+	char buf[1024], a[R_TIME_MAX * 2], b[R_TIME_MAX * 2];
+
+	crl_info(item, &ci);
+	origin_text(buf, sizeof(buf), &item->origin);
+	fprintf(out, "CRL %s\n", buf);
+	line_esc(&w, "issuer", ci.issuer, ci.issuer_len, C_BOLD);
+	human_time(ci.this_update, a, sizeof(a));
+	human_time(ci.next_update, b, sizeof(b));
+	label(&w, "updated");
+	if (ci.next_update != CS_TIME_NONE && ci.next_update <= o->now)
+		fprintf(out, "%s, next %s (%sstale%s)\n", a, b,
+			w.color ? C_RED : "", w.color ? C_RESET : "");
+	else
+		fprintf(out, "%s, next %s\n", a, b);
+	snprintf(buf, sizeof(buf), "%u", ci.revoked);
+	line_plain(&w, "revoked", buf);
+	if (ci.number[0])
+		line_plain(&w, "number", ci.number);
+	line_plain(&w, "signature", ci.sig);
+	free(ci.issuer);
+	if (ferror(out))
+		w.err = 1;
+	return w.err ? -1 : 0;
+}
+
+/* ---- JSON ---------------------------------------------------------- */
+
+/* json_object_set_new that remembers a failure instead of leaking. */
+static void jset(json_t *o, const char *k, json_t *v, int *bad)
+{
+	if (v == NULL || json_object_set_new(o, k, v) < 0)
+		*bad = 1;
+}
+
+static json_t *jstrlist(const struct cs_strlist *s, bool names)
+{
+	json_t *a = json_array();
+
+	if (a == NULL)
+		return NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		const char *n = names ? oid_name(s->v[i]) : NULL;
+
+		if (json_array_append_new(a, n ? json_string(n) :
+					  jstr0(s->v[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static json_t *jnames(const struct cs_namelist *nl)
+{
+	json_t *a = json_array();
+
+	if (a == NULL)
+		return NULL;
+	for (size_t i = 0; i < nl->n; i++) {
+		json_t *o = json_object();
+		int bad = 0;
+
+		if (o == NULL) {
+			json_decref(a);
+			return NULL;
+		}
+		jset(o, "type", json_string(san_type_name(nl->v[i].type)),
+		     &bad);
+		jset(o, "value", jstr(nl->v[i].value, nl->v[i].len), &bad);
+		if (bad || json_array_append_new(a, o) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* see report.h */
+json_t *cs_report_origin_json(const struct cs_origin *o)
+{
+	json_t *j = json_object();
+	int bad = 0;
+
+	if (j == NULL)
+		return NULL;
+	jset(j, "file", jstr0(o->path), &bad);
+	jset(j, "index", json_integer((json_int_t)o->index), &bad);
+	jset(j, "line", o->line ? json_integer((json_int_t)o->line) :
+	     json_null(), &bad);
+	jset(j, "offset", json_integer((json_int_t)o->offset), &bad);
+	jset(j, "format", json_string(cs_format_name(o->format)), &bad);
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+static json_t *ku_json(unsigned ku)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < sizeof(ku_names) / sizeof(*ku_names);
+	     i++)
+		if ((ku & ku_names[i].bit) &&
+		    json_array_append_new(a,
+					  json_string(ku_names[i].name)) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* see report.h */
+json_t *cs_report_cert_json(const struct cs_item *item,
+			    const struct cs_cert_model *m,
+			    const struct cs_report_opts *o)
+{
+	json_t *j = json_object(), *x;
+	char buf[R_HEX_MAX * 2];
+	int bad = 0;
+
+	if (j == NULL)
+		return NULL;
+	jset(j, "origin", cs_report_origin_json(&item->origin), &bad);
+	jset(j, "version", json_integer(m->version), &bad);
+	jset(j, "subject", jstr0(m->subject), &bad);
+	jset(j, "issuer", jstr0(m->issuer), &bad);
+	jset(j, "subject_cn", m->subject_cn ?
+	     jstr(m->subject_cn, m->subject_cn_len) : json_null(), &bad);
+	jset(j, "serial", json_string(m->serial_hex ? m->serial_hex : ""),
+	     &bad);
+	jset(j, "serial_negative", json_boolean(m->serial_negative), &bad);
+	jset(j, "not_before", jtime(m->not_before), &bad);
+	jset(j, "not_after", jtime(m->not_after), &bad);
+	jset(j, "not_before_raw", jstr0(m->not_before_raw), &bad);
+	jset(j, "not_after_raw", jstr0(m->not_after_raw), &bad);
+	jset(j, "expires_in_days", m->not_after == CS_TIME_NONE ?
+	     json_null() :
+	     json_integer((json_int_t)floor_days(m->not_after - o->now)),
+	     &bad);
+	jset(j, "expired", json_boolean(m->not_after != CS_TIME_NONE &&
+					m->not_after <= o->now), &bad);
+	jset(j, "not_yet_valid",
+	     json_boolean(m->not_before != CS_TIME_NONE &&
+			  m->not_before > o->now), &bad);
+	jset(j, "sans", jnames(&m->sans), &bad);
+
+	x = json_object();
+	if (x) {
+		jset(x, "type", m->key_alg[0] ? json_string(m->key_alg) :
+		     json_null(), &bad);
+		jset(x, "bits", m->key_bits ? json_integer(m->key_bits) :
+		     json_null(), &bad);
+		jset(x, "curve", m->key_curve[0] ? json_string(m->key_curve) :
+		     json_null(), &bad);
+	}
+	jset(j, "key", x, &bad);
+	jset(j, "signature_algorithm",
+	     json_string(m->sig_alg[0] ? m->sig_alg : "unknown"), &bad);
+	jset(j, "signature_oid", jstr0(m->sig_oid), &bad);
+
+	x = json_object();
+	if (x) {
+		cs_hex_colon(buf, sizeof(buf), m->sha256, sizeof(m->sha256));
+		jset(x, "sha256", json_string(buf), &bad);
+		cs_hex_colon(buf, sizeof(buf), m->sha1, sizeof(m->sha1));
+		jset(x, "sha1", json_string(buf), &bad);
+	}
+	jset(j, "fingerprints", x, &bad);
+	jset(j, "spki_sha256", json_string(m->spki_sha256_b64), &bad);
+	jset(j, "is_ca", json_boolean(m->is_ca), &bad);
+	jset(j, "path_len", m->is_ca && m->path_len >= 0 ?
+	     json_integer(m->path_len) : json_null(), &bad);
+	jset(j, "self_issued", json_boolean(m->self_issued), &bad);
+	jset(j, "self_signed", json_boolean(m->self_signed), &bad);
+	jset(j, "basic_constraints", !m->has_basic_constraints ? json_null() :
+	     json_pack("{s:b,s:b}", "ca", m->is_ca, "critical",
+		       m->bc_critical), &bad);
+	jset(j, "key_usage", m->has_key_usage ? ku_json(m->key_usage) :
+	     json_null(), &bad);
+	jset(j, "extended_key_usage", m->has_eku ? jstrlist(&m->eku, true) :
+	     json_null(), &bad);
+	jset(j, "subject_key_id", m->ski_hex[0] ? json_string(m->ski_hex) :
+	     json_null(), &bad);
+	jset(j, "authority_key_id", m->aki_hex[0] ?
+	     json_string(m->aki_hex) : json_null(), &bad);
+	x = json_object();
+	if (x) {
+		jset(x, "ocsp", jstrlist(&m->ocsp_urls, false), &bad);
+		jset(x, "ca_issuers", jstrlist(&m->ca_issuer_urls, false),
+		     &bad);
+	}
+	jset(j, "aia", x, &bad);
+	jset(j, "crl_distribution_points", jstrlist(&m->crl_urls, false),
+	     &bad);
+	jset(j, "policies", jstrlist(&m->policies, false), &bad);
+	if (m->has_name_constraints) {
+		x = json_object();
+		if (x) {
+			jset(x, "critical", json_boolean(m->nc_critical),
+			     &bad);
+			jset(x, "permitted", jnames(&m->nc_permitted), &bad);
+			jset(x, "excluded", jnames(&m->nc_excluded), &bad);
+		}
+		jset(j, "name_constraints", x, &bad);
+	} else {
+		jset(j, "name_constraints", json_null(), &bad);
+	}
+	x = json_array();
+	for (size_t i = 0; x && i < m->n_scts; i++) {
+		json_t *s = json_object();
+
+		if (s == NULL || json_array_append_new(x, s) < 0) {
+			bad = 1;
+			break;
+		}
+		jset(s, "log_id", json_string(m->scts[i].log_id_b64), &bad);
+		jset(s, "timestamp", jtime(m->scts[i].timestamp), &bad);
+		jset(s, "version", json_integer(m->scts[i].version), &bad);
+	}
+	jset(j, "scts", x, &bad);
+	x = json_array();
+	for (size_t i = 0; x && i < m->n_exts; i++) {
+		const char *n = oid_name(m->exts[i].oid);
+		json_t *e = json_object();
+
+		if (e == NULL || json_array_append_new(x, e) < 0) {
+			bad = 1;
+			break;
+		}
+		jset(e, "oid", jstr0(m->exts[i].oid), &bad);
+		jset(e, "name", n ? json_string(n) : json_null(), &bad);
+		jset(e, "critical", json_boolean(m->exts[i].critical), &bad);
+		jset(e, "decoded", json_boolean(m->exts[i].known), &bad);
+	}
+	jset(j, "extensions", x, &bad);
+	jset(j, "warnings", jstrlist(&m->warnings, false), &bad);
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* see report.h */
+json_t *cs_report_crl_json(const struct cs_item *item,
+			   const struct cs_report_opts *o)
+{
+	struct crl_info ci;
+	json_t *j = json_object();
+	int bad = 0;
+
+	if (j == NULL)
+		return NULL;
+	crl_info(item, &ci);
+	jset(j, "origin", cs_report_origin_json(&item->origin), &bad);
+	jset(j, "issuer", ci.issuer ? jstr(ci.issuer, ci.issuer_len) :
+	     json_null(), &bad);
+	jset(j, "this_update", jtime(ci.this_update), &bad);
+	jset(j, "next_update", jtime(ci.next_update), &bad);
+	jset(j, "stale", json_boolean(ci.next_update != CS_TIME_NONE &&
+				      ci.next_update <= o->now), &bad);
+	jset(j, "revoked_count", json_integer(ci.revoked), &bad);
+	jset(j, "crl_number", ci.number[0] ? json_string(ci.number) :
+	     json_null(), &bad);
+	jset(j, "signature_algorithm", json_string(ci.sig), &bad);
+	free(ci.issuer);
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* see report.h */
+json_t *cs_report_error_json(const struct cs_item *item)
+{
+	json_t *j = json_object();
+	int bad = 0;
+
+	if (j == NULL)
+		return NULL;
+	jset(j, "origin", cs_report_origin_json(&item->origin), &bad);
+	jset(j, "file", jstr0(item->origin.path), &bad);
+	jset(j, "index", json_integer((json_int_t)item->origin.index), &bad);
+	jset(j, "line", item->origin.line ?
+	     json_integer((json_int_t)item->origin.line) : json_null(), &bad);
+	jset(j, "error", jstr0(item->err.msg), &bad);
+	jset(j, "kind", json_string(cs_error_name(item->err.code)), &bad);
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* ---- PEM ---------------------------------------------------------- */
+
+/* see report.h */
+int cs_report_pem(FILE *out, const struct cs_item *item)
+{
+	const char *label = item->kind == CS_ITEM_CRL ? "X509 CRL" :
+			    "CERTIFICATE";
+	gnutls_datum_t in, pem = {NULL, 0};
+	int rc = -1;
+
+	if (item->der == NULL || item->der_len == 0 ||
+	    item->der_len > (size_t)0x7fffffff)
+		return -1;
+	in.data = item->der;
+	in.size = (unsigned)item->der_len;
+	if (gnutls_pem_base64_encode2(label, &in, &pem) < 0)
+		return -1;
+	if (fwrite(pem.data, 1, pem.size, out) == pem.size && !ferror(out))
+		rc = 0;
+	gnutls_free(pem.data);
+	return rc;
+}
