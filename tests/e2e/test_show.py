@@ -1,2 +1,300 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `certscope show`.
+
+Every [load:NAME] section of testcerts/manifest.ini is shown with --json
+and its certificate, CRL and error counts checked; then text output,
+every format, --pem round trips, stdin, directories, bad inputs next to
+good ones, hostile names, colour and the CLI contract.  Fixed time
+2026-06-01T00:00:00Z.
+
+Environment: CERTSCOPE (the executable), CS_TESTCERTS (testcerts/),
+CS_SHARED (../shared).
+"""
+import configparser
+import json
+import os
+import re
+import subprocess
 import sys
-sys.exit(77)
+import tempfile
+import unittest
+
+CERTSCOPE = os.environ.get("CERTSCOPE", "certscope")
+TESTCERTS = os.environ.get("CS_TESTCERTS", "testcerts")
+SHARED = os.environ.get("CS_SHARED", "../shared")
+SYNTH = os.path.join(SHARED, "corpus", "certscope-synthetic")
+AT = "2026-06-01T00:00:00Z"
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+
+def tc(rel):
+    return os.path.join(TESTCERTS, rel)
+
+
+def run(*args, stdin=None, env_extra=None, env_drop=()):
+    env = dict(os.environ)
+    env["NO_COLOR"] = "1"
+    env.pop("CERTSCOPE_PASSWORD", None)
+    for k in env_drop:
+        env.pop(k, None)
+    if env_extra:
+        env.update(env_extra)
+    p = subprocess.run([CERTSCOPE, *args], input=stdin, capture_output=True,
+                       env=env, timeout=60)
+    return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
+
+
+def show_json(*args, **kw):
+    rc, out, err = run("show", "--json", "--at", AT, *args, **kw)
+    return rc, json.loads(out), err
+
+
+def load_sections():
+    cp = configparser.ConfigParser(interpolation=None,
+                                   inline_comment_prefixes=None)
+    with open(tc("manifest.ini"), encoding="utf-8") as f:
+        cp.read_file(f)
+    return [(n[5:], cp[n]) for n in cp.sections() if n.startswith("load:")]
+
+
+class Manifest(unittest.TestCase):
+    """One test per [load:NAME] section (added below)."""
+
+
+def make_load_test(name, sec):
+    def test(self):
+        args = []
+        env = {}
+        if "password_file" in sec:
+            args += ["--password-file", tc(sec["password_file"])]
+        if "password" in sec:
+            env["CERTSCOPE_PASSWORD"] = sec["password"]
+        rc, doc, err = show_json(*args, tc(sec["file"]), env_extra=env)
+        want = (int(sec["certs"]), int(sec["crls"]), int(sec["errors"]))
+        got = (len(doc["certificates"]), len(doc["crls"]),
+               len(doc["errors"]))
+        self.assertEqual(got, want, f"[load:{name}] {err}")
+        self.assertEqual(rc, 2 if want[2] else 0, f"[load:{name}] {err}")
+        if want[2]:
+            # every error names the file on stderr
+            self.assertIn(tc(sec["file"]), err)
+    return test
+
+
+for _n, _s in load_sections():
+    setattr(Manifest, "test_load_" + re.sub(r"\W", "_", _n),
+            make_load_test(_n, _s))
+
+
+class Text(unittest.TestCase):
+
+    def test_chain_two_blocks(self):
+        rc, out, _ = run("show", "--at", AT, tc("pki/chain-rsa.pem"))
+        self.assertEqual(rc, 0)
+        out = out.decode()
+        self.assertEqual(out.count("\ncertificate ") + 1, 2)
+        self.assertRegex(out, r"(?m)^  subject +CN=www\.example\.test")
+        self.assertRegex(out, r"(?m)^  subject +CN=certscope Test "
+                              r"Intermediate RSA")
+        self.assertIn("(expires in 578 days)", out)
+        self.assertRegex(out, r"(?m)^  type +leaf$")
+        self.assertRegex(out, r"(?m)^  type +CA, path length 0$")
+
+    def test_expired_phrase(self):
+        rc, out, _ = run("show", "--at", AT, tc("pki/ee-expired.pem"))
+        self.assertEqual(rc, 0)
+        self.assertRegex(out.decode(), r"\(expired \d+ days ago\)")
+
+    def test_long_extensions(self):
+        rc, out, _ = run("show", "--long", "--at", AT, tc("pki/ee-full.pem"))
+        self.assertEqual(rc, 0)
+        out = out.decode()
+        for want in ("SCT", "OCSP", "CA issuers", "CRL", "policies",
+                     "key usage", "ext key use", "pin-sha256", "sha1",
+                     "subject kid", "author. kid"):
+            self.assertRegex(out, r"(?m)^  " + re.escape(want) + " ",
+                             want)
+        rc, short, _ = run("show", "--at", AT, tc("pki/ee-full.pem"))
+        self.assertNotIn(b"pin-sha256", short)
+
+    def test_color_only_when_asked(self):
+        _, plain, _ = run("show", "--at", AT, tc("pki/ee-expired.pem"))
+        self.assertNotIn(b"\x1b", plain)
+        _, col, _ = run("show", "--color=always", "--at", AT,
+                        tc("pki/ee-expired.pem"))
+        self.assertIn(b"\x1b[1;31mexpired", col)
+        _, col, _ = run("--color=always", "show", "--at", AT,
+                        tc("pki/ee-expired.pem"))
+        self.assertIn(b"\x1b[", col)
+
+
+class Formats(unittest.TestCase):
+
+    def fingerprints(self, *args, **kw):
+        rc, doc, err = show_json(*args, **kw)
+        self.assertEqual(rc, 0, err)
+        return [c["fingerprints"]["sha256"] for c in doc["certificates"]]
+
+    def test_every_format_same_certificates(self):
+        want = self.fingerprints(tc("pki/chain-rsa.pem"))
+        self.assertEqual(len(want), 2)
+        for f in ("formats/chain-rsa.p7b", "formats/chain-rsa.p7c",
+                  "formats/chain-rsa-crlf.pem", "formats/chain-rsa-bom.pem",
+                  "formats/chain-rsa-text.pem"):
+            self.assertEqual(self.fingerprints(tc(f)), want, f)
+        self.assertEqual(self.fingerprints(tc("formats/ee-rsa.der")),
+                         want[:1])
+
+    def test_origin_and_times(self):
+        rc, doc, _ = show_json(tc("formats/chain-rsa.p7c"),
+                               tc("pki/chain-rsa.pem"))
+        self.assertEqual(rc, 0)
+        c = doc["certificates"]
+        self.assertEqual(c[0]["origin"]["format"], "PKCS#7")
+        self.assertIsNone(c[0]["origin"]["line"])
+        self.assertEqual(c[3]["origin"]["format"], "PEM")
+        self.assertEqual(c[3]["origin"]["index"], 2)
+        self.assertEqual(c[3]["origin"]["line"], 23)
+        for cert in c:
+            self.assertRegex(cert["not_before"], RFC3339)
+            self.assertRegex(cert["not_after"], RFC3339)
+            self.assertIsInstance(cert["expires_in_days"], int)
+            self.assertIsInstance(cert["is_ca"], bool)
+            self.assertIsInstance(cert["sans"], list)
+            self.assertRegex(cert["fingerprints"]["sha256"],
+                             r"^([0-9A-F]{2}:){31}[0-9A-F]{2}$")
+
+    def test_p12_password_file_and_env(self):
+        a = self.fingerprints("--password-file",
+                              tc("formats/p12-password.txt"),
+                              tc("formats/ee-rsa.p12"))
+        with open(tc("formats/p12-password.txt")) as f:
+            pw = f.read().strip()
+        b = self.fingerprints(tc("formats/ee-rsa.p12"),
+                              env_extra={"CERTSCOPE_PASSWORD": pw})
+        self.assertEqual(a, b)
+        self.assertGreaterEqual(len(a), 1)
+
+    def test_p12_wrong_password(self):
+        rc, doc, err = show_json(tc("formats/ee-rsa.p12"), tc("pki/ee-ec.pem"),
+                                 env_extra={"CERTSCOPE_PASSWORD": "nope"})
+        self.assertEqual(rc, 2)
+        self.assertIn("ee-rsa.p12", err)
+        self.assertEqual(len(doc["errors"]), 1)
+        self.assertEqual(len(doc["certificates"]), 1)  # ee-ec still shown
+
+    def test_bundle_mixed_has_crl(self):
+        rc, doc, _ = show_json(tc("formats/bundle-mixed.pem"))
+        self.assertEqual(rc, 0)
+        self.assertEqual(len(doc["crls"]), 1)
+        self.assertRegex(doc["crls"][0]["this_update"], RFC3339)
+        self.assertIsInstance(doc["crls"][0]["revoked_count"], int)
+
+    def test_pem_round_trip(self):
+        rc, pem, _ = run("show", "--pem", "--password-file",
+                         tc("formats/p12-password.txt"),
+                         tc("formats/ee-rsa.p12"))
+        self.assertEqual(rc, 0)
+        self.assertTrue(pem.startswith(b"-----BEGIN CERTIFICATE-----\n"))
+        want = self.fingerprints("--password-file",
+                                 tc("formats/p12-password.txt"),
+                                 tc("formats/ee-rsa.p12"))
+        self.assertEqual(self.fingerprints("-", stdin=pem), want)
+
+    def test_stdin(self):
+        with open(tc("formats/ee-rsa.der"), "rb") as f:
+            data = f.read()
+        rc, doc, _ = show_json("-", stdin=data)
+        self.assertEqual(rc, 0)
+        self.assertEqual(doc["certificates"][0]["origin"]["file"], "-")
+
+    def test_directory_tree(self):
+        rc, doc, err = run("show", "-v", "--json", "--at", AT,
+                           tc("dirtree"))
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(json.loads(doc)["certificates"]), 4)
+        self.assertIn("skipped", err)
+
+
+class BadInput(unittest.TestCase):
+
+    def test_each_bad_file_next_to_a_good_one(self):
+        # the files the manifest says hold at least one error
+        bad = sorted(sec["file"][4:] for _, sec in load_sections()
+                     if sec["file"].startswith("bad/")
+                     and int(sec["errors"]) > 0)
+        self.assertGreaterEqual(len(bad), 8)
+        for b in bad:
+            rc, doc, err = show_json(tc("bad/" + b), tc("pki/ee-rsa.pem"))
+            self.assertEqual(rc, 2, b)
+            self.assertIn("bad/" + b, err, b)
+            self.assertGreaterEqual(len(doc["errors"]), 1, b)
+            files = [c["origin"]["file"] for c in doc["certificates"]]
+            self.assertIn(tc("pki/ee-rsa.pem"), files, b)
+
+    def test_missing_file(self):
+        rc, doc, err = show_json("/nonexistent/x.pem", tc("pki/ee-rsa.pem"))
+        self.assertEqual(rc, 2)
+        self.assertIn("/nonexistent/x.pem", err)
+        self.assertEqual(len(doc["certificates"]), 1)
+
+    def test_hostile_names_never_raw(self):
+        for f in ("cn-ansi-escape.der", "cn-bidi-override.der",
+                  "cn-with-nul.der", "cn-newline-pipe.der",
+                  "cn-invalid-utf8.der"):
+            p = os.path.join(SYNTH, f)
+            rc, out, _ = run("show", "--long", "--at", AT, p)
+            self.assertIn(rc, (0, 2), f)
+            for raw in (b"\x1b", b"\xe2\x80\xae", b"\x00", b"\x07"):
+                self.assertNotIn(raw, out, f)
+            # one block: a name cannot add lines of its own
+            self.assertEqual(out.count(b"\n  subject "), 1 if rc == 0 else 0)
+            rc, out, _ = run("show", "--json", "--at", AT, p)
+            json.loads(out.decode("utf-8"))  # valid UTF-8 JSON
+            self.assertNotIn(b"\x1b", out, f)
+
+    def test_dates_and_serials_exact(self):
+        cases = {
+            "utc-50-means-1950.der": ("not_after", "1950-01-01T00:00:00Z"),
+            "gen-99991231235959Z.der": ("not_after", "9999-12-31T23:59:59Z"),
+            "serial-negative.der": ("serial_negative", True),
+            "serial-zero.der": ("serial", "00"),
+        }
+        for f, (key, want) in cases.items():
+            rc, doc, _ = show_json(os.path.join(SYNTH, f))
+            self.assertEqual(doc["certificates"][0][key], want, f)
+
+
+class Cli(unittest.TestCase):
+
+    def test_help_and_version(self):
+        rc, out, _ = run("show", "--help")
+        self.assertEqual(rc, 0)
+        for opt in ("--json", "--pem", "--long", "--password-file", "--at"):
+            self.assertIn(opt.encode(), out)
+        rc, out, _ = run("--version")
+        self.assertEqual(rc, 0)
+        self.assertIn(b"certscope", out)
+
+    def test_usage_errors(self):
+        for args in (["--bogus", tc("pki/ee-rsa.pem")],
+                     ["--json", "--pem", tc("pki/ee-rsa.pem")],
+                     [],
+                     ["--at", "someday", tc("pki/ee-rsa.pem")],
+                     ["--color=sometimes", tc("pki/ee-rsa.pem")]):
+            rc, out, err = run("show", *args)
+            self.assertEqual(rc, 2, args)
+            self.assertIn("--help", err, args)
+            self.assertEqual(out, b"", args)
+
+
+if __name__ == "__main__":
+    suite = unittest.TestSuite()
+    loader = unittest.TestLoader()
+    for cls in (Manifest, Text, Formats, BadInput, Cli):
+        suite.addTests(loader.loadTestsFromTestCase(cls))
+    res = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    failed = len(res.failures) + len(res.errors)
+    passed = res.testsRun - failed - len(res.skipped)
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
