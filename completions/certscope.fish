@@ -34,7 +34,6 @@ complete -c certscope -n "__fish_seen_subcommand_from connect" -l system-trust -
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l host -x -d 'name to check'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l purpose -x -a 'server client email code any' -d 'purpose'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l at -x -d 'validation time'
-complete -c certscope -n "__fish_seen_subcommand_from connect" -l max-depth -x -d 'maximum path length'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l cert -r -F -d 'client certificate'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l key -r -F -d 'client private key'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l json -d 'JSON output'

@@ -21,7 +21,8 @@
 #include "trust.h"
 #include "verify.h"
 
-#define VERIFY_MAX_DEPTH_LIMIT 64 /* largest --max-depth accepted */
+#define VERIFY_MAX_DEPTH_LIMIT 1000 /* largest --max-depth accepted; the
+				     core caps paths at CS_CHAIN_MAX_LEN */
 #define VERIFY_MAX_OID 128        /* longest --purpose OID accepted */
 
 struct verify_opts {
@@ -89,8 +90,8 @@ static void usage(FILE *out)
 	      "                           or a dotted extended key usage OID\n"
 	      "      --at TIME            validate at TIME: 2027-01-31,\n"
 	      "                           2027-01-31T12:00:00Z, @UNIXSECONDS, +30d\n"
-	      "      --max-depth N        at most N certificates in the path, anchor\n"
-	      "                           excluded (default 16)\n"
+	      "      --max-depth N        at most N intermediates between the leaf\n"
+	      "                           and the trust anchor (default 15)\n"
 	      "      --crl FILE           check revocation with this CRL (repeatable)\n"
 	      "      --json               one JSON document for the whole run\n"
 	      "      --password-file FILE PKCS#12 password (else $CERTSCOPE_PASSWORD)\n"
@@ -231,13 +232,17 @@ static int parse_args(int argc, char **argv, cs_time_t now,
 		case OPT_MAX_DEPTH:
 			depth = strtoul(optarg, &end, 10);
 			if (!*optarg || *end || optarg[0] == '-' ||
-			    depth < 1 || depth > VERIFY_MAX_DEPTH_LIMIT)
+			    depth > VERIFY_MAX_DEPTH_LIMIT)
 				return cli_usage("verify",
 						 "--max-depth takes a number "
-						 "from 1 to %d, not '%s'",
+						 "from 0 to %d, not '%s'",
 						 VERIFY_MAX_DEPTH_LIMIT,
 						 optarg);
-			o->v.max_depth = (unsigned)depth;
+			/* --max-depth counts intermediates, as
+			 * OpenSSL's -verify_depth and x509-limbo do;
+			 * the core counts every certificate below the
+			 * anchor, the leaf included. */
+			o->v.max_depth = (unsigned)depth + 1;
 			break;
 		case OPT_JSON:
 			o->json = true;

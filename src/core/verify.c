@@ -619,6 +619,13 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 		    "'%s' has a name constraints extension without subtrees "
 		    "or with empty ones; RFC 5280 4.2.1.10 forbids that.",
 		    nm(c));
+	if (m->has_name_constraints && !m->nc_critical)
+		add(l, "bad-extension", i, c,
+		    "Reissue it with the name constraints marked critical.",
+		    "'%s' has a non-critical name constraints extension; RFC "
+		    "5280 4.2.1.10 requires conforming CAs to mark it "
+		    "critical, so that software that cannot enforce it "
+		    "rejects the certificate.", nm(c));
 	if (i == 0 && !m->is_ca && m->has_name_constraints)
 		add(l, "bad-extension", i, c,
 		    "Reissue it without name constraints.",
@@ -1061,8 +1068,9 @@ static void check_path(struct flist *l, struct cs_pool *p,
 	if (k > max_depth)
 		add(l, "depth-exceeded", (int)k - 1, &p->v[path->idx[k - 1]],
 		    "Use a shorter path, or raise --max-depth.",
-		    "The path has %zu certificates below the trust anchor; "
-		    "at most %u are allowed.", k, max_depth);
+		    "The path has %zu intermediate certificates between "
+		    "the leaf and the trust anchor; at most %u are allowed.",
+		    k - 1, max_depth - 1);
 	for (i = 0; i < path->n; i++) {
 		const struct cs_cand *c = &p->v[path->idx[i]];
 		bool anchor = path->anchored && i == path->n - 1;

@@ -131,10 +131,27 @@ class Cli(unittest.TestCase):
                          r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertTrue(path[0]["key"].startswith("RSA"))
 
+    def test_max_depth_counts_intermediates(self):
+        # chain-rsa: leaf, one intermediate, then the anchor
+        args = ["verify", "--json", "--at", AT, "--trust",
+                tc("pki/root-rsa.pem")]
+        rc, out, _ = run(*args, "--max-depth", "0", tc("pki/chain-rsa.pem"))
+        self.assertEqual(rc, 1)
+        codes = {f["code"] for f in json.loads(out)["inputs"][0]["findings"]}
+        self.assertIn("depth-exceeded", codes)
+        rc, _, err = run(*args, "--max-depth", "1", tc("pki/chain-rsa.pem"))
+        self.assertEqual(rc, 0, err)
+        # an intermediate from --untrusted counts the same
+        rc, _, err = run(*args, "--max-depth", "0", "--host",
+                         "www.example.test", tc("pki/ee-rsa.pem"),
+                         "--untrusted", tc("pki/ica-rsa.pem"))
+        self.assertEqual(rc, 1, err)
+
     def test_usage_errors_exit_two(self):
         cases = [
             ["--at", "yesterday-ish"],          # bad time
-            ["--max-depth", "0"],               # out of range
+            ["--max-depth", "-1"],              # out of range
+            ["--max-depth", "1001"],            # out of range
             ["--max-depth", "12x"],             # not a number
             ["--purpose", "banana"],            # unknown purpose
             ["--purpose", "1..2"],              # malformed OID
