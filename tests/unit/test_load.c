@@ -1133,7 +1133,8 @@ static void test_load_corpus(void **state)
 		print_message("# no corpus at %s\n", corpus_dir());
 		skip();
 	}
-	assert_true(corpus_walk(corpus_dir()) > 100);
+	/* >= 50: the tests/data copy when the shared corpus is absent */
+	assert_true(corpus_walk(corpus_dir()) >= 50);
 }
 
 int main(void)
