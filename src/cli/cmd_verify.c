@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "cs_config.h"
 #include "error.h"
+#include "findings.h"
 #include "load.h"
 #include "report_verify.h"
 #include "trust.h"
@@ -423,6 +424,62 @@ static int worst(int a, int b)
 	return a > b ? a : b;
 }
 
+/* True when every error item of list is a certificate that failed to
+ * decode (CS_E_PARSE) and there is at least one: unreadable files,
+ * passwords, limits and inputs without any certificate stay input
+ * errors (exit 2). */
+static bool malformed_only(const struct cs_itemlist *list)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < list->n; i++) {
+		if (list->items[i].kind != CS_ITEM_ERROR)
+			continue;
+		if (list->items[i].err.code != CS_E_PARSE)
+			return false;
+		n++;
+	}
+	return n > 0;
+}
+
+/* A result with one malformed-cert finding per undecodable item. */
+static int malformed_result(const struct cs_itemlist *list,
+			    struct cs_verify_result *res)
+{
+	const struct cs_finding_def *def = cs_finding_lookup("malformed-cert");
+	size_t n = 0;
+
+	memset(res, 0, sizeof(*res));
+	for (size_t i = 0; i < list->n; i++)
+		n += list->items[i].kind == CS_ITEM_ERROR;
+	res->findings = calloc(n, sizeof(*res->findings));
+	if (res->findings == NULL || def == NULL)
+		return -1;
+	for (size_t i = 0; i < list->n; i++) {
+		const struct cs_item *it = &list->items[i];
+		struct cs_finding *f = &res->findings[res->n_findings];
+		char msg[sizeof(it->err.msg) + 64];
+
+		if (it->kind != CS_ITEM_ERROR)
+			continue;
+		snprintf(msg, sizeof(msg), "Item %zu of the file cannot be "
+			 "decoded as a certificate: %s", it->origin.index,
+			 it->err.msg);
+		f->code = def->code;
+		f->severity = def->severity;
+		f->cert = -1;
+		f->message = strdup(msg);
+		f->fix = strdup("Re-export the certificate from its source "
+				"as DER or PEM; a certificate that does not "
+				"decode cannot be trusted.");
+		res->n_findings++;
+		if (f->message == NULL || f->fix == NULL)
+			return -1;
+	}
+	res->trusted = false;
+	return 0;
+}
+
 /* Verify one CERTFILE; returns its exit code.  Adds its JSON object to
  * jinputs when that is non-NULL, else prints text. */
 static int verify_one(const char *file, const struct verify_opts *o,
@@ -443,6 +500,19 @@ static int verify_one(const char *file, const struct verify_opts *o,
 	cs_error_clear(&err);
 	if (cs_load_path(&input, file, lo, &err) < 0) {
 		cli_error(file, "%s", err.msg);
+		goto report;
+	}
+	if (malformed_only(&input)) {
+		/* Bytes we could read that do not decode as a certificate:
+		 * a verdict (rejected), not an input error.  A verifier
+		 * that cannot parse a certificate must not trust it. */
+		print_errors(&input);
+		if (malformed_result(&input, &res) < 0) {
+			cli_error(file, "out of memory");
+			goto report;
+		}
+		have_res = true;
+		rc = CS_EXIT_FAIL;
 		goto report;
 	}
 	if (print_errors(&input) > 0) {

@@ -89,6 +89,9 @@ const struct cs_finding_def cs_finding_defs[] = {
 	 "the subject CN is not a copy of one of the SAN names"},
 	{"bad-basic-constraints", CS_SEV_ERROR,
 	 "an end-entity certificate says cA TRUE without keyCertSign"},
+	{"malformed-cert", CS_SEV_ERROR,
+	 "a certificate of the input is not valid DER (RFC 5280 4.1) and "
+	 "cannot be checked"},
 	{"bad-extension", CS_SEV_ERROR,
 	 "an extension is malformed, duplicated or not allowed here"},
 	/* Presentation of the input. */
