@@ -131,6 +131,19 @@ class Cli(unittest.TestCase):
                          r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertTrue(path[0]["key"].startswith("RSA"))
 
+    def test_malformed_certificate_is_rejected(self):
+        # decodes as no certificate: a verdict, not an input error
+        rc, out, err = run("verify", "--json", *rsa_args(),
+                           tc("bad/truncated.der"), tc("pki/ee-rsa.pem"))
+        self.assertEqual(rc, 1, err)
+        inputs = json.loads(out)["inputs"]
+        self.assertEqual(inputs[0]["verdict"], "rejected")
+        self.assertEqual([f["code"] for f in inputs[0]["findings"]],
+                         ["malformed-cert"])
+        self.assertIn("929 bytes", inputs[0]["findings"][0]["message"])
+        self.assertEqual(inputs[1]["verdict"], "trusted")
+        self.assertIn("bad/truncated.der", err)
+
     def test_max_depth_counts_intermediates(self):
         # chain-rsa: leaf, one intermediate, then the anchor
         args = ["verify", "--json", "--at", AT, "--trust",
