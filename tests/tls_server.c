@@ -47,6 +47,7 @@ static struct pair pairs[MAX_PAIRS];
 static unsigned npairs;
 static const char *mode = "normal";
 static const char *starttls;
+static gnutls_datum_t ocsp_staple; /* --ocsp FILE: sent as is */
 
 static void die(const char *what, int ret)
 {
@@ -474,6 +475,20 @@ static void serve(int fd, gnutls_certificate_credentials_t cred)
 	}
 }
 
+/* Staple whatever --ocsp named, checked or not: the client must judge
+ * it (RFC 6066 section 8). */
+static int staple(gnutls_session_t s, void *ptr, gnutls_datum_t *resp)
+{
+	(void)s;
+	(void)ptr;
+	resp->data = gnutls_malloc(ocsp_staple.size);
+	if (resp->data == NULL)
+		return GNUTLS_E_MEMORY_ERROR;
+	memcpy(resp->data, ocsp_staple.data, ocsp_staple.size);
+	resp->size = ocsp_staple.size;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	gnutls_certificate_credentials_t cred;
@@ -496,11 +511,14 @@ int main(int argc, char **argv)
 			mode = argv[++a];
 		else if (!strcmp(argv[a], "--starttls") && a + 1 < argc)
 			starttls = argv[++a];
+		else if (!strcmp(argv[a], "--ocsp") && a + 1 < argc)
+			ocsp_staple = slurp(argv[++a]);
 		else if (!strcmp(argv[a], "--once"))
 			once = 1;
 		else {
 			fprintf(stderr, "usage: tls_server --cert F --key F "
-				"[--mode M] [--starttls P] [--once]\n");
+				"[--mode M] [--starttls P] [--ocsp F] "
+				"[--once]\n");
 			return 2;
 		}
 	}
@@ -516,6 +534,10 @@ int main(int argc, char **argv)
 	if (gnutls_certificate_allocate_credentials(&cred) < 0)
 		die("credentials", GNUTLS_E_MEMORY_ERROR);
 	gnutls_certificate_set_retrieve_function2(cred, retrieve);
+	if (ocsp_staple.size)
+		gnutls_certificate_set_ocsp_status_request_function(cred,
+								    staple,
+								    NULL);
 
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	if (lfd < 0)

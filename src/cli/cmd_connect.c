@@ -19,8 +19,10 @@
 #include "cli.h"
 #include "cs_config.h"
 #include "escape.h"
+#include "findings.h"
 #include "model.h"
 #include "net.h"
+#include "ocsp.h"
 #include "report_verify.h"
 #include "trust.h"
 #include "verify.h"
@@ -417,6 +419,92 @@ static int save_chain(const char *file, const struct cs_net_result *r)
 	return 0;
 }
 
+/* The issuer of the leaf: the next element of the validated path. */
+static gnutls_x509_crt_t leaf_issuer(const struct cs_verify_result *vr)
+{
+	return vr->path_len >= 2 ? vr->path[1].crt : NULL;
+}
+
+/* Check the stapled response and add its finding to *vr. */
+static int check_staple(const struct cs_net_result *r,
+			struct cs_verify_result *vr, cs_time_t at,
+			struct cs_ocsp_result *ocsp, struct cs_error *err)
+{
+	const struct cs_finding_def *def;
+	struct cs_finding *nf, *f;
+	gnutls_x509_crt_t leaf;
+
+	if (vr->path_len == 0 || vr->path[0].crt == NULL)
+		return 0; /* no leaf to speak of: nothing to check */
+	leaf = vr->path[0].crt;
+	if (cs_ocsp_check(r->ocsp, r->ocsp_len, leaf, leaf_issuer(vr), at,
+			  ocsp, err) < 0)
+		return -1;
+	if (ocsp->code == NULL)
+		return 0;
+	def = cs_finding_lookup(ocsp->code);
+	nf = realloc(vr->findings, (vr->n_findings + 1) * sizeof(*nf));
+	if (def == NULL || nf == NULL) {
+		cs_error_setx(err, CS_E_NOMEM, "out of memory");
+		return -1;
+	}
+	vr->findings = nf;
+	f = &nf[vr->n_findings];
+	memset(f, 0, sizeof(*f));
+	f->code = def->code;
+	f->severity = def->severity;
+	f->cert = 0;
+	f->subject = vr->path[0].model.subject ?
+		     strdup(vr->path[0].model.subject) : NULL;
+	f->message = strdup(ocsp->message);
+	f->fix = strdup(ocsp->status == CS_OCSP_REVOKED ?
+			"Replace the certificate: it is revoked." :
+			"Make the server staple a current response signed "
+			"by the issuer (or turn stapling off rather than "
+			"send a bad one).");
+	vr->n_findings++;
+	if (f->message == NULL || f->fix == NULL) {
+		cs_error_setx(err, CS_E_NOMEM, "out of memory");
+		return -1;
+	}
+	if (def->severity == CS_SEV_ERROR)
+		vr->trusted = false;
+	return 0;
+}
+
+static json_t *ocsp_json(const struct cs_ocsp_result *o)
+{
+	char a[32], b[32], c[32], d[32];
+
+	cs_time_format(o->produced_at, a, sizeof(a));
+	cs_time_format(o->this_update, b, sizeof(b));
+	cs_time_format(o->next_update, c, sizeof(c));
+	cs_time_format(o->revoked_at, d, sizeof(d));
+	return json_pack("{s:s,s:b,s:b,s:s?,s:s?,s:s?,s:s?,s:s}",
+		"status", cs_ocsp_status_name(o->status),
+		"signature_ok", o->signature_ok, "current", o->time_ok,
+		"produced_at", o->produced_at == CS_TIME_NONE ? NULL : a,
+		"this_update", o->this_update == CS_TIME_NONE ? NULL : b,
+		"next_update", o->next_update == CS_TIME_NONE ? NULL : c,
+		"revoked_at", o->revoked_at == CS_TIME_NONE ? NULL : d,
+		"message", o->message);
+}
+
+static void print_ocsp(const struct cs_ocsp_result *o, size_t len)
+{
+	char b[32], c[32];
+
+	cs_time_format(o->this_update, b, sizeof(b));
+	cs_time_format(o->next_update, c, sizeof(c));
+	printf("OCSP:       %s (%zu bytes stapled",
+	       cs_ocsp_status_name(o->status), len);
+	if (o->status != CS_OCSP_INVALID)
+		printf(", %s to %s%s", b,
+		       o->next_update == CS_TIME_NONE ? "(open)" : c,
+		       o->time_ok ? "" : ", not current");
+	printf(")\n");
+}
+
 /* Check one address.  Returns the exit code for it; *j gets its JSON
  * object when json is set. */
 static int check_one(const struct connect_opts *o,
@@ -426,11 +514,14 @@ static int check_one(const struct connect_opts *o,
 	struct cs_net_result r;
 	struct cs_verify_result vr;
 	struct cs_verify_report_opts ro = {.color = false, .at = o->v.at};
+	struct cs_ocsp_result ocsp;
 	struct cs_error err;
 	int rc = CS_EXIT_INPUT;
 	json_t *obj = NULL;
+	bool have_ocsp = false;
 
 	cs_error_clear(&err);
+	memset(&ocsp, 0, sizeof(ocsp));
 	cs_net_result_init(&r);
 	memset(&vr, 0, sizeof(vr));
 	if (cs_net_handshake(&o->t, a, &o->net, dl, &r, &err) < 0) {
@@ -446,6 +537,11 @@ static int check_one(const struct connect_opts *o,
 		goto out;
 	if (cs_verify_chain(&r.chain, NULL, trust, &o->v, &vr, &err) < 0) {
 		cli_error(o->target, "cannot validate: %s", err.msg);
+		goto out;
+	}
+	have_ocsp = r.ocsp_len > 0;
+	if (have_ocsp && check_staple(&r, &vr, o->v.at, &ocsp, &err) < 0) {
+		cli_error(o->target, "%s", err.msg);
 		goto out;
 	}
 	rc = vr.trusted ? CS_EXIT_OK : CS_EXIT_FAIL;
@@ -466,6 +562,9 @@ static int check_one(const struct connect_opts *o,
 		if (obj)
 			json_object_set_new(obj, "verdict", json_string(
 				vr.trusted ? "trusted" : "not trusted"));
+		if (obj)
+			json_object_set_new(obj, "ocsp", have_ocsp ?
+					    ocsp_json(&ocsp) : json_null());
 		goto out;
 	}
 	printf("Connected to %s%s%s%s\n", r.addr,
@@ -479,9 +578,10 @@ static int check_one(const struct connect_opts *o,
 		printf("ALPN:       %s\n", r.alpn[0] ? r.alpn : "(none)");
 	printf("Handshake:  %lld ms (connect %lld ms)\n",
 	       (long long)r.handshake_ms, (long long)r.connect_ms);
-	printf("OCSP staple: %s", r.ocsp_len ? "" : "none\n");
-	if (r.ocsp_len)
-		printf("%zu bytes\n", r.ocsp_len);
+	if (have_ocsp)
+		print_ocsp(&ocsp, r.ocsp_len);
+	else
+		printf("OCSP:       no stapled response\n");
 	print_chain_text(&r);
 	printf("\n");
 	if (cs_report_verify_text(stdout, r.addr, &vr, &ro) < 0)

@@ -9,6 +9,7 @@ contacted.
 
 Env: CERTSCOPE, CS_TESTCERTS, CS_TLS_SERVER (set by meson).
 """
+import configparser
 import json
 import os
 import subprocess
@@ -202,6 +203,52 @@ class ConnectTest(unittest.TestCase):
         self.expect("smtp://127.0.0.1:1", 2, "conflicts", "--starttls",
                     "imap")
 
+
+# Stapled OCSP responses: the [ocsp:NAME] sections of testcerts/manifest.ini
+# (file, status shown, finding code, exit code), made by gen_ocsp.py.
+def ocsp_cases():
+    cp = configparser.ConfigParser(interpolation=None)
+    cp.read(os.path.join(os.path.dirname(PKI), "manifest.ini"))
+    for n in cp.sections():
+        if n.startswith("ocsp:"):
+            sec = cp[n]
+            yield (os.path.basename(sec["file"]), int(sec["exit"]),
+                   sec["status"],
+                   None if sec["finding"] == "none" else sec["finding"])
+
+
+OCSP_CASES = list(ocsp_cases())
+
+
+def ocsp_case(self, name, rc, status, code):
+    staple = os.path.join(os.path.dirname(PKI), "ocsp", name)
+    port = self.start(extra=("--ocsp", staple))
+    out, _ = self.expect(port, rc, '"ocsp"', "--json", where="out")
+    r = json.loads(out)["results"][0]
+    self.assertEqual(r["ocsp"]["status"], status, name)
+    codes = [f["code"] for f in r["validation"]["findings"]]
+    ocsp_codes = [c for c in codes if c.startswith("ocsp-")]
+    self.assertEqual(ocsp_codes, [code] if code else [], name)
+    if status in ("good", "revoked", "unknown"):
+        self.assertTrue(r["ocsp"]["signature_ok"], name)
+        self.assertEqual(r["ocsp"]["this_update"][:10],
+                         "2026-05-01" if name == "expired.der"
+                         else "2026-05-31")
+    # the text report names the status too
+    out, _ = self.expect(port, rc, "OCSP:       " + status, where="out")
+
+
+for _f, _rc, _st, _code in OCSP_CASES:
+    setattr(ConnectTest, "test_ocsp_" + _f[:-4].replace("-", "_"),
+            lambda self, a=(_f, _rc, _st, _code): ocsp_case(self, *a))
+
+
+def _no_staple(self):
+    self.expect(self.start(), 0, "OCSP:       no stapled response",
+                where="out")
+
+
+ConnectTest.test_ocsp_none = _no_staple
 
 PROTOS = ["smtp", "imap", "pop3", "ftp", "postgres", "mysql", "xmpp",
           "ldap", "nntp", "sieve"]

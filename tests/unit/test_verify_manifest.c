@@ -110,7 +110,8 @@ static int read_manifest(void)
 			char *e = strchr(s, ']');
 
 			cur = NULL;
-			if (e == NULL || strncmp(s, "[load:", 6) == 0)
+			/* [load:NAME], [ocsp:NAME]: other readers' */
+			if (e == NULL || memchr(s, ':', (size_t)(e - s)))
 				continue;
 			if (n_scen == MAX_SECTIONS)
 				break;

@@ -1,0 +1,58 @@
+/*
+ * ocsp.h - check a stapled OCSP response (RFC 6960, RFC 6066 section 8)
+ * for the leaf a server sent: decode it, find the single response for
+ * the leaf's certificate ID, verify the signature (by the issuer, or by a
+ * responder the issuer delegated to with id-kp-OCSPSigning, RFC 6960
+ * 4.2.2.2), and judge thisUpdate/nextUpdate at a given time.
+ *
+ * Also the fuzzing entry point for stapled responses: any bytes are
+ * accepted and end in a result.
+ *
+ * Does not: fetch responses over HTTP, read the clock, or print.
+ */
+#ifndef CS_OCSP_H
+#define CS_OCSP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <gnutls/x509.h>
+
+#include "error.h"
+#include "model.h"
+
+/* Clock skew allowed between the responder and us, in seconds: a
+ * response a few minutes "from the future" is normal. */
+#define CS_OCSP_SKEW_SECS 300
+
+enum cs_ocsp_status {
+	CS_OCSP_GOOD,
+	CS_OCSP_REVOKED,
+	CS_OCSP_UNKNOWN,   /* the responder does not know the certificate */
+	CS_OCSP_INVALID,   /* the response could not be checked */
+};
+
+struct cs_ocsp_result {
+	enum cs_ocsp_status status;
+	bool signature_ok;       /* signed by the issuer or its delegate */
+	bool time_ok;            /* thisUpdate <= at + skew < nextUpdate */
+	cs_time_t produced_at, this_update, next_update; /* CS_TIME_NONE */
+	cs_time_t revoked_at;    /* CS_OCSP_REVOKED */
+	int reason;              /* gnutls_x509_crl_reason_t, revoked */
+	const char *code;        /* finding code ("ocsp-revoked", ...), or
+				    NULL when good, signed and current */
+	char message[512];       /* one plain sentence */
+};
+
+/* Check len bytes at der for leaf, issued by issuer (NULL when the
+ * issuer is not known: the result is then CS_OCSP_INVALID), at time at.
+ * Returns 0 with *r filled, -1 with *err only on allocation failure. */
+CS_MUST_CHECK int cs_ocsp_check(const unsigned char *der, size_t len,
+				gnutls_x509_crt_t leaf,
+				gnutls_x509_crt_t issuer, cs_time_t at,
+				struct cs_ocsp_result *r,
+				struct cs_error *err);
+
+/* "good", "revoked", "unknown", "invalid" */
+const char *cs_ocsp_status_name(enum cs_ocsp_status s);
+
+#endif
