@@ -646,7 +646,8 @@ int cmd_connect(int argc, char **argv)
 					"results", arr);
 		arr = NULL;
 		if (doc) {
-			json_dumpf(doc, stdout, JSON_INDENT(2));
+			json_dumpf(doc, stdout,
+				   JSON_INDENT(2) | JSON_ENSURE_ASCII);
 			fputc('\n', stdout);
 		}
 		json_decref(doc);

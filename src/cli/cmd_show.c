@@ -287,7 +287,7 @@ int cmd_show(int argc, char **argv)
 
 		if (doc == NULL ||
 		    json_dumpf(doc, stdout, JSON_INDENT(2) |
-			       JSON_PRESERVE_ORDER) < 0 ||
+			       JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) < 0 ||
 		    fputc('\n', stdout) == EOF)
 			r.write_failed = true;
 		json_decref(doc);

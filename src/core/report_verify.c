@@ -379,7 +379,8 @@ int cs_report_verify_json_doc(FILE *out, json_t *inputs)
 
 	if (!doc || json_object_set(doc, "inputs", inputs) < 0)
 		goto out;
-	if (json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+	if (json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+		       JSON_ENSURE_ASCII) < 0)
 		goto out;
 	fputc('\n', out);
 	rc = ferror(out) ? -1 : 0;
