@@ -19,10 +19,14 @@
  *  - A wildcard dNSName "*.example.test" is in an excluded subtree
  *    "bad.example.test" because it can stand for that name; for permitted
  *    subtrees it is compared as written.
- *  - When the certificate has no DNS SAN, a subject CN that looks like a
- *    host name is checked against the DNS constraints (and an IP literal
- *    CN, with no IP SAN, against the IP constraints), so a CN cannot be
- *    used to bypass them by clients that still read it.
+ *  - The subject CN is checked only where a client could still take it
+ *    for the server's identity, so a CN cannot be used to bypass the
+ *    constraints: a host-like CN against the DNS constraints when there is
+ *    no DNS SAN (RFC 2818 3.1 and OpenSSL fall back to the CN then, even
+ *    beside an IP SAN); an IP-literal CN against the IP constraints only
+ *    when there is neither a DNS nor an IP SAN (RFC 2818 3.1 wants an
+ *    address in an iPAddress SAN, RFC 6125 6.4.4 forbids the CN once a
+ *    DNS-ID is present; GnuTLS, NSS and OpenSSL never read it then).
  *  - E-mail addresses in the subject DN (EMAIL= or the OID
  *    1.2.840.113549.1.9.1, RFC 5280 4.2.1.6) are checked as rfc822Names.
  */
@@ -902,7 +906,9 @@ bool cs_names_nc_allows(const struct cs_cert_model *ca,
 		if (!nc_check(ca, &n, why, whysz))
 			return false;
 	}
-	if (!has_ip && cert->subject_cn != NULL &&
+	/* An address in the CN: only a client that finds no DNS or IP SAN
+	 * at all falls back to it (RFC 2818 3.1, RFC 6125 6.4.4). */
+	if (!has_ip && !has_dns && cert->subject_cn != NULL &&
 	    cert->subject_cn_len == strlen(cert->subject_cn)) {
 		unsigned char ip[16];
 		size_t iplen;
@@ -913,7 +919,7 @@ bool cs_names_nc_allows(const struct cs_cert_model *ca,
 				.len = cert->subject_cn_len, .raw = ip,
 				.raw_len = iplen,
 				.what = "subject CN (checked as an IP address "
-					"because there is no IP SAN)",
+					"because there is no DNS or IP SAN)",
 			};
 
 			if (!nc_check(ca, &n, why, whysz))

@@ -771,6 +771,29 @@ static const struct nc_row nc_rows[] = {
 	 .why_has = "10.1.2.3 is not within any permitted range"},
 	/* an IP-literal CN inside the range */
 	{.permitted = ICA_NC_PERM, .cn = "127.0.0.1", .want = true},
+	/* an IP-literal CN, no SAN, in an excluded range */
+	{.excluded = {IP("127.0.0.0/24")}, .cn = "127.0.0.1", .want = false,
+	 .why_has = "subject CN (checked as an IP address because there is "
+		    "no DNS or IP SAN) 127.0.0.1 is in the excluded range"},
+	/* IP-literal CN beside a DNS SAN: no client reads that CN
+	 * (RFC 6125 6.4.4), so an excluded range does not reach it */
+	{.excluded = {IP("127.0.0.0/24")}, .sans = {DNS("www.example.test")},
+	 .cn = "127.0.0.1", .want = true},
+	/* IP-literal CN beside a DNS SAN, outside the permitted range */
+	{.permitted = {DNS("example.test"), IP("1.1.1.0/24")},
+	 .sans = {DNS("www.example.test")}, .cn = "127.0.0.1", .want = true},
+	/* IP-literal CN beside an IP SAN: the SAN is checked, not the CN */
+	{.permitted = {IP("127.0.0.0/8")}, .sans = {IP("127.0.0.1")},
+	 .cn = "10.1.2.3", .want = true},
+	/* host-like CN beside an IP SAN only: OpenSSL still matches a host
+	 * name against this CN (no DNS SAN), so the constraint holds */
+	{.permitted = {DNS("example.test")}, .sans = {IP("127.0.0.1")},
+	 .cn = "test.localhost", .want = false,
+	 .why_has = "subject CN (checked as a DNS name"},
+	/* host-like CN beside an IP SAN, in an excluded DNS subtree */
+	{.excluded = {DNS("bad.example.test")}, .sans = {IP("127.0.0.1")},
+	 .cn = "bad.example.test", .want = false,
+	 .why_has = "excluded subtree 'bad.example.test'"},
 	/* URI host within ".example.test" */
 	{.permitted = {URI(".example.test")},
 	 .sans = {URI("https://www.example.test/path")}, .want = true},
