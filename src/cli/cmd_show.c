@@ -44,15 +44,16 @@ static void usage(FILE *out)
 	      "standard input.  Formats are detected by content.\n"
 	      "\n"
 	      "Options:\n"
-	      "      --long               also every extension decoded, the SHA-1\n"
-	      "                           fingerprint and the SPKI SHA-256 pin\n"
-	      "      --json               one JSON document for the whole run\n"
-	      "      --pem                re-export every certificate and CRL as PEM\n"
-	      "      --password-file FILE PKCS#12 password (else $CERTSCOPE_PASSWORD)\n"
-	      "      --at TIME            compute \"expires in\" against TIME, not now\n"
-	      "      --color[=WHEN]       auto (default), always or never\n"
-	      "  -v, --verbose            say which files were read and skipped\n"
-	      "  -h, --help               show this help\n"
+	      "  --long                every extension decoded, the\n"
+	      "                        SHA-1 fingerprint, the SPKI pin\n"
+	      "  --json                one JSON document for the run\n"
+	      "  --pem                 every certificate and CRL as PEM\n"
+	      "  --password-file FILE  PKCS#12 password (else the\n"
+	      "                        CERTSCOPE_PASSWORD variable)\n"
+	      "  --at TIME             \"expires in\" from TIME, not now\n"
+	      "  --color[=WHEN]        auto (default), always or never\n"
+	      "  -v, --verbose         files read and skipped, on stderr\n"
+	      "  -h, --help            show this help\n"
 	      "\n"
 	      "Exit codes: 0 every input read, 2 some input unreadable or\n"
 	      "malformed (the rest is still shown) or a usage error.\n",
@@ -123,14 +124,19 @@ static int parse_args(int argc, char **argv, struct show_opts *o)
 	return -1;
 }
 
-/* "item 2 (line 23): msg" or the bare message for whole-file errors. */
+/* "item 2 (line 23): msg" or the bare message for whole-file errors.
+ * Most loader messages already name their PEM line; a model failure
+ * does not, so the line is added when the message lacks it. */
 static void report_error(const struct cs_item *it)
 {
-	if (it->origin.index > 0)
+	if (it->origin.index == 0)
+		cli_error(it->origin.path, "%s", it->err.msg);
+	else if (it->origin.line > 0 && strstr(it->err.msg, "line") == NULL)
+		cli_error(it->origin.path, "item %zu (line %zu): %s",
+			  it->origin.index, it->origin.line, it->err.msg);
+	else
 		cli_error(it->origin.path, "item %zu: %s", it->origin.index,
 			  it->err.msg);
-	else
-		cli_error(it->origin.path, "%s", it->err.msg);
 }
 
 struct run {

@@ -9,6 +9,7 @@
  */
 #include "report.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gnutls/gnutls.h>
@@ -94,6 +95,17 @@ static json_t *jtime(cs_time_t t)
 	return json_string(buf);
 }
 
+/* t - now, saturated: both come from certificates or --at and a
+ * hand-built time may sit anywhere in int64_t. */
+static int64_t time_diff(cs_time_t t, cs_time_t now)
+{
+	int64_t d;
+
+	if (__builtin_sub_overflow(t, now, &d))
+		return t > now ? INT64_MAX : INT64_MIN + 1;
+	return d == INT64_MIN ? INT64_MIN + 1 : d;
+}
+
 /* Floor division, so that 1 second before expiry is day 0 and one second
  * after is day -1. */
 static int64_t floor_days(int64_t secs)
@@ -121,6 +133,8 @@ static void amount(int64_t secs, char *out, size_t outsz)
 		snprintf(out, outsz, "1 hour");
 	else if (a >= 120)
 		snprintf(out, outsz, "%lld minutes", (long long)(a / 60));
+	else if (a == 1)
+		snprintf(out, outsz, "1 second");
 	else
 		snprintf(out, outsz, "%lld seconds", (long long)a);
 }
@@ -137,7 +151,7 @@ void cs_report_relative(cs_time_t t, cs_time_t now, bool is_end, char *out,
 		snprintf(out, outsz, "no date");
 		return;
 	}
-	amount(t - now, a, sizeof(a));
+	amount(time_diff(t, now), a, sizeof(a));
 	if (is_end) {
 		if (t > now)
 			snprintf(out, outsz, "expires in %s", a);
@@ -147,9 +161,9 @@ void cs_report_relative(cs_time_t t, cs_time_t now, bool is_end, char *out,
 			snprintf(out, outsz, "expired %s ago", a);
 	} else {
 		if (t > now)
-			snprintf(out, outsz, "not valid until in %s", a);
+			snprintf(out, outsz, "not yet valid, starts in %s", a);
 		else
-			snprintf(out, outsz, "valid since %s ago", a);
+			snprintf(out, outsz, "started %s ago", a);
 	}
 }
 
@@ -457,7 +471,7 @@ int cs_report_cert_text(FILE *out, const struct cs_item *item,
 		if (m->not_after != CS_TIME_NONE && m->not_after <= o->now)
 			vcolor = C_RED;
 		else if (m->not_after != CS_TIME_NONE &&
-			 m->not_after - o->now <
+			 time_diff(m->not_after, o->now) <
 			 (int64_t)R_SOON_DAYS * R_SECS_PER_DAY)
 			vcolor = C_YELLOW;
 	}
@@ -675,7 +689,8 @@ json_t *cs_report_cert_json(const struct cs_item *item,
 	jset(j, "not_after_raw", jstr0(m->not_after_raw), &bad);
 	jset(j, "expires_in_days", m->not_after == CS_TIME_NONE ?
 	     json_null() :
-	     json_integer((json_int_t)floor_days(m->not_after - o->now)),
+	     json_integer((json_int_t)floor_days(time_diff(m->not_after,
+								 o->now))),
 	     &bad);
 	jset(j, "expired", json_boolean(m->not_after != CS_TIME_NONE &&
 					m->not_after <= o->now), &bad);

@@ -43,6 +43,18 @@ static const struct esc_row esc_rows[] = {
 	{.in = "evil\xe2\x80\xae" "gnp.exe", .want = "evil\\u202egnp.exe"},
 	/* first-strong isolate U+2068 and LRM U+200E */
 	{.in = "\xe2\x81\xa8x\xe2\x80\x8e", .want = "\\u2068x\\u200e"},
+	/* left-to-right isolate U+2066 and pop directional isolate U+2069 */
+	{.in = "a\xe2\x81\xa6" "b\xe2\x81\xa9", .want = "a\\u2066b\\u2069"},
+	/* Arabic letter mark U+061C is a bidi control too */
+	{.in = "x\xd8\x9cy", .want = "x\\u061cy"},
+	/* left-to-right embedding U+202A, first of the 202A..E range */
+	{.in = "\xe2\x80\xaa", .want = "\\u202a"},
+	/* U+2065 (unassigned, next to the isolates) passes unchanged */
+	{.in = "\xe2\x81\xa5", .want = "\xe2\x81\xa5"},
+	/* C1 NEL U+0085: a line break on some terminals */
+	{.in = "a\xc2\x85" "b", .want = "a\\u0085b"},
+	/* first non-C1 code point U+00A0 passes */
+	{.in = "\xc2\xa0", .want = "\xc2\xa0"},
 	/* invalid continuation */
 	{.in = "\xc3(", .want = "\\xc3("},
 	/* overlong encoding of '/' */
@@ -61,6 +73,10 @@ static const struct esc_row esc_rows[] = {
 	{.in = "a|b", .mode = CS_ESC_NAGIOS, .want = "a\\|b"},
 	/* '"' escaped in a Prometheus label */
 	{.in = "a\"b", .mode = CS_ESC_LABEL, .want = "a\\\"b"},
+	/* a Prometheus label still gets newline and backslash escaped */
+	{.in = "a\n\\", .mode = CS_ESC_LABEL, .want = "a\\n\\\\"},
+	/* Nagios mode escapes controls like text mode */
+	{.in = "\x1b|", .mode = CS_ESC_NAGIOS, .want = "\\x1b\\|"},
 	/* '"' kept in text mode */
 	{.in = "a\"b", .want = "a\"b"},
 	/* empty input */
@@ -123,6 +139,19 @@ static const struct utf8_row utf8_rows[] = {
 	{"a\0b", 3, "a\0b", 3},
 	/* controls kept (jansson escapes them) */
 	{"\x1b[0m", 4, "\x1b[0m", 4},
+	/* lone surrogate U+D800: three replacement characters */
+	{"\xed\xa0\x80", 3,
+	 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 9},
+	/* beyond U+10FFFF */
+	{"\xf4\x90\x80\x80", 4,
+	 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 12},
+	/* truncated sequence at the end */
+	{"ab\xe2\x80", 4, "ab\xef\xbf\xbd\xef\xbf\xbd", 8},
+	/* 4-byte sequence and a bidi override kept (valid UTF-8) */
+	{"\xf0\x9f\x94\x92\xe2\x80\xae", 7,
+	 "\xf0\x9f\x94\x92\xe2\x80\xae", 7},
+	/* empty */
+	{"", 0, "", 0},
 };
 
 static void test_escape_utf8(void **state)

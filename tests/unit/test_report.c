@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,10 +169,20 @@ static const struct rel_row rel_rows[] = {
 	{30, true, "expires in 30 seconds"},
 	/* exactly now */
 	{0, true, "expires now"},
+	/* one second past expiry */
+	{-1, true, "expired 1 second ago"},
+	/* one second short of a day is still hours */
+	{DAY - 1, true, "expires in 23 hours"},
+	/* one second past a day ago */
+	{-DAY - 1, true, "expired 1 day ago"},
 	/* start in the future */
-	{3LL * DAY, false, "not valid until in 3 days"},
+	{3LL * DAY, false, "not yet valid, starts in 3 days"},
+	/* start one second ahead */
+	{1, false, "not yet valid, starts in 1 second"},
 	/* start in the past */
-	{-2LL * DAY, false, "valid since 2 days ago"},
+	{-2LL * DAY, false, "started 2 days ago"},
+	/* start exactly now counts as started */
+	{0, false, "started 0 seconds ago"},
 };
 
 static void test_relative(void **state)
@@ -186,6 +197,119 @@ static void test_relative(void **state)
 			fail_msg("row %zu: '%s', want '%s'", i, buf,
 				 rel_rows[i].want);
 	}
+}
+
+/* The far ends of int64_t neither overflow nor print garbage. */
+static void test_relative_extremes(void **state)
+{
+	char buf[96];
+
+	(void)state;
+	cs_report_relative(INT64_MAX, INT64_MIN + 1, true, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "expires in "));
+	assert_non_null(strstr(buf, " days"));
+	cs_report_relative(INT64_MIN + 1, INT64_MAX, true, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "expired "));
+	cs_report_relative(CS_TIME_NONE, AT, true, buf, sizeof(buf));
+	assert_string_equal(buf, "no date");
+	/* a 1-byte buffer still gets its terminator */
+	cs_report_relative(AT + DAY, AT, true, buf, 1);
+	assert_int_equal(buf[0], '\0');
+}
+
+struct expiry_row {
+	long long delta;   /* not_after - now */
+	long long days;    /* expires_in_days */
+	bool expired;
+	const char *color; /* colour code around the phrase, NULL: none */
+};
+
+static const struct expiry_row expiry_rows[] = {
+	/* far ahead: no colour */
+	{400LL * DAY, 400, false, NULL},
+	/* exactly 30 days: no longer "soon" */
+	{30LL * DAY, 30, false, NULL},
+	/* one second inside 30 days: yellow */
+	{30LL * DAY - 1, 29, false, "\033[33m"},
+	/* one second short of a day: day 0 */
+	{DAY - 1, 0, false, "\033[33m"},
+	/* exactly one day */
+	{DAY, 1, false, "\033[33m"},
+	/* expiring at this very second counts as expired */
+	{0, 0, true, "\033[1;31m"},
+	/* one second after expiry: day -1 (rounded down) */
+	{-1, -1, true, "\033[1;31m"},
+	/* exactly one day after */
+	{-DAY, -1, true, "\033[1;31m"},
+	/* one second more than a day after */
+	{-DAY - 1, -2, true, "\033[1;31m"},
+};
+
+/* expires_in_days, expired and the colour of the phrase at day and
+ * 30-day boundaries, on a hand-filled model. */
+static void test_expiry_boundaries(void **state)
+{
+	struct cs_report_opts o = {.now = AT, .color = true};
+	struct cs_item item = {.kind = CS_ITEM_CERT,
+			       .origin = {.path = "hand", .index = 1,
+					  .format = CS_FMT_DER}};
+	struct cs_cert_model m = {.subject = "CN=hand", .issuer = "CN=ca",
+				  .serial_hex = "01", .path_len = -1,
+				  .key_alg = "RSA", .key_bits = 2048,
+				  .sig_alg = "RSA-SHA256"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(expiry_rows) / sizeof(*expiry_rows);
+	     i++) {
+		const struct expiry_row *r = &expiry_rows[i];
+		char *buf = NULL, *p;
+		size_t len = 0;
+		FILE *f;
+		json_t *j;
+
+		m.not_before = AT - 400LL * DAY;
+		m.not_after = AT + r->delta;
+		j = cs_report_cert_json(&item, &m, &o);
+		assert_non_null(j);
+		if (json_integer_value(json_object_get(j, "expires_in_days"))
+		    != r->days)
+			fail_msg("row %zu: %lld days, want %lld", i,
+				 (long long)json_integer_value(json_object_get(
+					 j, "expires_in_days")), r->days);
+		assert_int_equal(json_is_true(json_object_get(j, "expired")),
+				 r->expired);
+		json_decref(j);
+
+		f = open_memstream(&buf, &len);
+		assert_non_null(f);
+		assert_int_equal(cs_report_cert_text(f, &item, &m, &o), 0);
+		fclose(f);
+		p = strstr(buf, "\n  valid        ");
+		assert_non_null(p);
+		p = strchr(p, '(');
+		assert_non_null(p);
+		if (r->color == NULL) {
+			if (strncmp(p, "(expires in", 11) != 0)
+				fail_msg("row %zu: '%.40s'", i, p);
+		} else if (strncmp(p + 1, r->color, strlen(r->color)) != 0) {
+			fail_msg("row %zu: want colour, got '%.40s'", i, p);
+		}
+		free(buf);
+	}
+}
+
+/* Not yet valid: the phrase is about the start, in red. */
+static void test_text_not_yet_valid(void **state)
+{
+	struct loaded l;
+	char *t;
+
+	(void)state;
+	load_first(&l, tc("pki/ee-notyet.pem"));
+	t = render(&l, false, true);
+	assert_non_null(strstr(t, "(\033[1;31mnot yet valid, starts in "));
+	free(t);
+	loaded_free(&l);
 }
 
 static void test_json_fields(void **state)
@@ -260,6 +384,102 @@ static void test_hostile_cn(void **state)
 	loaded_free(&l);
 }
 
+/* A NUL inside the CN: visible in text, kept as \u0000 in JSON so the
+ * name is not silently cut at the NUL. */
+static void test_nul_cn(void **state)
+{
+	struct cs_report_opts o = {.now = AT};
+	struct loaded l;
+	char *t, *dump;
+	json_t *j;
+
+	(void)state;
+	load_first(&l, shared("corpus/certscope-synthetic/cn-with-nul.der"));
+	assert_non_null(memchr(l.m.subject_cn, '\0', l.m.subject_cn_len));
+	/* RFC 4514 2.4: GnuTLS writes such a value as '#' and the hex of
+	 * its DER, so the NUL shows as "00" between "test" and ".evil" */
+	t = render(&l, false, false);
+	assert_non_null(strstr(t, "\n  subject      CN=#0c"));
+	assert_non_null(strstr(t, "74657374002e6576696c"));
+	free(t);
+	j = cs_report_cert_json(l.item, &l.m, &o);
+	assert_non_null(j);
+	assert_int_equal(json_string_length(json_object_get(j, "subject_cn")),
+			 l.m.subject_cn_len);
+	dump = json_dumps(j, JSON_ENSURE_ASCII);
+	assert_non_null(dump);
+	assert_non_null(strstr(dump, "\\u0000"));
+	free(dump);
+	json_decref(j);
+	loaded_free(&l);
+}
+
+/* The CRL block: issuer, updates, revoked count, signature; and its
+ * JSON twin. */
+static void test_crl(void **state)
+{
+	struct cs_report_opts o = {.now = AT};
+	struct cs_load_opts lo = {0};
+	struct cs_itemlist list;
+	struct cs_error err;
+	const struct cs_item *crl = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	json_t *j;
+
+	(void)state;
+	cs_itemlist_init(&list);
+	assert_int_equal(cs_load_path(&list, tc("pki/crl-ica-rsa.pem"), &lo,
+				      &err), 0);
+	for (size_t i = 0; i < list.n; i++)
+		if (list.items[i].kind == CS_ITEM_CRL)
+			crl = &list.items[i];
+	assert_non_null(crl);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(cs_report_crl_text(f, crl, &o), 0);
+	fclose(f);
+	assert_true(strncmp(buf, "CRL ", 4) == 0);
+	assert_non_null(strstr(buf, "\n  issuer       CN=certscope Test "
+				    "Intermediate RSA"));
+	assert_non_null(strstr(buf, "\n  updated      "));
+	assert_non_null(strstr(buf, " UTC, next "));
+	assert_non_null(strstr(buf, "\n  revoked      1\n"));
+	assert_non_null(strstr(buf, "\n  signature    RSA-SHA256\n"));
+	free(buf);
+	j = cs_report_crl_json(crl, &o);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(j,
+				"revoked_count")), 1);
+	assert_true(json_is_string(json_object_get(j, "this_update")));
+	assert_true(json_is_boolean(json_object_get(j, "stale")));
+	json_decref(j);
+	cs_itemlist_free(&list);
+}
+
+/* An error item: file, index, line and the message, kind named. */
+static void test_error_json(void **state)
+{
+	struct cs_item e = {.kind = CS_ITEM_ERROR,
+			    .origin = {.path = "x.pem", .index = 2,
+				       .line = 23, .format = CS_FMT_PEM}};
+	json_t *j;
+
+	(void)state;
+	(void)cs_error_setx(&e.err, CS_E_PARSE, "bad base64");
+	j = cs_report_error_json(&e);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "file")),
+			    "x.pem");
+	assert_int_equal(json_integer_value(json_object_get(j, "index")), 2);
+	assert_int_equal(json_integer_value(json_object_get(j, "line")), 23);
+	assert_string_equal(json_string_value(json_object_get(j, "error")),
+			    "bad base64");
+	assert_true(json_is_string(json_object_get(j, "kind")));
+	json_decref(j);
+}
+
 /* UTCTime 50 is 1950 (RFC 5280 4.1.2.5.1), shown exactly. */
 static void test_dates_exact(void **state)
 {
@@ -320,7 +540,13 @@ int main(void)
 		cmocka_unit_test(test_text_long),
 		cmocka_unit_test(test_text_color),
 		cmocka_unit_test(test_relative),
+		cmocka_unit_test(test_relative_extremes),
+		cmocka_unit_test(test_expiry_boundaries),
+		cmocka_unit_test(test_text_not_yet_valid),
 		cmocka_unit_test(test_json_fields),
+		cmocka_unit_test(test_nul_cn),
+		cmocka_unit_test(test_crl),
+		cmocka_unit_test(test_error_json),
 		cmocka_unit_test(test_hostile_cn),
 		cmocka_unit_test(test_dates_exact),
 		cmocka_unit_test(test_pem_roundtrip),
