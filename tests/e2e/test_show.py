@@ -105,6 +105,30 @@ class Text(unittest.TestCase):
         self.assertEqual(rc, 0)
         self.assertRegex(out.decode(), r"\(expired \d+ days ago\)")
 
+    def test_not_yet_valid_phrase(self):
+        rc, out, _ = run("show", "--at", AT, tc("pki/ee-notyet.pem"))
+        self.assertEqual(rc, 0)
+        self.assertRegex(out.decode(),
+                         r"\(not yet valid, starts in \d+ days\)")
+
+    def test_block_layout(self):
+        # every line of a block is the header or "  label  value"
+        rc, out, _ = run("show", "--at", AT, tc("pki/chain-rsa.pem"))
+        self.assertEqual(rc, 0)
+        blocks = out.decode().split("\n\n")
+        self.assertEqual(len(blocks), 2)
+        for b in blocks:
+            lines = b.strip("\n").split("\n")
+            self.assertRegex(lines[0], r"^certificate .*chain-rsa\.pem #\d "
+                                       r"\(PEM, line \d+\)$")
+            labels = [ln[:15] for ln in lines[1:]]
+            for lab in labels:
+                self.assertRegex(lab, r"^  [a-z0-9-]+ +$")
+            self.assertEqual([x.strip() for x in labels],
+                             ["subject", "issuer", "serial", "valid",
+                              "names", "key", "signature", "sha256",
+                              "type"])
+
     def test_long_extensions(self):
         rc, out, _ = run("show", "--long", "--at", AT, tc("pki/ee-full.pem"))
         self.assertEqual(rc, 0)
@@ -201,6 +225,22 @@ class Formats(unittest.TestCase):
                                  tc("formats/ee-rsa.p12"))
         self.assertEqual(self.fingerprints("-", stdin=pem), want)
 
+    def test_pem_keeps_crls_in_order(self):
+        src = tc("formats/bundle-mixed.pem")
+        rc, pem, _ = run("show", "--pem", src)
+        self.assertEqual(rc, 0)
+        labels = re.findall(rb"-----BEGIN ([A-Z0-9 ]+)-----", pem)
+        self.assertEqual(labels, [b"CERTIFICATE", b"X509 CRL",
+                                  b"CERTIFICATE"])
+        self.assertNotIn(b"PRIVATE KEY", pem)
+        rc, a, _ = show_json(src)
+        rc2, b, _ = show_json("-", stdin=pem)
+        self.assertEqual((rc, rc2), (0, 0))
+        self.assertEqual([c["fingerprints"] for c in a["certificates"]],
+                         [c["fingerprints"] for c in b["certificates"]])
+        self.assertEqual([(c["issuer"], c["this_update"]) for c in a["crls"]],
+                         [(c["issuer"], c["this_update"]) for c in b["crls"]])
+
     def test_stdin(self):
         with open(tc("formats/ee-rsa.der"), "rb") as f:
             data = f.read()
@@ -232,6 +272,19 @@ class BadInput(unittest.TestCase):
             files = [c["origin"]["file"] for c in doc["certificates"]]
             self.assertIn(tc("pki/ee-rsa.pem"), files, b)
 
+    def test_error_names_item_and_line(self):
+        # good, truncated, good: the middle block is item 2 at its line
+        f = tc("bad/truncated-in-pem.pem")
+        rc, doc, err = show_json(f)
+        self.assertEqual(rc, 2)
+        self.assertEqual(len(doc["certificates"]), 2)
+        self.assertEqual(len(doc["errors"]), 1)
+        e = doc["errors"][0]
+        self.assertEqual((e["file"], e["index"]), (f, 2))
+        self.assertIsInstance(e["line"], int)
+        self.assertIn(f"{f}: item 2", err)
+        self.assertIn(f"line {e['line']}", err)
+
     def test_missing_file(self):
         rc, doc, err = show_json("/nonexistent/x.pem", tc("pki/ee-rsa.pem"))
         self.assertEqual(rc, 2)
@@ -241,17 +294,36 @@ class BadInput(unittest.TestCase):
     def test_hostile_names_never_raw(self):
         for f in ("cn-ansi-escape.der", "cn-bidi-override.der",
                   "cn-with-nul.der", "cn-newline-pipe.der",
-                  "cn-invalid-utf8.der"):
+                  "cn-invalid-utf8.der", "san-dns-with-nul.der",
+                  "cn-prometheus-injection.der"):
             p = os.path.join(SYNTH, f)
-            rc, out, _ = run("show", "--long", "--at", AT, p)
-            self.assertIn(rc, (0, 2), f)
-            for raw in (b"\x1b", b"\xe2\x80\xae", b"\x00", b"\x07"):
+            self.assertTrue(os.path.isfile(p), p)
+            rc, out, err = run("show", "--long", "--at", AT, p)
+            self.assertEqual(rc, 0, f + err)
+            for raw in (b"\x1b", b"\xe2\x80\xae", b"\x00", b"\x07",
+                        b"\r", b"\x9b", b"\xc2\x9b"):
                 self.assertNotIn(raw, out, f)
-            # one block: a name cannot add lines of its own
-            self.assertEqual(out.count(b"\n  subject "), 1 if rc == 0 else 0)
+            out.decode("utf-8")  # invalid UTF-8 was escaped, not copied
+            # one block, and a name cannot add lines of its own: every
+            # line after the header is "  label  value"
+            lines = out.decode().rstrip("\n").split("\n")
+            self.assertEqual(out.count(b"\n  subject "), 1, f)
+            for ln in lines[1:]:
+                self.assertRegex(ln, r"^  [A-Za-z0-9. -]{13}", f)
             rc, out, _ = run("show", "--json", "--at", AT, p)
-            json.loads(out.decode("utf-8"))  # valid UTF-8 JSON
-            self.assertNotIn(b"\x1b", out, f)
+            doc = json.loads(out.decode("ascii"))  # pure-ASCII JSON
+            self.assertEqual(len(doc["certificates"]), 1, f)
+
+    def test_hostile_names_kept_as_data_in_json(self):
+        # JSON carries the exact name, NUL included, as data
+        _, doc, _ = show_json(os.path.join(SYNTH, "cn-with-nul.der"))
+        self.assertEqual(doc["certificates"][0]["subject_cn"],
+                         "www.bank.test\x00.evil.test")
+        _, doc, _ = show_json(os.path.join(SYNTH, "san-dns-with-nul.der"))
+        self.assertIn({"type": "DNS", "value": "www.bank.test\x00.evil.test"},
+                      doc["certificates"][0]["sans"])
+        _, doc, _ = show_json(os.path.join(SYNTH, "cn-bidi-override.der"))
+        self.assertIn("\u202e", doc["certificates"][0]["subject_cn"])
 
     def test_dates_and_serials_exact(self):
         cases = {
