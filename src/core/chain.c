@@ -298,32 +298,42 @@ static bool on_path(const struct walk *w, const struct cs_cand *c)
 	return false;
 }
 
-/* Collect the issuer candidates of the top of the current path. */
-static size_t collect(struct walk *w, struct cand_rank *out, size_t max,
+/*
+ * Collect and rank the issuer candidates of the top of the current path
+ * into *outp (owned by the caller, NULL when there are none).  Every
+ * candidate whose subject is the top's issuer name is ranked, however
+ * many look-alikes come first in the pool; each signature check is
+ * charged to the search's signature budget, and when it runs out the
+ * search stops (limit_hit) with what was ranked.  Returns the count.
+ */
+static size_t collect(struct walk *w, struct cand_rank **outp,
 		      bool anchors_only)
 {
 	size_t top = w->cur.idx[w->cur.n - 1];
 	gnutls_x509_crt_t found[CS_CHAIN_MAX_ANCHORS];
-	size_t nf = 0, i, j, n = 0;
+	struct cand_rank *out = NULL;
+	size_t nf = 0, i, j, n = 0, idx[CS_CHAIN_MAX_ANCHORS];
 
+	*outp = NULL;
 	if (w->p->trust != NULL)
 		nf = cs_trust_find_issuers(w->p->trust, w->p->v[top].crt,
 					   found, CS_CHAIN_MAX_ANCHORS);
-	for (i = 0; i < nf && n < max; i++) {
-		long idx = -1;
+	/* Anchors first: adding one may move the pool array. */
+	for (i = 0; i < nf; i++) {
+		long k = -1;
 
 		for (j = 0; j < w->p->n; j++)
 			if (w->p->v[j].src == CS_CAND_TRUST &&
 			    w->p->v[j].crt == found[i]) {
-				idx = (long)j;
+				k = (long)j;
 				break;
 			}
-		if (idx < 0) {
+		if (k < 0) {
 			struct cs_error e;
 
-			idx = cs_pool_add(w->p, found[i], NULL, 0, NULL,
-					  CS_NO_ITEM, CS_CAND_TRUST, &e);
-			if (idx < 0) {
+			k = cs_pool_add(w->p, found[i], NULL, 0, NULL,
+					CS_NO_ITEM, CS_CAND_TRUST, &e);
+			if (k < 0) {
 				if (e.code == CS_E_NOMEM) {
 					*w->err = e;
 					w->failed = true;
@@ -332,9 +342,17 @@ static size_t collect(struct walk *w, struct cand_rank *out, size_t max,
 				continue; /* an anchor we cannot read */
 			}
 		}
-		out[n++].idx = (size_t)idx;
+		idx[n++] = (size_t)k;
 	}
-	for (i = 0; i < w->p->n && n < max && !anchors_only; i++) {
+	out = calloc(n + (anchors_only ? 0 : w->p->n) + 1, sizeof(*out));
+	if (out == NULL) {
+		cs_error_setx(w->err, CS_E_NOMEM, "out of memory");
+		w->failed = true;
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		out[i].idx = idx[i];
+	for (i = 0; i < w->p->n && !anchors_only; i++) {
 		const struct cs_cand *c = &w->p->v[i];
 
 		if (c->src == CS_CAND_TRUST || c->dup_of != i)
@@ -343,13 +361,18 @@ static size_t collect(struct walk *w, struct cand_rank *out, size_t max,
 			continue;
 		out[n++].idx = i;
 	}
-	/* Rank after collecting: the pool array may have moved. */
 	for (i = 0, j = 0; i < n; i++) {
 		const struct cs_cand *c = &w->p->v[out[i].idx];
 		const struct cs_cand *child = &w->p->v[top];
 
 		if (on_path(w, c))
 			continue;
+		if (w->s->sig_checks >= w->s->sig_budget) {
+			w->s->limit_hit = true;
+			w->stop = true;
+			break;
+		}
+		w->s->sig_checks++;
 		out[j].idx = out[i].idx;
 		out[j].sig_ok = cs_chain_sig_ok(child, c);
 		/* Signature first, then a store anchor before a copy of
@@ -362,13 +385,13 @@ static size_t collect(struct walk *w, struct cand_rank *out, size_t max,
 		j++;
 	}
 	qsort(out, j, sizeof(*out), rank_cmp);
+	*outp = out;
 	return j;
 }
 
 static void dfs(struct walk *w, size_t idx)
 {
-	struct cand_rank cands[CS_CHAIN_MAX_ANCHORS + 64];
-	const size_t maxc = sizeof(cands) / sizeof(cands[0]);
+	struct cand_rank *cands = NULL; /* owned */
 	size_t nc, i, depth;
 
 	w->cur.idx[w->cur.n++] = idx;
@@ -379,12 +402,12 @@ static void dfs(struct walk *w, size_t idx)
 	/* Non-anchor certificates on the path so far.  One more than the
 	 * limit is built so the finding can say what lies beyond it. */
 	depth = w->cur.n;
-	nc = collect(w, cands, maxc,
+	nc = collect(w, &cands,
 		     depth > w->s->max_depth ||
 			     w->cur.n + 1 >= CS_CHAIN_MAX_LEN);
 	if (w->failed)
 		goto out;
-	if (nc == 0) {
+	if (nc == 0 && !w->stop) {
 		terminal(w, false);
 		goto out;
 	}
@@ -399,6 +422,7 @@ static void dfs(struct walk *w, size_t idx)
 		dfs(w, cands[i].idx);
 	}
 out:
+	free(cands);
 	w->cur.n--;
 }
 
@@ -414,6 +438,9 @@ int cs_chain_search(struct cs_pool *p, size_t leaf, struct cs_search *s,
 	w.err = err;
 	s->best_score = LONG_MAX;
 	s->tried = 0;
+	s->sig_checks = 0;
+	if (s->sig_budget == 0)
+		s->sig_budget = CS_CHAIN_MAX_SIG_CHECKS;
 	s->limit_hit = false;
 	memset(&s->best, 0, sizeof(s->best));
 	if (leaf >= p->n)

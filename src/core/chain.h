@@ -31,6 +31,12 @@
 /* Anchors asked from the trust store per certificate. */
 #define CS_CHAIN_MAX_ANCHORS 16
 
+/* Signature checks one search may make while ranking issuer candidates.
+ * Every same-named candidate is checked at every step, so a pool of
+ * look-alikes that sign each other would otherwise cost candidates x
+ * budget public-key operations (about 1 s per 8,000 on one core). */
+#define CS_CHAIN_MAX_SIG_CHECKS 8192
+
 enum cs_cand_src {
 	CS_CAND_INPUT = 0, /* the input being verified */
 	CS_CAND_POOL,      /* an --untrusted file */
@@ -101,13 +107,16 @@ typedef long (*cs_path_score_fn)(void *ctx, const struct cs_path *path,
 struct cs_search {
 	unsigned max_depth;   /* non-anchor certificates allowed */
 	size_t budget;        /* candidates tried at most */
+	size_t sig_budget;    /* signature checks at most; 0 = the default
+				 CS_CHAIN_MAX_SIG_CHECKS */
 	cs_path_score_fn score;
 	void *ctx;
 	/* out */
 	struct cs_path best;
 	long best_score;      /* LONG_MAX if no path was scored */
 	size_t tried;
-	bool limit_hit;       /* budget ran out before a good path */
+	size_t sig_checks;
+	bool limit_hit;       /* a budget ran out before a good path */
 };
 
 /* Search from candidate leaf.  Returns 0, or -1 with *err. */

@@ -17,6 +17,7 @@
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <gnutls/x509-ext.h>
 
 #include "findings.h"
 #include "load.h"
@@ -262,6 +263,21 @@ static gnutls_x509_privkey_t new_key(void)
 	return k;
 }
 
+/* Names a generated certificate carries beyond its CN. */
+struct extra_names {
+	unsigned n_san;  /* DNS SANs "h<i>.example.test" */
+	unsigned n_nc;   /* permitted DNS subtrees "p<i>.example.test",
+			    the last one "example.test" */
+};
+
+static gnutls_x509_crt_t make_cert_x(const char *cn,
+				     gnutls_x509_privkey_t key,
+				     const char *issuer_cn,
+				     gnutls_x509_privkey_t ikey, bool ca,
+				     unsigned serial, unsigned char ski,
+				     unsigned char aki,
+				     const struct extra_names *x);
+
 /* A v3 certificate CN=cn with key, signed by ikey under the name
  * issuer_cn; ski/aki one byte each (0 = none). */
 static gnutls_x509_crt_t make_cert(const char *cn, gnutls_x509_privkey_t key,
@@ -269,6 +285,78 @@ static gnutls_x509_crt_t make_cert(const char *cn, gnutls_x509_privkey_t key,
 				   gnutls_x509_privkey_t ikey, bool ca,
 				   unsigned serial, unsigned char ski,
 				   unsigned char aki)
+{
+	return make_cert_x(cn, key, issuer_cn, ikey, ca, serial, ski, aki,
+			   NULL);
+}
+
+/* The last name constraints extension encoded, and its n_nc. */
+static gnutls_datum_t nc_der;
+static unsigned nc_der_for;
+
+/* Add x's SANs and name constraints (critical) to crt. */
+static void add_extra_names(gnutls_x509_crt_t crt,
+			    const struct extra_names *x)
+{
+	gnutls_x509_name_constraints_t nc;
+	char name[64];
+	gnutls_datum_t d;
+	unsigned i;
+
+	if (x->n_san > 0) {
+		gnutls_subject_alt_names_t sans;
+		gnutls_datum_t der;
+
+		/* One extension built at once: appending name by name
+		 * re-encodes it each time. */
+		assert_int_equal(gnutls_subject_alt_names_init(&sans), 0);
+		for (i = 0; i < x->n_san; i++) {
+			snprintf(name, sizeof(name), "h%u.example.test", i);
+			d.data = (unsigned char *)name;
+			d.size = (unsigned)strlen(name);
+			assert_int_equal(gnutls_subject_alt_names_set(sans,
+					 GNUTLS_SAN_DNSNAME, &d, NULL), 0);
+		}
+		assert_int_equal(gnutls_x509_ext_export_subject_alt_names(
+					 sans, &der), 0);
+		assert_int_equal(gnutls_x509_crt_set_extension_by_oid(crt,
+				 "2.5.29.17", der.data, der.size, 0), 0);
+		gnutls_free(der.data);
+		gnutls_subject_alt_names_deinit(sans);
+	}
+	if (x->n_nc == 0)
+		return;
+	/* Encoded once per size: GnuTLS takes seconds to build 1,000
+	 * extensions of 256 subtrees one by one. */
+	if (nc_der_for != x->n_nc) {
+		gnutls_free(nc_der.data);
+		assert_int_equal(gnutls_x509_name_constraints_init(&nc), 0);
+		for (i = 0; i < x->n_nc; i++) {
+			snprintf(name, sizeof(name), "p%u.example.test", i);
+			if (i + 1 == x->n_nc)
+				snprintf(name, sizeof(name), "example.test");
+			d.data = (unsigned char *)name;
+			d.size = (unsigned)strlen(name);
+			assert_int_equal(
+				gnutls_x509_name_constraints_add_permitted(
+					nc, GNUTLS_SAN_DNSNAME, &d), 0);
+		}
+		assert_int_equal(gnutls_x509_ext_export_name_constraints(nc,
+				 &nc_der), 0);
+		gnutls_x509_name_constraints_deinit(nc);
+		nc_der_for = x->n_nc;
+	}
+	assert_int_equal(gnutls_x509_crt_set_extension_by_oid(crt,
+			 "2.5.29.30", nc_der.data, nc_der.size, 1), 0);
+}
+
+static gnutls_x509_crt_t make_cert_x(const char *cn,
+				     gnutls_x509_privkey_t key,
+				     const char *issuer_cn,
+				     gnutls_x509_privkey_t ikey, bool ca,
+				     unsigned serial, unsigned char ski,
+				     unsigned char aki,
+				     const struct extra_names *x)
 {
 	gnutls_x509_crt_t crt, icrt;
 	unsigned char ser[2] = {(unsigned char)(serial >> 8 | 0x10),
@@ -302,6 +390,8 @@ static gnutls_x509_crt_t make_cert(const char *cn, gnutls_x509_privkey_t key,
 	if (aki)
 		assert_int_equal(gnutls_x509_crt_set_authority_key_id(crt,
 				 &aki, 1), 0);
+	if (x != NULL)
+		add_extra_names(crt, x);
 	/* The issuer name comes from a throwaway certificate. */
 	assert_int_equal(gnutls_x509_crt_init(&icrt), 0);
 	snprintf(dn, sizeof(dn), "CN=%s", issuer_cn);
@@ -481,6 +571,162 @@ static void test_search_limit(void **state)
 			gnutls_x509_privkey_deinit(keys[l][j]);
 }
 
+#define LOOKALIKES 1000
+
+/* Write PEM text to a temporary file and make it the only anchor. */
+static struct cs_trust *trust_of_pem(const char *pem, size_t len)
+{
+	char path[] = "/tmp/cs-anchor-XXXXXX";
+	struct cs_error err;
+	struct cs_trust *t;
+	FILE *f;
+	int fd;
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(pem, 1, len, f), len);
+	fclose(f);
+	t = cs_trust_new(&err);
+	assert_non_null(t);
+	assert_int_equal(cs_trust_add_path(t, path, NULL, &err), 0);
+	remove(path);
+	return t;
+}
+
+struct lookalike_case {
+	const char *name;
+	bool loop;       /* look-alikes name themselves as issuer */
+	bool real_last;  /* the real intermediate ends the pool */
+	bool trusted;    /* expected verdict */
+	struct extra_names leaf_names, ca_names; /* look-alikes' names */
+	const char *codes[MAX_CODES];
+	const char *limit_has; /* in the search-limit sentence */
+};
+
+static const struct lookalike_case lookalike_cases[] = {
+	/* 1,000 intermediates with the issuer's name but another key,
+	 * the real one last: ranking by signature must still find it */
+	{.name = "real-last", .real_last = true, .trusted = true},
+	/* the same without the real one: every path fails its
+	 * signature; the search ends within its budget */
+	{.name = "none-real", .trusted = false,
+	 .codes = {"search-limit"}, .limit_has = "after trying 1000 issuer"},
+	/* look-alikes with keys of their own that name themselves as
+	 * issuer, each signed by the next: a 1,000-wide cycle where every
+	 * step ranks 999 candidates; the signature budget bounds it */
+	{.name = "self-loop", .loop = true, .trusted = false,
+	 .codes = {"search-limit", "issuer-not-found"}, .limit_has = "(8192 signature checks)"},
+	/* look-alikes with 256 name constraints each over a leaf with
+	 * 1,024 names, all allowed by the last constraint: every path
+	 * costs 263,000 comparisons; the real path is still found */
+	{.name = "nc-heavy", .real_last = true, .trusted = true,
+	 .leaf_names = {.n_san = 1024}, .ca_names = {.n_nc = 256}},
+	/* the same, none real: 1,000 paths of that cost are bounded */
+	{.name = "nc-heavy-none-real", .trusted = false,
+	 .leaf_names = {.n_san = 1024}, .ca_names = {.n_nc = 256},
+	 .codes = {"search-limit", "bad-signature"},
+	 .limit_has = "name constraint checks on them used the budget"},
+};
+
+/*
+ * A pool of LOOKALIKES certificates all named "Look-alike CA" (the leaf's
+ * issuer name): the search must end in bounded time whatever their shape.
+ */
+static void run_lookalike(const struct lookalike_case *c)
+{
+	gnutls_x509_privkey_t rk = new_key(), ik = new_key(), ek = new_key();
+	gnutls_x509_privkey_t *fk;
+	size_t nk = c->loop ? LOOKALIKES : 2;
+	struct cs_itemlist input, pool;
+	struct cs_verify_opts o;
+	struct cs_verify_result r;
+	struct cs_trust *t;
+	struct cs_error err;
+	char *pem = NULL, *leaf = NULL, *root = NULL;
+	size_t len = 0, leaf_len = 0, root_len = 0, i, j;
+	clock_t start;
+
+	fk = calloc(nk, sizeof(*fk));
+	assert_non_null(fk);
+	for (i = 0; i < nk; i++)
+		fk[i] = new_key();
+	/* Key identifiers: every look-alike copies the real one's. */
+	add_pem(&leaf, &leaf_len, make_cert_x("lookalike.test", ek,
+					      "Look-alike CA", ik, false, 1,
+					      0x31, 0x21, &c->leaf_names));
+	add_pem(&root, &root_len, make_cert("Root", rk, "Root", rk, true, 2,
+					    0x11, 0x11));
+	for (i = 0; i < LOOKALIKES; i++)
+		add_pem(&pem, &len,
+			make_cert_x("Look-alike CA", fk[i % nk],
+				    c->loop ? "Look-alike CA" : "Root",
+				    fk[(i + 1) % nk], true,
+				    (unsigned)(10 + i), 0x21,
+				    c->loop ? 0x21 : 0x11, &c->ca_names));
+	if (c->real_last)
+		add_pem(&pem, &len, make_cert_x("Look-alike CA", ik, "Root",
+						rk, true, 5000, 0x21, 0x11,
+						&c->ca_names));
+	cs_itemlist_init(&input);
+	cs_itemlist_init(&pool);
+	load_pem(&input, leaf, leaf_len);
+	load_pem(&pool, pem, len);
+	t = trust_of_pem(root, root_len);
+	memset(&o, 0, sizeof(o));
+	o.at = AT_2026_06_01;
+	o.purpose = CS_PURPOSE_ANY;
+	start = clock();
+	assert_int_equal(cs_verify_chain(&input, &pool, t, &o, &r, &err), 0);
+	print_message("%s: %.2f s CPU\n", c->name,
+		      (double)(clock() - start) / CLOCKS_PER_SEC);
+	/* Bounded: a few seconds even under the sanitizers. */
+	assert_true((clock() - start) / CLOCKS_PER_SEC < 30);
+	if (r.trusted != c->trusted) {
+		print_findings(&r);
+		for (j = 0; j < r.path_len; j++)
+			print_message("  path[%zu] %s\n", j,
+				      r.path[j].model.subject);
+		fail_msg("%s: trusted %d, want %d", c->name, r.trusted,
+			 c->trusted);
+	}
+	for (j = 0; j < MAX_CODES && c->codes[j] != NULL; j++)
+		if (!cs_verify_has(&r, c->codes[j])) {
+			print_findings(&r);
+			fail_msg("%s: no %s", c->name, c->codes[j]);
+		}
+	for (j = 0; c->limit_has != NULL && j < r.n_findings; j++)
+		if (strcmp(r.findings[j].code, "search-limit") == 0 &&
+		    strstr(r.findings[j].message, c->limit_has) == NULL)
+			fail_msg("%s: '%s' lacks '%s'", c->name,
+				 r.findings[j].message, c->limit_has);
+	cs_verify_result_free(&r);
+	cs_trust_free(t);
+	cs_itemlist_free(&input);
+	cs_itemlist_free(&pool);
+	free(pem);
+	free(leaf);
+	free(root);
+	gnutls_x509_privkey_deinit(rk);
+	gnutls_x509_privkey_deinit(ik);
+	gnutls_x509_privkey_deinit(ek);
+	for (i = 0; i < nk; i++)
+		gnutls_x509_privkey_deinit(fk[i]);
+	free(fk);
+}
+
+static void test_lookalikes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(lookalike_cases) /
+				       sizeof(lookalike_cases[0]); i++)
+		run_lookalike(&lookalike_cases[i]);
+	gnutls_free(nc_der.data);
+	nc_der.data = NULL;
+	nc_der_for = 0;
+}
+
 /* Every code in the table is kebab-case, unique and looked up. */
 static void test_findings_table(void **state)
 {
@@ -527,6 +773,7 @@ int main(void)
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_aki_preference),
 		cmocka_unit_test(test_search_limit),
+		cmocka_unit_test(test_lookalikes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
