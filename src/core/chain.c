@@ -407,7 +407,10 @@ static void dfs(struct walk *w, size_t idx)
 			     w->cur.n + 1 >= CS_CHAIN_MAX_LEN);
 	if (w->failed)
 		goto out;
-	if (nc == 0 && !w->stop) {
+	/* A dead end; or a budget ran out while ranking before any path
+	 * was scored: this partial path is then the best there is. */
+	if ((nc == 0 && !w->stop) ||
+	    (w->stop && w->s->best_score == LONG_MAX)) {
 		terminal(w, false);
 		goto out;
 	}

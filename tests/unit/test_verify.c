@@ -603,6 +603,7 @@ struct lookalike_case {
 	struct extra_names leaf_names, ca_names; /* look-alikes' names */
 	const char *codes[MAX_CODES];
 	const char *limit_has; /* in the search-limit sentence */
+	size_t min_path;       /* the reported path is at least this long */
 };
 
 static const struct lookalike_case lookalike_cases[] = {
@@ -617,7 +618,7 @@ static const struct lookalike_case lookalike_cases[] = {
 	 * issuer, each signed by the next: a 1,000-wide cycle where every
 	 * step ranks 999 candidates; the signature budget bounds it */
 	{.name = "self-loop", .loop = true, .trusted = false,
-	 .codes = {"search-limit", "issuer-not-found"}, .limit_has = "(8192 signature checks)"},
+	 .codes = {"search-limit", "issuer-not-found"}, .min_path = 3, .limit_has = "(8192 signature checks)"},
 	/* look-alikes with 256 name constraints each over a leaf with
 	 * 1,024 names, all allowed by the last constraint: every path
 	 * costs 263,000 comparisons; the real path is still found */
@@ -696,6 +697,9 @@ static void run_lookalike(const struct lookalike_case *c)
 			print_findings(&r);
 			fail_msg("%s: no %s", c->name, c->codes[j]);
 		}
+	if (r.path_len < c->min_path)
+		fail_msg("%s: path of %zu, want %zu or more", c->name,
+			 r.path_len, c->min_path);
 	for (j = 0; c->limit_has != NULL && j < r.n_findings; j++)
 		if (strcmp(r.findings[j].code, "search-limit") == 0 &&
 		    strstr(r.findings[j].message, c->limit_has) == NULL)
