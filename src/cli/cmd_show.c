@@ -217,11 +217,18 @@ static void show_item(struct run *r, const struct cs_item *it)
 		r->write_failed = true;
 }
 
+/* English plural suffix for a count in a note. */
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static void show_path(struct run *r, const char *path,
 		      const struct cs_load_opts *lo)
 {
 	struct cs_itemlist list;
 	struct cs_error err;
+	size_t ncert, ncrl, nerr;
 
 	cs_itemlist_init(&list);
 	if (cs_load_path(&list, path, lo, &err) < 0) {
@@ -241,12 +248,14 @@ static void show_path(struct run *r, const char *path,
 	}
 	for (size_t i = 0; i < list.n; i++)
 		show_item(r, &list.items[i]);
-	cli_note("%s: %zu certificates, %zu CRLs, %zu errors from %zu "
-		 "files; %zu files without certificates skipped", path,
-		 cs_itemlist_count(&list, CS_ITEM_CERT),
-		 cs_itemlist_count(&list, CS_ITEM_CRL),
-		 cs_itemlist_count(&list, CS_ITEM_ERROR), list.files_read,
-		 list.files_skipped);
+	ncert = cs_itemlist_count(&list, CS_ITEM_CERT);
+	ncrl = cs_itemlist_count(&list, CS_ITEM_CRL);
+	nerr = cs_itemlist_count(&list, CS_ITEM_ERROR);
+	cli_note("%s: %zu certificate%s, %zu CRL%s, %zu error%s from %zu "
+		 "file%s; %zu file%s without certificates skipped", path,
+		 ncert, plural(ncert), ncrl, plural(ncrl), nerr, plural(nerr),
+		 list.files_read, plural(list.files_read), list.files_skipped,
+		 plural(list.files_skipped));
 	cs_itemlist_free(&list);
 }
 
