@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
@@ -41,6 +42,9 @@
 /* Minimum key sizes (CA/B Forum BR 6.1.5). */
 #define MIN_RSA_BITS 2048
 #define MIN_EC_BITS  256
+
+/* Longest CN read as an IP address literal (full IPv6 text is 45). */
+#define MAX_IP_TEXT 64
 
 /* RFC 5280 4.1.2.2: at most 20 octets of serial number. */
 #define MAX_SERIAL_OCTETS 20
@@ -699,30 +703,71 @@ static bool is_idn(const char *v, size_t len)
  * CA/B BR 7.1.4.3: a subscriber certificate's CN, if present, is a
  * character-for-character copy of one of its SAN entries.  Clients match
  * SANs only, but people read the CN: enforced where a CN that is not a
- * copy misleads, i.e. it is a case variant of a SAN name or an
- * internationalised name (homograph risk) that is not in the SAN.  A CN
+ * copy misleads, i.e. it is a case variant of a SAN name, another
+ * spelling of a SAN IP address (hex, octal or zero-padded IPv4 as
+ * inet_aton reads it, uncompressed or upper-case IPv6: the BR want RFC
+ * 3986 3.2.2 and RFC 5952 text), or an internationalised name
+ * (homograph risk) that is not in the SAN.  A CN
  * that simply names something else (private PKIs, "bad.example.com" in
  * BetterTLS's name constraint cases) is not rejected: RFC 5280 allows it.
  */
+/* Read a CN as an IP address the lenient way old resolvers do: IPv4 in
+ * any inet_aton form ("0x7f.1", "127.000.000.001"), or IPv6. */
+static bool cn_as_ip(const struct cs_cert_model *m, unsigned char out[16],
+		     size_t *len)
+{
+	struct in_addr a4;
+
+	if (m->subject_cn_len != strlen(m->subject_cn) ||
+	    m->subject_cn_len > MAX_IP_TEXT)
+		return false;
+	if (inet_aton(m->subject_cn, &a4) != 0) {
+		memcpy(out, &a4, 4);
+		*len = 4;
+		return true;
+	}
+	if (inet_pton(AF_INET6, m->subject_cn, out) == 1) {
+		*len = 16;
+		return true;
+	}
+	return false;
+}
+
 static void check_cn_in_san(struct flist *l, const struct cs_cand *c)
 {
 	const struct cs_cert_model *m = &c->m;
-	bool case_variant = false;
-	size_t k;
+	bool case_variant = false, ip_variant = false;
+	unsigned char ip[16];
+	size_t k, iplen = 0;
 
 	if (m->subject_cn == NULL || m->sans.n == 0)
 		return;
+	if (!cn_as_ip(m, ip, &iplen))
+		iplen = 0;
 	for (k = 0; k < m->sans.n; k++) {
 		const struct cs_name *n = &m->sans.v[k];
 
 		if (n->type != CS_SAN_DNS && n->type != CS_SAN_IP)
 			continue;
+		if (n->type == CS_SAN_IP && iplen != 0 &&
+		    n->raw_len == iplen && memcmp(n->raw, ip, iplen) == 0)
+			ip_variant = true;
 		if (n->len != m->subject_cn_len)
 			continue;
 		if (memcmp(n->value, m->subject_cn, n->len) == 0)
 			return;
 		if (strncasecmp(n->value, m->subject_cn, n->len) == 0)
 			case_variant = true;
+	}
+	if (ip_variant) {
+		add(l, "cn-not-in-san", 0, c,
+		    "Reissue it with a CN that repeats one of its SAN names "
+		    "exactly, or without a CN.",
+		    "The subject CN '%s' spells one of the certificate's IP "
+		    "addresses in another form; CA/B BR 7.1.4.3 requires an "
+		    "exact copy in RFC 3986 3.2.2 or RFC 5952 form.",
+		    m->subject_cn);
+		return;
 	}
 	if (!case_variant && !is_idn(m->subject_cn, m->subject_cn_len))
 		return;

@@ -5,6 +5,7 @@
  * key identifier preference, --max-depth and the search budget.
  * Fixed validation time 2026-06-01T00:00:00Z.
  */
+#include <arpa/inet.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -268,6 +269,7 @@ struct extra_names {
 	unsigned n_san;  /* DNS SANs "h<i>.example.test" */
 	unsigned n_nc;   /* permitted DNS subtrees "p<i>.example.test",
 			    the last one "example.test" */
+	const char *sans[4]; /* "DNS:name" or "IP:address" */
 };
 
 static gnutls_x509_crt_t make_cert_x(const char *cn,
@@ -303,6 +305,24 @@ static void add_extra_names(gnutls_x509_crt_t crt,
 	gnutls_datum_t d;
 	unsigned i;
 
+	for (i = 0; i < 4 && x->sans[i] != NULL; i++) {
+		unsigned char ip[16];
+		const char *v = strchr(x->sans[i], ':') + 1;
+		bool is_ip = strncmp(x->sans[i], "IP:", 3) == 0;
+		size_t iplen = strchr(v, ':') != NULL ? 16 : 4;
+
+		if (is_ip)
+			assert_int_equal(inet_pton(iplen == 16 ? AF_INET6
+							       : AF_INET,
+						   v, ip), 1);
+		assert_int_equal(gnutls_x509_crt_set_subject_alt_name(crt,
+				 is_ip ? GNUTLS_SAN_IPADDRESS
+				       : GNUTLS_SAN_DNSNAME,
+				 is_ip ? (const void *)ip : (const void *)v,
+				 is_ip ? (unsigned)iplen
+				       : (unsigned)strlen(v),
+				 GNUTLS_FSAN_APPEND), 0);
+	}
 	if (x->n_san > 0) {
 		gnutls_subject_alt_names_t sans;
 		gnutls_datum_t der;
@@ -731,6 +751,98 @@ static void test_lookalikes(void **state)
 	nc_der_for = 0;
 }
 
+/* ---- CA/B BR 7.1.4.3: the CN copies a SAN entry -------------------- */
+
+struct cn_case {
+	const char *cn;
+	const char *sans[4];
+	const char *host;
+	bool flagged; /* cn-not-in-san expected (and so not trusted) */
+};
+
+static const struct cn_case cn_cases[] = {
+	/* an exact copy of the DNS SAN */
+	{"www.example.test", {"DNS:www.example.test"}, "www.example.test",
+	 false},
+	/* a case variant of it */
+	{"WWW.example.test", {"DNS:www.example.test"}, "www.example.test",
+	 true},
+	/* a CN naming something else: allowed (RFC 5280; BetterTLS) */
+	{"other.example.test", {"DNS:www.example.test"}, "www.example.test",
+	 false},
+	/* an exact copy of the IPv4 SAN */
+	{"127.0.0.1", {"IP:127.0.0.1"}, "127.0.0.1", false},
+	/* the same address zero-padded */
+	{"127.000.000.001", {"IP:127.0.0.1"}, "127.0.0.1", true},
+	/* the same address in hex */
+	{"0x7f.0.0.1", {"IP:127.0.0.1"}, "127.0.0.1", true},
+	/* the same address as one number */
+	{"2130706433", {"IP:127.0.0.1"}, "127.0.0.1", true},
+	/* another address: names something else, allowed */
+	{"10.0.0.1", {"IP:127.0.0.1"}, "127.0.0.1", false},
+	/* an address CN beside a DNS SAN only (BetterTLS) */
+	{"127.0.0.1", {"DNS:www.example.test"}, "www.example.test", false},
+	/* IPv6 in RFC 5952 form */
+	{"2001:db8::1", {"IP:2001:db8::1"}, "2001:db8::1", false},
+	/* IPv6 uncompressed */
+	{"2001:db8:0:0:0:0:0:1", {"IP:2001:db8::1"}, "2001:db8::1", true},
+	/* IPv6 upper case */
+	{"2001:DB8::1", {"IP:2001:db8::1"}, "2001:db8::1", true},
+	/* the exact copy is one of several SANs */
+	{"127.0.0.1", {"DNS:www.example.test", "IP:127.0.0.1"}, "127.0.0.1",
+	 false},
+};
+
+static void test_cn_in_san(void **state)
+{
+	gnutls_x509_privkey_t rk = new_key(), ek = new_key();
+	char *root = NULL;
+	size_t root_len = 0;
+	struct cs_trust *t;
+
+	(void)state;
+	add_pem(&root, &root_len, make_cert("Root", rk, "Root", rk, true, 1,
+					    0x11, 0x11));
+	t = trust_of_pem(root, root_len);
+	for (size_t i = 0; i < sizeof(cn_cases) / sizeof(cn_cases[0]); i++) {
+		const struct cn_case *c = &cn_cases[i];
+		struct extra_names x = {0};
+		struct cs_itemlist input;
+		struct cs_verify_opts o;
+		struct cs_verify_result r;
+		struct cs_error err;
+		char *pem = NULL;
+		size_t len = 0;
+
+		memcpy(x.sans, c->sans, sizeof(x.sans));
+		add_pem(&pem, &len, make_cert_x(c->cn, ek, "Root", rk, false,
+						(unsigned)(10 + i), 0x31,
+						0x11, &x));
+		cs_itemlist_init(&input);
+		load_pem(&input, pem, len);
+		memset(&o, 0, sizeof(o));
+		o.at = AT_2026_06_01;
+		o.purpose = CS_PURPOSE_SERVER;
+		o.host = c->host;
+		assert_int_equal(cs_verify_chain(&input, NULL, t, &o, &r,
+						 &err), 0);
+		if (cs_verify_has(&r, "cn-not-in-san") != c->flagged ||
+		    r.trusted == c->flagged) {
+			print_findings(&r);
+			fail_msg("CN '%s': flagged %d trusted %d, want %d",
+				 c->cn, cs_verify_has(&r, "cn-not-in-san"),
+				 r.trusted, c->flagged);
+		}
+		cs_verify_result_free(&r);
+		cs_itemlist_free(&input);
+		free(pem);
+	}
+	cs_trust_free(t);
+	free(root);
+	gnutls_x509_privkey_deinit(rk);
+	gnutls_x509_privkey_deinit(ek);
+}
+
 /* Every code in the table is kebab-case, unique and looked up. */
 static void test_findings_table(void **state)
 {
@@ -778,6 +890,7 @@ int main(void)
 		cmocka_unit_test(test_aki_preference),
 		cmocka_unit_test(test_search_limit),
 		cmocka_unit_test(test_lookalikes),
+		cmocka_unit_test(test_cn_in_san),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
