@@ -911,6 +911,15 @@ static void check_leaf(struct flist *l, const struct cs_cand *c,
 		    "Reissue it with digitalSignature in its key usage.",
 		    "'%s' has a key usage without digitalSignature or "
 		    "keyEncipherment, so it cannot be used for TLS.", nm(c));
+	/* CA/B BR 7.1.2.7.10: a subscriber certificate for a server has
+	 * extKeyUsage with id-kp-serverAuth.  RFC 5280 4.2.1.12 alone lets
+	 * an absent EKU mean any purpose (limbo's rfc5280:: and webpki::
+	 * ee-without-eku conflict); server checks follow the Web PKI. */
+	if (o->purpose == CS_PURPOSE_SERVER && !m->has_eku && !m->is_ca)
+		add(l, "eku-mismatch", 0, c,
+		    "Reissue it with the extended key usage serverAuth.",
+		    "'%s' has no extended key usage; CA/B BR 7.1.2.7.10 "
+		    "requires serverAuth in a server certificate.", nm(c));
 	if (poid != NULL) {
 		if (m->has_eku && !has_eku(m, poid)) {
 			eku_list(m, buf, sizeof(buf));

@@ -270,6 +270,7 @@ struct extra_names {
 	unsigned n_nc;   /* permitted DNS subtrees "p<i>.example.test",
 			    the last one "example.test" */
 	const char *sans[4]; /* "DNS:name" or "IP:address" */
+	bool no_eku;         /* an end entity without extKeyUsage */
 };
 
 static gnutls_x509_crt_t make_cert_x(const char *cn,
@@ -401,7 +402,7 @@ static gnutls_x509_crt_t make_cert_x(const char *cn,
 		assert_int_equal(gnutls_x509_crt_set_key_usage(crt,
 				 GNUTLS_KEY_KEY_CERT_SIGN |
 				 GNUTLS_KEY_CRL_SIGN), 0);
-	else
+	else if (x == NULL || !x->no_eku)
 		assert_int_equal(gnutls_x509_crt_set_key_purpose_oid(crt,
 				 GNUTLS_KP_TLS_WWW_SERVER, 0), 0);
 	if (ski)
@@ -638,7 +639,8 @@ static const struct lookalike_case lookalike_cases[] = {
 	 * issuer, each signed by the next: a 1,000-wide cycle where every
 	 * step ranks 999 candidates; the signature budget bounds it */
 	{.name = "self-loop", .loop = true, .trusted = false,
-	 .codes = {"search-limit", "issuer-not-found"}, .min_path = 3, .limit_has = "(8192 signature checks)"},
+	 .codes = {"search-limit", "issuer-not-found"}, .min_path = 3,
+	 .limit_has = "(8192 signature checks)"},
 	/* look-alikes with 256 name constraints each over a leaf with
 	 * 1,024 names, all allowed by the last constraint: every path
 	 * costs 263,000 comparisons; the real path is still found */
@@ -751,46 +753,69 @@ static void test_lookalikes(void **state)
 	nc_der_for = 0;
 }
 
-/* ---- CA/B BR 7.1.4.3: the CN copies a SAN entry -------------------- */
+/* ---- leaf profile: CA/B BR 7.1.4.3 CN copies a SAN, 7.1.2.7.10 EKU --- */
 
 struct cn_case {
 	const char *cn;
 	const char *sans[4];
 	const char *host;
-	bool flagged; /* cn-not-in-san expected (and so not trusted) */
+	bool flagged; /* the finding expected (and so not trusted) */
+	bool no_eku;  /* the leaf has no extKeyUsage */
+	enum cs_purpose purpose; /* 0: server */
+	const char *code; /* NULL: "cn-not-in-san" */
 };
 
 static const struct cn_case cn_cases[] = {
 	/* an exact copy of the DNS SAN */
-	{"www.example.test", {"DNS:www.example.test"}, "www.example.test",
-	 false},
+	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = false},
 	/* a case variant of it */
-	{"WWW.example.test", {"DNS:www.example.test"}, "www.example.test",
-	 true},
+	{.cn = "WWW.example.test", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = true},
 	/* a CN naming something else: allowed (RFC 5280; BetterTLS) */
-	{"other.example.test", {"DNS:www.example.test"}, "www.example.test",
-	 false},
+	{.cn = "other.example.test", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = false},
 	/* an exact copy of the IPv4 SAN */
-	{"127.0.0.1", {"IP:127.0.0.1"}, "127.0.0.1", false},
+	{.cn = "127.0.0.1", .sans = {"IP:127.0.0.1"},
+	 .host = "127.0.0.1", .flagged = false},
 	/* the same address zero-padded */
-	{"127.000.000.001", {"IP:127.0.0.1"}, "127.0.0.1", true},
+	{.cn = "127.000.000.001", .sans = {"IP:127.0.0.1"},
+	 .host = "127.0.0.1", .flagged = true},
 	/* the same address in hex */
-	{"0x7f.0.0.1", {"IP:127.0.0.1"}, "127.0.0.1", true},
+	{.cn = "0x7f.0.0.1", .sans = {"IP:127.0.0.1"},
+	 .host = "127.0.0.1", .flagged = true},
 	/* the same address as one number */
-	{"2130706433", {"IP:127.0.0.1"}, "127.0.0.1", true},
+	{.cn = "2130706433", .sans = {"IP:127.0.0.1"},
+	 .host = "127.0.0.1", .flagged = true},
 	/* another address: names something else, allowed */
-	{"10.0.0.1", {"IP:127.0.0.1"}, "127.0.0.1", false},
+	{.cn = "10.0.0.1", .sans = {"IP:127.0.0.1"},
+	 .host = "127.0.0.1", .flagged = false},
 	/* an address CN beside a DNS SAN only (BetterTLS) */
-	{"127.0.0.1", {"DNS:www.example.test"}, "www.example.test", false},
+	{.cn = "127.0.0.1", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = false},
 	/* IPv6 in RFC 5952 form */
-	{"2001:db8::1", {"IP:2001:db8::1"}, "2001:db8::1", false},
+	{.cn = "2001:db8::1", .sans = {"IP:2001:db8::1"},
+	 .host = "2001:db8::1", .flagged = false},
 	/* IPv6 uncompressed */
-	{"2001:db8:0:0:0:0:0:1", {"IP:2001:db8::1"}, "2001:db8::1", true},
+	{.cn = "2001:db8:0:0:0:0:0:1", .sans = {"IP:2001:db8::1"},
+	 .host = "2001:db8::1", .flagged = true},
 	/* IPv6 upper case */
-	{"2001:DB8::1", {"IP:2001:db8::1"}, "2001:db8::1", true},
+	{.cn = "2001:DB8::1", .sans = {"IP:2001:db8::1"},
+	 .host = "2001:db8::1", .flagged = true},
 	/* the exact copy is one of several SANs */
-	{"127.0.0.1", {"DNS:www.example.test", "IP:127.0.0.1"}, "127.0.0.1",
-	 false},
+	{.cn = "127.0.0.1", .sans = {"DNS:www.example.test", "IP:127.0.0.1"},
+	 .host = "127.0.0.1", .flagged = false},
+	/* no EKU, a server: CA/B BR 7.1.2.7.10 wants serverAuth */
+	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = true, .no_eku = true,
+	 .code = "eku-mismatch"},
+	/* no EKU, any purpose: RFC 5280 4.2.1.12 allows it */
+	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = false, .no_eku = true,
+	 .purpose = CS_PURPOSE_ANY, .code = "eku-mismatch"},
+	/* with serverAuth, a server */
+	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = false, .code = "eku-mismatch"},
 };
 
 static void test_cn_in_san(void **state)
@@ -814,7 +839,11 @@ static void test_cn_in_san(void **state)
 		char *pem = NULL;
 		size_t len = 0;
 
+		const char *code = c->code != NULL ? c->code
+						   : "cn-not-in-san";
+
 		memcpy(x.sans, c->sans, sizeof(x.sans));
+		x.no_eku = c->no_eku;
 		add_pem(&pem, &len, make_cert_x(c->cn, ek, "Root", rk, false,
 						(unsigned)(10 + i), 0x31,
 						0x11, &x));
@@ -822,15 +851,15 @@ static void test_cn_in_san(void **state)
 		load_pem(&input, pem, len);
 		memset(&o, 0, sizeof(o));
 		o.at = AT_2026_06_01;
-		o.purpose = CS_PURPOSE_SERVER;
+		o.purpose = c->purpose ? c->purpose : CS_PURPOSE_SERVER;
 		o.host = c->host;
 		assert_int_equal(cs_verify_chain(&input, NULL, t, &o, &r,
 						 &err), 0);
-		if (cs_verify_has(&r, "cn-not-in-san") != c->flagged ||
+		if (cs_verify_has(&r, code) != c->flagged ||
 		    r.trusted == c->flagged) {
 			print_findings(&r);
-			fail_msg("CN '%s': flagged %d trusted %d, want %d",
-				 c->cn, cs_verify_has(&r, "cn-not-in-san"),
+			fail_msg("row %zu, CN '%s': %s %d trusted %d, want %d",
+				 i, c->cn, code, cs_verify_has(&r, code),
 				 r.trusted, c->flagged);
 		}
 		cs_verify_result_free(&r);
