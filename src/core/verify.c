@@ -559,6 +559,12 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 		    "Reissue it with a non-critical AKI.",
 		    "'%s' marks its authority key identifier critical; RFC "
 		    "5280 4.2.1.1 requires it to be non-critical.", nm(c));
+	e = find_ext(m, OID_SKI);
+	if (e != NULL && e->critical)
+		add(l, "bad-extension", i, c,
+		    "Reissue it with a non-critical SKI.",
+		    "'%s' marks its subject key identifier critical; RFC "
+		    "5280 4.2.1.2 requires it to be non-critical.", nm(c));
 	e = find_ext(m, OID_AIA);
 	if (e != NULL && e->critical)
 		add(l, "bad-extension", i, c,
@@ -937,6 +943,16 @@ static void check_leaf(struct flist *l, const struct cs_cand *c,
 			    nm(c));
 		}
 	}
+	/* RFC 5280 4.2.1.3: "If the keyCertSign bit is asserted, then the
+	 * cA bit in the basic constraints extension MUST also be
+	 * asserted." */
+	if (!m->is_ca && m->has_key_usage &&
+	    (m->key_usage & CS_KU_KEY_CERT_SIGN))
+		add(l, "bad-key-usage", 0, c,
+		    "Reissue it without keyCertSign in its key usage.",
+		    "'%s' is not a CA but its key usage includes "
+		    "keyCertSign; RFC 5280 4.2.1.3 allows that bit only "
+		    "with basicConstraints CA:TRUE.", nm(c));
 	/* RFC 5280 4.2.1.3/4.2.1.9: keyCertSign goes with cA; a cA
 	 * certificate that cannot sign certificates is a subscriber
 	 * certificate with a wrong flag (CA/B BR 7.1.2.7.8: cA FALSE). */

@@ -271,6 +271,8 @@ struct extra_names {
 			    the last one "example.test" */
 	const char *sans[4]; /* "DNS:name" or "IP:address" */
 	bool no_eku;         /* an end entity without extKeyUsage */
+	bool ku_cert_sign;   /* an end entity with keyCertSign */
+	bool ski_critical;   /* the SKI extension marked critical */
 };
 
 static gnutls_x509_crt_t make_cert_x(const char *cn,
@@ -405,9 +407,21 @@ static gnutls_x509_crt_t make_cert_x(const char *cn,
 	else if (x == NULL || !x->no_eku)
 		assert_int_equal(gnutls_x509_crt_set_key_purpose_oid(crt,
 				 GNUTLS_KP_TLS_WWW_SERVER, 0), 0);
-	if (ski)
+	if (!ca && x != NULL && x->ku_cert_sign)
+		assert_int_equal(gnutls_x509_crt_set_key_usage(crt,
+				 GNUTLS_KEY_DIGITAL_SIGNATURE |
+				 GNUTLS_KEY_KEY_CERT_SIGN), 0);
+	if (ski && x != NULL && x->ski_critical) {
+		/* SubjectKeyIdentifier ::= OCTET STRING, by hand: GnuTLS
+		 * marks its own non-critical. */
+		unsigned char der[3] = {0x04, 0x01, ski};
+
+		assert_int_equal(gnutls_x509_crt_set_extension_by_oid(crt,
+				 "2.5.29.14", der, sizeof(der), 1), 0);
+	} else if (ski) {
 		assert_int_equal(gnutls_x509_crt_set_subject_key_id(crt,
 				 &ski, 1), 0);
+	}
 	if (aki)
 		assert_int_equal(gnutls_x509_crt_set_authority_key_id(crt,
 				 &aki, 1), 0);
@@ -761,6 +775,7 @@ struct cn_case {
 	const char *host;
 	bool flagged; /* the finding expected (and so not trusted) */
 	bool no_eku;  /* the leaf has no extKeyUsage */
+	bool ku_cert_sign, ski_critical; /* see struct extra_names */
 	enum cs_purpose purpose; /* 0: server */
 	const char *code; /* NULL: "cn-not-in-san" */
 };
@@ -813,6 +828,18 @@ static const struct cn_case cn_cases[] = {
 	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
 	 .host = "www.example.test", .flagged = false, .no_eku = true,
 	 .purpose = CS_PURPOSE_ANY, .code = "eku-mismatch"},
+	/* keyCertSign without cA: RFC 5280 4.2.1.3 */
+	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = true, .ku_cert_sign = true,
+	 .code = "bad-key-usage"},
+	/* keyCertSign without cA, any purpose: still a MUST */
+	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = true, .ku_cert_sign = true,
+	 .purpose = CS_PURPOSE_ANY, .code = "bad-key-usage"},
+	/* a critical SKI: RFC 5280 4.2.1.2 */
+	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = true, .ski_critical = true,
+	 .code = "bad-extension"},
 	/* with serverAuth, a server */
 	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
 	 .host = "www.example.test", .flagged = false, .code = "eku-mismatch"},
@@ -844,6 +871,8 @@ static void test_cn_in_san(void **state)
 
 		memcpy(x.sans, c->sans, sizeof(x.sans));
 		x.no_eku = c->no_eku;
+		x.ku_cert_sign = c->ku_cert_sign;
+		x.ski_critical = c->ski_critical;
 		add_pem(&pem, &len, make_cert_x(c->cn, ek, "Root", rk, false,
 						(unsigned)(10 + i), 0x31,
 						0x11, &x));
