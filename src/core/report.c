@@ -25,6 +25,9 @@
 #define R_HEX_MAX 128       /* colon hex of a 32-byte digest + slack */
 #define R_LABEL_WIDTH 13    /* "  subject      " label column */
 #define R_PEM_LINE 64       /* RFC 7468 section 2: 64 characters */
+/* cRLNumber: RFC 5280 5.2.3 allows 20 octets; a longer one is still
+ * shown whole up to this, and named as too long beyond it. */
+#define R_CRL_NUMBER_MAX 128
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
@@ -347,17 +350,24 @@ static void names_line(struct tw *w, const char *l,
 	fputc('\n', w->out);
 }
 
-static void origin_text(char *out, size_t sz, const struct cs_origin *o)
+/* "PATH #2 (PEM, line 23)", written straight out: a path can be as long
+ * as PATH_MAX and must not be cut short by a fixed buffer. */
+static int origin_print(FILE *out, const char *what,
+			const struct cs_origin *o)
 {
 	char *p = esc0(o->path);
+	int r;
 
+	if (p == NULL)
+		return -1;
 	if (o->line)
-		snprintf(out, sz, "%s #%zu (%s, line %zu)", p ? p : "?",
-			 o->index, cs_format_name(o->format), o->line);
+		r = fprintf(out, "%s %s #%zu (%s, line %zu)\n", what, p,
+			    o->index, cs_format_name(o->format), o->line);
 	else
-		snprintf(out, sz, "%s #%zu (%s)", p ? p : "?", o->index,
-			 cs_format_name(o->format));
+		r = fprintf(out, "%s %s #%zu (%s)\n", what, p, o->index,
+			    cs_format_name(o->format));
 	free(p);
+	return r < 0 ? -1 : 0;
 }
 
 static void long_view(struct tw *w, const struct cs_cert_model *m)
@@ -424,11 +434,13 @@ static void long_view(struct tw *w, const struct cs_cert_model *m)
 			w->err = 1;
 			return;
 		}
-		snprintf(buf, sizeof(buf), "%s%s%s%s%s", n ? n : e,
-			 n ? " (" : "", n ? e : "", n ? ")" : "",
-			 m->exts[i].critical ? " critical" : "");
+		/* Printed directly: an OID may be longer than buf. */
+		label(w, "extension");
+		if (fprintf(w->out, "%s%s%s%s%s\n", n ? n : e,
+			    n ? " (" : "", n ? e : "", n ? ")" : "",
+			    m->exts[i].critical ? " critical" : "") < 0)
+			w->err = 1;
 		free(e);
-		line_plain(w, "extension", buf);
 	}
 	cs_hex_colon(buf, sizeof(buf), m->sha1, sizeof(m->sha1));
 	line_plain(w, "sha1", buf);
@@ -447,17 +459,19 @@ int cs_report_cert_text(FILE *out, const struct cs_item *item,
 	char buf[1024], a[R_TIME_MAX * 2], b[R_TIME_MAX * 2], rel[96];
 	const char *vcolor = NULL;
 
-	origin_text(buf, sizeof(buf), &item->origin);
-	if (fprintf(out, "certificate %s\n", buf) < 0)
+	if (origin_print(out, "certificate", &item->origin) < 0)
 		return -1;
 	line_esc(&w, "subject", m->subject, strlen(m->subject ? m->subject :
 							      ""),
 		 C_BOLD);
 	line_esc(&w, "issuer", m->issuer, strlen(m->issuer ? m->issuer : ""),
 		 NULL);
-	snprintf(buf, sizeof(buf), "%s%s", m->serial_hex ? m->serial_hex : "",
-		 m->serial_negative ? " (negative)" : "");
-	line_plain(&w, "serial", buf);
+	/* Printed directly: a hostile serial can run to hundreds of bytes
+	 * (RFC 5280 4.1.2.2 allows 20) and must be shown whole. */
+	label(&w, "serial");
+	if (fprintf(out, "%s%s\n", m->serial_hex ? m->serial_hex : "",
+		    m->serial_negative ? " (negative)" : "") < 0)
+		w.err = 1;
 
 	human_time(m->not_before, a, sizeof(a));
 	human_time(m->not_after, b, sizeof(b));
@@ -504,13 +518,13 @@ struct crl_info {
 	cs_time_t this_update, next_update;
 	unsigned revoked;
 	char sig[64];
-	char number[R_HEX_MAX];
+	char number[R_CRL_NUMBER_MAX * 3]; /* colon hex */
 };
 
 static void crl_info(const struct cs_item *item, struct crl_info *ci)
 {
 	gnutls_datum_t dn = {NULL, 0};
-	unsigned char num[64];
+	unsigned char num[R_CRL_NUMBER_MAX];
 	size_t num_len = sizeof(num);
 	unsigned crit = 0;
 	time_t t;
@@ -540,8 +554,12 @@ static void crl_info(const struct cs_item *item, struct crl_info *ci)
 		 r > 0 && gnutls_sign_get_name((gnutls_sign_algorithm_t)r) ?
 		 gnutls_sign_get_name((gnutls_sign_algorithm_t)r) :
 		 "unknown");
-	if (gnutls_x509_crl_get_number(item->crl, num, &num_len, &crit) == 0)
+	r = gnutls_x509_crl_get_number(item->crl, num, &num_len, &crit);
+	if (r == 0)
 		cs_hex_colon(ci->number, sizeof(ci->number), num, num_len);
+	else if (r == GNUTLS_E_SHORT_MEMORY_BUFFER)
+		snprintf(ci->number, sizeof(ci->number),
+			 "(longer than %d bytes)", R_CRL_NUMBER_MAX);
 }
 
 /* see report.h */
@@ -553,8 +571,8 @@ int cs_report_crl_text(FILE *out, const struct cs_item *item,
 	char buf[1024], a[R_TIME_MAX * 2], b[R_TIME_MAX * 2];
 
 	crl_info(item, &ci);
-	origin_text(buf, sizeof(buf), &item->origin);
-	fprintf(out, "CRL %s\n", buf);
+	if (origin_print(out, "CRL", &item->origin) < 0)
+		w.err = 1;
 	line_esc(&w, "issuer", ci.issuer, ci.issuer_len, C_BOLD);
 	human_time(ci.this_update, a, sizeof(a));
 	human_time(ci.next_update, b, sizeof(b));

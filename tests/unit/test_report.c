@@ -480,6 +480,47 @@ static void test_error_json(void **state)
 	json_decref(j);
 }
 
+/* A 400-byte serial (RFC 5280 4.1.2.2 allows 20) and a 3,000-byte
+ * path are shown whole: no fixed buffer cuts them short. */
+static void test_text_long_fields(void **state)
+{
+	enum { SERIAL_BYTES = 400, PATH_LEN = 3000 };
+	struct loaded l;
+	struct cs_item it;
+	char *t, *want, *path;
+	size_t o = 0;
+
+	(void)state;
+	load_first(&l, tc("pki/ee-rsa.pem"));
+	free(l.m.serial_hex);
+	l.m.serial_hex = malloc(SERIAL_BYTES * 3);
+	assert_non_null(l.m.serial_hex);
+	for (size_t i = 0; i < SERIAL_BYTES; i++)
+		o += (size_t)sprintf(l.m.serial_hex + o, "%s%02X",
+				     i ? ":" : "", (unsigned)(i & 0xff));
+	path = malloc(PATH_LEN + 1);
+	assert_non_null(path);
+	memset(path, 'd', PATH_LEN);
+	path[PATH_LEN] = '\0';
+	it = *l.item;
+	it.origin.path = path;
+	l.item = &it;
+	t = render(&l, false, false);
+	want = malloc(PATH_LEN + 64);
+	assert_non_null(want);
+	sprintf(want, "certificate %s #1 (PEM, line 1)\n", path);
+	assert_true(strncmp(t, want, strlen(want)) == 0);
+	free(want);
+	want = malloc(SERIAL_BYTES * 3 + 32);
+	assert_non_null(want);
+	sprintf(want, "\n  serial       %s\n", l.m.serial_hex);
+	assert_non_null(strstr(t, want));
+	free(want);
+	free(t);
+	free(path);
+	loaded_free(&l);
+}
+
 /* UTCTime 50 is 1950 (RFC 5280 4.1.2.5.1), shown exactly. */
 static void test_dates_exact(void **state)
 {
@@ -549,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_error_json),
 		cmocka_unit_test(test_hostile_cn),
 		cmocka_unit_test(test_dates_exact),
+		cmocka_unit_test(test_text_long_fields),
 		cmocka_unit_test(test_pem_roundtrip),
 	};
 
