@@ -498,7 +498,11 @@ int cs_report_cert_text(FILE *out, const struct cs_item *item,
 		line_plain(&w, "names", "(none)");
 	key_text(m, buf, sizeof(buf));
 	line_plain(&w, "key", buf);
-	line_plain(&w, "signature", m->sig_alg[0] ? m->sig_alg : m->sig_oid);
+	if (m->sig_alg[0])
+		line_plain(&w, "signature", m->sig_alg);
+	else /* an unknown algorithm: its OID, from the certificate */
+		line_esc(&w, "signature", m->sig_oid, strlen(m->sig_oid),
+			 NULL);
 	cs_hex_colon(buf, sizeof(buf), m->sha256, sizeof(m->sha256));
 	line_plain(&w, "sha256", buf);
 	type_text(m, buf, sizeof(buf));
