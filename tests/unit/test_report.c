@@ -485,39 +485,32 @@ static void test_error_json(void **state)
 static void test_text_long_fields(void **state)
 {
 	enum { SERIAL_BYTES = 400, PATH_LEN = 3000 };
+	static char hex[SERIAL_BYTES * 3], path[PATH_LEN + 1],
+		    want[PATH_LEN + SERIAL_BYTES * 3 + 64];
 	struct loaded l;
 	struct cs_item it;
-	char *t, *want, *path;
-	size_t o = 0;
+	char *t;
 
 	(void)state;
 	load_first(&l, tc("pki/ee-rsa.pem"));
+	for (size_t i = 0, o = 0; i < SERIAL_BYTES; i++)
+		o += (size_t)snprintf(hex + o, sizeof(hex) - o, "%s%02X",
+				      i ? ":" : "", (unsigned)(i & 0xff));
 	free(l.m.serial_hex);
-	l.m.serial_hex = malloc(SERIAL_BYTES * 3);
+	l.m.serial_hex = strdup(hex); /* owned by the model */
 	assert_non_null(l.m.serial_hex);
-	for (size_t i = 0; i < SERIAL_BYTES; i++)
-		o += (size_t)sprintf(l.m.serial_hex + o, "%s%02X",
-				     i ? ":" : "", (unsigned)(i & 0xff));
-	path = malloc(PATH_LEN + 1);
-	assert_non_null(path);
 	memset(path, 'd', PATH_LEN);
 	path[PATH_LEN] = '\0';
 	it = *l.item;
 	it.origin.path = path;
 	l.item = &it;
 	t = render(&l, false, false);
-	want = malloc(PATH_LEN + 64);
-	assert_non_null(want);
-	sprintf(want, "certificate %s #1 (PEM, line 1)\n", path);
+	snprintf(want, sizeof(want), "certificate %s #1 (PEM, line 1)\n",
+		 path);
 	assert_true(strncmp(t, want, strlen(want)) == 0);
-	free(want);
-	want = malloc(SERIAL_BYTES * 3 + 32);
-	assert_non_null(want);
-	sprintf(want, "\n  serial       %s\n", l.m.serial_hex);
+	snprintf(want, sizeof(want), "\n  serial       %s\n", hex);
 	assert_non_null(strstr(t, want));
-	free(want);
 	free(t);
-	free(path);
 	loaded_free(&l);
 }
 
