@@ -416,6 +416,8 @@ static void check_serial(struct flist *l, const struct cs_cand *c, int i)
 #define OID_SAN "2.5.29.17"
 #define OID_BC  "2.5.29.19"
 #define OID_AIA "1.3.6.1.5.5.7.1.1"
+#define OID_POLICY_CONSTRAINTS "2.5.29.36"
+#define OID_INHIBIT_ANY_POLICY "2.5.29.54"
 
 /* AKI context tags (RFC 5280 4.2.1.1): [1] authorityCertIssuer,
  * [2] authorityCertSerialNumber. */
@@ -533,17 +535,42 @@ static bool dns_syntax_ok(const char *v, size_t len)
 	return true;
 }
 
+/* Profile findings that an anchor from a curated store only warns
+ * about: encoding of key identifiers and basicConstraints, nothing that
+ * changes what the root may sign. */
+static bool profile_softens(const char *code)
+{
+	return strcmp(code, "missing-ski") == 0 ||
+	       strcmp(code, "missing-aki") == 0 ||
+	       strcmp(code, "bc-not-critical") == 0;
+}
+
+/* Did the anchor come from the system or the bundled store, rather than
+ * from files the user named?  Per store, not per anchor: a store mixing
+ * --trust files with the system's counts as curated. */
+static bool curated_store(const struct cs_trust *t)
+{
+	enum cs_trust_source s;
+
+	if (t == NULL)
+		return false;
+	s = cs_trust_source(t);
+	return s == CS_TRUST_SYSTEM || s == CS_TRUST_BUNDLED ||
+	       s == CS_TRUST_FILES_AND_SYSTEM;
+}
+
 /* Rules of certificate profile that RFC 5280 and the CA/Browser Forum
  * Baseline Requirements state as MUST and GnuTLS does not enforce.
- * Position i, role: leaf (i == 0), CA, anchor. */
+ * Position i, role: leaf (i == 0), CA, anchor; curated: the anchors come
+ * from a root program (system or bundled store). */
 static void check_profile(struct flist *l, const struct cs_cand *c, int i,
-			  bool anchor, bool issuer,
+			  bool anchor, bool issuer, bool curated,
 			  const struct cs_verify_opts *o)
 {
 	const struct cs_cert_model *m = &c->m;
 	const struct cs_ext *e;
 	bool empty_subject = c->subj.size <= 2;
-	size_t k, j;
+	size_t k, j, first = l->n;
 
 	for (k = 0; k < m->n_exts; k++)
 		for (j = k + 1; j < m->n_exts; j++)
@@ -577,6 +604,21 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 		    "'%s' has an authority information access extension "
 		    "without any access description (RFC 5280 4.2.2.1).",
 		    nm(c));
+	/* RFC 5280 4.2.1.11 and 4.2.1.14: "Conforming CAs MUST mark this
+	 * extension as critical."  A non-critical copy would let software
+	 * that does not process policies ignore the constraint. */
+	e = find_ext(m, OID_POLICY_CONSTRAINTS);
+	if (e != NULL && !e->critical)
+		add(l, "bad-extension", i, c,
+		    "Reissue it with policyConstraints marked critical.",
+		    "'%s' has a non-critical policy constraints extension; "
+		    "RFC 5280 4.2.1.11 requires it to be critical.", nm(c));
+	e = find_ext(m, OID_INHIBIT_ANY_POLICY);
+	if (e != NULL && !e->critical)
+		add(l, "bad-extension", i, c,
+		    "Reissue it with inhibitAnyPolicy marked critical.",
+		    "'%s' has a non-critical inhibit anyPolicy extension; "
+		    "RFC 5280 4.2.1.14 requires it to be critical.", nm(c));
 	e = find_ext(m, OID_SAN);
 	if (empty_subject && (e == NULL || !e->critical))
 		add(l, "bad-extension", i, c,
@@ -610,7 +652,7 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 		    "The self-signed '%s' has authorityCertIssuer or "
 		    "authorityCertSerialNumber in its authority key "
 		    "identifier, which CA/B BR 7.1.2.1.3 forbids.", nm(c));
-	if (!anchor && !m->self_signed && m->aki_hex[0] == '\0')
+	if (!m->self_signed && m->aki_hex[0] == '\0')
 		add(l, "missing-aki", i, c,
 		    "Reissue it with an authority key identifier.",
 		    "'%s' has no authority key identifier; RFC 5280 4.2.1.1 "
@@ -657,7 +699,9 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 				    "valid host name (RFC 5280 4.2.1.6, RFC "
 				    "1034 3.5).", nm(c), m->sans.v[k].value);
 	}
-	if (!anchor && issuer && m->version >= 3) {
+	/* RFC 5280 4.2.1.2 and 4.2.1.9 hold for every CA certificate,
+	 * roots included (limbo rfc5280::ski::root-missing-ski). */
+	if ((issuer || (anchor && m->is_ca)) && m->version >= 3) {
 		e = find_ext(m, OID_BC);
 		if (e != NULL && !e->critical && m->is_ca)
 			add(l, "bc-not-critical", i, c,
@@ -672,6 +716,16 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 			    "5280 4.2.1.2 requires one in CA certificates.",
 			    nm(c));
 	}
+	/* A root program (the system's store, the bundled one) accepted
+	 * its roots knowing their profile: some predate RFC 5280 (no SKI,
+	 * basicConstraints not critical).  Their defects are reported but
+	 * do not decide the verdict; in an anchor named with --trust they
+	 * do. */
+	if (anchor && curated)
+		for (k = first; k < l->n; k++)
+			if (l->v[k].severity == CS_SEV_ERROR &&
+			    profile_softens(l->v[k].code))
+				l->v[k].severity = CS_SEV_WARNING;
 }
 
 /* Name constraint checking is names x constraints comparisons; like Go
@@ -1196,7 +1250,8 @@ static void check_path(struct flist *l, struct cs_pool *p,
 			    "but its key does not verify the signature.",
 			    nm(u), nm(c));
 		}
-		check_profile(l, c, (int)i, anchor, i > 0, o);
+		check_profile(l, c, (int)i, anchor, i > 0,
+			      curated_store(p->trust), o);
 		if (i > 0)
 			check_issuer(l, p, path, i, o, nc_left);
 		if (!anchor && i + 1 < path->n && o->crls != NULL)

@@ -67,7 +67,7 @@ static void print_findings(const struct cs_verify_result *r)
 	size_t i;
 
 	for (i = 0; i < r->n_findings; i++)
-		print_message("  %s [%d]: %s\n", r->findings[i].code,
+		print_message("#   %s [%d]: %s\n", r->findings[i].code,
 			      r->findings[i].cert, r->findings[i].message);
 }
 
@@ -716,14 +716,14 @@ static void run_lookalike(const struct lookalike_case *c)
 	o.purpose = CS_PURPOSE_ANY;
 	start = clock();
 	assert_int_equal(cs_verify_chain(&input, &pool, t, &o, &r, &err), 0);
-	print_message("%s: %.2f s CPU\n", c->name,
+	print_message("# %s: %.2f s CPU\n", c->name,
 		      (double)(clock() - start) / CLOCKS_PER_SEC);
 	/* Bounded: a few seconds even under the sanitizers. */
 	assert_true((clock() - start) / CLOCKS_PER_SEC < 30);
 	if (r.trusted != c->trusted) {
 		print_findings(&r);
 		for (j = 0; j < r.path_len; j++)
-			print_message("  path[%zu] %s\n", j,
+			print_message("#   path[%zu] %s\n", j,
 				      r.path[j].model.subject);
 		fail_msg("%s: trusted %d, want %d", c->name, r.trusted,
 			 c->trusted);
@@ -901,6 +901,207 @@ static void test_cn_in_san(void **state)
 	gnutls_x509_privkey_deinit(ek);
 }
 
+/* ---- CA profile of anchors and intermediates (RFC 5280 4.2.1) ------- */
+
+/* One extension given as DER, added to a generated certificate. */
+struct raw_ext {
+	const char *oid;       /* NULL: none */
+	unsigned char der[8];
+	size_t len;
+	bool critical;
+};
+
+struct profile_case {
+	const char *name;
+	enum cs_trust_source source; /* how the store was filled */
+	bool root_no_ski;     /* the root has no subject key identifier */
+	bool root_bc_plain;   /* its basicConstraints is not critical */
+	bool anchor_crossed;  /* the anchor is a CA certified by another
+				 root, without AKI, and trusted itself */
+	struct raw_ext ica_ext; /* on an intermediate between them */
+	bool trusted;         /* expected verdict */
+	const char *code;     /* expected finding, or NULL for none */
+	enum cs_severity sev; /* its severity */
+};
+
+/* basicConstraints cA TRUE; policyConstraints requireExplicitPolicy 3;
+ * inhibitAnyPolicy 0. */
+#define DER_BC_CA  {0x30, 0x03, 0x01, 0x01, 0xff}
+#define DER_PC     {0x30, 0x03, 0x80, 0x01, 0x03}
+#define DER_IAP    {0x02, 0x01, 0x00}
+
+static const struct profile_case profile_cases[] = {
+	/* a conforming root: the control row */
+	{.name = "control", .source = CS_TRUST_FILES, .trusted = true},
+	/* a --trust root without SKI: RFC 5280 4.2.1.2 MUST */
+	{.name = "root-no-ski", .source = CS_TRUST_FILES, .root_no_ski = true,
+	 .code = "missing-ski", .sev = CS_SEV_ERROR},
+	/* the same root from the system store: reported, not fatal */
+	{.name = "root-no-ski-system", .source = CS_TRUST_SYSTEM,
+	 .root_no_ski = true, .trusted = true, .code = "missing-ski",
+	 .sev = CS_SEV_WARNING},
+	/* a --trust root with non-critical basicConstraints (4.2.1.9) */
+	{.name = "root-bc-plain", .source = CS_TRUST_FILES,
+	 .root_bc_plain = true, .code = "bc-not-critical",
+	 .sev = CS_SEV_ERROR},
+	/* the same from the bundled store */
+	{.name = "root-bc-plain-bundled", .source = CS_TRUST_BUNDLED,
+	 .root_bc_plain = true, .trusted = true, .code = "bc-not-critical",
+	 .sev = CS_SEV_WARNING},
+	/* a cross-certified CA trusted as anchor, no AKI (4.2.1.1) */
+	{.name = "anchor-crossed-no-aki", .source = CS_TRUST_FILES,
+	 .anchor_crossed = true, .code = "missing-aki", .sev = CS_SEV_ERROR},
+	/* an intermediate with non-critical policyConstraints (4.2.1.11),
+	 * even under the system store */
+	{.name = "ica-pc-plain", .source = CS_TRUST_SYSTEM,
+	 .ica_ext = {"2.5.29.36", DER_PC, 5, false},
+	 .code = "bad-extension", .sev = CS_SEV_ERROR},
+	/* non-critical inhibitAnyPolicy (4.2.1.14) */
+	{.name = "ica-iap-plain", .source = CS_TRUST_FILES,
+	 .ica_ext = {"2.5.29.54", DER_IAP, 3, false},
+	 .code = "bad-extension", .sev = CS_SEV_ERROR},
+	/* critical policyConstraints: not processed, so not accepted
+	 * unchecked (RFC 5280 4.2) */
+	{.name = "ica-pc-critical", .source = CS_TRUST_FILES,
+	 .ica_ext = {"2.5.29.36", DER_PC, 5, true},
+	 .code = "unknown-critical-extension", .sev = CS_SEV_ERROR},
+};
+
+/* A CA certificate CN=cn, key, signed by ikey as issuer_cn, with a
+ * SKI/AKI of one byte each (0: none), basicConstraints critical or not,
+ * and an optional extra extension. */
+static gnutls_x509_crt_t make_ca_raw(const char *cn, gnutls_x509_privkey_t key,
+				     const char *issuer_cn,
+				     gnutls_x509_privkey_t ikey,
+				     unsigned serial, unsigned char ski,
+				     unsigned char aki, bool bc_critical,
+				     const struct raw_ext *x)
+{
+	static const unsigned char bc[] = DER_BC_CA;
+	unsigned char ser[2] = {0x20, (unsigned char)serial};
+	gnutls_x509_crt_t crt, icrt;
+	const char *bad = NULL;
+	char dn[128];
+
+	assert_int_equal(gnutls_x509_crt_init(&crt), 0);
+	assert_int_equal(gnutls_x509_crt_set_version(crt, 3), 0);
+	assert_int_equal(gnutls_x509_crt_set_serial(crt, ser, sizeof(ser)),
+			 0);
+	snprintf(dn, sizeof(dn), "CN=%s", cn);
+	assert_int_equal(gnutls_x509_crt_set_dn(crt, dn, &bad), 0);
+	assert_int_equal(gnutls_x509_crt_set_key(crt, key), 0);
+	assert_int_equal(gnutls_x509_crt_set_activation_time(crt,
+			 (time_t)(AT_2026_06_01 - 30 * DAY)), 0);
+	assert_int_equal(gnutls_x509_crt_set_expiration_time(crt,
+			 (time_t)(AT_2026_06_01 + 30 * DAY)), 0);
+	/* By hand: GnuTLS always marks its own basicConstraints critical. */
+	assert_int_equal(gnutls_x509_crt_set_extension_by_oid(crt,
+			 "2.5.29.19", bc, sizeof(bc), bc_critical ? 1 : 0),
+			 0);
+	assert_int_equal(gnutls_x509_crt_set_key_usage(crt,
+			 GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN), 0);
+	if (ski)
+		assert_int_equal(gnutls_x509_crt_set_subject_key_id(crt, &ski,
+								    1), 0);
+	if (aki)
+		assert_int_equal(gnutls_x509_crt_set_authority_key_id(crt,
+								      &aki,
+								      1), 0);
+	if (x != NULL && x->oid != NULL)
+		assert_int_equal(gnutls_x509_crt_set_extension_by_oid(crt,
+				 x->oid, x->der, x->len,
+				 x->critical ? 1 : 0), 0);
+	/* The issuer name comes from a throwaway certificate. */
+	assert_int_equal(gnutls_x509_crt_init(&icrt), 0);
+	snprintf(dn, sizeof(dn), "CN=%s", issuer_cn);
+	assert_int_equal(gnutls_x509_crt_set_dn(icrt, dn, &bad), 0);
+	assert_int_equal(gnutls_x509_crt_set_key(icrt, ikey), 0);
+	assert_int_equal(gnutls_x509_crt_set_version(icrt, 3), 0);
+	assert_int_equal(gnutls_x509_crt_set_serial(icrt, ser, 1), 0);
+	assert_int_equal(gnutls_x509_crt_set_activation_time(icrt, 0), 0);
+	assert_int_equal(gnutls_x509_crt_set_expiration_time(icrt, 1), 0);
+	assert_int_equal(gnutls_x509_crt_sign2(crt, icrt, ikey,
+					       GNUTLS_DIG_SHA256, 0), 0);
+	gnutls_x509_crt_deinit(icrt);
+	return crt;
+}
+
+static void run_profile_case(const struct profile_case *c, unsigned serial)
+{
+	gnutls_x509_privkey_t rk = new_key(), xk = new_key(), ik = new_key(),
+			      ek = new_key();
+	struct extra_names names = {.sans = {"DNS:www.example.test"}};
+	struct cs_itemlist input, pool;
+	struct cs_verify_opts o;
+	struct cs_verify_result r;
+	struct cs_trust *t;
+	struct cs_error err;
+	char *anchor = NULL, *leaf = NULL, *mid = NULL;
+	size_t alen = 0, llen = 0, mlen = 0, j;
+	bool found = false;
+
+	if (c->anchor_crossed) {
+		/* "Root" certified by "Other Root", no AKI, trusted. */
+		add_pem(&anchor, &alen, make_ca_raw("Root", rk, "Other Root",
+						    xk, serial, 0x11, 0, true,
+						    NULL));
+	} else {
+		add_pem(&anchor, &alen, make_ca_raw("Root", rk, "Root", rk,
+						    serial,
+						    c->root_no_ski ? 0 : 0x11,
+						    0, !c->root_bc_plain,
+						    NULL));
+	}
+	add_pem(&mid, &mlen, make_ca_raw("Mid CA", ik, "Root", rk,
+					 serial + 1, 0x21, 0x11, true,
+					 &c->ica_ext));
+	add_pem(&leaf, &llen, make_cert_x("www.example.test", ek, "Mid CA",
+					  ik, false, serial + 2, 0x31, 0x21,
+					  &names));
+	t = trust_of_pem(anchor, alen);
+	cs_trust_set_source(t, c->source);
+	cs_itemlist_init(&input);
+	cs_itemlist_init(&pool);
+	load_pem(&input, leaf, llen);
+	load_pem(&pool, mid, mlen);
+	memset(&o, 0, sizeof(o));
+	o.at = AT_2026_06_01;
+	o.host = "www.example.test";
+	assert_int_equal(cs_verify_chain(&input, &pool, t, &o, &r, &err), 0);
+	for (j = 0; j < r.n_findings; j++)
+		if (c->code != NULL &&
+		    strcmp(r.findings[j].code, c->code) == 0 &&
+		    r.findings[j].severity == c->sev)
+			found = true;
+	if (r.trusted != c->trusted || found != (c->code != NULL) ||
+	    r.path_len != 3) {
+		print_findings(&r);
+		fail_msg("%s: trusted %d (want %d), %s with severity %d %s, "
+			 "path of %zu", c->name, r.trusted, c->trusted,
+			 c->code ? c->code : "-", (int)c->sev,
+			 found ? "found" : "missing", r.path_len);
+	}
+	cs_verify_result_free(&r);
+	cs_trust_free(t);
+	cs_itemlist_free(&input);
+	cs_itemlist_free(&pool);
+	free(anchor);
+	free(mid);
+	free(leaf);
+	gnutls_x509_privkey_deinit(rk);
+	gnutls_x509_privkey_deinit(xk);
+	gnutls_x509_privkey_deinit(ik);
+	gnutls_x509_privkey_deinit(ek);
+}
+
+static void test_ca_profile(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(profile_cases) / sizeof(profile_cases[0]);
+	     i++)
+		run_profile_case(&profile_cases[i], (unsigned)(40 + 4 * i));
+}
+
 /* Every code in the table is kebab-case, unique and looked up. */
 static void test_findings_table(void **state)
 {
@@ -949,6 +1150,7 @@ int main(void)
 		cmocka_unit_test(test_search_limit),
 		cmocka_unit_test(test_lookalikes),
 		cmocka_unit_test(test_cn_in_san),
+		cmocka_unit_test(test_ca_profile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
