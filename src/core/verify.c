@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <gnutls/x509-ext.h>
 
 #include "chain.h"
 #include "names.h"
@@ -372,9 +373,172 @@ static void check_algs(struct flist *l, const struct cs_cand *c, int i,
 		    "required.", nm(c), m->key_bits, MIN_EC_BITS);
 }
 
+/* ---- extensions that must decode ----------------------------------- */
+
+#define MAX_OID_TEXT 128 /* dotted OIDs longer than this are not ours */
+
+static bool dec_bc(const gnutls_datum_t *d)
+{
+	unsigned ca = 0;
+	int pl = 0;
+
+	return gnutls_x509_ext_import_basic_constraints(d, &ca, &pl) >= 0;
+}
+
+static bool dec_ku(const gnutls_datum_t *d)
+{
+	unsigned ku = 0;
+
+	return gnutls_x509_ext_import_key_usage(d, &ku) >= 0;
+}
+
+static bool dec_eku(const gnutls_datum_t *d)
+{
+	gnutls_x509_key_purposes_t p;
+	bool ok;
+
+	if (gnutls_x509_key_purpose_init(&p) < 0)
+		return false;
+	ok = gnutls_x509_ext_import_key_purposes(d, p, 0) >= 0;
+	gnutls_x509_key_purpose_deinit(p);
+	return ok;
+}
+
+static bool dec_san(const gnutls_datum_t *d)
+{
+	gnutls_subject_alt_names_t n;
+	bool ok;
+
+	if (gnutls_subject_alt_names_init(&n) < 0)
+		return false;
+	ok = gnutls_x509_ext_import_subject_alt_names(d, n, 0) >= 0;
+	gnutls_subject_alt_names_deinit(n);
+	return ok;
+}
+
+static bool dec_aki(const gnutls_datum_t *d)
+{
+	gnutls_x509_aki_t a;
+	bool ok;
+
+	if (gnutls_x509_aki_init(&a) < 0)
+		return false;
+	ok = gnutls_x509_ext_import_authority_key_id(d, a, 0) >= 0;
+	gnutls_x509_aki_deinit(a);
+	return ok;
+}
+
+static bool dec_ski(const gnutls_datum_t *d)
+{
+	gnutls_datum_t id = {NULL, 0};
+	bool ok = gnutls_x509_ext_import_subject_key_id(d, &id) >= 0;
+
+	gnutls_free(id.data);
+	return ok;
+}
+
+static bool dec_policies(const gnutls_datum_t *d)
+{
+	gnutls_x509_policies_t p;
+	bool ok;
+
+	if (gnutls_x509_policies_init(&p) < 0)
+		return false;
+	ok = gnutls_x509_ext_import_policies(d, p, 0) >= 0;
+	gnutls_x509_policies_deinit(p);
+	return ok;
+}
+
+static bool dec_crldp(const gnutls_datum_t *d)
+{
+	gnutls_x509_crl_dist_points_t p;
+	bool ok;
+
+	if (gnutls_x509_crl_dist_points_init(&p) < 0)
+		return false;
+	ok = gnutls_x509_ext_import_crl_dist_points(d, p, 0) >= 0;
+	gnutls_x509_crl_dist_points_deinit(p);
+	return ok;
+}
+
+static bool dec_aia(const gnutls_datum_t *d)
+{
+	gnutls_x509_aia_t a;
+	bool ok;
+
+	if (gnutls_x509_aia_init(&a) < 0)
+		return false;
+	ok = gnutls_x509_ext_import_aia(d, a, 0) >= 0;
+	gnutls_x509_aia_deinit(a);
+	return ok;
+}
+
+static bool dec_iap(const gnutls_datum_t *d)
+{
+	unsigned skip = 0;
+
+	return gnutls_x509_ext_import_inhibit_anypolicy(d, &skip) >= 0;
+}
+
+/* The extensions whose content decides the verdict or that RFC 5280 4.2
+ * defines; a value that does not decode is not "absent" (limbo
+ * rfc5280::san::malformed, webpki::malformed-aia).  Name constraints are
+ * checked by nc_malformed. */
+static const struct {
+	const char *oid;
+	const char *name;
+	bool (*decodes)(const gnutls_datum_t *d);
+} ext_decoders[] = {
+	{"2.5.29.19", "basic constraints", dec_bc},
+	{"2.5.29.15", "key usage", dec_ku},
+	{"2.5.29.37", "extended key usage", dec_eku},
+	{"2.5.29.17", "subject alternative name", dec_san},
+	{"2.5.29.18", "issuer alternative name", dec_san},
+	{"2.5.29.35", "authority key identifier", dec_aki},
+	{"2.5.29.14", "subject key identifier", dec_ski},
+	{"2.5.29.32", "certificate policies", dec_policies},
+	{"2.5.29.31", "CRL distribution points", dec_crldp},
+	{"1.3.6.1.5.5.7.1.1", "authority information access", dec_aia},
+	{"2.5.29.54", "inhibit anyPolicy", dec_iap},
+};
+
+static void check_decodes(struct flist *l, const struct cs_cand *c, int i)
+{
+	char oid[MAX_OID_TEXT];
+	unsigned idx, crit, k;
+
+	for (idx = 0;; idx++) {
+		size_t osz = sizeof(oid);
+		gnutls_datum_t d = {NULL, 0};
+		int ret = gnutls_x509_crt_get_extension_info(c->crt, idx, oid,
+							     &osz, &crit);
+
+		if (ret == GNUTLS_E_SHORT_MEMORY_BUFFER)
+			continue;
+		if (ret < 0)
+			break;
+		for (k = 0; k < sizeof(ext_decoders) / sizeof(ext_decoders[0]);
+		     k++)
+			if (strcmp(oid, ext_decoders[k].oid) == 0)
+				break;
+		if (k == sizeof(ext_decoders) / sizeof(ext_decoders[0]))
+			continue;
+		if (gnutls_x509_crt_get_extension_data2(c->crt, idx, &d) < 0 ||
+		    !ext_decoders[k].decodes(&d))
+			add(l, "bad-extension", i, c,
+			    "Reissue it with a well-formed extension.",
+			    "'%s' has a %s extension whose value does not "
+			    "decode (RFC 5280 4.2); it cannot be treated as "
+			    "absent.", nm(c), ext_decoders[k].name);
+		gnutls_free(d.data);
+	}
+}
+
 static void check_extensions(struct flist *l, const struct cs_cand *c, int i)
 {
 	size_t k;
+
+	check_decodes(l, c, i);
 
 	for (k = 0; k < c->m.n_exts; k++)
 		if (c->m.exts[k].critical && !c->m.exts[k].known)
@@ -481,26 +645,131 @@ static bool aia_empty(const struct cs_cand *c)
 #define TAG_NC_PERMITTED 0xa0
 #define TAG_NC_EXCLUDED  0xa1
 #define OID_NC "2.5.29.30"
+/* GeneralName tags of the bases whose form is checked here. */
+#define TAG_GN_EMAIL 0x81
+#define TAG_GN_DNS   0x82
+#define TAG_GN_IP    0x87
+#define IPV4_SUBTREE_LEN 8  /* address and mask */
+#define IPV6_SUBTREE_LEN 32
 
-static bool nc_malformed(const struct cs_cand *c)
+/* A dNSName constraint: empty (every name), or host names in RFC 1034
+ * 3.5 syntax.  RFC 5280 4.2.1.10 gives DNS constraints as
+ * "host.example.com"; a leading period belongs to URI and rfc822Name
+ * constraints only, and a wildcard has no meaning there (limbo
+ * rfc5280::nc::invalid-dnsname-*). */
+static bool nc_dns_ok(const unsigned char *v, size_t len)
+{
+	size_t i, lab = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char ch = v[i];
+
+		if (ch == '.') {
+			if (lab == 0)
+				return false;
+			lab = 0;
+			continue;
+		}
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
+			return false;
+		lab++;
+	}
+	return true;
+}
+
+/* An iPAddress constraint: address and a CIDR mask (RFC 5280 4.2.1.10,
+ * "192.0.2.0/24" as 8 octets), the mask's ones contiguous. */
+static bool nc_ip_ok(const unsigned char *v, size_t len)
+{
+	size_t i, half = len / 2;
+	bool zeros = false;
+
+	if (len != IPV4_SUBTREE_LEN && len != IPV6_SUBTREE_LEN)
+		return false;
+	for (i = half; i < len; i++) {
+		unsigned char m = v[i];
+
+		if (zeros && m != 0)
+			return false;
+		if (m != 0xff) {
+			/* ones then zeros within this octet */
+			if ((unsigned char)(m | (m - 1)) != 0xff && m != 0)
+				return false;
+			zeros = true;
+		}
+	}
+	return true;
+}
+
+/* One GeneralSubtree: the base's form, and no minimum or maximum
+ * ("the minimum MUST be zero, and maximum MUST be absent"; a zero
+ * minimum is not encoded in DER). */
+static const char *nc_subtree_bad(const unsigned char *p, size_t len)
+{
+	size_t h, vlen = 0, bh, blen = 0;
+	const unsigned char *v;
+
+	h = cs_der_hdr(p, len, &vlen);
+	if (h == 0 || p[0] != 0x30 || vlen == 0)
+		return "a subtree that is not a GeneralSubtree";
+	bh = cs_der_hdr(p + h, vlen, &blen);
+	if (bh == 0)
+		return "a subtree that is not a GeneralSubtree";
+	if (bh + blen != vlen)
+		return "a subtree with a minimum or maximum";
+	v = p + h + bh;
+	switch (p[h]) {
+	case TAG_GN_DNS:
+		return nc_dns_ok(v, blen) ? NULL
+		       : "a DNS subtree that is not a host name (a leading "
+			 "period or a wildcard)";
+	case TAG_GN_IP:
+		return nc_ip_ok(v, blen) ? NULL
+		       : "an IP subtree that is not an address and a CIDR "
+			 "mask";
+	case TAG_GN_EMAIL:
+		if (blen > 0 && memchr(v, '@', blen) != NULL &&
+		    memchr(v, '@', blen) != memrchr(v, '@', blen))
+			return "an e-mail subtree with more than one '@'";
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* Why c's name constraints extension is malformed, or NULL. */
+static const char *nc_malformed(const struct cs_cand *c)
 {
 	gnutls_datum_t d = {NULL, 0};
 	unsigned crit = 0;
-	size_t h, vlen = 0, off, eh, elen;
-	bool bad = false;
+	size_t h, vlen = 0, off, eh, elen, sh, slen, k;
+	const char *bad = NULL;
 
 	if (gnutls_x509_crt_get_extension_by_oid2(c->crt, OID_NC, 0, &d,
 						  &crit) < 0)
-		return false;
+		return NULL;
 	h = cs_der_hdr(d.data, d.size, &vlen);
 	if (h == 0 || d.data[0] != 0x30 || vlen == 0)
-		bad = true;
-	for (off = h; !bad && off < h + vlen; off += eh + elen) {
+		bad = "no subtrees";
+	for (off = h; bad == NULL && off < h + vlen; off += eh + elen) {
 		eh = cs_der_hdr(d.data + off, h + vlen - off, &elen);
 		if (eh == 0 || elen == 0 ||
 		    (d.data[off] != TAG_NC_PERMITTED &&
-		     d.data[off] != TAG_NC_EXCLUDED))
-			bad = true;
+		     d.data[off] != TAG_NC_EXCLUDED)) {
+			bad = "an empty or unknown list of subtrees";
+			break;
+		}
+		for (k = off + eh; bad == NULL && k < off + eh + elen;
+		     k += sh + slen) {
+			sh = cs_der_hdr(d.data + k, off + eh + elen - k,
+					&slen);
+			if (sh == 0) {
+				bad = "a subtree that is not a GeneralSubtree";
+				break;
+			}
+			bad = nc_subtree_bad(d.data + k, sh + slen);
+		}
 	}
 	gnutls_free(d.data);
 	return bad;
@@ -535,14 +804,19 @@ static bool dns_syntax_ok(const char *v, size_t len)
 	return true;
 }
 
-/* Profile findings that an anchor from a curated store only warns
- * about: encoding of key identifiers and basicConstraints, nothing that
- * changes what the root may sign. */
-static bool profile_softens(const char *code)
+/*
+ * A root program (the system's store, the bundled one) accepted its roots
+ * knowing their profile: some predate RFC 5280 or the BRs' root profile
+ * (no SKI, basicConstraints not critical, issuer and serial in the AKI).
+ * In such an anchor those defects are reported as warnings; in an anchor
+ * named with --trust they are errors.  Only profile rules are softened,
+ * nothing that changes what the root may sign.
+ */
+static void soften(struct flist *l, size_t from, bool yes)
 {
-	return strcmp(code, "missing-ski") == 0 ||
-	       strcmp(code, "missing-aki") == 0 ||
-	       strcmp(code, "bc-not-critical") == 0;
+	for (size_t k = from; yes && k < l->n; k++)
+		if (l->v[k].severity == CS_SEV_ERROR)
+			l->v[k].severity = CS_SEV_WARNING;
 }
 
 /* Did the anchor come from the system or the bundled store, rather than
@@ -570,7 +844,9 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 	const struct cs_cert_model *m = &c->m;
 	const struct cs_ext *e;
 	bool empty_subject = c->subj.size <= 2;
-	size_t k, j, first = l->n;
+	bool soft = anchor && curated;
+	size_t k, j, n0;
+	const char *why;
 
 	for (k = 0; k < m->n_exts; k++)
 		for (j = k + 1; j < m->n_exts; j++)
@@ -639,6 +915,7 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 		    "A CA certificate (serial %s) has an empty subject; RFC "
 		    "5280 4.1.2.6 requires a CA's subject to be non-empty.",
 		    m->serial_hex ? m->serial_hex : "?");
+	n0 = l->n; /* root profile rules, softened in curated anchors */
 	if (m->self_signed && m->aki_hex[0] != '\0' &&
 	    m->ski_hex[0] != '\0' && strcmp(m->aki_hex, m->ski_hex) != 0)
 		add(l, "bad-extension", i, c,
@@ -658,6 +935,7 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 		    "'%s' has no authority key identifier; RFC 5280 4.2.1.1 "
 		    "requires one in every certificate that is not "
 		    "self-signed.", nm(c));
+	soften(l, n0, soft);
 	if (strcmp(m->key_alg, "RSA") == 0 && m->key_bits % 8 != 0)
 		add(l, "weak-key", i, c,
 		    "Generate a key whose size is a multiple of 8 bits.",
@@ -669,13 +947,20 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 		    "Use a root without extended key usage.",
 		    "The root '%s' has an extended key usage extension, "
 		    "which CA/B BR 7.1.2.1.2 forbids in roots.", nm(c));
-	if (m->has_name_constraints && nc_malformed(c))
+	/* Whatever the model made of it: an extension GnuTLS would not
+	 * decode leaves has_name_constraints false, and must not pass as
+	 * no constraints at all. */
+	why = nc_malformed(c);
+	if (why == NULL && find_ext(m, OID_NC) != NULL &&
+	    !m->has_name_constraints)
+		why = "it could not be decoded";
+	if (why != NULL)
 		add(l, "bad-extension", i, c,
-		    "Reissue it with name constraints that list subtrees, or "
+		    "Reissue it with well-formed name constraints, or "
 		    "without the extension.",
-		    "'%s' has a name constraints extension without subtrees "
-		    "or with empty ones; RFC 5280 4.2.1.10 forbids that.",
-		    nm(c));
+		    "'%s' has a malformed name constraints extension (%s); "
+		    "RFC 5280 4.2.1.10 does not allow it, and it cannot be "
+		    "enforced as meant.", nm(c), why);
 	if (m->has_name_constraints && !m->nc_critical)
 		add(l, "bad-extension", i, c,
 		    "Reissue it with the name constraints marked critical.",
@@ -702,6 +987,7 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 	/* RFC 5280 4.2.1.2 and 4.2.1.9 hold for every CA certificate,
 	 * roots included (limbo rfc5280::ski::root-missing-ski). */
 	if ((issuer || (anchor && m->is_ca)) && m->version >= 3) {
+		n0 = l->n;
 		e = find_ext(m, OID_BC);
 		if (e != NULL && !e->critical && m->is_ca)
 			add(l, "bc-not-critical", i, c,
@@ -715,17 +1001,8 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 			    "The CA '%s' has no subject key identifier; RFC "
 			    "5280 4.2.1.2 requires one in CA certificates.",
 			    nm(c));
+		soften(l, n0, soft);
 	}
-	/* A root program (the system's store, the bundled one) accepted
-	 * its roots knowing their profile: some predate RFC 5280 (no SKI,
-	 * basicConstraints not critical).  Their defects are reported but
-	 * do not decide the verdict; in an anchor named with --trust they
-	 * do. */
-	if (anchor && curated)
-		for (k = first; k < l->n; k++)
-			if (l->v[k].severity == CS_SEV_ERROR &&
-			    profile_softens(l->v[k].code))
-				l->v[k].severity = CS_SEV_WARNING;
 }
 
 /* Name constraint checking is names x constraints comparisons; like Go
@@ -841,6 +1118,245 @@ static void check_cn_in_san(struct flist *l, const struct cs_cand *c)
 			 : "an internationalised name not in the SAN");
 }
 
+/* ---- directoryName constraints (RFC 5280 4.2.1.10) ----------------- */
+
+#define TAG_GN_DIRNAME 0xa4 /* [4] EXPLICIT Name */
+#define TAG_SEQUENCE   0x30
+#define TAG_SET        0x31
+#define MAX_DN_SUBTREES 64  /* directoryName subtrees read per list */
+#define MAX_SAN_DIRNAMES 64 /* directoryNames read from one SAN */
+
+struct der_ref {
+	const unsigned char *p; /* the TLV, borrowed */
+	size_t len;
+};
+
+/* Directory string types compared without regard to ASCII case (RFC
+ * 5280 7.1: caseIgnoreMatch after RFC 4518 preparation, of which this
+ * is the ASCII part). */
+static bool dir_string(unsigned char tag)
+{
+	return tag == 0x0c || tag == 0x13 || tag == 0x14 || tag == 0x16;
+}
+
+/* Two AttributeTypeAndValue TLVs: the same type, and values equal. */
+static bool ava_eq(const unsigned char *a, size_t alen,
+		   const unsigned char *b, size_t blen)
+{
+	size_t ah, al = 0, bh, bl = 0, th, tl = 0, uh, ul = 0;
+	size_t vh, vl = 0, wh, wl = 0;
+	const unsigned char *av, *bv;
+
+	ah = cs_der_hdr(a, alen, &al);
+	bh = cs_der_hdr(b, blen, &bl);
+	if (ah == 0 || bh == 0 || a[0] != TAG_SEQUENCE ||
+	    b[0] != TAG_SEQUENCE)
+		return false;
+	th = cs_der_hdr(a + ah, al, &tl);
+	uh = cs_der_hdr(b + bh, bl, &ul);
+	if (th == 0 || uh == 0 || th + tl != uh + ul ||
+	    memcmp(a + ah, b + bh, th + tl) != 0)
+		return false; /* another attribute type */
+	av = a + ah + th + tl;
+	bv = b + bh + uh + ul;
+	vh = cs_der_hdr(av, al - th - tl, &vl);
+	wh = cs_der_hdr(bv, bl - uh - ul, &wl);
+	if (vh == 0 || wh == 0 || vl != wl)
+		return false;
+	if (!dir_string(av[0]) || !dir_string(bv[0]))
+		return av[0] == bv[0] && memcmp(av + vh, bv + wh, vl) == 0;
+	for (size_t k = 0; k < vl; k++) {
+		unsigned char x = av[vh + k], y = bv[wh + k];
+
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y - 'A' + 'a');
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+/* Two RelativeDistinguishedName SETs: the same AVAs in DER order. */
+static bool rdn_eq(const unsigned char *a, size_t alen,
+		   const unsigned char *b, size_t blen)
+{
+	size_t ah, al = 0, bh, bl = 0, i = 0, j = 0, xh, xl, yh, yl;
+
+	ah = cs_der_hdr(a, alen, &al);
+	bh = cs_der_hdr(b, blen, &bl);
+	if (ah == 0 || bh == 0 || a[0] != TAG_SET || b[0] != TAG_SET)
+		return false;
+	a += ah;
+	b += bh;
+	while (i < al && j < bl) {
+		xh = cs_der_hdr(a + i, al - i, &xl);
+		yh = cs_der_hdr(b + j, bl - j, &yl);
+		if (xh == 0 || yh == 0 ||
+		    !ava_eq(a + i, xh + xl, b + j, yh + yl))
+			return false;
+		i += xh + xl;
+		j += yh + yl;
+	}
+	return i == al && j == bl;
+}
+
+/* RFC 5280 4.2.1.10 and 7.1: name (a Name TLV) is within the subtree
+ * base (a Name TLV) when base's RDNs are the first RDNs of name. */
+static bool dn_subtree_has(const struct der_ref *base,
+			   const struct der_ref *name)
+{
+	size_t bh, bl = 0, nh, nl = 0, i = 0, j = 0, xh, xl, yh, yl;
+
+	bh = cs_der_hdr(base->p, base->len, &bl);
+	nh = cs_der_hdr(name->p, name->len, &nl);
+	if (bh == 0 || nh == 0 || base->p[0] != TAG_SEQUENCE ||
+	    name->p[0] != TAG_SEQUENCE)
+		return false;
+	while (i < bl) {
+		if (j >= nl)
+			return false;
+		xh = cs_der_hdr(base->p + bh + i, bl - i, &xl);
+		yh = cs_der_hdr(name->p + nh + j, nl - j, &yl);
+		if (xh == 0 || yh == 0 ||
+		    !rdn_eq(base->p + bh + i, xh + xl, name->p + nh + j,
+			    yh + yl))
+			return false;
+		i += xh + xl;
+		j += yh + yl;
+	}
+	return true;
+}
+
+/* The directoryName subtrees of one list ([0] permitted or [1]
+ * excluded) of der, a NameConstraints value; returns how many (at most
+ * max), *more when some were left out. */
+static size_t dn_subtrees(const unsigned char *der, size_t len,
+			  unsigned char which, struct der_ref *out,
+			  size_t max, bool *more)
+{
+	size_t h, vlen = 0, off, eh, elen, k, sh, slen, gh, glen, n = 0;
+
+	h = cs_der_hdr(der, len, &vlen);
+	if (h == 0 || der[0] != TAG_SEQUENCE)
+		return 0;
+	for (off = h; off < h + vlen; off += eh + elen) {
+		eh = cs_der_hdr(der + off, h + vlen - off, &elen);
+		if (eh == 0)
+			break;
+		if (der[off] != which)
+			continue;
+		for (k = off + eh; k < off + eh + elen; k += sh + slen) {
+			sh = cs_der_hdr(der + k, off + eh + elen - k, &slen);
+			if (sh == 0)
+				break;
+			gh = cs_der_hdr(der + k + sh, slen, &glen);
+			if (gh == 0 || der[k + sh] != TAG_GN_DIRNAME)
+				continue;
+			if (n == max) {
+				*more = true;
+				return n;
+			}
+			out[n].p = der + k + sh + gh;
+			out[n].len = glen;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The names a directoryName constraint applies to: the subject (when
+ * not empty) and the SAN's directoryNames.  Returns how many. */
+static size_t dn_names(const struct cs_cand *c, gnutls_datum_t *san,
+		       struct der_ref *out, size_t max)
+{
+	size_t n = 0, h, vlen = 0, k, gh, glen;
+	unsigned crit = 0;
+
+	if (c->subj.size > 2) {
+		out[n].p = c->subj.data;
+		out[n].len = c->subj.size;
+		n++;
+	}
+	san->data = NULL;
+	san->size = 0;
+	if (gnutls_x509_crt_get_extension_by_oid2(c->crt, OID_SAN, 0, san,
+						  &crit) < 0)
+		return n;
+	h = cs_der_hdr(san->data, san->size, &vlen);
+	if (h == 0 || san->data[0] != TAG_SEQUENCE)
+		return n;
+	for (k = h; k < h + vlen && n < max; k += gh + glen) {
+		gh = cs_der_hdr(san->data + k, h + vlen - k, &glen);
+		if (gh == 0)
+			break;
+		if (san->data[k] == TAG_GN_DIRNAME) {
+			out[n].p = san->data + k + gh;
+			out[n].len = glen;
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * RFC 5280 4.2.1.10, 6.1.3 (b) and (c) for directoryName: the subject
+ * and every SAN directoryName of cert within some permitted subtree (if
+ * any is listed) and within no excluded one.  Read from the DER
+ * because the model does not keep every directoryName constraint.
+ * Returns NULL or why not.
+ */
+static const char *dn_constraints_bad(const struct cs_cand *ca,
+				      const struct cs_cand *cert)
+{
+	struct der_ref perm[MAX_DN_SUBTREES], excl[MAX_DN_SUBTREES];
+	struct der_ref names[MAX_SAN_DIRNAMES + 1];
+	gnutls_datum_t nc = {NULL, 0}, san = {NULL, 0};
+	size_t np, ne, nn, i, j;
+	unsigned crit = 0;
+	bool more = false;
+	const char *why = NULL;
+
+	if (gnutls_x509_crt_get_extension_by_oid2(ca->crt, OID_NC, 0, &nc,
+						  &crit) < 0)
+		return NULL;
+	np = dn_subtrees(nc.data, nc.size, TAG_NC_PERMITTED, perm,
+			 MAX_DN_SUBTREES, &more);
+	ne = dn_subtrees(nc.data, nc.size, TAG_NC_EXCLUDED, excl,
+			 MAX_DN_SUBTREES, &more);
+	if (np == 0 && ne == 0)
+		goto out;
+	nn = dn_names(cert, &san, names, MAX_SAN_DIRNAMES + 1);
+	if (more || nn > MAX_SAN_DIRNAMES) {
+		why = "too many directoryName subtrees or names to check";
+		goto out;
+	}
+	for (i = 0; i < nn && why == NULL; i++) {
+		bool ok = np == 0;
+
+		for (j = 0; j < ne; j++)
+			if (dn_subtree_has(&excl[j], &names[i]))
+				why = i == 0 && cert->subj.size > 2
+				      ? "its subject is in an excluded "
+					"directoryName subtree"
+				      : "a directoryName SAN is in an "
+					"excluded directoryName subtree";
+		for (j = 0; j < np && !ok; j++)
+			ok = dn_subtree_has(&perm[j], &names[i]);
+		if (why == NULL && !ok)
+			why = i == 0 && cert->subj.size > 2
+			      ? "its subject is not within any permitted "
+				"directoryName subtree"
+			      : "a directoryName SAN is not within any "
+				"permitted directoryName subtree";
+	}
+out:
+	gnutls_free(san.data);
+	gnutls_free(nc.data);
+	return why;
+}
+
 /* Checks that concern an issuer (a CA certificate) at position i. */
 static void check_issuer(struct flist *l, struct cs_pool *p,
 			 const struct cs_path *path, size_t i,
@@ -906,6 +1422,7 @@ static void check_issuer(struct flist *l, struct cs_pool *p,
 	if (m->has_name_constraints) {
 		for (j = 0; j < i; j++) {
 			const struct cs_cand *d = &p->v[path->idx[j]];
+			const char *dn_why;
 			char why[512];
 
 			if (j > 0 && d->m.self_issued)
@@ -937,8 +1454,16 @@ static void check_issuer(struct flist *l, struct cs_pool *p,
 				continue;
 			}
 			*nc_left -= cost;
+			dn_why = dn_constraints_bad(c, d);
+			if (dn_why != NULL)
+				add(l, "name-constraint-violation", (int)j, d,
+				    "Request the certificate under a CA whose "
+				    "name constraints allow its names.",
+				    "'%s' violates the name constraints of "
+				    "'%s': %s.", nm(d), nm(c), dn_why);
 			why[0] = '\0';
-			if (!cs_names_nc_allows(m, &d->m, why, sizeof(why)))
+			if (dn_why == NULL &&
+			    !cs_names_nc_allows(m, &d->m, why, sizeof(why)))
 				add(l, "name-constraint-violation", (int)j, d,
 				    "Request the certificate under a CA whose "
 				    "name constraints allow its names.",

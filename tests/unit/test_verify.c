@@ -906,7 +906,7 @@ static void test_cn_in_san(void **state)
 /* One extension given as DER, added to a generated certificate. */
 struct raw_ext {
 	const char *oid;       /* NULL: none */
-	unsigned char der[8];
+	unsigned char der[96];
 	size_t len;
 	bool critical;
 };
@@ -919,6 +919,7 @@ struct profile_case {
 	bool anchor_crossed;  /* the anchor is a CA certified by another
 				 root, without AKI, and trusted itself */
 	struct raw_ext ica_ext; /* on an intermediate between them */
+	struct raw_ext root_ext; /* on the self-signed root */
 	bool trusted;         /* expected verdict */
 	const char *code;     /* expected finding, or NULL for none */
 	enum cs_severity sev; /* its severity */
@@ -929,6 +930,10 @@ struct profile_case {
 #define DER_BC_CA  {0x30, 0x03, 0x01, 0x01, 0xff}
 #define DER_PC     {0x30, 0x03, 0x80, 0x01, 0x03}
 #define DER_IAP    {0x02, 0x01, 0x00}
+#define DER_AKI_ISSUER {0x30, 0x1b, 0x80, 0x01, 0x11, 0xa1, 0x13, 0xa4, \
+			0x11, 0x30, 0x0f, 0x31, 0x0d, 0x30, 0x0b, 0x06, \
+			0x03, 0x55, 0x04, 0x03, 0x0c, 0x04, 'R', 'o', 'o', \
+			't', 0x82, 0x01, 0x01}
 
 static const struct profile_case profile_cases[] = {
 	/* a conforming root: the control row */
@@ -948,6 +953,15 @@ static const struct profile_case profile_cases[] = {
 	{.name = "root-bc-plain-bundled", .source = CS_TRUST_BUNDLED,
 	 .root_bc_plain = true, .trusted = true, .code = "bc-not-critical",
 	 .sev = CS_SEV_WARNING},
+	/* a --trust root whose AKI names its issuer and serial (CA/B BR
+	 * 7.1.2.1.3): keyIdentifier 0x11, issuer CN=Root, serial 1 */
+	{.name = "root-aki-issuer", .source = CS_TRUST_FILES,
+	 .root_ext = {"2.5.29.35", DER_AKI_ISSUER, 29, false},
+	 .code = "bad-extension", .sev = CS_SEV_ERROR},
+	/* the same root in the system store (QuoVadis Root CA 2 is one) */
+	{.name = "root-aki-issuer-system", .source = CS_TRUST_SYSTEM,
+	 .root_ext = {"2.5.29.35", DER_AKI_ISSUER, 29, false},
+	 .trusted = true, .code = "bad-extension", .sev = CS_SEV_WARNING},
 	/* a cross-certified CA trusted as anchor, no AKI (4.2.1.1) */
 	{.name = "anchor-crossed-no-aki", .source = CS_TRUST_FILES,
 	 .anchor_crossed = true, .code = "missing-aki", .sev = CS_SEV_ERROR},
@@ -959,6 +973,18 @@ static const struct profile_case profile_cases[] = {
 	/* non-critical inhibitAnyPolicy (4.2.1.14) */
 	{.name = "ica-iap-plain", .source = CS_TRUST_FILES,
 	 .ica_ext = {"2.5.29.54", DER_IAP, 3, false},
+	 .code = "bad-extension", .sev = CS_SEV_ERROR},
+	/* a key usage BIT STRING cut short: not "no key usage" */
+	{.name = "ica-ku-undecodable", .source = CS_TRUST_FILES,
+	 .ica_ext = {"2.5.29.15", {0x03, 0x02, 0x01}, 3, false},
+	 .code = "bad-extension", .sev = CS_SEV_ERROR},
+	/* an extended key usage with an empty OID: not "any purpose" */
+	{.name = "ica-eku-undecodable", .source = CS_TRUST_SYSTEM,
+	 .ica_ext = {"2.5.29.37", {0x30, 0x02, 0x06, 0x00}, 4, false},
+	 .code = "bad-extension", .sev = CS_SEV_ERROR},
+	/* certificate policies that are not a SEQUENCE OF PolicyInfo */
+	{.name = "ica-policies-undecodable", .source = CS_TRUST_FILES,
+	 .ica_ext = {"2.5.29.32", {0x04, 0x01, 0x00}, 3, false},
 	 .code = "bad-extension", .sev = CS_SEV_ERROR},
 	/* critical policyConstraints: not processed, so not accepted
 	 * unchecked (RFC 5280 4.2) */
@@ -1050,7 +1076,7 @@ static void run_profile_case(const struct profile_case *c, unsigned serial)
 						    serial,
 						    c->root_no_ski ? 0 : 0x11,
 						    0, !c->root_bc_plain,
-						    NULL));
+						    &c->root_ext));
 	}
 	add_pem(&mid, &mlen, make_ca_raw("Mid CA", ik, "Root", rk,
 					 serial + 1, 0x21, 0x11, true,
@@ -1102,6 +1128,263 @@ static void test_ca_profile(void **state)
 		run_profile_case(&profile_cases[i], (unsigned)(40 + 4 * i));
 }
 
+/* ---- name constraint forms and directoryName subtrees ------------ */
+
+#define NC_MAX_SUBTREES 3
+
+/* One GeneralSubtree: which list, GeneralName tag and its content.
+ * For TAG_DIRNAME the content is an RFC 4514 string made into DER. */
+struct nc_subtree {
+	unsigned char list;    /* 0xa0 permitted, 0xa1 excluded; 0: end */
+	unsigned char tag;     /* 0x81 rfc822, 0x82 DNS, 0x87 IP, 0xa4 DN */
+	const char *text;      /* DNS, e-mail, or DN string */
+	unsigned char ip[16];  /* IP: address and mask */
+	size_t iplen;
+};
+
+#define TAG_DIRNAME 0xa4
+
+struct ncform_case {
+	const char *name;
+	struct nc_subtree nc[NC_MAX_SUBTREES];
+	const char *subject;   /* leaf subject DN */
+	const char *san_dn;    /* a directoryName SAN, or NULL */
+	const char *san_dns;   /* a DNS SAN, or NULL */
+	bool trusted;
+	const char *code;      /* expected finding, NULL for none */
+};
+
+static const struct ncform_case ncform_cases[] = {
+	/* permitted CN=foo: subject and SAN directoryName inside */
+	{.name = "dn-permitted", .nc = {{0xa0, TAG_DIRNAME, "CN=foo"}},
+	 .subject = "CN=foo", .san_dn = "CN=foo", .trusted = true},
+	/* the subject outside, the SAN inside: both are checked */
+	{.name = "dn-permitted-subject-out",
+	 .nc = {{0xa0, TAG_DIRNAME, "CN=foo"}}, .subject = "CN=not-foo",
+	 .san_dn = "CN=foo", .code = "name-constraint-violation"},
+	/* the subject inside, the SAN outside */
+	{.name = "dn-permitted-san-out",
+	 .nc = {{0xa0, TAG_DIRNAME, "CN=foo"}}, .subject = "CN=foo",
+	 .san_dn = "CN=not-foo", .code = "name-constraint-violation"},
+	/* excluded CN=foo, subject in another letter case (RFC 5280 7.1) */
+	{.name = "dn-excluded-case", .nc = {{0xa1, TAG_DIRNAME, "CN=foo"}},
+	 .subject = "CN=FOO", .code = "name-constraint-violation"},
+	/* excluded: the SAN directoryName matches */
+	{.name = "dn-excluded-san", .nc = {{0xa1, TAG_DIRNAME, "CN=foo"}},
+	 .subject = "CN=bar", .san_dn = "CN=foo",
+	 .code = "name-constraint-violation"},
+	/* excluded, nothing matches */
+	{.name = "dn-excluded-none", .nc = {{0xa1, TAG_DIRNAME, "CN=foo"}},
+	 .subject = "CN=bar", .san_dn = "CN=baz", .trusted = true},
+	/* a subtree is a prefix of RDNs: O=Org holds CN=x,O=Org */
+	{.name = "dn-prefix", .nc = {{0xa0, TAG_DIRNAME, "O=Org"}},
+	 .subject = "CN=x,O=Org", .trusted = true},
+	/* ... but not O=Other */
+	{.name = "dn-prefix-other", .nc = {{0xa0, TAG_DIRNAME, "O=Org"}},
+	 .subject = "CN=x,O=Other", .code = "name-constraint-violation"},
+	/* a DNS subtree with a leading period is malformed (4.2.1.10) */
+	{.name = "dns-leading-dot", .nc = {{0xa0, 0x82, ".example.com"}},
+	 .subject = "CN=x", .san_dns = "www.example.com",
+	 .code = "bad-extension"},
+	/* ... so is a wildcard */
+	{.name = "dns-wildcard", .nc = {{0xa0, 0x82, "*.example.com"}},
+	 .subject = "CN=x", .san_dns = "www.example.com",
+	 .code = "bad-extension"},
+	/* an excluded IPv4 subtree without a mask */
+	{.name = "ip-no-mask", .nc = {{0xa1, 0x87, NULL, {10, 0, 0, 1}, 4}},
+	 .subject = "CN=x", .san_dns = "www.example.com",
+	 .code = "bad-extension"},
+	/* a mask whose ones are not contiguous */
+	{.name = "ip-mask-holes",
+	 .nc = {{0xa0, 0x87, NULL, {10, 0, 0, 0, 255, 0, 255, 0}, 8}},
+	 .subject = "CN=x", .san_dns = "www.example.com",
+	 .code = "bad-extension"},
+	/* an e-mail subtree with two '@' */
+	{.name = "email-two-at", .nc = {{0xa1, 0x81, "a@b@example.com"}},
+	 .subject = "CN=x", .san_dns = "www.example.com",
+	 .code = "bad-extension"},
+	/* a well-formed DNS subtree and a name inside it: the control */
+	{.name = "dns-ok", .nc = {{0xa0, 0x82, "example.com"},
+				  {0xa0, 0x87, NULL,
+				   {10, 0, 0, 0, 255, 255, 0, 0}, 8}},
+	 .subject = "CN=x", .san_dns = "www.example.com", .trusted = true},
+};
+
+/* Append a DER TLV (short or one/two-byte long form) to buf at *n. */
+static void put_tlv(unsigned char *buf, size_t cap, size_t *n,
+		    unsigned char tag, const unsigned char *v, size_t len)
+{
+	size_t hdr = len < 0x80 ? 2 : len < 0x100 ? 3 : 4;
+
+	assert_true(*n + hdr + len <= cap);
+	buf[(*n)++] = tag;
+	if (len >= 0x100) {
+		buf[(*n)++] = 0x82;
+		buf[(*n)++] = (unsigned char)(len >> 8);
+	} else if (len >= 0x80) {
+		buf[(*n)++] = 0x81;
+	}
+	buf[(*n)++] = (unsigned char)len;
+	memmove(buf + *n, v, len);
+	*n += len;
+}
+
+/* The DER Name of an RFC 4514 string, through GnuTLS. */
+static size_t dn_der(const char *dn, unsigned char *out, size_t cap)
+{
+	gnutls_x509_crt_t crt;
+	gnutls_datum_t d;
+	const char *bad = NULL;
+	size_t n;
+
+	assert_int_equal(gnutls_x509_crt_init(&crt), 0);
+	assert_int_equal(gnutls_x509_crt_set_dn(crt, dn, &bad), 0);
+	assert_int_equal(gnutls_x509_crt_get_raw_dn(crt, &d), 0);
+	n = d.size;
+	assert_true(n <= cap);
+	memcpy(out, d.data, n);
+	gnutls_free(d.data);
+	gnutls_x509_crt_deinit(crt);
+	return n;
+}
+
+/* A GeneralName TLV for (tag, text or ip) into out. */
+static size_t general_name(unsigned char tag, const char *text,
+			   const unsigned char *ip, size_t iplen,
+			   unsigned char *out, size_t cap)
+{
+	unsigned char v[256];
+	size_t n = 0, vl;
+
+	if (tag == TAG_DIRNAME) {
+		vl = dn_der(text, v, sizeof(v));
+		put_tlv(out, cap, &n, tag, v, vl);
+	} else if (tag == 0x87) {
+		put_tlv(out, cap, &n, tag, ip, iplen);
+	} else {
+		put_tlv(out, cap, &n, tag, (const unsigned char *)text,
+			strlen(text));
+	}
+	return n;
+}
+
+static void run_ncform(const struct ncform_case *c, unsigned serial)
+{
+	gnutls_x509_privkey_t rk = new_key(), ik = new_key(), ek = new_key();
+	unsigned char lists[2][512], trees[512], one[300], sub[320];
+	unsigned char san[512], names[512];
+	size_t ln[2] = {0, 0}, tn = 0, on, sn, an = 0, nn = 0, j;
+	struct raw_ext nc = {.oid = "2.5.29.30", .critical = true};
+	struct cs_itemlist input, pool;
+	struct cs_verify_opts o;
+	struct cs_verify_result r;
+	struct cs_trust *t;
+	struct cs_error err;
+	gnutls_x509_crt_t leaf;
+	char *anchor = NULL, *mid = NULL, *lpem = NULL;
+	size_t alen = 0, mlen = 0, llen = 0;
+	unsigned char ser[2] = {0x30, (unsigned char)serial};
+	const char *bad = NULL;
+	gnutls_x509_crt_t icrt;
+
+	for (j = 0; j < NC_MAX_SUBTREES && c->nc[j].list != 0; j++) {
+		const struct nc_subtree *st = &c->nc[j];
+		size_t w = st->list == 0xa0 ? 0 : 1;
+
+		on = general_name(st->tag, st->text, st->ip, st->iplen, one,
+				  sizeof(one));
+		sn = 0;
+		put_tlv(sub, sizeof(sub), &sn, 0x30, one, on);
+		assert_true(ln[w] + sn <= sizeof(lists[w]));
+		memcpy(lists[w] + ln[w], sub, sn);
+		ln[w] += sn;
+	}
+	for (j = 0; j < 2; j++)
+		if (ln[j] > 0)
+			put_tlv(trees, sizeof(trees), &tn,
+				(unsigned char)(0xa0 + j), lists[j], ln[j]);
+	put_tlv(nc.der, sizeof(nc.der), &nc.len, 0x30, trees, tn);
+	add_pem(&anchor, &alen, make_ca_raw("Root", rk, "Root", rk, serial,
+					    0x11, 0, true, NULL));
+	add_pem(&mid, &mlen, make_ca_raw("Mid CA", ik, "Root", rk,
+					 serial + 1, 0x21, 0x11, true, &nc));
+	/* The leaf: subject, SAN by hand (directoryName and/or DNS). */
+	if (c->san_dn != NULL)
+		nn += general_name(TAG_DIRNAME, c->san_dn, NULL, 0,
+				   names + nn, sizeof(names) - nn);
+	if (c->san_dns != NULL)
+		nn += general_name(0x82, c->san_dns, NULL, 0, names + nn,
+				   sizeof(names) - nn);
+	put_tlv(san, sizeof(san), &an, 0x30, names, nn);
+	assert_int_equal(gnutls_x509_crt_init(&leaf), 0);
+	assert_int_equal(gnutls_x509_crt_set_version(leaf, 3), 0);
+	assert_int_equal(gnutls_x509_crt_set_serial(leaf, ser, 2), 0);
+	assert_int_equal(gnutls_x509_crt_set_dn(leaf, c->subject, &bad), 0);
+	assert_int_equal(gnutls_x509_crt_set_key(leaf, ek), 0);
+	assert_int_equal(gnutls_x509_crt_set_activation_time(leaf,
+			 (time_t)(AT_2026_06_01 - 30 * DAY)), 0);
+	assert_int_equal(gnutls_x509_crt_set_expiration_time(leaf,
+			 (time_t)(AT_2026_06_01 + 30 * DAY)), 0);
+	assert_int_equal(gnutls_x509_crt_set_key_purpose_oid(leaf,
+			 GNUTLS_KP_TLS_WWW_SERVER, 0), 0);
+	ser[0] = 0x21;
+	assert_int_equal(gnutls_x509_crt_set_authority_key_id(leaf, ser, 1),
+			 0);
+	if (nn > 0)
+		assert_int_equal(gnutls_x509_crt_set_extension_by_oid(leaf,
+				 "2.5.29.17", san, an, 0), 0);
+	assert_int_equal(gnutls_x509_crt_init(&icrt), 0);
+	assert_int_equal(gnutls_x509_crt_set_dn(icrt, "CN=Mid CA", &bad), 0);
+	assert_int_equal(gnutls_x509_crt_set_key(icrt, ik), 0);
+	assert_int_equal(gnutls_x509_crt_set_version(icrt, 3), 0);
+	assert_int_equal(gnutls_x509_crt_set_serial(icrt, ser, 1), 0);
+	assert_int_equal(gnutls_x509_crt_set_activation_time(icrt, 0), 0);
+	assert_int_equal(gnutls_x509_crt_set_expiration_time(icrt, 1), 0);
+	assert_int_equal(gnutls_x509_crt_sign2(leaf, icrt, ik,
+					       GNUTLS_DIG_SHA256, 0), 0);
+	gnutls_x509_crt_deinit(icrt);
+	add_pem(&lpem, &llen, leaf);
+
+	t = trust_of_pem(anchor, alen);
+	cs_trust_set_source(t, CS_TRUST_FILES);
+	cs_itemlist_init(&input);
+	cs_itemlist_init(&pool);
+	load_pem(&input, lpem, llen);
+	load_pem(&pool, mid, mlen);
+	memset(&o, 0, sizeof(o));
+	o.at = AT_2026_06_01;
+	o.purpose = CS_PURPOSE_ANY;
+	assert_int_equal(cs_verify_chain(&input, &pool, t, &o, &r, &err), 0);
+	if (r.trusted != c->trusted || r.path_len != 3 ||
+	    (c->code != NULL && !cs_verify_has(&r, c->code))) {
+		print_findings(&r);
+		fail_msg("%s: trusted %d (want %d), %s %s, path of %zu",
+			 c->name, r.trusted, c->trusted,
+			 c->code ? c->code : "-",
+			 c->code && cs_verify_has(&r, c->code) ? "found"
+							       : "missing",
+			 r.path_len);
+	}
+	cs_verify_result_free(&r);
+	cs_trust_free(t);
+	cs_itemlist_free(&input);
+	cs_itemlist_free(&pool);
+	free(anchor);
+	free(mid);
+	free(lpem);
+	gnutls_x509_privkey_deinit(rk);
+	gnutls_x509_privkey_deinit(ik);
+	gnutls_x509_privkey_deinit(ek);
+}
+
+static void test_nc_forms(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(ncform_cases) / sizeof(ncform_cases[0]);
+	     i++)
+		run_ncform(&ncform_cases[i], (unsigned)(100 + 4 * i));
+}
+
 /* Every code in the table is kebab-case, unique and looked up. */
 static void test_findings_table(void **state)
 {
@@ -1151,6 +1434,7 @@ int main(void)
 		cmocka_unit_test(test_lookalikes),
 		cmocka_unit_test(test_cn_in_san),
 		cmocka_unit_test(test_ca_profile),
+		cmocka_unit_test(test_nc_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
