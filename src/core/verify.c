@@ -1474,6 +1474,43 @@ static void check_issuer(struct flist *l, struct cs_pool *p,
 	}
 }
 
+/* CA/B BR 7.1.2.7.10: purposes a TLS server certificate MUST NOT have
+ * beside id-kp-serverAuth (RFC 6962 3.1 reserves the precertificate
+ * one for CT signers). */
+static const struct {
+	const char *oid, *word;
+} server_eku_forbidden[] = {
+	{OID_KP_CODE, "codeSigning"},
+	{OID_KP_EMAIL, "emailProtection"},
+	{"1.3.6.1.5.5.7.3.8", "timeStamping"},
+	{"1.3.6.1.5.5.7.3.9", "OCSPSigning"},
+	{"1.3.6.1.4.1.11129.2.4.4", "the CT precertificate signing purpose"},
+};
+
+/* A server leaf's extKeyUsage: not critical (CA/B BR 7.1.2.7.6) and no
+ * purpose the BR forbid next to serverAuth. */
+static void check_server_eku(struct flist *l, const struct cs_cand *c)
+{
+	const struct cs_ext *e = find_ext(&c->m, "2.5.29.37");
+	size_t k;
+
+	if (e != NULL && e->critical)
+		add(l, "bad-extension", 0, c,
+		    "Reissue it with extKeyUsage non-critical.",
+		    "'%s' marks its extended key usage critical; CA/B BR "
+		    "7.1.2.7.6 requires it non-critical in a server "
+		    "certificate.", nm(c));
+	for (k = 0; k < sizeof(server_eku_forbidden) /
+			sizeof(server_eku_forbidden[0]); k++)
+		if (has_eku(&c->m, server_eku_forbidden[k].oid))
+			add(l, "eku-mismatch", 0, c,
+			    "Reissue it with serverAuth (and clientAuth) "
+			    "only.",
+			    "'%s' also allows %s, which CA/B BR 7.1.2.7.10 "
+			    "forbids in a server certificate.", nm(c),
+			    server_eku_forbidden[k].word);
+}
+
 static void check_leaf(struct flist *l, const struct cs_cand *c,
 		       const struct cs_verify_opts *o)
 {
@@ -1522,6 +1559,8 @@ static void check_leaf(struct flist *l, const struct cs_cand *c,
 			    nm(c));
 		}
 	}
+	if (o->purpose == CS_PURPOSE_SERVER && m->has_eku && !m->is_ca)
+		check_server_eku(l, c);
 	/* RFC 5280 4.2.1.3: "If the keyCertSign bit is asserted, then the
 	 * cA bit in the basic constraints extension MUST also be
 	 * asserted." */

@@ -273,6 +273,8 @@ struct extra_names {
 	bool no_eku;         /* an end entity without extKeyUsage */
 	bool ku_cert_sign;   /* an end entity with keyCertSign */
 	bool ski_critical;   /* the SKI extension marked critical */
+	const char *more_eku; /* an end entity's purpose beside serverAuth */
+	bool eku_critical;    /* its extKeyUsage marked critical */
 };
 
 static gnutls_x509_crt_t make_cert_x(const char *cn,
@@ -406,7 +408,11 @@ static gnutls_x509_crt_t make_cert_x(const char *cn,
 				 GNUTLS_KEY_CRL_SIGN), 0);
 	else if (x == NULL || !x->no_eku)
 		assert_int_equal(gnutls_x509_crt_set_key_purpose_oid(crt,
-				 GNUTLS_KP_TLS_WWW_SERVER, 0), 0);
+				 GNUTLS_KP_TLS_WWW_SERVER,
+				 x != NULL && x->eku_critical), 0);
+	if (!ca && x != NULL && x->more_eku != NULL)
+		assert_int_equal(gnutls_x509_crt_set_key_purpose_oid(crt,
+				 x->more_eku, x->eku_critical), 0);
 	if (!ca && x != NULL && x->ku_cert_sign)
 		assert_int_equal(gnutls_x509_crt_set_key_usage(crt,
 				 GNUTLS_KEY_DIGITAL_SIGNATURE |
@@ -776,6 +782,8 @@ struct cn_case {
 	bool flagged; /* the finding expected (and so not trusted) */
 	bool no_eku;  /* the leaf has no extKeyUsage */
 	bool ku_cert_sign, ski_critical; /* see struct extra_names */
+	const char *more_eku;            /* ditto */
+	bool eku_critical;               /* ditto */
 	enum cs_purpose purpose; /* 0: server */
 	const char *code; /* NULL: "cn-not-in-san" */
 };
@@ -840,6 +848,27 @@ static const struct cn_case cn_cases[] = {
 	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
 	 .host = "www.example.test", .flagged = true, .ski_critical = true,
 	 .code = "bad-extension"},
+	/* serverAuth and clientAuth: CA/B BR 7.1.2.7.10 allows it */
+	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = false,
+	 .more_eku = GNUTLS_KP_TLS_WWW_CLIENT, .code = "eku-mismatch"},
+	/* serverAuth and codeSigning: forbidden together */
+	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = true,
+	 .more_eku = GNUTLS_KP_CODE_SIGNING, .code = "eku-mismatch"},
+	/* serverAuth and the CT precertificate purpose (RFC 6962 3.1) */
+	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = true,
+	 .more_eku = "1.3.6.1.4.1.11129.2.4.4", .code = "eku-mismatch"},
+	/* serverAuth and timeStamping, any purpose: not a server check */
+	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = false,
+	 .more_eku = GNUTLS_KP_TIME_STAMPING, .purpose = CS_PURPOSE_ANY,
+	 .code = "eku-mismatch"},
+	/* a critical extKeyUsage in a server leaf (CA/B BR 7.1.2.7.6) */
+	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = true, .eku_critical = true,
+	 .code = "bad-extension"},
 	/* with serverAuth, a server */
 	{.cn = "www.example.test", .sans = {"DNS:www.example.test"},
 	 .host = "www.example.test", .flagged = false, .code = "eku-mismatch"},
@@ -873,6 +902,8 @@ static void test_cn_in_san(void **state)
 		x.no_eku = c->no_eku;
 		x.ku_cert_sign = c->ku_cert_sign;
 		x.ski_critical = c->ski_critical;
+		x.more_eku = c->more_eku;
+		x.eku_critical = c->eku_critical;
 		add_pem(&pem, &len, make_cert_x(c->cn, ek, "Root", rk, false,
 						(unsigned)(10 + i), 0x31,
 						0x11, &x));
