@@ -54,7 +54,10 @@ const struct cs_finding_def cs_finding_defs[] = {
 	 "the host name is only in the subject CN, which clients ignore"},
 	{"email-mismatch", CS_SEV_ERROR,
 	 "the certificate is not valid for the requested e-mail address"},
-	/* Revocation (RFC 5280 6.3). */
+	/* Revocation (RFC 5280 6.3).  The crl-* codes are warnings while
+	 * another CRL given for the same issuer is usable, and errors when
+	 * none is: with --crl the revocation check was asked for and its
+	 * answer is unknown. */
 	{"revoked", CS_SEV_ERROR,
 	 "a certificate in the path is revoked by a CRL"},
 	{"crl-expired", CS_SEV_WARNING,

@@ -1653,6 +1653,70 @@ static bool crl_lists(gnutls_x509_crl_t crl, const struct cs_cand *c,
 	return found;
 }
 
+/* CRL extensions a CRL may mark critical and still be used here: the
+ * CRL number, AKI and issuer alternative name (RFC 5280 5.2).  Others
+ * (issuingDistributionPoint, deltaCRLIndicator) narrow or change what
+ * the CRL covers, which is not processed, so such a CRL is not used. */
+#define OID_CRL_NUMBER "2.5.29.20"
+#define OID_IAN        "2.5.29.18"
+#define MAX_CRL_NUMBER 20 /* octets, RFC 5280 5.2.3 */
+#define CRL_SIG_BAD (GNUTLS_CERT_SIGNATURE_FAILURE | \
+		     GNUTLS_CERT_SIGNER_NOT_FOUND | \
+		     GNUTLS_CERT_SIGNER_NOT_CA)
+#define CRL_TIME_BITS (GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED | \
+		       GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE)
+
+/* Why the CRL cannot be used for what its issuer signed, or NULL. */
+static const char *crl_unusable(gnutls_x509_crl_t crl,
+				const struct cs_cand *iss)
+{
+	unsigned char num[MAX_CRL_NUMBER + 8];
+	size_t nsz = sizeof(num);
+	unsigned crit = 0, idx;
+	char oid[MAX_OID_TEXT];
+
+	/* RFC 5280 6.3.3 (f): the issuer's key usage, if present,
+	 * allows signing CRLs. */
+	if (iss->m.has_key_usage && !(iss->m.key_usage & CS_KU_CRL_SIGN))
+		return "its issuer's key usage does not include cRLSign "
+		       "(RFC 5280 6.3.3 (f))";
+	/* RFC 5280 5.2.3: every CRL has a non-critical cRLNumber. */
+	if (gnutls_x509_crl_get_number(crl, num, &nsz, &crit) < 0)
+		return "it has no CRL number (RFC 5280 5.2.3)";
+	if (crit)
+		return "its CRL number is marked critical (RFC 5280 5.2.3)";
+	for (idx = 0;; idx++) {
+		size_t osz = sizeof(oid);
+		int ret = gnutls_x509_crl_get_extension_info(crl, idx, oid,
+							     &osz, &crit);
+
+		if (ret == GNUTLS_E_SHORT_MEMORY_BUFFER) {
+			return "it has a critical extension certscope does "
+			       "not process";
+		}
+		if (ret < 0)
+			break;
+		if (crit && strcmp(oid, OID_CRL_NUMBER) != 0 &&
+		    strcmp(oid, OID_AKI) != 0 && strcmp(oid, OID_IAN) != 0)
+			return "it has a critical extension certscope does "
+			       "not process (an issuing distribution point "
+			       "or delta CRL indicator)";
+	}
+	return NULL;
+}
+
+/*
+ * RFC 5280 6.3.3: the CRLs given (--crl) that name c's issuer.  A CRL
+ * counts when its signature verifies with the issuer's key (g), it is
+ * usable (crl_unusable) and current at the validation time (a).  With
+ * --crl the user asked for revocation checking: when CRLs for the issuer
+ * were given but none counts, c's status is unknown and the problems
+ * are errors; one CRL that counts decides.  A certificate listed in a
+ * CRL whose signature verifies is revoked whatever else is wrong with
+ * that CRL (revocation is not undone by a CRL going stale).  CRLs of
+ * other issuers say nothing about c (limbo crl::certificate-serial-on-
+ * crl-different-issuer).
+ */
 static void check_crls(struct flist *l, struct cs_pool *p,
 		       const struct cs_path *path, size_t i,
 		       const struct cs_verify_opts *o)
@@ -1662,15 +1726,18 @@ static void check_crls(struct flist *l, struct cs_pool *p,
 	const unsigned verify_flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
 				      GNUTLS_VERIFY_ALLOW_BROKEN |
 				      GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1;
-	size_t k;
+	size_t k, n0 = l->n;
+	bool any = false, good = false;
 	char d1[32], d2[32];
 
 	for (k = 0; k < o->crls->n; k++) {
 		const struct cs_item *it = &o->crls->items[k];
+		const char *path_s = it->origin.path ? it->origin.path : "?";
 		gnutls_datum_t dn = {NULL, 0};
 		gnutls_x509_crt_t ca = iss->crt;
 		unsigned status = 0;
 		time_t tu, nu, when = 0;
+		const char *why;
 		bool same;
 
 		if (it->kind != CS_ITEM_CRL)
@@ -1682,30 +1749,43 @@ static void check_crls(struct flist *l, struct cs_pool *p,
 		gnutls_free(dn.data);
 		if (!same)
 			continue;
+		any = true;
+		/* GnuTLS judges the CRL's dates against the clock even with
+		 * time checks off; dates are checked below against the
+		 * validation time, so only the signature counts here. */
 		if (gnutls_x509_crl_verify(it->crl, &ca, 1, verify_flags,
 					   &status) < 0 ||
-		    (status & (GNUTLS_CERT_INVALID |
-			       GNUTLS_CERT_SIGNATURE_FAILURE |
-			       GNUTLS_CERT_SIGNER_NOT_FOUND)) != 0) {
+		    (status & CRL_SIG_BAD) != 0 ||
+		    ((status & GNUTLS_CERT_INVALID) != 0 &&
+		     (status & CRL_TIME_BITS) == 0)) {
 			add(l, "crl-unverifiable", (int)i, c,
 			    "Get the CRL from the issuer's distribution "
 			    "point.",
 			    "A CRL naming '%s' as its issuer does not verify "
 			    "with the key of '%s' (from %s), so it says "
-			    "nothing about '%s'.", nm(iss), nm(iss),
-			    it->origin.path ? it->origin.path : "?", nm(c));
+			    "nothing about '%s'.", nm(iss), nm(iss), path_s,
+			    nm(c));
 			continue;
 		}
-		tu = gnutls_x509_crl_get_this_update(it->crl);
-		nu = gnutls_x509_crl_get_next_update(it->crl);
 		if (crl_lists(it->crl, c, &when)) {
 			date_str((cs_time_t)when, d1, sizeof(d1));
 			add(l, "revoked", (int)i, c,
 			    "Replace it with a new certificate.",
 			    "'%s' (serial %s) was revoked on %s by '%s' "
 			    "(CRL %s).", nm(c), c->m.serial_hex, d1, nm(iss),
-			    it->origin.path ? it->origin.path : "?");
+			    path_s);
 		}
+		why = crl_unusable(it->crl, iss);
+		if (why != NULL) {
+			add(l, "crl-unverifiable", (int)i, c,
+			    "Get a CRL that follows RFC 5280 from the "
+			    "issuer.",
+			    "The CRL of '%s' (from %s) cannot be relied on: "
+			    "%s.", nm(iss), path_s, why);
+			continue;
+		}
+		tu = gnutls_x509_crl_get_this_update(it->crl);
+		nu = gnutls_x509_crl_get_next_update(it->crl);
 		if (tu != (time_t)-1 && o->at < (cs_time_t)tu) {
 			date_str((cs_time_t)tu, d1, sizeof(d1));
 			add(l, "crl-not-yet-valid", (int)i, c,
@@ -1721,8 +1801,13 @@ static void check_crls(struct flist *l, struct cs_pool *p,
 			    "The CRL of '%s' was due to be replaced on %s "
 			    "(before %s): it may miss recent revocations.",
 			    nm(iss), d1, d2);
+		} else {
+			good = true;
 		}
 	}
+	/* Status unknown although revocation checking was asked for. */
+	for (k = n0; any && !good && k < l->n; k++)
+		l->v[k].severity = CS_SEV_ERROR;
 }
 
 /* ---- the end of the path ------------------------------------------- */

@@ -1026,13 +1026,14 @@ static const struct profile_case profile_cases[] = {
 
 /* A CA certificate CN=cn, key, signed by ikey as issuer_cn, with a
  * SKI/AKI of one byte each (0: none), basicConstraints critical or not,
- * and an optional extra extension. */
+ * an optional extra extension, and key usage ku (0: keyCertSign and
+ * cRLSign). */
 static gnutls_x509_crt_t make_ca_raw(const char *cn, gnutls_x509_privkey_t key,
 				     const char *issuer_cn,
 				     gnutls_x509_privkey_t ikey,
 				     unsigned serial, unsigned char ski,
 				     unsigned char aki, bool bc_critical,
-				     const struct raw_ext *x)
+				     const struct raw_ext *x, unsigned ku)
 {
 	static const unsigned char bc[] = DER_BC_CA;
 	unsigned char ser[2] = {0x20, (unsigned char)serial};
@@ -1055,7 +1056,7 @@ static gnutls_x509_crt_t make_ca_raw(const char *cn, gnutls_x509_privkey_t key,
 	assert_int_equal(gnutls_x509_crt_set_extension_by_oid(crt,
 			 "2.5.29.19", bc, sizeof(bc), bc_critical ? 1 : 0),
 			 0);
-	assert_int_equal(gnutls_x509_crt_set_key_usage(crt,
+	assert_int_equal(gnutls_x509_crt_set_key_usage(crt, ku != 0 ? ku :
 			 GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN), 0);
 	if (ski)
 		assert_int_equal(gnutls_x509_crt_set_subject_key_id(crt, &ski,
@@ -1101,17 +1102,17 @@ static void run_profile_case(const struct profile_case *c, unsigned serial)
 		/* "Root" certified by "Other Root", no AKI, trusted. */
 		add_pem(&anchor, &alen, make_ca_raw("Root", rk, "Other Root",
 						    xk, serial, 0x11, 0, true,
-						    NULL));
+						    NULL, 0));
 	} else {
 		add_pem(&anchor, &alen, make_ca_raw("Root", rk, "Root", rk,
 						    serial,
 						    c->root_no_ski ? 0 : 0x11,
 						    0, !c->root_bc_plain,
-						    &c->root_ext));
+						    &c->root_ext, 0));
 	}
 	add_pem(&mid, &mlen, make_ca_raw("Mid CA", ik, "Root", rk,
 					 serial + 1, 0x21, 0x11, true,
-					 &c->ica_ext));
+					 &c->ica_ext, 0));
 	add_pem(&leaf, &llen, make_cert_x("www.example.test", ek, "Mid CA",
 					  ik, false, serial + 2, 0x31, 0x21,
 					  &names));
@@ -1336,9 +1337,10 @@ static void run_ncform(const struct ncform_case *c, unsigned serial)
 				(unsigned char)(0xa0 + j), lists[j], ln[j]);
 	put_tlv(nc.der, sizeof(nc.der), &nc.len, 0x30, trees, tn);
 	add_pem(&anchor, &alen, make_ca_raw("Root", rk, "Root", rk, serial,
-					    0x11, 0, true, NULL));
+					    0x11, 0, true, NULL, 0));
 	add_pem(&mid, &mlen, make_ca_raw("Mid CA", ik, "Root", rk,
-					 serial + 1, 0x21, 0x11, true, &nc));
+					 serial + 1, 0x21, 0x11, true, &nc,
+					 0));
 	/* The leaf: subject, SAN by hand (directoryName and/or DNS). */
 	if (c->san_dn != NULL)
 		nn += general_name(TAG_DIRNAME, c->san_dn, NULL, 0,
@@ -1416,6 +1418,184 @@ static void test_nc_forms(void **state)
 		run_ncform(&ncform_cases[i], (unsigned)(100 + 4 * i));
 }
 
+/* ---- CRLs given with --crl (RFC 5280 6.3.3) ---------------------- */
+
+#define MAX_CRLS 2
+
+struct crl_spec {
+	bool present;
+	bool other_key;      /* signed by a key that is not the root's */
+	bool other_issuer;   /* issued by another root, "Other Root" */
+	bool lists_leaf;     /* the leaf's serial is on it */
+	bool no_number;      /* without cRLNumber (RFC 5280 5.2.3) */
+	long this_days, next_days; /* thisUpdate, nextUpdate from the
+				      validation time, in days */
+};
+
+struct crl_case {
+	const char *name;
+	struct crl_spec crls[MAX_CRLS];
+	unsigned root_ku;    /* 0: keyCertSign and cRLSign */
+	bool trusted;
+	const char *code;    /* expected finding, NULL for none */
+	enum cs_severity sev;
+};
+
+static const struct crl_case crl_cases[] = {
+	/* a current CRL that does not list the leaf */
+	{.name = "current", .crls = {{.present = true, .this_days = -1,
+				      .next_days = 30}},
+	 .trusted = true},
+	/* a current CRL that lists it */
+	{.name = "listed", .crls = {{.present = true, .lists_leaf = true,
+				     .this_days = -1, .next_days = 30}},
+	 .code = "revoked", .sev = CS_SEV_ERROR},
+	/* the only CRL is past its nextUpdate: status unknown */
+	{.name = "expired", .crls = {{.present = true, .this_days = -60,
+				      .next_days = -30}},
+	 .code = "crl-expired", .sev = CS_SEV_ERROR},
+	/* the only CRL is dated after the validation time */
+	{.name = "future", .crls = {{.present = true, .this_days = 1,
+				     .next_days = 30}},
+	 .code = "crl-not-yet-valid", .sev = CS_SEV_ERROR},
+	/* an expired CRL listing the leaf: still revoked */
+	{.name = "expired-listed", .crls = {{.present = true,
+					     .lists_leaf = true,
+					     .this_days = -60,
+					     .next_days = -30}},
+	 .code = "revoked", .sev = CS_SEV_ERROR},
+	/* no cRLNumber */
+	{.name = "no-number", .crls = {{.present = true, .no_number = true,
+					.this_days = -1, .next_days = 30}},
+	 .code = "crl-unverifiable", .sev = CS_SEV_ERROR},
+	/* the root's name, another key (RFC 5280 6.3.3 (g)) */
+	{.name = "other-key", .crls = {{.present = true, .other_key = true,
+					.this_days = -1, .next_days = 30}},
+	 .code = "crl-unverifiable", .sev = CS_SEV_ERROR},
+	/* the root's key usage lacks cRLSign (RFC 5280 6.3.3 (f)) */
+	{.name = "no-crlsign", .crls = {{.present = true, .this_days = -1,
+					 .next_days = 30}},
+	 .root_ku = GNUTLS_KEY_KEY_CERT_SIGN,
+	 .code = "crl-unverifiable", .sev = CS_SEV_ERROR},
+	/* one stale CRL and one current: the current one decides */
+	{.name = "stale-and-current",
+	 .crls = {{.present = true, .this_days = -60, .next_days = -30},
+		  {.present = true, .this_days = -1, .next_days = 30}},
+	 .trusted = true, .code = "crl-expired", .sev = CS_SEV_WARNING},
+	/* another issuer's CRL lists the same serial: says nothing */
+	{.name = "other-issuer",
+	 .crls = {{.present = true, .other_issuer = true, .lists_leaf = true,
+		   .this_days = -1, .next_days = 30}},
+	 .trusted = true},
+};
+
+static void add_crl_pem(struct cs_itemlist *l, const struct crl_spec *s,
+			gnutls_x509_crt_t issuer, gnutls_x509_privkey_t key,
+			const unsigned char *serial, size_t serial_len)
+{
+	static const unsigned char number[] = {0x01};
+	gnutls_x509_crl_t crl;
+	gnutls_datum_t d = {NULL, 0};
+
+	assert_int_equal(gnutls_x509_crl_init(&crl), 0);
+	assert_int_equal(gnutls_x509_crl_set_version(crl, 2), 0);
+	assert_int_equal(gnutls_x509_crl_set_this_update(crl,
+			 (time_t)(AT_2026_06_01 + s->this_days * DAY)), 0);
+	assert_int_equal(gnutls_x509_crl_set_next_update(crl,
+			 (time_t)(AT_2026_06_01 + s->next_days * DAY)), 0);
+	if (s->lists_leaf)
+		assert_int_equal(gnutls_x509_crl_set_crt_serial(crl, serial,
+				 serial_len,
+				 (time_t)(AT_2026_06_01 - 2 * DAY)), 0);
+	if (!s->no_number)
+		assert_int_equal(gnutls_x509_crl_set_number(crl, number,
+							    sizeof(number)),
+				 0);
+	assert_int_equal(gnutls_x509_crl_sign2(crl, issuer, key,
+					       GNUTLS_DIG_SHA256, 0), 0);
+	assert_int_equal(gnutls_x509_crl_export2(crl, GNUTLS_X509_FMT_PEM,
+						 &d), 0);
+	load_pem(l, (const char *)d.data, d.size);
+	gnutls_free(d.data);
+	gnutls_x509_crl_deinit(crl);
+}
+
+static void run_crl_case(const struct crl_case *c, unsigned serial)
+{
+	gnutls_x509_privkey_t rk = new_key(), ok = new_key(), ek = new_key();
+	struct extra_names names = {.sans = {"DNS:www.example.test"}};
+	gnutls_x509_crt_t root, other, leaf;
+	struct cs_itemlist input, crls;
+	struct cs_verify_opts o;
+	struct cs_verify_result r;
+	struct cs_trust *t;
+	struct cs_error err;
+	unsigned char ser[32];
+	size_t ser_len = sizeof(ser), j;
+	char *anchor = NULL, *lpem = NULL;
+	size_t alen = 0, llen = 0;
+	bool found = false;
+
+	root = make_ca_raw("Root", rk, "Root", rk, serial, 0x11, 0, true,
+			   NULL, c->root_ku);
+	other = make_ca_raw("Other Root", ok, "Other Root", ok, serial + 1,
+			    0x12, 0, true, NULL, 0);
+	leaf = make_cert_x("www.example.test", ek, "Root", rk, false,
+			   serial + 2, 0x31, 0x11, &names);
+	assert_int_equal(gnutls_x509_crt_get_serial(leaf, ser, &ser_len), 0);
+	cs_itemlist_init(&crls);
+	for (j = 0; j < MAX_CRLS; j++) {
+		const struct crl_spec *s = &c->crls[j];
+
+		if (!s->present)
+			continue;
+		/* other_key: Root's name (from its certificate), Other
+		 * Root's key. */
+		add_crl_pem(&crls, s, s->other_issuer ? other : root,
+			    s->other_issuer || s->other_key ? ok : rk, ser,
+			    ser_len);
+	}
+	add_pem(&anchor, &alen, root);
+	add_pem(&anchor, &alen, other);
+	add_pem(&lpem, &llen, leaf);
+	t = trust_of_pem(anchor, alen);
+	cs_trust_set_source(t, CS_TRUST_FILES);
+	cs_itemlist_init(&input);
+	load_pem(&input, lpem, llen);
+	memset(&o, 0, sizeof(o));
+	o.at = AT_2026_06_01;
+	o.host = "www.example.test";
+	o.crls = &crls;
+	assert_int_equal(cs_verify_chain(&input, NULL, t, &o, &r, &err), 0);
+	for (j = 0; j < r.n_findings; j++)
+		if (c->code != NULL &&
+		    strcmp(r.findings[j].code, c->code) == 0 &&
+		    r.findings[j].severity == c->sev)
+			found = true;
+	if (r.trusted != c->trusted || found != (c->code != NULL)) {
+		print_findings(&r);
+		fail_msg("%s: trusted %d (want %d), %s %s", c->name,
+			 r.trusted, c->trusted, c->code ? c->code : "-",
+			 found ? "found" : "missing");
+	}
+	cs_verify_result_free(&r);
+	cs_trust_free(t);
+	cs_itemlist_free(&input);
+	cs_itemlist_free(&crls);
+	free(anchor);
+	free(lpem);
+	gnutls_x509_privkey_deinit(rk);
+	gnutls_x509_privkey_deinit(ok);
+	gnutls_x509_privkey_deinit(ek);
+}
+
+static void test_crls(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(crl_cases) / sizeof(crl_cases[0]); i++)
+		run_crl_case(&crl_cases[i], (unsigned)(160 + 4 * i));
+}
+
 /* Every code in the table is kebab-case, unique and looked up. */
 static void test_findings_table(void **state)
 {
@@ -1466,6 +1646,7 @@ int main(void)
 		cmocka_unit_test(test_cn_in_san),
 		cmocka_unit_test(test_ca_profile),
 		cmocka_unit_test(test_nc_forms),
+		cmocka_unit_test(test_crls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
