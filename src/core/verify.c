@@ -923,6 +923,14 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 		    "The self-signed '%s' has an authority key identifier "
 		    "that differs from its own subject key identifier "
 		    "(CA/B BR 7.1.2.1.3).", nm(c));
+	e = find_ext(m, OID_AKI);
+	if (m->self_signed && e != NULL && m->aki_hex[0] == '\0')
+		add(l, "bad-extension", i, c,
+		    "Reissue the root with keyIdentifier in its AKI, or "
+		    "without an AKI.",
+		    "The self-signed '%s' has an authority key identifier "
+		    "without keyIdentifier, which CA/B BR 7.1.2.1.3 "
+		    "requires.", nm(c));
 	if (m->self_signed && aki_has_issuer_serial(c))
 		add(l, "bad-extension", i, c,
 		    "Reissue the root with only keyIdentifier in its AKI.",

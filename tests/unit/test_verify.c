@@ -989,6 +989,10 @@ static const struct profile_case profile_cases[] = {
 	{.name = "root-aki-issuer", .source = CS_TRUST_FILES,
 	 .root_ext = {"2.5.29.35", DER_AKI_ISSUER, 29, false},
 	 .code = "bad-extension", .sev = CS_SEV_ERROR},
+	/* a --trust root whose AKI has no keyIdentifier (BR 7.1.2.1.3) */
+	{.name = "root-aki-empty", .source = CS_TRUST_FILES,
+	 .root_ext = {"2.5.29.35", {0x30, 0x00}, 2, false},
+	 .code = "bad-extension", .sev = CS_SEV_ERROR},
 	/* the same root in the system store (QuoVadis Root CA 2 is one) */
 	{.name = "root-aki-issuer-system", .source = CS_TRUST_SYSTEM,
 	 .root_ext = {"2.5.29.35", DER_AKI_ISSUER, 29, false},
