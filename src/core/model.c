@@ -89,12 +89,14 @@ static int strlist_take(struct cs_strlist *l, char *s)
 		free(s);
 		return 0;
 	}
-	v = realloc(l->v, (l->n + 1) * sizeof(*v));
-	if (v == NULL) {
-		free(s);
-		return -1;
+	if ((l->n & (l->n - 1)) == 0) { /* doubling, as namelist_take */
+		v = realloc(l->v, (l->n ? 2 * l->n : 1) * sizeof(*v));
+		if (v == NULL) {
+			free(s);
+			return -1;
+		}
+		l->v = v;
 	}
-	l->v = v;
 	l->v[l->n++] = s;
 	return 0;
 }
@@ -124,12 +126,17 @@ static int namelist_take(struct cs_namelist *l, struct cs_name *nm)
 		free(nm->value);
 		return 0;
 	}
-	v = realloc(l->v, (l->n + 1) * sizeof(*v));
-	if (v == NULL) {
-		free(nm->value);
-		return -1;
+	/* Capacity is the next power of two >= n (the struct has no
+	 * capacity field): grow by doubling when n reaches one, so a list
+	 * of N names costs log N reallocations, not N. */
+	if ((l->n & (l->n - 1)) == 0) {
+		v = realloc(l->v, (l->n ? 2 * l->n : 1) * sizeof(*v));
+		if (v == NULL) {
+			free(nm->value);
+			return -1;
+		}
+		l->v = v;
 	}
-	l->v = v;
 	l->v[l->n++] = *nm;
 	return 0;
 }
