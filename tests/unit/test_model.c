@@ -172,7 +172,7 @@ static const struct cs_ext *find_ext(const struct cs_cert_model *m,
 static void dump_warnings(const struct cs_cert_model *m)
 {
 	for (size_t i = 0; i < m->warnings.n; i++)
-		print_message("  warning: %s\n", m->warnings.v[i]);
+		print_message("#   warning: %s\n", m->warnings.v[i]);
 }
 
 /* ---- ee-full: every field ----------------------------------------- */
@@ -379,7 +379,7 @@ static void test_model_key_types(void **state)
 		struct cs_cert_model m;
 		struct loaded l;
 
-		print_message("row %zu: %s\n", i, r->file);
+		print_message("# row %zu: %s\n", i, r->file);
 		model_of(&m, &l, r->file);
 		assert_string_equal(m.key_alg, r->key_alg);
 		assert_int_equal(m.key_bits, r->bits);
@@ -430,7 +430,7 @@ static void test_model_ca_and_self_signed(void **state)
 		struct cs_cert_model m;
 		struct loaded l;
 
-		print_message("row %zu: %s\n", i, r->file);
+		print_message("# row %zu: %s\n", i, r->file);
 		model_of(&m, &l, r->file);
 		assert_true(m.has_basic_constraints);
 		assert_int_equal(m.is_ca, r->is_ca);
@@ -680,7 +680,7 @@ static void test_model_synthetic_edges(void **state)
 		char path[4200];
 		struct loaded l;
 
-		print_message("row %zu: %s\n", i, r->file);
+		print_message("# row %zu: %s\n", i, r->file);
 		snprintf(path, sizeof(path), "%s/certscope-synthetic/%s", dir,
 			 r->file);
 		model_of(&m, &l, path);
@@ -894,7 +894,7 @@ static void test_model_corpus_sweep(void **state)
 	if (corpus_dir(dir, sizeof(dir)) == NULL)
 		skip();
 	sweep_dir(dir, 0, &tried, &modelled);
-	print_message("corpus: %u files tried, %u modelled\n", tried,
+	print_message("# corpus: %u files tried, %u modelled\n", tried,
 		      modelled);
 	/* The full shared corpus has ~1,370 files; the copy in tests/data
 	 * (used where the shared folder is absent) has its 55 synthetic

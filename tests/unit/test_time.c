@@ -65,7 +65,7 @@ static void test_time_from_civil_and_format(void **state)
 		const struct civil_row *r = &civil_rows[i];
 		char buf[32];
 
-		print_message("row %zu: %s\n", i, r->want_text);
+		print_message("# row %zu: %s\n", i, r->want_text);
 		assert_int_equal(cs_time_from_civil(r->y, r->mo, r->d, r->h,
 						    r->mi, r->s),
 				 r->want);
@@ -164,7 +164,7 @@ static void test_time_parse_table(void **state)
 		cs_time_t t = 12345;
 		int rc;
 
-		print_message("row %zu: '%s'\n", i, r->in);
+		print_message("# row %zu: '%s'\n", i, r->in);
 		cs_error_clear(&err);
 		rc = cs_time_parse(r->in, NOW, &t, &err);
 		assert_int_equal(rc, r->want_rc);

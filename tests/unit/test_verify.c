@@ -594,8 +594,9 @@ static void test_search_limit(void **state)
 	o.purpose = CS_PURPOSE_ANY;
 	start = clock();
 	assert_int_equal(cs_verify_chain(&input, &pool, t, &o, &r, &err), 0);
-	/* Bounded: far below what the full search would cost. */
-	assert_true((clock() - start) / CLOCKS_PER_SEC < 60);
+	/* Bounded by the search budget (search-limit below), not a clock. */
+	print_message("# mesh: %.2f s CPU\n",
+		      (double)(clock() - start) / CLOCKS_PER_SEC);
 	assert_false(r.trusted);
 	assert_true(cs_verify_has(&r, "search-limit"));
 	assert_true(cs_verify_has(&r, "issuer-not-found"));
@@ -722,10 +723,11 @@ static void run_lookalike(const struct lookalike_case *c)
 	o.purpose = CS_PURPOSE_ANY;
 	start = clock();
 	assert_int_equal(cs_verify_chain(&input, &pool, t, &o, &r, &err), 0);
+	/* The bound is the search budget (the search-limit finding asserted
+	 * below), not a clock: timings belong in bench/, and a timed
+	 * assertion fails on a slow or sanitized machine. */
 	print_message("# %s: %.2f s CPU\n", c->name,
 		      (double)(clock() - start) / CLOCKS_PER_SEC);
-	/* Bounded: a few seconds even under the sanitizers. */
-	assert_true((clock() - start) / CLOCKS_PER_SEC < 30);
 	if (r.trusted != c->trusted) {
 		print_findings(&r);
 		for (j = 0; j < r.path_len; j++)
