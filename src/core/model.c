@@ -1139,17 +1139,24 @@ static int nc_list(struct cs_namelist *dst, gnutls_x509_name_constraints_t nc,
 					  nc, i, &type, &name);
 		if (ret < 0)
 			break;
-		if (type == GNUTLS_SAN_DN) {
-			/* The constraint holds DER; show it as RFC 4514. */
+		if (type == GNUTLS_SAN_DN && name.size > 0 &&
+		    name.data[0] == 0x30) {
+			/* GnuTLS 3.7 hands directoryName subtrees over as
+			 * RFC 4514 text; should one come as DER, convert. */
 			gnutls_datum_t str = {NULL, 0};
 
-			if (gnutls_x509_rdn_get2(&name, &str, 0) < 0)
-				continue;
 			memset(&nm, 0, sizeof(nm));
 			nm.type = CS_SAN_DN;
-			nm.value = memdup_str(str.data, str.size);
-			nm.len = str.size;
-			gnutls_free(str.data);
+			if (gnutls_x509_rdn_get2(&name, &str, 0) < 0) {
+				nm.value = memdup_str("(undecodable name)", 18);
+				nm.len = 18;
+			} else {
+				nm.value = memdup_str(str.data, str.size);
+				nm.len = str.size;
+				gnutls_free(str.data);
+			}
+			if (nm.value == NULL)
+				return -1;
 		} else if (make_name(&nm, type, name.data, name.size,
 				     true) < 0) {
 			return -1;

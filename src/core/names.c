@@ -471,7 +471,6 @@ struct nc_name {
 	const unsigned char *raw; /* borrowed; CS_SAN_IP only */
 	size_t raw_len;
 	const char *what;      /* "DNS name", "subject CN", ... */
-	bool from_subject;     /* the subject DN (DN checks only) */
 };
 
 /* Quote n bytes for a sentence: printable ASCII as is, others as \xNN,
@@ -663,27 +662,10 @@ static bool ip_within(const struct cs_name *c, const unsigned char *a,
 	return true;
 }
 
-/* directoryName: the constraint is a suffix of the RFC 4514 string
- * starting after an unescaped ',' (or the whole string). */
-static bool dn_within(const char *c, size_t cn, const char *n, size_t nn)
-{
-	size_t bs = 0;
-
-	if (cn == 0)
-		return true;
-	if (nn == cn)
-		return ieq(n, c, cn);
-	if (nn < cn + 1 || n[nn - cn - 1] != ',' || !iends(n, nn, c, cn))
-		return false;
-	for (size_t i = nn - cn - 1; i > 0 && n[i - 1] == '\\'; i--)
-		bs++;
-	return bs % 2 == 0;
-}
-
 static bool supported(enum cs_san_type t)
 {
 	return t == CS_SAN_DNS || t == CS_SAN_IP || t == CS_SAN_EMAIL ||
-	       t == CS_SAN_URI || t == CS_SAN_DN;
+	       t == CS_SAN_URI;
 }
 
 static bool within(const struct cs_name *c, const struct nc_name *n,
@@ -703,8 +685,6 @@ static bool within(const struct cs_name *c, const struct nc_name *n,
 		return email_within(cv, cl, n->value, n->len);
 	case CS_SAN_URI:
 		return uri_within(cv, cl, n->value, n->len);
-	case CS_SAN_DN:
-		return dn_within(cv, cl, n->value, n->len);
 	default:
 		return false;
 	}
@@ -765,10 +745,9 @@ static bool nc_check(const struct cs_cert_model *ca, const struct nc_name *n,
 	for (size_t i = 0; i < ca->nc_excluded.n; i++) {
 		const struct cs_name *c = &ca->nc_excluded.v[i];
 
-		if (c->type != n->type)
+		if (c->type != n->type || c->type == CS_SAN_DN)
 			continue;
-		if (!supported(c->type) ||
-		    (c->type == CS_SAN_DN && !n->from_subject)) {
+		if (!supported(c->type)) {
 			unsup = true;
 			continue;
 		}
@@ -788,10 +767,9 @@ static bool nc_check(const struct cs_cert_model *ca, const struct nc_name *n,
 	for (size_t i = 0; i < ca->nc_permitted.n; i++) {
 		const struct cs_name *c = &ca->nc_permitted.v[i];
 
-		if (c->type != n->type)
+		if (c->type != n->type || c->type == CS_SAN_DN)
 			continue;
-		if (!supported(c->type) ||
-		    (c->type == CS_SAN_DN && !n->from_subject)) {
+		if (!supported(c->type)) {
 			unsup = true;
 			continue;
 		}
@@ -867,17 +845,9 @@ bool cs_names_nc_allows(const struct cs_cert_model *ca,
 		if (!nc_check(ca, &n, why, whysz))
 			return false;
 	}
-	/* RFC 5280 4.2.1.10: the subject DN is a directoryName. */
-	if (cert->subject != NULL && cert->subject[0] != '\0') {
-		struct nc_name n = {
-			.type = CS_SAN_DN, .value = cert->subject,
-			.len = strlen(cert->subject), .what = "subject DN",
-			.from_subject = true,
-		};
-
-		if (!nc_check(ca, &n, why, whysz))
-			return false;
-	}
+	/* directoryName constraints (on the subject DN and SAN
+	 * directoryNames) are checked by verify.c on the DER, exactly;
+	 * they are skipped here. */
 	/* RFC 5280 4.2.1.10: e-mail in the subject DN is an rfc822Name. */
 	pos = cert->subject;
 	while (next_dn_email(&pos, email, sizeof(email), &elen)) {

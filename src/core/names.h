@@ -48,9 +48,12 @@ enum cs_name_result cs_names_match_email(const struct cs_cert_model *m,
 					 const char *addr);
 
 /*
- * Check the names of cert (its SANs, and its subject DN's e-mail
- * attributes and, when it has no DNS SAN, nothing else: the CN is not a
- * name here) against the name constraints of ca.  Returns true when all
+ * Check the names of cert against the name constraints of ca: every SAN,
+ * the subject DN (as a directoryName), the subject DN's e-mail
+ * attributes, and the subject CN when a client could fall back to it (as
+ * a DNS name when there is no DNS SAN and the CN looks like a host name;
+ * as an IP address when there is no DNS or IP SAN and the CN is an
+ * address literal).  Returns true when all
  * names are allowed; otherwise false with a sentence in why such as
  * "DNS name 'www.evil.test' is outside the permitted subtree
  * 'example.test'".  Unsupported constraint forms in a critical extension

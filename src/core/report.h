@@ -55,8 +55,9 @@ json_t *cs_report_origin_json(const struct cs_origin *o);
 /* Write the item's DER as a PEM block (CERTIFICATE or X509 CRL). */
 int cs_report_pem(FILE *out, const struct cs_item *item);
 
-/* Human duration relative to now: "expires in 23 days", "expired 4 days
- * ago", "valid from in 3 days" style phrases, into out. */
+/* Human duration relative to now, into out: for an end date "expires in
+ * 23 days", "expires now" or "expired 4 days ago"; for a start date "not
+ * yet valid, starts in 3 days" or "started 2 years ago". */
 void cs_report_relative(cs_time_t t, cs_time_t now, bool is_end, char *out,
 			size_t outsz);
 

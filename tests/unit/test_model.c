@@ -500,6 +500,54 @@ static void test_model_name_constraints(void **state)
 	loaded_free(&l);
 }
 
+/* A directoryName subtree is shown as RFC 4514 text, not dropped. */
+static void test_model_dn_name_constraint(void **state)
+{
+	/* Name ::= SEQUENCE { SET { SEQUENCE { 2.5.4.3, UTF8 "foo" } } } */
+	/* NameConstraints { excluded [1] { GeneralSubtree { [4] Name
+	 * { SET { SEQUENCE { 2.5.4.3, UTF8 "foo" } } } } } } */
+	static const unsigned char ext[] = {
+		0x30, 0x16, 0xa1, 0x14, 0x30, 0x12, 0xa4, 0x10,
+		0x30, 0x0e, 0x31, 0x0c, 0x30, 0x0a, 0x06, 0x03, 0x55,
+		0x04, 0x03, 0x0c, 0x03, 'f', 'o', 'o'};
+	gnutls_datum_t der = {NULL, 0};
+	gnutls_x509_privkey_t key;
+	gnutls_x509_crt_t crt;
+	struct cs_cert_model m;
+	struct cs_error err;
+	unsigned char serial = 7;
+
+	(void)state;
+	assert_int_equal(gnutls_x509_privkey_init(&key), 0);
+	assert_int_equal(gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA,
+			 GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0),
+			 0);
+	assert_int_equal(gnutls_x509_crt_init(&crt), 0);
+	assert_int_equal(gnutls_x509_crt_set_version(crt, 3), 0);
+	assert_int_equal(gnutls_x509_crt_set_serial(crt, &serial, 1), 0);
+	assert_int_equal(gnutls_x509_crt_set_dn(crt, "CN=DN CA", NULL), 0);
+	assert_int_equal(gnutls_x509_crt_set_key(crt, key), 0);
+	assert_int_equal(gnutls_x509_crt_set_activation_time(crt, 0), 0);
+	assert_int_equal(gnutls_x509_crt_set_expiration_time(crt, 86400), 0);
+	assert_int_equal(gnutls_x509_crt_set_basic_constraints(crt, 1, -1), 0);
+	/* (GnuTLS cannot encode a directoryName subtree itself) */
+	assert_int_equal(gnutls_x509_crt_set_extension_by_oid(crt,
+			 "2.5.29.30", ext, sizeof(ext), 1), 0);
+	assert_int_equal(gnutls_x509_crt_sign2(crt, crt, key,
+					       GNUTLS_DIG_SHA256, 0), 0);
+	assert_int_equal(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER,
+						 &der), 0);
+	assert_cs_ok(cs_model_from_crt(&m, crt, der.data, der.size, &err),
+		     &err);
+	assert_true(m.has_name_constraints);
+	assert_int_equal(m.nc_excluded.n, 1);
+	assert_non_null(find_name(&m.nc_excluded, CS_SAN_DN, "CN=foo"));
+	cs_model_free(&m);
+	gnutls_free(der.data);
+	gnutls_x509_crt_deinit(crt);
+	gnutls_x509_privkey_deinit(key);
+}
+
 /* RFC 5280 4.1.2.9: extensions only in v3.  Build a "v1" certificate by
  * removing the [0] version field from ee-rsa's DER (the signature no
  * longer matches, which import does not check). */
@@ -913,6 +961,7 @@ int main(void)
 		cmocka_unit_test(test_model_ca_and_self_signed),
 		cmocka_unit_test(test_model_broken_self_signature),
 		cmocka_unit_test(test_model_name_constraints),
+		cmocka_unit_test(test_model_dn_name_constraint),
 		cmocka_unit_test(test_model_v1_with_extensions_rejected),
 		cmocka_unit_test(test_model_nc_bad_ip_warns),
 		cmocka_unit_test(test_model_synthetic_edges),
