@@ -4,7 +4,7 @@
 set -eu
 pkgs="meson ninja-build pkg-config gcc libgnutls28-dev libtasn1-6-dev
 libjansson-dev libcmocka-dev gnutls-bin openssl python3 scdoc valgrind
-ca-certificates"
+ca-certificates clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Run every test: a warnings-as-errors build with the unit, end-to-end and
 # lint suites, then the same suites again under AddressSanitizer and
-# UndefinedBehaviorSanitizer (any sanitizer report fails the run).
+# UndefinedBehaviorSanitizer (any sanitizer report fails the run), then
+# every fuzz target for a short time, then the end-to-end tests under
+# valgrind.
 # Prints "N passed, M failed" at the end; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +55,33 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
 run_suite build-asan "ASan+UBSan build" -Dwerror=true -Db_sanitize=address,undefined \
 	-Db_lundef=false -Dc_args=-fno-sanitize-recover=all
+
+# Each stage below counts one result per line it prints that ends in
+# "no crash" / "clean" (passed) or holds "FAILED" (failed).
+run_stage() {	# run_stage LABEL COMMAND...: a script with per-part lines
+	local label=$1 out p f
+	shift
+	echo "== $label"
+	out=$("$@" 2>&1)
+	local rc=$?
+	echo "$out"
+	p=$(grep -cE "(no crash|clean)$" <<<"$out")
+	f=$(grep -c "FAILED" <<<"$out")
+	# a script that failed without naming a part still fails the run
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	echo "== $label: $p passed, $f failed"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+# libFuzzer targets over the instrumented core, CS_FUZZ_SECONDS each
+# (default 30): catches regressions, the long runs are in fuzz/README.md.
+run_stage "fuzzing (${CS_FUZZ_SECONDS:-30} s per target)" \
+	bash scripts/fuzz.sh "${CS_FUZZ_SECONDS:-30}"
+# The end-to-end tests with every certscope process under valgrind.
+unset ASAN_OPTIONS LSAN_OPTIONS
+run_stage "valgrind --leak-check=full (end-to-end tests)" \
+	bash scripts/valgrind.sh build-ci
 
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]

@@ -1,8 +1,10 @@
 #!/bin/bash
-# Run the end-to-end tests of show, verify and the bad-input suite with
-# every certscope process under valgrind --leak-check=full: a leak or a
-# memory error makes that process exit 99, which no test expects, so the
-# test fails.  (99, not 1: 1 is verify's "not trusted".)
+# Run the end-to-end tests (show, verify, bad-input, connect against the
+# loopback test server, the whole shared corpus) with every certscope
+# process under valgrind --leak-check=full: a leak or a memory error makes
+# that process exit 99, which no test expects, so the test fails.  (99,
+# not 1: 1 is verify's "not trusted".)  The test server itself is not
+# wrapped.  CS_VALGRIND_SUITES picks suites (default: all five).
 # Usage: scripts/valgrind.sh [BUILD_DIR]   (default: build-ci, else build)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -23,15 +25,26 @@ shared=../shared
 [ -d "$shared/corpus" ] || shared=/work/shared
 [ -d "$shared/corpus" ] || shared=tests/data
 export CERTSCOPE="$wrap/certscope" CS_TESTCERTS=$top/testcerts \
-	CS_SHARED=$(cd "$shared" && pwd) NO_COLOR=1
+	CS_SHARED=$(cd "$shared" && pwd) NO_COLOR=1 \
+	CS_TLS_SERVER=$top/$dir/tests/tls_server \
+	CS_CORPUS_BATCH=${CS_CORPUS_BATCH:-64}
+suites=${CS_VALGRIND_SUITES:-show verify badinput connect corpus}
+# The suites run side by side (valgrind is single-threaded); each prints
+# one line: "e2e NAME: N tests, clean" or "e2e NAME: FAILED".
+for t in $suites; do
+	( python3 "tests/e2e/test_$t.py" >"$wrap/$t.log" 2>&1
+	  echo $? >"$wrap/$t.rc" ) &
+done
+wait
 fail=0
-for t in show verify badinput; do
-	echo "== valgrind: e2e $t"
-	if python3 "tests/e2e/test_$t.py" >"$wrap/$t.log" 2>&1; then
-		tail -n 1 "$wrap/$t.log"
+for t in $suites; do
+	n=$(sed -n 's/^\([0-9]*\) passed, 0 failed.*/\1/p' "$wrap/$t.log")
+	if [ "$(cat "$wrap/$t.rc")" = 0 ] && ! grep -q "skipped" "$wrap/$t.log"; then
+		echo "e2e $t under valgrind: ${n:-?} tests, clean"
 	else
-		grep -E "^(FAIL|ERROR):|==[0-9]+==" "$wrap/$t.log" | head -20
-		tail -n 1 "$wrap/$t.log"
+		grep -E "^(FAIL|ERROR):|==[0-9]+==|skipped" "$wrap/$t.log" | head -20
+		tail -n 3 "$wrap/$t.log"
+		echo "e2e $t under valgrind: FAILED"
 		fail=1
 	fi
 done
