@@ -57,7 +57,7 @@ run_suite build-asan "ASan+UBSan build" -Dwerror=true -Db_sanitize=address,undef
 	-Db_lundef=false -Dc_args=-fno-sanitize-recover=all
 
 # Each stage below counts one result per line it prints that ends in
-# "no crash" / "clean" (passed) or holds "FAILED" (failed).
+# "no crash" / "clean" (passed) or holds ": FAILED" (failed).
 run_stage() {	# run_stage LABEL COMMAND...: a script with per-part lines
 	local label=$1 out p f
 	shift
@@ -66,7 +66,7 @@ run_stage() {	# run_stage LABEL COMMAND...: a script with per-part lines
 	local rc=$?
 	echo "$out"
 	p=$(grep -cE "(no crash|clean)$" <<<"$out")
-	f=$(grep -c "FAILED" <<<"$out")
+	f=$(grep -c ": FAILED" <<<"$out")
 	# a script that failed without naming a part still fails the run
 	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 	echo "== $label: $p passed, $f failed"
