@@ -283,9 +283,13 @@ def main():
                 want = (int(s["certs"]), int(s.get("crls", 0)),
                         int(s.get("errors", 0)), int(s.get("skipped", 0)))
                 ok = got == want
-                bad += not ok
+                # "; peers:" = a known, documented difference (GnuTLS
+                # reads less of the file than openssl; certscope says so)
+                known = any(c.startswith("peers:") for c in comments[name])
+                bad += not ok and not known
                 print("%-4s %-34s want certs/crls/errors/skipped=%s got %s"
-                      % ("ok" if ok else "BAD", name, want, got))
+                      % ("ok" if ok else "KNOWN" if known else "BAD",
+                         name, want, got))
                 continue
             for k in ("leaf", "anchors", "at", "expect", "verdict"):
                 if k not in s:

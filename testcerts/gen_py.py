@@ -129,6 +129,88 @@ def cmd_bad(top):
     key = open(os.path.join(top, "pki", "ee-rsa.key"), "rb").read()
     write(os.path.join(bad, "key-only.pem"), key)
 
+    p12_hostile(bad, ee, ica)
+
+
+def der_tlv(tag, body):
+    n = len(body)
+    if n < 0x80:
+        head = bytes([n])
+    else:
+        b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+        head = bytes([0x80 | len(b)]) + b
+    return bytes([tag]) + head + body
+
+
+def der_oid(dotted):
+    arcs = [int(x) for x in dotted.split(".")]
+    out = bytes([40 * arcs[0] + arcs[1]])
+    for v in arcs[2:]:
+        enc = [v & 0x7F]
+        v >>= 7
+        while v:
+            enc.append(0x80 | (v & 0x7F))
+            v >>= 7
+        out += bytes(reversed(enc))
+    return der_tlv(0x06, out)
+
+
+def der_seq(*parts):
+    return der_tlv(0x30, b"".join(parts))
+
+
+# RFC 7292 shapes, unencrypted and without a MAC (no password needed).
+P12_BAG = "1.2.840.113549.1.12.10.1."
+
+
+def p12_bag(kind, value):
+    return der_seq(der_oid(P12_BAG + str(kind)), der_tlv(0xA0, value))
+
+
+def p12_cert_bag(der):
+    return p12_bag(3, der_seq(der_oid("1.2.840.113549.1.9.22.1"),
+                              der_tlv(0xA0, der_tlv(0x04, der))))
+
+
+def p12_secret_bag():
+    # 160 bytes: real PFX files never fit a short-form length
+    return p12_bag(5, der_seq(der_oid("1.2.3.4"),
+                              der_tlv(0xA0, der_tlv(0x04, b"s" * 160))))
+
+
+def p12_nested(bag, depth):
+    for _ in range(depth):
+        bag = p12_bag(6, der_seq(bag))   # safeContentsBag
+    return bag
+
+
+def p12_data(safe_contents):
+    return der_seq(der_oid("1.2.840.113549.1.7.1"),
+                   der_tlv(0xA0, der_tlv(0x04, safe_contents)))
+
+
+def p12_pfx(content_infos):
+    return der_seq(der_tlv(0x02, b"\x03"), p12_data(der_seq(*content_infos)))
+
+
+def p12_hostile(bad, ee, ica):
+    """PKCS#12 files GnuTLS reads only in part, which certscope must say:
+    the loop-of-bags class (RFC 7292 nests SafeContents in SafeContents;
+    DER cannot make a true cycle, so depth and width stand for it)."""
+    # ica at the top, ee 64 SafeContents deep: 1 cert + 1 error
+    write(os.path.join(bad, "p12-nested-64.p12"), p12_pfx([p12_data(
+        der_seq(p12_cert_bag(ica), p12_nested(p12_cert_bag(ee), 64)))]))
+    # 40 cert bags in one SafeContents: GnuTLS reads 32, 1 error
+    write(os.path.join(bad, "p12-40-elements.p12"), p12_pfx([p12_data(
+        der_seq(*[p12_cert_bag(ee)] * 40))]))
+    # 65 ContentInfos (our limit is 64), the cert in the last: 1 error
+    write(os.path.join(bad, "p12-65-bags.p12"), p12_pfx(
+        [p12_data(der_seq(p12_secret_bag()))] * 64 +
+        [p12_data(der_seq(p12_cert_bag(ee)))]))
+    # a well-formed PFX with no certificate: 1 error
+    write(os.path.join(bad, "p12-no-certs.p12"), p12_pfx(
+        [p12_data(der_seq(p12_secret_bag()))]))
+
 
 def main(argv):
     if len(argv) < 2:

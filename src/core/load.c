@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 
 /* DER identifier octets (X.690 section 8.1.2). */
 #define TAG_INTEGER  0x02
+#define TAG_OCTETS   0x04
 #define TAG_BITSTR   0x03
 #define TAG_OID      0x06
 #define TAG_UTCTIME  0x17
@@ -569,6 +571,112 @@ static int p12_password(struct ctx *c, gnutls_pkcs12_t p12,
 	return 1;
 }
 
+/*
+ * What GnuTLS does not tell: for each unencrypted ContentInfo of the
+ * AuthenticatedSafe (GnuTLS's "bags", RFC 7292 s. 4.1), how many SafeBags
+ * its SafeContents holds, and how many of them are nested SafeContents
+ * (safeContentsBag, s. 4.2.6).  GnuTLS reads at most 32 SafeBags of a
+ * SafeContents and never descends into a nested one; both would drop
+ * certificates without a word.  Iterative and bounded like the rest of
+ * the TLV reader; -1 marks a ContentInfo it cannot count (encrypted, or
+ * not DER).
+ */
+struct p12_survey {
+	long bags[CS_MAX_P12_BAGS];
+	long nested[CS_MAX_P12_BAGS];
+};
+
+static const unsigned char oid_p7_data[] = {
+	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01};
+static const unsigned char oid_safe_contents_bag[] = {
+	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x0a, 0x01, 0x06};
+
+/* The content of an OCTET STRING inside [0] of a data ContentInfo whose
+ * content (after the OID) starts at *pos; NULL when not that shape. */
+static const unsigned char *p12_data_octets(const unsigned char *ci,
+					    size_t cilen, size_t *pos,
+					    size_t *olen)
+{
+	struct tlv t;
+	const unsigned char *v;
+	size_t ipos = 0;
+
+	v = tlv_child(ci, cilen, pos, &t);
+	if (v == NULL || t.tag != TAG_CTX0)
+		return NULL;
+	v = tlv_child(v, (size_t)t.len, &ipos, &t);
+	if (v == NULL || t.tag != TAG_OCTETS)
+		return NULL;
+	*olen = (size_t)t.len;
+	return v;
+}
+
+static bool is_oid(const unsigned char *v, const struct tlv *t,
+		   const unsigned char *oid, size_t n)
+{
+	return t->tag == TAG_OID && t->len == n && memcmp(v, oid, n) == 0;
+}
+
+static void p12_survey(const unsigned char *der, size_t len,
+		       struct p12_survey *sv)
+{
+	const unsigned char *pfx, *ci, *as, *v;
+	struct tlv t;
+	size_t pos = 0, cpos = 0, apos = 0, alen, plen, cilen, i;
+
+	for (i = 0; i < CS_MAX_P12_BAGS; i++)
+		sv->bags[i] = sv->nested[i] = -1;
+	if (tlv_head(der, len, &t) < 0 || t.len > len - t.hdr)
+		return;
+	pfx = der + t.hdr;
+	plen = (size_t)t.len;
+	/* PFX { version, authSafe ContentInfo { data, [0] OCTETS } } */
+	if (!tlv_child(pfx, plen, &pos, &t) ||
+	    !(ci = tlv_child(pfx, plen, &pos, &t)))
+		return;
+	cilen = (size_t)t.len;
+	v = tlv_child(ci, cilen, &cpos, &t);
+	if (v == NULL || !is_oid(v, &t, oid_p7_data, sizeof(oid_p7_data)))
+		return;
+	as = p12_data_octets(ci, cilen, &cpos, &alen);
+	if (as == NULL || !(as = tlv_child(as, alen, &apos, &t)) ||
+	    t.tag != TAG_SEQUENCE)
+		return;
+	alen = (size_t)t.len;
+	apos = 0;
+	for (i = 0; i < CS_MAX_P12_BAGS; i++) {
+		const unsigned char *c, *sc, *bag;
+		size_t clen, ipos = 0, slen, spos = 0, bpos;
+
+		c = tlv_child(as, alen, &apos, &t);
+		if (c == NULL)
+			break;
+		clen = (size_t)t.len;
+		v = tlv_child(c, clen, &ipos, &t);
+		if (v == NULL ||
+		    !is_oid(v, &t, oid_p7_data, sizeof(oid_p7_data)))
+			continue; /* encrypted: counted after decryption */
+		sc = p12_data_octets(c, clen, &ipos, &slen);
+		if (sc == NULL || !(sc = tlv_child(sc, slen, &spos, &t)) ||
+		    t.tag != TAG_SEQUENCE)
+			continue;
+		slen = (size_t)t.len;
+		spos = 0;
+		sv->bags[i] = sv->nested[i] = 0;
+		while ((bag = tlv_child(sc, slen, &spos, &t)) != NULL) {
+			size_t blen = (size_t)t.len;
+
+			sv->bags[i]++;
+			bpos = 0;
+			v = tlv_child(bag, blen, &bpos, &t);
+			if (v != NULL &&
+			    is_oid(v, &t, oid_safe_contents_bag,
+				   sizeof(oid_safe_contents_bag)))
+				sv->nested[i]++;
+		}
+	}
+}
+
 /* Append the CERTIFICATE and CRL elements of one (decrypted) bag. */
 static int p12_bag_items(struct ctx *c, gnutls_pkcs12_bag_t bag,
 			 const struct pos *at)
@@ -594,6 +702,35 @@ static int p12_bag_items(struct ctx *c, gnutls_pkcs12_bag_t bag,
 	return rc;
 }
 
+/* Say what bag I (0-based) holds that was not read: elements past
+ * GnuTLS's or our limit, and nested SafeContents. */
+static int p12_bag_unread(struct ctx *c, gnutls_pkcs12_bag_t bag,
+			  const struct pos *at, int i,
+			  const struct p12_survey *sv)
+{
+	int n = gnutls_pkcs12_bag_get_count(bag);
+
+	if (n > CS_MAX_P12_ELEMENTS)
+		n = CS_MAX_P12_ELEMENTS;
+	if (n < 0)
+		n = 0;
+	if (sv->nested[i] > 0 &&
+	    push_error(c, at, CS_E_UNSUPPORTED, 0,
+		       "PKCS#12 bag %d holds %ld nested SafeContents "
+		       "(safeContentsBag, RFC 7292 4.2.6), which are not "
+		       "read: certificates inside them were not loaded",
+		       i + 1, sv->nested[i]) < 0)
+		return -1;
+	if (sv->bags[i] > n &&
+	    push_error(c, at, CS_E_LIMIT, 0,
+		       "PKCS#12 bag %d holds %ld elements; only the first %d "
+		       "were read (the limit of GnuTLS and certscope), so "
+		       "certificates after them were not loaded",
+		       i + 1, sv->bags[i], n) < 0)
+		return -1;
+	return 0;
+}
+
 /* RFC 7292 PFX: every CERTIFICATE and CRL bag, decrypting as needed. */
 static int load_p12(struct ctx *c, const unsigned char *der, size_t len,
 		    const struct pos *at)
@@ -602,6 +739,8 @@ static int load_p12(struct ctx *c, const unsigned char *der, size_t len,
 	gnutls_pkcs12_bag_t bag = NULL;
 	gnutls_datum_t d = { (unsigned char *)der, (unsigned)len };
 	const char *pass = NULL;
+	struct p12_survey sv;
+	size_t before = c->list->n;
 	char wbuf[48];
 	int r, i, rc = 0;
 
@@ -624,6 +763,7 @@ static int load_p12(struct ctx *c, const unsigned char *der, size_t len,
 		rc = r < 0 ? -1 : 0;
 		goto out;
 	}
+	p12_survey(der, len, &sv);
 	for (i = 0; i < CS_MAX_P12_BAGS && rc == 0; i++) {
 		r = gnutls_pkcs12_bag_init(&bag);
 		if (r < 0) {
@@ -660,6 +800,8 @@ static int load_p12(struct ctx *c, const unsigned char *der, size_t len,
 			}
 		}
 		rc = p12_bag_items(c, bag, at);
+		if (rc == 0)
+			rc = p12_bag_unread(c, bag, at, i, &sv);
 		gnutls_pkcs12_bag_deinit(bag);
 		bag = NULL;
 	}
@@ -667,6 +809,11 @@ static int load_p12(struct ctx *c, const unsigned char *der, size_t len,
 		rc = push_error(c, at, CS_E_LIMIT, 0,
 				"PKCS#12 file has more than %d bags; the "
 				"rest were not read", CS_MAX_P12_BAGS);
+	if (rc == 0 && c->list->n == before)
+		rc = push_error(c, at, CS_E_EMPTY, 0,
+				"PKCS#12 file holds no certificate or CRL: "
+				"its %d bag%s only keys or other kinds", i,
+				i == 1 ? " holds" : "s hold");
 out:
 	if (bag)
 		gnutls_pkcs12_bag_deinit(bag);

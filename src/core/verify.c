@@ -1871,13 +1871,31 @@ static void check_path(struct flist *l, struct cs_pool *p,
 	size_t k = path->anchored ? path->n - 1 : path->n;
 	size_t i;
 
-	check_top(l, p, path);
-	if (k > max_depth)
+	/* A path cut at the depth limit ends below the issuer it did not
+	 * follow: "issuer not found" would be false there. */
+	if (k > max_depth && !path->anchored &&
+	    max_depth == CS_CHAIN_MAX_LEN - 2)
+		add(l, "depth-exceeded", (int)k - 1, &p->v[path->idx[k - 1]],
+		    "Use a shorter path.",
+		    "The path has more than %u intermediate certificates "
+		    "between the leaf and a trust anchor, the most certscope "
+		    "follows whatever --max-depth says; the rest of the "
+		    "chain was not followed.", max_depth - 1);
+	else if (k > max_depth && !path->anchored)
+		add(l, "depth-exceeded", (int)k - 1, &p->v[path->idx[k - 1]],
+		    "Use a shorter path, or raise --max-depth.",
+		    "The path has more than %u intermediate certificates "
+		    "between the leaf and a trust anchor, the most allowed "
+		    "(--max-depth, default %d); the rest of the chain was "
+		    "not followed.", max_depth - 1, CS_MAX_CHAIN_DEPTH - 1);
+	else if (k > max_depth)
 		add(l, "depth-exceeded", (int)k - 1, &p->v[path->idx[k - 1]],
 		    "Use a shorter path, or raise --max-depth.",
 		    "The path has %zu intermediate certificates between "
 		    "the leaf and the trust anchor; at most %u are allowed.",
 		    k - 1, max_depth - 1);
+	else
+		check_top(l, p, path);
 	for (i = 0; i < path->n; i++) {
 		const struct cs_cand *c = &p->v[path->idx[i]];
 		bool anchor = path->anchored && i == path->n - 1;
@@ -1981,8 +1999,11 @@ static size_t pick_leaf(struct cs_pool *p, const size_t *in, size_t nin)
 
 static void presentation(struct flist *l, struct cs_pool *p,
 			 const size_t *in, size_t nin, size_t leaf,
-			 const struct cs_path *best)
+			 const struct cs_path *best, unsigned max_depth)
 {
+	/* A path cut at the depth limit: what lies beyond it is needed,
+	 * not "unneeded". */
+	bool cut = !best->anchored && best->n > max_depth;
 	size_t a, j;
 
 	if (leaf != 0) {
@@ -2019,7 +2040,7 @@ static void presentation(struct flist *l, struct cs_pool *p,
 			       memcmp(e->m.sha256, c->m.sha256,
 				      sizeof(c->m.sha256)) == 0;
 		}
-		if (!used)
+		if (!used && !cut)
 			add(l, "unneeded-cert", -1, c,
 			    "Remove it from the chain file.",
 			    "'%s' (certificate %zu of the input) is not part "
@@ -2202,7 +2223,7 @@ int cs_verify_chain(const struct cs_itemlist *input,
 		    "name constraint checks on them used the budget of %lu "
 		    "comparisons; the best path found is reported.", s.tried,
 		    (unsigned long)MAX_NC_TOTAL);
-	presentation(&v.best, &pool, in, nin, leaf, &s.best);
+	presentation(&v.best, &pool, in, nin, leaf, &s.best, v.max_depth);
 	if (v.best.nomem) {
 		cs_error_setx(err, CS_E_NOMEM, "out of memory");
 		goto out;

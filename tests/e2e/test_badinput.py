@@ -61,6 +61,56 @@ def seq(body, claimed=None):
         body
 
 
+def tlv(tag, body):
+    return bytes([tag]) + der_len(len(body)) + body
+
+
+def oid(dotted):
+    arcs = [int(x) for x in dotted.split(".")]
+    out = bytes([40 * arcs[0] + arcs[1]])
+    for v in arcs[2:]:
+        enc = [v & 0x7F]
+        v >>= 7
+        while v:
+            enc.append(0x80 | (v & 0x7F))
+            v >>= 7
+        out += bytes(reversed(enc))
+    return tlv(0x06, out)
+
+
+def p12(safe_bags):
+    """An unencrypted PKCS#12 without a MAC: one data ContentInfo whose
+    SafeContents holds safe_bags (RFC 7292 4.1, 4.2)."""
+    data = oid("1.2.840.113549.1.7.1")
+    sc = tlv(0x30, b"".join(safe_bags))
+    ci = tlv(0x30, data + tlv(0xA0, tlv(0x04, sc)))
+    auth = tlv(0x30, data + tlv(0xA0, tlv(0x04, tlv(0x30, ci))))
+    return tlv(0x30, b"\x02\x01\x03" + auth)
+
+
+def p12_bag(kind, value):
+    return tlv(0x30, oid("1.2.840.113549.1.12.10.1." + str(kind)) +
+               tlv(0xA0, value))
+
+
+def p12_cert():
+    return p12_bag(3, tlv(0x30, oid("1.2.840.113549.1.9.22.1") +
+                          tlv(0xA0, tlv(0x04, good_der()))))
+
+
+def p12_nested(depth):
+    bag = p12_cert()
+    for _ in range(depth):
+        bag = p12_bag(6, tlv(0x30, bag))
+    return p12([bag])
+
+
+def p12_wide(n):
+    secret = p12_bag(5, tlv(0x30, oid("1.2.3.4") +
+                            tlv(0xA0, tlv(0x04, b"s"))))
+    return p12([secret] * n + [p12_cert()])
+
+
 def good_der():
     with open(tc("formats/ee-rsa.der"), "rb") as f:
         return f.read()
@@ -125,6 +175,23 @@ SHOW = [
      lambda: tmp("65mb.bin", size=65 << 20), 2, "limit"),
     ("PKCS#12 with a wrong password", lambda: tc("formats/ee-rsa.p12"), 2,
      "password"),
+    # the loop-of-bags class: SafeContents nested in SafeContents (DER
+    # cannot make a true cycle, so depth and width stand for it); GnuTLS
+    # reads neither nested bags nor more than 32 elements: said, not hidden
+    ("PKCS#12 nested 64 deep", lambda: tc("bad/p12-nested-64.p12"), 2,
+     "1 nested SafeContents"),
+    ("PKCS#12 nested 10,000 deep",
+     lambda: tmp("nest10k.p12", p12_nested(10000)), 2,
+     "nested SafeContents"),
+    ("PKCS#12 with 40 certificate bags", lambda: tc("bad/p12-40-elements.p12"),
+     2, "holds 40 elements; only the first 32 were read"),
+    ("PKCS#12 with 100,000 bags in one SafeContents",
+     lambda: tmp("wide100k.p12", p12_wide(100000)), 2,
+     "holds 100001 elements"),
+    ("PKCS#12 with 65 ContentInfos", lambda: tc("bad/p12-65-bags.p12"), 2,
+     "more than 64 bags"),
+    ("PKCS#12 without a certificate", lambda: tc("bad/p12-no-certs.p12"), 2,
+     "holds no certificate or CRL"),
 ]
 
 # ---- display rows: (name, input, JSON key of the certificate, value).
@@ -281,7 +348,94 @@ def make_verify(name, path, extra, want_rc, codes):
     return test
 
 
+def deep_chain(n):
+    """root -> n intermediates -> leaf, built with certtool (gnutls-bin,
+    a test dependency) into TMP: returns (root.pem, chain.pem with the
+    leaf first, then the intermediates from the lowest up)."""
+    d = os.path.join(TMP, "deep%d" % n)
+    chain = os.path.join(d, "chain.pem")
+    if os.path.exists(chain):
+        return os.path.join(d, "root.pem"), chain
+    os.makedirs(d)
+
+    def make(i, cn, ca, signer):
+        key, cert, tpl = (os.path.join(d, "%d.%s" % (i, x))
+                          for x in ("key", "pem", "tpl"))
+        with open(tpl, "w") as f:
+            f.write('cn = "%s"\nserial = %d\n' % (cn, i + 1) +
+                    'activation_date = "2026-01-01 00:00:00"\n'
+                    'expiration_date = "2027-01-01 00:00:00"\n' +
+                    ("ca\ncert_signing_key\n" if ca else
+                     'dns_name = "deep.test"\ntls_www_server\n'
+                     "signing_key\n"))
+        subprocess.run(["certtool", "--generate-privkey", "--key-type",
+                        "ecdsa", "--outfile", key], check=True,
+                       capture_output=True)
+        args = ["certtool", "--template", tpl, "--load-privkey", key,
+                "--outfile", cert]
+        if signer is None:
+            args.append("--generate-self-signed")
+        else:
+            args += ["--generate-certificate", "--load-ca-privkey",
+                     signer[0], "--load-ca-certificate", signer[1]]
+        subprocess.run(args, check=True, capture_output=True)
+        return key, cert
+
+    signer = make(0, "Deep Root", True, None)
+    root = signer[1]
+    mids = []
+    for i in range(1, n + 1):
+        signer = make(i, "Deep CA %d" % i, True, signer)
+        mids.append(signer[1])
+    leaf = make(n + 1, "deep.test", False, signer)[1]
+    with open(chain, "wb") as out:
+        for p in [leaf] + mids[::-1]:
+            out.write(pem_of(p))
+    os.rename(root, os.path.join(d, "root.pem"))
+    return os.path.join(d, "root.pem"), chain
+
+
 class Scale(unittest.TestCase):
+
+    def deep(self, n, *extra):
+        root, chain = deep_chain(n)
+        rc, out, err = run("verify", "--json", "--at", AT, "--trust", root,
+                           "--purpose", "any", *extra, chain, GOOD_CHAIN,
+                           "--trust", tc("pki/root-rsa.pem"))
+        doc = json.loads(out)["inputs"]
+        self.assertEqual(doc[1]["verdict"], "trusted", "next input lost")
+        return rc, doc[0], err
+
+    def test_deep_chain_over_default_depth(self):
+        # 20 intermediates; the default allows 15
+        rc, r, err = self.deep(20)
+        self.assertEqual(rc, 1, err)
+        self.cut_at_depth(r, "(--max-depth, default 15)")
+
+    def cut_at_depth(self, r, fragment):
+        codes = [f["code"] for f in r["findings"]]
+        self.assertIn("depth-exceeded", codes, r["findings"])
+        msg = next(f["message"] for f in r["findings"]
+                   if f["code"] == "depth-exceeded")
+        self.assertIn(fragment, msg)
+        # the certificates past the cut are in the input: neither
+        # "issuer not found" nor "unneeded" (they are needed)
+        self.assertNotIn("issuer-not-found", codes, r["findings"])
+        self.assertNotIn("unneeded-cert", codes, r["findings"])
+
+    def test_deep_chain_allowed_by_max_depth(self):
+        rc, r, err = self.deep(20, "--max-depth", "20")
+        self.assertEqual(rc, 0, r["findings"])
+        self.assertEqual(r["verdict"], "trusted")
+        self.assertEqual(len(r["path"]), 22)
+
+    def test_deep_chain_past_the_path_limit(self):
+        # 80 intermediates, more than the 64 certificates a path may hold
+        # whatever --max-depth says: rejected with a finding, no hang
+        rc, r, err = self.deep(80, "--max-depth", "1000")
+        self.assertEqual(rc, 1, err)
+        self.assertEqual(r["verdict"], "rejected")
+        self.cut_at_depth(r, "whatever --max-depth says")
 
     def test_thousand_certificate_bundle(self):
         p = tmp("bundle1000.pem", pem_of(GOOD_CHAIN) * 500)
