@@ -160,6 +160,192 @@ static const unsigned char *tlv_child(const unsigned char *content,
 	return p + t->hdr;
 }
 
+/* Elements (TLVs) in CONTENT[0..clen), constructed ones counted with
+ * their contents to a nesting of 32 (libtasn1 stops far earlier; a count
+ * is all that is wanted, and the stack stays small).  Bytes that do not
+ * parse count as one element: the import will refuse them. */
+static uint64_t der_count(const unsigned char *content, size_t clen,
+			  unsigned depth)
+{
+	uint64_t k = 0;
+	size_t pos = 0;
+	struct tlv t;
+	const unsigned char *v;
+
+	while (pos < clen) {
+		v = tlv_child(content, clen, &pos, &t);
+		if (v == NULL)
+			return k + 1;
+		k++;
+		if ((t.tag & 0x20) != 0 && depth < 32)
+			k += der_count(v, (size_t)t.len, depth + 1);
+	}
+	return k;
+}
+
+/* Is this an extension GnuTLS decodes (id-ce 2.5.29, id-pe
+ * 1.3.6.1.5.5.7.1)?  The value of any other is opaque bytes to it, and
+ * counting "elements" in, say, 10 MB of text would be counting noise. */
+static bool ext_decoded(const unsigned char *oid, size_t n)
+{
+	static const unsigned char pe[] = {0x2b, 0x06, 0x01, 0x05, 0x05,
+					   0x07, 0x01};
+
+	if (oid == NULL)
+		return false;
+	return (n >= 3 && oid[0] == 0x55 && oid[1] == 0x1d) ||
+	       (n > sizeof(pe) && memcmp(oid, pe, sizeof(pe)) == 0);
+}
+
+/* Dotted text of an OID's content octets (X.690 8.19). */
+static void oid_text(const unsigned char *v, size_t n, char *out,
+		     size_t outsz)
+{
+	static const struct {
+		unsigned arc;
+		const char *name;
+	} ce[] = { /* id-ce (2.5.29) lists GnuTLS decodes */
+		{17, "subjectAltName"}, {18, "issuerAltName"},
+		{30, "nameConstraints"}, {31, "cRLDistributionPoints"},
+		{32, "certificatePolicies"}, {37, "extKeyUsage"},
+	};
+	uint64_t arc = 0;
+	size_t i, o = 0;
+
+	static const unsigned char aia[] = {0x2b, 0x06, 0x01, 0x05, 0x05,
+					    0x07, 0x01, 0x01};
+
+	if (n == sizeof(aia) && memcmp(v, aia, n) == 0) {
+		snprintf(out, outsz, "authorityInfoAccess");
+		return;
+	}
+	if (n == 3 && v[0] == 0x55 && v[1] == 0x1d)
+		for (i = 0; i < sizeof(ce) / sizeof(ce[0]); i++)
+			if (ce[i].arc == v[2]) {
+				snprintf(out, outsz, "%s", ce[i].name);
+				return;
+			}
+	out[0] = '\0';
+	for (i = 0; i < n && o + 24 < outsz; i++) {
+		if (arc > (UINT64_MAX >> 7))
+			break;
+		arc = arc << 7 | (v[i] & 0x7f);
+		if (v[i] & 0x80)
+			continue;
+		if (o == 0)
+			o += (size_t)snprintf(out, outsz, "%u.%llu",
+					      arc < 80 ? (unsigned)(arc / 40) : 2,
+					      (unsigned long long)(arc < 80 ? arc % 40 : arc - 80));
+		else
+			o += (size_t)snprintf(out + o, outsz - o, ".%llu",
+					      (unsigned long long)arc);
+		arc = 0;
+	}
+	if (o == 0)
+		snprintf(out, outsz, "an extension");
+	else if (o + 12 < outsz) /* "2.5.29.99 extension" */
+		snprintf(out + o, outsz - o, " extension");
+}
+
+/* see load.h */
+int cs_cert_check_elements(const unsigned char *der, size_t len, char *why,
+			   size_t whysz)
+{
+	static const char *const field[] = {"serial number", "signature "
+		"algorithm", "issuer name", "validity", "subject name",
+		"public key"};
+	const unsigned char *cert, *tbs, *v, *ev, *xv;
+	struct tlv t, f, x, e;
+	size_t pos = 0, tpos = 0, xpos, epos, i = 0, certlen;
+	uint64_t total = 1, part, top = 0;
+	char top_what[96] = "the certificate";
+
+	if (tlv_head(der, len, &t) < 0 || t.tag != TAG_SEQUENCE ||
+	    t.len > len - t.hdr)
+		return 0;
+	cert = der + t.hdr;
+	certlen = (size_t)t.len;
+	tbs = tlv_child(cert, certlen, &pos, &t);
+	if (tbs == NULL || t.tag != TAG_SEQUENCE)
+		return 0;
+	total++;
+	/* tbsCertificate's fields, each counted; extensions one by one */
+	while ((v = tlv_child(tbs, (size_t)t.len, &tpos, &f)) != NULL) {
+		if (f.tag == 0xa3) { /* [3] Extensions */
+			xpos = 0;
+			total++;
+			xv = tlv_child(v, (size_t)f.len, &xpos, &x);
+			if (xv == NULL || x.tag != TAG_SEQUENCE) {
+				total += der_count(v, (size_t)f.len, 1);
+				continue;
+			}
+			total++;
+			xpos = 0;
+			while ((ev = tlv_child(xv, (size_t)x.len, &xpos,
+					       &e)) != NULL) {
+				const unsigned char *oid = NULL, *c;
+				struct tlv o;
+				size_t oidlen = 0;
+
+				epos = 0;
+				part = 1;
+				while ((c = tlv_child(ev, (size_t)e.len, &epos,
+						      &o)) != NULL) {
+					part++;
+					if (o.tag == TAG_OID && oid == NULL) {
+						oid = c;
+						oidlen = (size_t)o.len;
+					}
+					if ((o.tag == TAG_OCTETS &&
+					     ext_decoded(oid, oidlen)) ||
+					    (o.tag & 0x20) != 0)
+						part += der_count(c,
+							(size_t)o.len, 2);
+				}
+				total += part;
+				if (part > top) {
+					top = part;
+					if (oid != NULL)
+						oid_text(oid, oidlen, top_what,
+							 sizeof(top_what));
+					else
+						snprintf(top_what,
+							 sizeof(top_what),
+							 "an extension");
+				}
+			}
+			continue;
+		}
+		part = 1 + ((f.tag & 0x20) != 0
+				    ? der_count(v, (size_t)f.len, 1)
+				    : 0);
+		total += part;
+		if (f.tag != 0xa0 && f.tag != 0xa1 && f.tag != 0xa2) {
+			if (part > top && i < sizeof(field) / sizeof(*field)) {
+				top = part;
+				snprintf(top_what, sizeof(top_what), "the %s",
+					 field[i]);
+			}
+			i++;
+		}
+	}
+	/* signatureAlgorithm and signatureValue */
+	while ((v = tlv_child(cert, certlen, &pos, &f)) != NULL)
+		total += 1 + ((f.tag & 0x20) != 0
+				      ? der_count(v, (size_t)f.len, 1)
+				      : 0);
+	if (total <= CS_MAX_CERT_ELEMENTS)
+		return 0;
+	snprintf(why, whysz,
+		 "certificate holds %llu DER elements (%llu in %s), more "
+		 "than the %llu certscope decodes (GnuTLS would need about "
+		 "%llu MB for it)",
+		 (unsigned long long)total, (unsigned long long)top, top_what,
+		 (unsigned long long)CS_MAX_CERT_ELEMENTS,
+		 (unsigned long long)(total * 750 / 1000000));
+	return -1;
+}
+
 enum der_kind { DK_OTHER, DK_CERT, DK_CRL, DK_P7, DK_P12 };
 
 /*
@@ -377,7 +563,7 @@ static int push_cert(struct ctx *c, const unsigned char *der, size_t len,
 {
 	struct cs_item it;
 	gnutls_datum_t d = { (unsigned char *)der, (unsigned)len };
-	char wbuf[48];
+	char wbuf[48], why[320];
 	int r;
 
 	memset(&it, 0, sizeof(it));
@@ -385,6 +571,9 @@ static int push_cert(struct ctx *c, const unsigned char *der, size_t len,
 		return push_error(c, at, CS_E_LIMIT, 0,
 				  "certificate of %zu bytes is too large%s",
 				  len, where(at, wbuf, sizeof(wbuf)));
+	if (cs_cert_check_elements(der, len, why, sizeof(why)) < 0)
+		return push_error(c, at, CS_E_LIMIT, 0, "%s%s", why,
+				  where(at, wbuf, sizeof(wbuf)));
 	r = gnutls_x509_crt_init(&it.crt);
 	if (r < 0)
 		return cs_error_setlib(c->err, CS_E_INTERNAL, r,

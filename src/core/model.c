@@ -31,9 +31,11 @@
 #include "model.h"
 
 /* Entries read from one list-valued extension (SANs, EKUs, policies,
- * URLs, constraints, SCTs, extensions).  Far above anything real, low
- * enough that a hostile certificate cannot make us loop for long. */
-#define CS_MODEL_MAX_LIST 1024
+ * URLs, constraints, SCTs, extensions).  The loader refuses certificates
+ * of more than CS_MAX_CERT_ELEMENTS DER elements, so for what it loads no
+ * list reaches this and nothing is left out unsaid; it bounds the loops
+ * for certificates from elsewhere (trust stores). */
+#define CS_MODEL_MAX_LIST 16384
 /* Longest raw Validity string we keep (the field is char[32]). */
 #define CS_TIME_RAW_MAX 31
 /* RFC 5280 4.1.2.2: serial numbers are at most 20 octets. */
@@ -1006,51 +1008,112 @@ static void read_key_ids(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 	}
 }
 
+/* The value of the first extension with this OID (gnutls_free it):
+ * true when present and readable.  Each list extension is imported once
+ * (gnutls_x509_ext_import_*) and then indexed: the per-index getters of
+ * gnutls_x509_crt_t decode the whole extension again for every index,
+ * which made 4,000 CRL distribution points take minutes. */
+static bool ext_get(gnutls_x509_crt_t crt, const char *oid,
+		    gnutls_datum_t *ext)
+{
+	unsigned crit = 0;
+
+	ext->data = NULL;
+	ext->size = 0;
+	return gnutls_x509_crt_get_extension_by_oid2(crt, oid, 0, ext,
+						     &crit) >= 0;
+}
+
+/* Entries of the SEQUENCE OF an extension value holds. */
+static size_t seq_count(const gnutls_datum_t *ext)
+{
+	struct tlv outer, t;
+	size_t n = 0, off = 0;
+
+	if (tlv_read(ext->data, ext->size, &outer) < 0)
+		return 0;
+	while (off < outer.len &&
+	       tlv_read(outer.val + off, outer.len - off, &t) == 0) {
+		off += t.hdr + t.len;
+		n++;
+	}
+	return n;
+}
+
+/* GnuTLS 3.7 keeps at most 64 key purposes and 64 policies (its
+ * MAX_ENTRIES) and drops the rest without a word; say so. */
+static int warn_cut(struct cs_cert_model *m, const gnutls_datum_t *ext,
+		    size_t got, const char *ext_name, const char *what)
+{
+	size_t total = seq_count(ext);
+
+	if (total <= got)
+		return 0;
+	return warn(m, "the %s extension lists %zu %s; GnuTLS reads only "
+		       "the first %zu, so only those are shown and checked",
+		    ext_name, total, what, got);
+}
+
 static int read_eku(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 {
-	for (unsigned i = 0; i < CS_MODEL_MAX_LIST; i++) {
-		size_t size = 0;
-		char *buf;
-		int ret;
+	gnutls_x509_key_purposes_t kp = NULL;
+	gnutls_datum_t ext, oid;
+	size_t got = 0;
+	int rc = 0;
 
-		ret = gnutls_x509_crt_get_key_purpose_oid(crt, i, NULL, &size,
-							  NULL);
-		if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-			break;
-		if (ret != GNUTLS_E_SHORT_MEMORY_BUFFER)
-			continue;
-		buf = calloc(1, size + 1);
-		if (buf == NULL)
-			return -1;
-		ret = gnutls_x509_crt_get_key_purpose_oid(crt, i, buf, &size,
-							  NULL);
-		if (ret < 0) {
-			free(buf);
-			continue;
-		}
-		m->has_eku = true;
-		if (strlist_take(&m->eku, buf) < 0)
-			return -1;
+	if (!ext_get(crt, OID_EKU, &ext))
+		return 0;
+	if (gnutls_x509_key_purpose_init(&kp) < 0) {
+		gnutls_free(ext.data);
+		return -1;
 	}
-	return 0;
+	if (gnutls_x509_ext_import_key_purposes(&ext, kp, 0) >= 0) {
+		for (unsigned i = 0;
+		     gnutls_x509_key_purpose_get(kp, i, &oid) >= 0; i++) {
+			m->has_eku = true;
+			got++;
+			if (strlist_add(&m->eku, oid.data,
+					strnlen((const char *)oid.data,
+						oid.size)) < 0) {
+				rc = -1;
+				break;
+			}
+		}
+		if (rc == 0)
+			rc = warn_cut(m, &ext, got, "extKeyUsage",
+				      "key purposes");
+	}
+	gnutls_x509_key_purpose_deinit(kp);
+	gnutls_free(ext.data);
+	return rc;
 }
 
 static int read_aia(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 {
-	for (unsigned i = 0; i < CS_MODEL_MAX_LIST; i++) {
-		gnutls_datum_t oid = {NULL, 0}, uri = {NULL, 0};
-		struct cs_strlist *dst = NULL;
-		size_t olen;
-		int ret;
+	gnutls_x509_aia_t aia = NULL;
+	gnutls_datum_t ext;
+	int rc = 0;
 
-		ret = gnutls_x509_crt_get_authority_info_access(
-			crt, i, GNUTLS_IA_ACCESSMETHOD_OID, &oid, NULL);
-		if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+	if (!ext_get(crt, OID_AIA, &ext))
+		return 0;
+	if (gnutls_x509_aia_init(&aia) < 0) {
+		gnutls_free(ext.data);
+		return -1;
+	}
+	if (gnutls_x509_ext_import_aia(&ext, aia, 0) < 0)
+		goto out;
+	for (unsigned i = 0; rc == 0; i++) {
+		gnutls_datum_t oid = {NULL, 0}, uri = {NULL, 0}; /* borrowed */
+		struct cs_strlist *dst = NULL;
+		unsigned type = 0;
+		size_t olen;
+
+		if (gnutls_x509_aia_get(aia, i, &oid, &type, &uri) < 0)
 			break;
-		if (ret < 0)
-			continue;
+		if (type != GNUTLS_SAN_URI || oid.data == NULL)
+			continue; /* location is not a URI */
 		/* RFC 5280 4.2.2.1: id-ad-ocsp and id-ad-caIssuers.  The
-		 * datum's size counts a terminating NUL, so compare as
+		 * datum's size may count a terminating NUL, so compare as
 		 * bounded strings. */
 		olen = strnlen((const char *)oid.data, oid.size);
 		if (olen == strlen(OID_AD_OCSP) &&
@@ -1059,69 +1122,79 @@ static int read_aia(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 		else if (olen == strlen(OID_AD_CAISSUERS) &&
 			 memcmp(oid.data, OID_AD_CAISSUERS, olen) == 0)
 			dst = &m->ca_issuer_urls;
-		gnutls_free(oid.data);
-		if (dst == NULL)
-			continue;
-		ret = gnutls_x509_crt_get_authority_info_access(
-			crt, i, GNUTLS_IA_URI, &uri, NULL);
-		if (ret < 0)
-			continue; /* location is not a URI */
-		ret = strlist_add(dst, uri.data, uri.size);
-		gnutls_free(uri.data);
-		if (ret < 0)
-			return -1;
+		if (dst != NULL)
+			rc = strlist_add(dst, uri.data, uri.size);
 	}
-	return 0;
+out:
+	gnutls_x509_aia_deinit(aia);
+	gnutls_free(ext.data);
+	return rc;
 }
 
 static int read_crldp(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 {
-	for (unsigned i = 0; i < CS_MODEL_MAX_LIST; i++) {
-		size_t size = 0;
-		char *buf;
-		int ret;
+	gnutls_x509_crl_dist_points_t cdp = NULL;
+	gnutls_datum_t ext;
+	int rc = 0;
 
-		ret = gnutls_x509_crt_get_crl_dist_points(crt, i, NULL, &size,
-							  NULL, NULL);
-		if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-			break;
-		if (ret != GNUTLS_E_SHORT_MEMORY_BUFFER)
-			continue;
-		buf = calloc(1, size + 1);
-		if (buf == NULL)
-			return -1;
-		ret = gnutls_x509_crt_get_crl_dist_points(crt, i, buf, &size,
-							  NULL, NULL);
-		/* Only URIs can be fetched (RFC 5280 4.2.1.13). */
-		if (ret != GNUTLS_SAN_URI) {
-			free(buf);
-			continue;
-		}
-		buf[size] = '\0';
-		if (strlist_take(&m->crl_urls, buf) < 0)
-			return -1;
+	if (!ext_get(crt, OID_CRLDP, &ext))
+		return 0;
+	if (gnutls_x509_crl_dist_points_init(&cdp) < 0) {
+		gnutls_free(ext.data);
+		return -1;
 	}
-	return 0;
+	if (gnutls_x509_ext_import_crl_dist_points(&ext, cdp, 0) >= 0) {
+		for (unsigned i = 0; rc == 0; i++) {
+			gnutls_datum_t uri = {NULL, 0}; /* borrowed */
+			unsigned type = 0, reasons = 0;
+
+			if (gnutls_x509_crl_dist_points_get(cdp, i, &type,
+							    &uri,
+							    &reasons) < 0)
+				break;
+			/* Only URIs can be fetched (RFC 5280 4.2.1.13). */
+			if (type == GNUTLS_SAN_URI)
+				rc = strlist_add(&m->crl_urls, uri.data,
+						 uri.size);
+		}
+	}
+	gnutls_x509_crl_dist_points_deinit(cdp);
+	gnutls_free(ext.data);
+	return rc;
 }
 
 static int read_policies(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 {
-	for (unsigned i = 0; i < CS_MODEL_MAX_LIST; i++) {
-		struct gnutls_x509_policy_st pol;
-		int ret;
+	gnutls_x509_policies_t pols = NULL;
+	gnutls_datum_t ext;
+	size_t got = 0;
+	int rc = 0;
 
-		memset(&pol, 0, sizeof(pol));
-		ret = gnutls_x509_crt_get_policy(crt, i, &pol, NULL);
-		if (ret < 0)
-			break; /* no index-independent way to skip one */
-		ret = pol.oid != NULL ? strlist_add(&m->policies, pol.oid,
-						    strlen(pol.oid))
-				      : 0;
-		gnutls_x509_policy_release(&pol);
-		if (ret < 0)
-			return -1;
+	if (!ext_get(crt, OID_POLICIES, &ext))
+		return 0;
+	if (gnutls_x509_policies_init(&pols) < 0) {
+		gnutls_free(ext.data);
+		return -1;
 	}
-	return 0;
+	if (gnutls_x509_ext_import_policies(&ext, pols, 0) >= 0) {
+		for (unsigned i = 0; rc == 0; i++) {
+			struct gnutls_x509_policy_st pol; /* borrowed */
+
+			memset(&pol, 0, sizeof(pol));
+			if (gnutls_x509_policies_get(pols, i, &pol) < 0)
+				break;
+			got++;
+			if (pol.oid != NULL)
+				rc = strlist_add(&m->policies, pol.oid,
+						 strlen(pol.oid));
+		}
+		if (rc == 0)
+			rc = warn_cut(m, &ext, got, "certificatePolicies",
+				      "policies");
+	}
+	gnutls_x509_policies_deinit(pols);
+	gnutls_free(ext.data);
+	return rc;
 }
 
 static int nc_list(struct cs_namelist *dst, gnutls_x509_name_constraints_t nc,

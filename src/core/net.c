@@ -607,6 +607,7 @@ static int add_peer_cert(struct cs_itemlist *l, const gnutls_datum_t *d,
 			 const char *addr, size_t index, struct cs_error *err)
 {
 	struct cs_item *it, *v;
+	char why[200];
 	int ret;
 
 	if (l->n == l->cap) {
@@ -632,6 +633,12 @@ static int add_peer_cert(struct cs_itemlist *l, const gnutls_datum_t *d,
 	it->der_len = d->size;
 	l->n++;
 	it->kind = CS_ITEM_CERT;
+	if (cs_cert_check_elements(d->data, d->size, why, sizeof(why)) < 0) {
+		it->kind = CS_ITEM_ERROR;
+		cs_error_setx(&it->err, CS_E_LIMIT, "certificate %zu sent by "
+			      "the server: %s", index, why);
+		return 0;
+	}
 	ret = gnutls_x509_crt_init(&it->crt);
 	if (ret == 0)
 		ret = gnutls_x509_crt_import(it->crt, d, GNUTLS_X509_FMT_DER);

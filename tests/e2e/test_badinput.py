@@ -116,6 +116,49 @@ def good_der():
         return f.read()
 
 
+def children(der):
+    """The TLVs inside one constructed DER element."""
+    n = der[1]
+    if n & 0x80:
+        k = n & 0x7F
+        body = der[2 + k:2 + k + int.from_bytes(der[2:2 + k], "big")]
+    else:
+        body = der[2:2 + n]
+    out = []
+    while body:
+        n = body[1]
+        if n & 0x80:
+            k = n & 0x7F
+            end = 2 + k + int.from_bytes(body[2:2 + k], "big")
+        else:
+            end = 2 + n
+        out.append(body[:end])
+        body = body[end:]
+    return out
+
+
+def cert_with_exts(*exts):
+    """ee-rsa.der with its extensions replaced by exts (each an Extension
+    DER); the signature no longer verifies, which `show` does not ask."""
+    tbs, alg, sig = children(good_der())
+    fields = [f for f in children(tbs) if f[0] != 0xA3]
+    fields.append(tlv(0xA3, tlv(0x30, b"".join(exts))))
+    return seq(seq(b"".join(fields)) + alg + sig)
+
+
+def ext(dotted, value):
+    return tlv(0x30, oid(dotted) + tlv(0x04, value))
+
+
+def san_ext(n):
+    return ext("2.5.29.17", tlv(0x30, b"".join(
+        tlv(0x82, b"h%07d.example.test" % i) for i in range(n))))
+
+
+def uri(i):
+    return tlv(0x86, b"http://c%d.example.test/x" % i)
+
+
 def pem_of(path):
     with open(path, "rb") as f:
         return f.read()
@@ -436,6 +479,72 @@ class Scale(unittest.TestCase):
         self.assertEqual(rc, 1, err)
         self.assertEqual(r["verdict"], "rejected")
         self.cut_at_depth(r, "whatever --max-depth says")
+
+    def big(self, name, der):
+        """show --long --json of a built certificate and GOOD; the
+        certificate's JSON (None when refused), exit code, stderr."""
+        p = tmp(name, der)
+        rc, out, err = run("show", "--long", "--json", "--at", AT, p, GOOD)
+        doc = json.loads(out)
+        files = [c["origin"]["file"] for c in doc["certificates"]]
+        self.assertIn(GOOD, files, "the good input was dropped")
+        mine = [c for c in doc["certificates"] if c["origin"]["file"] == p]
+        return (mine[0] if mine else None), rc, err
+
+    def test_10mb_extension(self):
+        # one unknown 10 MiB extension: decoded as one element, shown
+        c, rc, err = self.big("ext10mb.der", cert_with_exts(
+            ext("1.3.6.1.4.1.55555.1", b"A" * (10 << 20))))
+        self.assertEqual(rc, 0, err)
+        self.assertIn("1.3.6.1.4.1.55555.1",
+                      [e["oid"] for e in c["extensions"]])
+
+    def test_10mb_san_refused(self):
+        # 455,902 names (10 MB): GnuTLS would decode every one at import
+        # (1.4 s, 344 MB); refused before, naming the count and the part
+        c, rc, err = self.big("san10mb.der", cert_with_exts(
+            san_ext(455902)))
+        self.assertEqual(rc, 2, err)
+        self.assertIsNone(c)
+        self.assertIn("san10mb.der", err)
+        self.assertIn("455906 in subjectAltName", err)
+        self.assertIn("more than the 16384 certscope decodes", err)
+
+    def test_16000_names_all_shown(self):
+        # under the element limit nothing is cut (the model kept 1,024
+        # names and said nothing)
+        c, rc, err = self.big("san16k.der", cert_with_exts(san_ext(16000)))
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(c["sans"]), 16000)
+        self.assertEqual(c["sans"][-1]["value"], "h0015999.example.test")
+        self.assertEqual(c["warnings"], [])
+
+    def test_long_url_lists(self):
+        # 2,000 CRL distribution points and 2,000 OCSP URLs: each index
+        # used to decode the whole extension again (minutes); all shown
+        dps = b"".join(tlv(0x30, tlv(0xA0, tlv(0xA0, uri(i))))
+                       for i in range(2000))
+        aia = b"".join(tlv(0x30, oid("1.3.6.1.5.5.7.48.1") + uri(i))
+                       for i in range(2000))
+        c, rc, err = self.big("urls.der", cert_with_exts(
+            ext("2.5.29.31", tlv(0x30, dps)),
+            ext("1.3.6.1.5.5.7.1.1", tlv(0x30, aia))))
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(c["crl_distribution_points"]), 2000)
+        self.assertEqual(len(c["aia"]["ocsp"]), 2000)
+        self.assertEqual(c["aia"]["ocsp"][1999],
+                         "http://c1999.example.test/x")
+
+    def test_key_purposes_past_gnutls_limit(self):
+        # GnuTLS keeps 64 key purposes and drops the rest: said
+        c, rc, err = self.big("eku100.der", cert_with_exts(
+            ext("2.5.29.37", tlv(0x30, b"".join(
+                oid("1.2.3.%d" % i) for i in range(100))))))
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(c["extended_key_usage"]), 64)
+        self.assertTrue(any("lists 100 key purposes" in w and
+                            "only the first 64" in w
+                            for w in c["warnings"]), c["warnings"])
 
     def test_thousand_certificate_bundle(self):
         p = tmp("bundle1000.pem", pem_of(GOOD_CHAIN) * 500)
