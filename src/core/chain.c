@@ -200,6 +200,34 @@ static gnutls_pubkey_t cand_pub(struct cs_cand *c)
 }
 
 /* see chain.h */
+unsigned cs_chain_sig_cost(const struct cs_cand *issuer)
+{
+	gnutls_pubkey_t pub = cand_pub((struct cs_cand *)issuer);
+	unsigned bits = 0, k;
+	int pk;
+
+	if (pub == NULL)
+		return 1; /* no key: no verification either */
+	pk = gnutls_pubkey_get_pk_algorithm(pub, &bits);
+	switch (pk) {
+	case GNUTLS_PK_ECDSA:
+		return bits <= 256 ? 1 : bits <= 384 ? 3 : 5;
+	case GNUTLS_PK_RSA:
+	case GNUTLS_PK_RSA_PSS:
+		/* a small public exponent: cost grows with the square */
+		k = (bits + 4095) / 4096;
+		return k <= 1 ? 1 : k * k;
+	case GNUTLS_PK_DSA:
+		k = (bits + 1023) / 1024;
+		return k * k;
+	case GNUTLS_PK_EDDSA_ED448:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+/* see chain.h */
 bool cs_chain_sig_ok(const struct cs_cand *child, const struct cs_cand *issuer)
 {
 	/* The pubkey is a cache; importing it does not change the
@@ -364,15 +392,18 @@ static size_t collect(struct walk *w, struct cand_rank **outp,
 	for (i = 0, j = 0; i < n; i++) {
 		const struct cs_cand *c = &w->p->v[out[i].idx];
 		const struct cs_cand *child = &w->p->v[top];
+		unsigned cost;
 
 		if (on_path(w, c))
 			continue;
-		if (w->s->sig_checks >= w->s->sig_budget) {
+		cost = cs_chain_sig_cost(c);
+		if (w->s->sig_work + cost > w->s->sig_budget) {
 			w->s->limit_hit = true;
 			w->stop = true;
 			break;
 		}
 		w->s->sig_checks++;
+		w->s->sig_work += cost;
 		out[j].idx = out[i].idx;
 		out[j].sig_ok = cs_chain_sig_ok(child, c);
 		/* Signature first, then a store anchor before a copy of
@@ -442,6 +473,7 @@ int cs_chain_search(struct cs_pool *p, size_t leaf, struct cs_search *s,
 	s->best_score = LONG_MAX;
 	s->tried = 0;
 	s->sig_checks = 0;
+	s->sig_work = 0;
 	if (s->sig_budget == 0)
 		s->sig_budget = CS_CHAIN_MAX_SIG_CHECKS;
 	s->limit_hit = false;

@@ -722,9 +722,16 @@ static gnutls_x509_crt_t anchor_crt(const struct cs_trust *t, size_t i)
 {
 	struct cs_anchor *a = (struct cs_anchor *)&t->a[i];
 	gnutls_datum_t d;
+	char why[200];
 
 	if (a->crt || a->parse_failed)
 		return a->crt;
+	/* the loader's bound on what one certificate may cost GnuTLS */
+	if (cs_cert_check_elements(a->der, a->der_len, why,
+				   sizeof(why)) < 0) {
+		a->parse_failed = 1;
+		return NULL;
+	}
 	if (gnutls_x509_crt_init(&a->crt) < 0) {
 		a->crt = NULL;
 		return NULL;

@@ -2213,8 +2213,11 @@ int cs_verify_chain(const struct cs_itemlist *input,
 		    "Remove unrelated certificates from the input and the "
 		    "--untrusted files.",
 		    "Path building stopped after trying %zu issuer "
-		    "candidates (%zu signature checks); the best path "
-		    "found is reported.", s.tried, s.sig_checks);
+		    "candidates (%zu signature checks%s); the best path "
+		    "found is reported.", s.tried, s.sig_checks,
+		    s.sig_work > s.sig_checks
+			    ? ", large keys counting as several"
+			    : "");
 	else if (v.nc_spent)
 		add(&v.best, "search-limit", -1, NULL,
 		    "Remove unrelated certificates from the input and the "

@@ -253,15 +253,19 @@ struct gen {
 	gnutls_x509_privkey_t key;
 };
 
-static gnutls_x509_privkey_t new_key(void)
+static gnutls_x509_privkey_t new_key_on(gnutls_ecc_curve_t curve)
 {
 	gnutls_x509_privkey_t k;
 
 	assert_int_equal(gnutls_x509_privkey_init(&k), 0);
 	assert_int_equal(gnutls_x509_privkey_generate(k, GNUTLS_PK_ECDSA,
-			GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0),
-			 0);
+			GNUTLS_CURVE_TO_BITS(curve), 0), 0);
 	return k;
+}
+
+static gnutls_x509_privkey_t new_key(void)
+{
+	return new_key_on(GNUTLS_ECC_CURVE_SECP256R1);
 }
 
 /* Names a generated certificate carries beyond its CN. */
@@ -642,6 +646,7 @@ struct lookalike_case {
 	bool loop;       /* look-alikes name themselves as issuer */
 	bool real_last;  /* the real intermediate ends the pool */
 	bool trusted;    /* expected verdict */
+	bool p521;       /* look-alikes' keys on P-521, not P-256 */
 	struct extra_names leaf_names, ca_names; /* look-alikes' names */
 	const char *codes[MAX_CODES];
 	const char *limit_has; /* in the search-limit sentence */
@@ -662,6 +667,13 @@ static const struct lookalike_case lookalike_cases[] = {
 	{.name = "self-loop", .loop = true, .trusted = false,
 	 .codes = {"search-limit", "issuer-not-found"}, .min_path = 3,
 	 .limit_has = "(8192 signature checks)"},
+	/* the same with P-521 keys, five times slower to verify: the
+	 * budget counts work, so it stops after 8192 / 5 checks */
+	{.name = "self-loop-p521", .loop = true, .p521 = true,
+	 .trusted = false, .codes = {"search-limit", "issuer-not-found"},
+	 .min_path = 2,
+	 .limit_has = "(1638 signature checks, large keys counting as "
+		      "several)"},
 	/* look-alikes with 256 name constraints each over a leaf with
 	 * 1,024 names, all allowed by the last constraint: every path
 	 * costs 263,000 comparisons; the real path is still found */
@@ -695,7 +707,8 @@ static void run_lookalike(const struct lookalike_case *c)
 	fk = calloc(nk, sizeof(*fk));
 	assert_non_null(fk);
 	for (i = 0; i < nk; i++)
-		fk[i] = new_key();
+		fk[i] = new_key_on(c->p521 ? GNUTLS_ECC_CURVE_SECP521R1
+					   : GNUTLS_ECC_CURVE_SECP256R1);
 	/* Key identifiers: every look-alike copies the real one's. */
 	add_pem(&leaf, &leaf_len, make_cert_x("lookalike.test", ek,
 					      "Look-alike CA", ik, false, 1,
