@@ -2213,8 +2213,9 @@ int cs_verify_chain(const struct cs_itemlist *input,
 		    "Remove unrelated certificates from the input and the "
 		    "--untrusted files.",
 		    "Path building stopped after trying %zu issuer "
-		    "candidates (%zu signature checks%s); the best path "
-		    "found is reported.", s.tried, s.sig_checks,
+		    "candidate%s (%zu signature checks%s); the best path "
+		    "found is reported.", s.tried, s.tried == 1 ? "" : "s",
+		    s.sig_checks,
 		    s.sig_work > s.sig_checks
 			    ? ", large keys counting as several"
 			    : "");
