@@ -36,7 +36,7 @@ _certscope()
 	--starttls)
 		COMPREPLY=($(compgen -W "smtp imap pop3 ftp xmpp ldap postgres mysql nntp sieve" -- "$cur"))
 		return ;;
-	--at | --host | --email | --max-depth | --sni | --timeout | --alpn)
+	--at | --host | --email | --max-depth | --sni | --timeout | --alpn | --dns-servers)
 		return ;;
 	esac
 	if [[ $cur == --color=* ]]; then
@@ -52,7 +52,7 @@ _certscope()
 		opts="--trust --untrusted --system-trust --host --email --at --purpose
 		      --max-depth --crl --json --password-file --color= -v --verbose -h --help" ;;
 	connect)
-		opts="--sni --no-sni --starttls --timeout --all-addresses --alpn
+		opts="--sni --no-sni --starttls --timeout --all-addresses --dns-servers --alpn
 		      --ocsp-stapling --save-chain --trust --system-trust --host --purpose
 		      --at --cert --key --json --color= -v --verbose -h --help" ;;
 	esac

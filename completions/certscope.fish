@@ -26,6 +26,7 @@ complete -c certscope -n "__fish_seen_subcommand_from connect" -l no-sni -d 'sen
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l starttls -x -a 'smtp imap pop3 ftp xmpp ldap postgres mysql nntp sieve' -d 'plaintext protocol before TLS'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l timeout -x -d 'one deadline in seconds'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l all-addresses -d 'check every resolved address'
+complete -c certscope -n "__fish_seen_subcommand_from connect" -l dns-servers -x -d 'resolve with these DNS servers (IP[:PORT],...)'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l alpn -x -d 'ALPN protocols'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l ocsp-stapling -d 'ask for a stapled OCSP response'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l save-chain -r -F -d 'write the chain as PEM'

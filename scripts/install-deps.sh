@@ -3,7 +3,7 @@
 # or with sudo available).  Idempotent: does nothing when all is present.
 set -eu
 pkgs="meson ninja-build pkg-config gcc libgnutls28-dev libtasn1-6-dev
-libjansson-dev libcmocka-dev gnutls-bin openssl python3 scdoc valgrind
+libjansson-dev libc-ares-dev libcmocka-dev gnutls-bin openssl python3 scdoc valgrind
 ca-certificates clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do

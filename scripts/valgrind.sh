@@ -27,6 +27,7 @@ shared=../shared
 export CERTSCOPE="$wrap/certscope" CS_TESTCERTS=$top/testcerts \
 	CS_SHARED=$(cd "$shared" && pwd) NO_COLOR=1 \
 	CS_TLS_SERVER=$top/$dir/tests/tls_server \
+	CS_DNS_SERVER=$top/tests/dns_server.py \
 	CS_CORPUS_BATCH=${CS_CORPUS_BATCH:-64} \
 	CS_DEADLINE_SLACK=${CS_DEADLINE_SLACK:-10}
 suites=${CS_VALGRIND_SUITES:-show verify badinput connect corpus}

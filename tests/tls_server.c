@@ -1,11 +1,13 @@
 /*
  * tls_server.c - a deliberately badly behaved TLS server for the
- * `certscope connect` tests.  Listens on 127.0.0.1, port chosen by the
- * OS, prints the port as its first line on stdout, and serves one
+ * `certscope connect` tests.  Listens on 127.0.0.1 (or another loopback
+ * address given by --bind), port chosen by the OS unless --port gives
+ * one, prints the port as its first line on stdout, and serves one
  * connection at a time until killed (or after one with --once).
  *
  *   tls_server --cert CHAIN.pem --key KEY.pem [--cert C2 --key K2]
  *              [--mode MODE] [--starttls PROTO] [--once]
+ *              [--bind 127.X.Y.Z] [--port N]
  *
  * Modes: normal, silent, drip, http, random, reset, alert, empty-chain,
  * many-certs, huge-cert, sni (pair 2 when the client sent SNI, pair 1
@@ -498,6 +500,8 @@ int main(int argc, char **argv)
 	socklen_t sl = sizeof(sin);
 	struct timeval tv = {IO_TIMEOUT_S, 0};
 	int lfd, fd, once = 0, one = 1, a;
+	const char *bind_addr = "127.0.0.1";
+	unsigned long bind_port = 0;
 
 	signal(SIGPIPE, SIG_IGN);
 	for (a = 1; a < argc; a++) {
@@ -515,10 +519,14 @@ int main(int argc, char **argv)
 			ocsp_staple = slurp(argv[++a]);
 		else if (!strcmp(argv[a], "--once"))
 			once = 1;
+		else if (!strcmp(argv[a], "--bind") && a + 1 < argc)
+			bind_addr = argv[++a];
+		else if (!strcmp(argv[a], "--port") && a + 1 < argc)
+			bind_port = strtoul(argv[++a], NULL, 10);
 		else {
 			fprintf(stderr, "usage: tls_server --cert F --key F "
 				"[--mode M] [--starttls P] [--ocsp F] "
-				"[--once]\n");
+				"[--once] [--bind 127.x.y.z] [--port N]\n");
 			return 2;
 		}
 	}
@@ -545,8 +553,14 @@ int main(int argc, char **argv)
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = 0;
+	/* loopback only: 127.0.0.0/8 */
+	if (inet_pton(AF_INET, bind_addr, &sin.sin_addr) != 1 ||
+	    (ntohl(sin.sin_addr.s_addr) >> 24) != 127 || bind_port > 65535) {
+		fprintf(stderr, "tls_server: --bind takes a 127.x.y.z "
+			"address, --port 0-65535\n");
+		return 2;
+	}
+	sin.sin_port = htons((uint16_t)bind_port);
 	if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
 	    listen(lfd, 16) < 0 ||
 	    getsockname(lfd, (struct sockaddr *)&sin, &sl) < 0)

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <jansson.h>
 #include <stdint.h>
@@ -37,6 +38,7 @@ struct connect_opts {
 	struct cs_net_opts net;
 	double timeout_s;
 	bool all_addresses;
+	const char *dns_servers;   /* NULL: the system's resolver */
 	const char *save_chain;
 	bool json;
 	const char *trust[CONNECT_MAX_TRUST];
@@ -49,7 +51,7 @@ struct connect_opts {
 enum {
 	OPT_SNI = 256, OPT_NO_SNI, OPT_STARTTLS, OPT_TIMEOUT, OPT_ALL,
 	OPT_SAVE, OPT_JSON, OPT_ALPN, OPT_TRUST, OPT_SYSTEM, OPT_AT,
-	OPT_PURPOSE, OPT_HOST, OPT_OCSP,
+	OPT_PURPOSE, OPT_HOST, OPT_OCSP, OPT_DNS,
 };
 
 static const struct option long_opts[] = {
@@ -58,6 +60,7 @@ static const struct option long_opts[] = {
 	{"starttls", required_argument, NULL, OPT_STARTTLS},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"all-addresses", no_argument, NULL, OPT_ALL},
+	{"dns-servers", required_argument, NULL, OPT_DNS},
 	{"save-chain", required_argument, NULL, OPT_SAVE},
 	{"json", no_argument, NULL, OPT_JSON},
 	{"alpn", required_argument, NULL, OPT_ALPN},
@@ -89,6 +92,8 @@ static void usage(FILE *out)
 	      "      --timeout SEC        one deadline for everything "
 	      "(default 10)\n"
 	      "      --all-addresses      check every resolved address\n"
+	      "      --dns-servers LIST   resolve with these servers "
+	      "(IP[:PORT],...)\n"
 	      "      --alpn LIST          offer ALPN protocols, e.g. "
 	      "h2,http/1.1\n"
 	      "      --ocsp-stapling      ask for a stapled OCSP response\n"
@@ -181,6 +186,9 @@ static int parse_args(int argc, char **argv, cs_time_t now,
 			break;
 		case OPT_ALL:
 			o->all_addresses = true;
+			break;
+		case OPT_DNS:
+			o->dns_servers = optarg;
 			break;
 		case OPT_SAVE:
 			o->save_chain = optarg;
@@ -353,6 +361,22 @@ static void print_chain_text(const struct cs_net_result *r)
 	}
 }
 
+/* The SHA-256 of a certificate as sent, in lowercase hex ("" when it
+ * cannot be computed), into hex[65]. */
+static const char *sha256_hex(const struct cs_item *it, char hex[65])
+{
+	unsigned char fp[32];
+	size_t sz = sizeof(fp), i;
+	gnutls_datum_t d = {it->der, (unsigned)it->der_len};
+
+	hex[0] = '\0';
+	if (gnutls_fingerprint(GNUTLS_DIG_SHA256, &d, fp, &sz) == 0 &&
+	    sz == sizeof(fp))
+		for (i = 0; i < sz; i++)
+			snprintf(hex + 2 * i, 3, "%02x", fp[i]);
+	return hex;
+}
+
 static json_t *chain_json(const struct cs_net_result *r)
 {
 	json_t *a = json_array();
@@ -362,7 +386,7 @@ static json_t *chain_json(const struct cs_net_result *r)
 		const struct cs_item *it = &r->chain.items[i];
 		struct cs_cert_model m;
 		struct cs_error err;
-		char na[32], key[64], *subj, *iss;
+		char na[32], key[64], hex[65], *subj, *iss;
 		size_t l1 = 0, l2 = 0;
 
 		memset(&m, 0, sizeof(m));
@@ -378,10 +402,10 @@ static json_t *chain_json(const struct cs_net_result *r)
 		iss = cs_escape_utf8(m.issuer, strlen(m.issuer), &l2);
 		cs_time_format(m.not_after, na, sizeof(na));
 		cs_report_verify_key(&m, key, sizeof(key));
-		json_array_append_new(a, json_pack("{s:i,s:s%,s:s%,s:s,s:s}",
+		json_array_append_new(a, json_pack("{s:i,s:s%,s:s%,s:s,s:s,s:s}",
 			"index", (int)i, "subject", subj ? subj : "", l1,
 			"issuer", iss ? iss : "", l2, "not_after", na,
-			"key", key));
+			"key", key, "sha256", sha256_hex(it, hex)));
 		free(subj);
 		free(iss);
 		cs_model_free(&m);
@@ -505,11 +529,191 @@ static void print_ocsp(const struct cs_ocsp_result *o, size_t len)
 	printf(")\n");
 }
 
+/* ---- --all-addresses: what each address sent, side by side -------- */
+
+/* One address's outcome, kept to compare the addresses after all of
+ * them were checked. */
+struct addr_summary {
+	char addr[64];
+	const char *verdict;        /* "trusted", "rejected", "error" */
+	char error[160];            /* the reason, for "error" */
+	char version[32];
+	char cipher[96];
+	size_t n_certs;
+	char leaf_sha[16];          /* first 6 bytes of the leaf's SHA-256 */
+	unsigned char leaf_fp[32];  /* the leaf's SHA-256 */
+	unsigned char chain_fp[32]; /* SHA-256 over every certificate sent */
+	cs_time_t leaf_not_after;
+	bool ocsp;
+};
+
+static void summarize(struct addr_summary *s, const struct cs_net_result *r,
+		      bool trusted)
+{
+	gnutls_hash_hd_t h;
+	size_t i, sz = sizeof(s->leaf_fp);
+	gnutls_datum_t d;
+
+	s->verdict = trusted ? "trusted" : "rejected";
+	snprintf(s->version, sizeof(s->version), "%s", r->version);
+	snprintf(s->cipher, sizeof(s->cipher), "%s", r->cipher);
+	s->n_certs = r->chain.n;
+	s->ocsp = r->ocsp_len > 0;
+	s->leaf_not_after = CS_TIME_NONE;
+	if (r->chain.n && r->chain.items[0].kind == CS_ITEM_CERT) {
+		const struct cs_item *it = &r->chain.items[0];
+		struct cs_cert_model m;
+		struct cs_error err;
+
+		d.data = it->der;
+		d.size = (unsigned)it->der_len;
+		if (gnutls_fingerprint(GNUTLS_DIG_SHA256, &d, s->leaf_fp,
+				       &sz) == 0)
+			snprintf(s->leaf_sha, sizeof(s->leaf_sha),
+				 "%02X:%02X:%02X:%02X", s->leaf_fp[0],
+				 s->leaf_fp[1], s->leaf_fp[2], s->leaf_fp[3]);
+		memset(&m, 0, sizeof(m));
+		if (cs_model_from_crt(&m, it->crt, it->der, it->der_len,
+				      &err) == 0)
+			s->leaf_not_after = m.not_after;
+		cs_model_free(&m);
+	}
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) == 0) {
+		for (i = 0; i < r->chain.n; i++)
+			if (r->chain.items[i].der)
+				gnutls_hash(h, r->chain.items[i].der,
+					    r->chain.items[i].der_len);
+		gnutls_hash_deinit(h, s->chain_fp);
+	}
+}
+
+static void summarize_error(struct addr_summary *s, const char *addr,
+			    const char *msg)
+{
+	size_t n = strlen(addr);
+
+	s->verdict = "error";
+	/* the core's message starts with the address: not twice */
+	if (!strncmp(msg, addr, n) && !strncmp(msg + n, ": ", 2))
+		msg += n + 2;
+	snprintf(s->error, sizeof(s->error), "%s", msg);
+}
+
+enum {
+	DIFF_VERDICT, DIFF_LEAF, DIFF_CHAIN, DIFF_PROTOCOL, DIFF_CIPHER,
+	DIFF_OCSP, DIFF_N
+};
+static const char *const diff_names[DIFF_N] = {
+	"verdict", "leaf", "chain", "protocol", "cipher", "ocsp-staple",
+};
+static const char *const diff_words[DIFF_N] = {
+	"the verdict", "the leaf certificate", "the chain sent",
+	"the protocol version", "the cipher suite", "the stapled OCSP response",
+};
+
+/* Which properties differ among the addresses that completed a
+ * handshake (the verdict: among all of them). */
+static void differences(const struct addr_summary *s, size_t n,
+			bool diff[DIFF_N])
+{
+	const struct addr_summary *first = NULL;
+	size_t i;
+
+	memset(diff, 0, DIFF_N * sizeof(*diff));
+	for (i = 1; i < n; i++)
+		if (strcmp(s[i].verdict, s[0].verdict))
+			diff[DIFF_VERDICT] = true;
+	for (i = 0; i < n; i++) {
+		if (!strcmp(s[i].verdict, "error"))
+			continue;
+		if (!first) {
+			first = &s[i];
+			continue;
+		}
+		diff[DIFF_LEAF] |= !!memcmp(s[i].leaf_fp, first->leaf_fp,
+					    sizeof(first->leaf_fp));
+		diff[DIFF_CHAIN] |= s[i].n_certs != first->n_certs ||
+			memcmp(s[i].chain_fp, first->chain_fp,
+			       sizeof(first->chain_fp));
+		diff[DIFF_PROTOCOL] |= !!strcmp(s[i].version, first->version);
+		diff[DIFF_CIPHER] |= !!strcmp(s[i].cipher, first->cipher);
+		diff[DIFF_OCSP] |= s[i].ocsp != first->ocsp;
+	}
+}
+
+static void print_comparison(const struct addr_summary *s, size_t n)
+{
+	bool diff[DIFF_N];
+	char na[32];
+	size_t i, w = 0;
+	int k, n_diff = 0, shown = 0;
+
+	differences(s, n, diff);
+	for (i = 0; i < n; i++)
+		if (strlen(s[i].addr) > w)
+			w = strlen(s[i].addr);
+	printf("\nAddresses compared (%zu):\n", n);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(s[i].verdict, "error")) {
+			char *e = esc(s[i].error);
+
+			printf("  %-*s  error        %s\n", (int)w, s[i].addr,
+			       e ? e : "?");
+			free(e);
+			continue;
+		}
+		if (s[i].leaf_not_after != CS_TIME_NONE)
+			cs_time_format(s[i].leaf_not_after, na, sizeof(na));
+		else
+			snprintf(na, sizeof(na), "?");
+		printf("  %-*s  %-11s  %s  %zu cert%s  leaf %s  not after %s"
+		       "%s\n", (int)w, s[i].addr,
+		       !strcmp(s[i].verdict, "trusted") ? "trusted" :
+							  "NOT TRUSTED",
+		       s[i].version, s[i].n_certs, s[i].n_certs == 1 ? "" : "s",
+		       s[i].leaf_sha[0] ? s[i].leaf_sha : "?", na,
+		       s[i].ocsp ? "  OCSP stapled" : "");
+	}
+	for (k = 0; k < DIFF_N; k++)
+		n_diff += diff[k];
+	if (n_diff == 0) {
+		printf("All %zu addresses agree: same verdict, chain, protocol "
+		       "and cipher suite.\n", n);
+		return;
+	}
+	printf("They differ in");
+	for (k = 0; k < DIFF_N; k++) {
+		if (!diff[k])
+			continue;
+		shown++;
+		printf("%s%s", shown == 1 ? " " : shown == n_diff ? " and " :
+								    ", ",
+		       diff_words[k]);
+	}
+	printf(".\n");
+}
+
+static json_t *comparison_json(const struct addr_summary *s, size_t n)
+{
+	bool diff[DIFF_N];
+	json_t *d = json_array();
+	int k;
+
+	differences(s, n, diff);
+	for (k = 0; d && k < DIFF_N; k++)
+		if (diff[k])
+			json_array_append_new(d, json_string(diff_names[k]));
+	return json_pack("{s:I,s:b,s:o*}", "addresses", (json_int_t)n,
+			 "agree", d && json_array_size(d) == 0, "differences",
+			 d);
+}
+
 /* Check one address.  Returns the exit code for it; *j gets its JSON
- * object when json is set. */
+ * object when json is set, *sum its outcome. */
 static int check_one(const struct connect_opts *o,
 		     const struct cs_net_addr *a, const struct cs_deadline *dl,
-		     const struct cs_trust *trust, json_t **j)
+		     const struct cs_trust *trust, json_t **j,
+		     struct addr_summary *sum)
 {
 	struct cs_net_result r;
 	struct cs_verify_result vr;
@@ -524,27 +728,36 @@ static int check_one(const struct connect_opts *o,
 	memset(&ocsp, 0, sizeof(ocsp));
 	cs_net_result_init(&r);
 	memset(&vr, 0, sizeof(vr));
+	memset(sum, 0, sizeof(*sum));
+	snprintf(sum->addr, sizeof(sum->addr), "%s", a->text);
+	summarize_error(sum, a->text, "not checked");
 	if (cs_net_handshake(&o->t, a, &o->net, dl, &r, &err) < 0) {
 		/* the core's message starts with the address */
 		cli_error(NULL, "%s", err.msg);
+		summarize_error(sum, a->text, err.msg);
 		if (o->json)
 			obj = json_pack("{s:s,s:s,s:s,s:s}", "target",
 					o->target, "address", a->text,
 					"verdict", "error", "error", err.msg);
 		goto out;
 	}
-	if (o->save_chain && save_chain(o->save_chain, &r) < 0)
+	if (o->save_chain && save_chain(o->save_chain, &r) < 0) {
+		summarize_error(sum, a->text, "cannot save the chain");
 		goto out;
+	}
 	if (cs_verify_chain(&r.chain, NULL, trust, &o->v, &vr, &err) < 0) {
 		cli_error(o->target, "cannot validate: %s", err.msg);
+		summarize_error(sum, a->text, err.msg);
 		goto out;
 	}
 	have_ocsp = r.ocsp_len > 0;
 	if (have_ocsp && check_staple(&r, &vr, o->v.at, &ocsp, &err) < 0) {
 		cli_error(o->target, "%s", err.msg);
+		summarize_error(sum, a->text, err.msg);
 		goto out;
 	}
 	rc = vr.trusted ? CS_EXIT_OK : CS_EXIT_FAIL;
+	summarize(sum, &r, vr.trusted);
 	if (o->json) {
 		obj = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,"
 				"s:I,s:o,s:o}",
@@ -561,7 +774,7 @@ static int check_one(const struct connect_opts *o,
 							    NULL, &ro));
 		if (obj)
 			json_object_set_new(obj, "verdict", json_string(
-				vr.trusted ? "trusted" : "not trusted"));
+				vr.trusted ? "trusted" : "rejected"));
 		if (obj)
 			json_object_set_new(obj, "ocsp", have_ocsp ?
 					    ocsp_json(&ocsp) : json_null());
@@ -602,10 +815,11 @@ int cmd_connect(int argc, char **argv)
 	struct connect_opts o;
 	struct cs_deadline dl = {.now_ms = mono_ms};
 	struct cs_net_addrlist al = {NULL, 0};
+	struct addr_summary sums[CS_NET_MAX_ADDRS];
 	struct cs_trust *trust = NULL;
 	struct cs_error err;
 	json_t *arr = NULL, *one;
-	size_t i;
+	size_t i, n_sums = 0;
 	int rc, worst = CS_EXIT_OK;
 
 	rc = parse_args(argc, argv, (cs_time_t)time(NULL), &o);
@@ -617,7 +831,7 @@ int cmd_connect(int argc, char **argv)
 		return CS_EXIT_INPUT;
 	dl.at_ms = mono_ms(NULL) + (int64_t)(o.timeout_s * 1000.0);
 	cs_error_clear(&err);
-	if (cs_net_resolve(&o.t, &dl, &al, &err) < 0) {
+	if (cs_net_resolve(&o.t, o.dns_servers, &dl, &al, &err) < 0) {
 		cli_error(o.target, "%s", err.msg);
 		rc = CS_EXIT_INPUT;
 		goto out;
@@ -626,7 +840,10 @@ int cmd_connect(int argc, char **argv)
 		arr = json_array();
 	for (i = 0; i < al.n; i++) {
 		one = NULL;
-		rc = check_one(&o, &al.v[i], &dl, trust, o.json ? &one : NULL);
+		if (i && !o.json)
+			printf("\n"); /* between the reports of addresses */
+		rc = check_one(&o, &al.v[i], &dl, trust, o.json ? &one : NULL,
+			       &sums[n_sums++]);
 		if (one)
 			json_array_append_new(arr, one);
 		if (o.all_addresses) {
@@ -641,10 +858,15 @@ int cmd_connect(int argc, char **argv)
 			break;
 	}
 	rc = worst;
+	if (o.all_addresses && !o.json && n_sums > 1)
+		print_comparison(sums, n_sums);
 	if (o.json && arr) {
 		json_t *doc = json_pack("{s:s,s:o}", "target", o.target,
 					"results", arr);
 		arr = NULL;
+		if (doc && o.all_addresses)
+			json_object_set_new(doc, "comparison",
+					    comparison_json(sums, n_sums));
 		if (doc) {
 			json_dumpf(doc, stdout,
 				   JSON_INDENT(2) | JSON_ENSURE_ASCII);

@@ -5,9 +5,10 @@
  * sent (order and count), and its stapled OCSP response.
  *
  * One deadline (struct cs_deadline) bounds everything together: name
- * resolution (getaddrinfo_a + gai_suspend; IP literals and "localhost"
- * need no DNS, RFC 6761 section 6.3), connect, STARTTLS and the
- * handshake.  Every wait is a poll() for the time left.
+ * resolution (c-ares, on the system's resolver configuration or on
+ * servers given; IP literals and "localhost" need no DNS, RFC 6761
+ * section 6.3), connect, STARTTLS and the handshake.  Every wait is a
+ * poll() for the time left.
  *
  * Does not: validate the chain (verify.h does, on the captured list),
  * send application data, resume sessions, read the clock (the deadline
@@ -62,13 +63,18 @@ struct cs_net_addrlist {
 
 /*
  * Resolve t (IPv6 and IPv4, at most CS_NET_MAX_ADDRS, duplicates
- * removed) before dl.  Fills *out (free with cs_net_addrlist_free).
- * Returns 0, or -1 with CS_E_NET (no such name) or CS_E_TIMEOUT.
- * A lookup still running at the deadline is abandoned; its small
- * request block is then leaked on purpose, as glibc may still write to
- * it.
+ * removed, in c-ares' RFC 6724 order) before dl, with c-ares.
+ * dns_servers NULL: /etc/resolv.conf and /etc/hosts as c-ares reads
+ * them; otherwise a comma-separated list of IP[:PORT] servers (IPv6 in
+ * brackets when a port is given) asked instead, /etc/hosts not read.
+ * Address families with no non-loopback address on this machine are
+ * not asked for (the AI_ADDRCONFIG rule).  Fills *out (free with
+ * cs_net_addrlist_free).  Returns 0, or -1 with CS_E_NET (no such name,
+ * no server reachable), CS_E_TIMEOUT or CS_E_USAGE (bad server list or
+ * host name).  Nothing is left running at return.
  */
 CS_MUST_CHECK int cs_net_resolve(const struct cs_net_target *t,
+				 const char *dns_servers,
 				 const struct cs_deadline *dl,
 				 struct cs_net_addrlist *out,
 				 struct cs_error *err);

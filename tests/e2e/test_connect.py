@@ -7,7 +7,10 @@ message fragment and that the command returned within timeout + 2 s.
 The server is always killed in tearDown.  Nothing but 127.0.0.1 is ever
 contacted.
 
-Env: CERTSCOPE, CS_TESTCERTS, CS_TLS_SERVER (set by meson).
+Name resolution is tested against tests/dns_server.py, a DNS server on
+127.0.0.1 given to certscope with --dns-servers.
+
+Env: CERTSCOPE, CS_TESTCERTS, CS_TLS_SERVER, CS_DNS_SERVER (set by meson).
 """
 import configparser
 import json
@@ -20,6 +23,7 @@ import unittest
 
 CERTSCOPE = os.environ.get("CERTSCOPE", "")
 SERVER = os.environ.get("CS_TLS_SERVER", "")
+DNS_SERVER = os.environ.get("CS_DNS_SERVER", "")
 PKI = os.path.join(os.environ.get("CS_TESTCERTS", ""), "pki")
 TIMEOUT = 3
 # How far past --timeout the process may end: its own start and exit.
@@ -36,25 +40,49 @@ def pki(name):
 class ConnectTest(unittest.TestCase):
     server = None
 
+    def setUp(self):
+        self.others = []  # more servers, stopped in tearDown
+
+    def spawn(self, args):
+        p = subprocess.Popen(args, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        line = p.stdout.readline()
+        if not line.strip().isdigit():
+            p.kill()
+            p.wait()
+            self.fail("server did not print a port: %r %r" %
+                      (line, p.stderr.read()))
+        return p, int(line)
+
     def start(self, mode="normal", starttls=None, cert="chain-rsa.pem",
               key="ee-rsa.key", extra=()):
         args = [SERVER, "--cert", pki(cert), "--key", pki(key),
                 "--mode", mode] + list(extra)
         if starttls:
             args += ["--starttls", starttls]
-        self.server = subprocess.Popen(args, stdout=subprocess.PIPE,
-                                       stderr=subprocess.PIPE)
-        line = self.server.stdout.readline()
-        self.assertTrue(line.strip().isdigit(),
-                        "server did not print a port: %r" % line)
-        return int(line)
+        self.server, port = self.spawn(args)
+        return port
+
+    def start_other(self, args):
+        p, port = self.spawn(args)
+        self.others.append(p)
+        return port
+
+    def start_dns(self, mode="answer", a=(), aaaa=()):
+        """A DNS server on 127.0.0.1; returns its --dns-servers value."""
+        args = [sys.executable, DNS_SERVER, "--mode", mode]
+        for x in a:
+            args += ["--a", x]
+        for x in aaaa:
+            args += ["--aaaa", x]
+        return "127.0.0.1:%d" % self.start_other(args)
 
     def tearDown(self):
-        if self.server:
-            self.server.kill()
-            self.server.wait()
-            self.server.stdout.close()
-            self.server.stderr.close()
+        for p in ([self.server] if self.server else []) + self.others:
+            p.kill()
+            p.wait()
+            p.stdout.close()
+            p.stderr.close()
 
     def connect(self, target, *extra, trust="root-rsa.pem", timeout=TIMEOUT):
         args = [CERTSCOPE, "connect", target, "--trust", pki(trust),
@@ -141,6 +169,108 @@ class ConnectTest(unittest.TestCase):
                                "[::1]:%d: connection refused" % port,
                                "--all-addresses")
         self.assertIn("Connected to 127.0.0.1", out)
+
+    # -- names resolved through a DNS server on 127.0.0.1 ----------------
+    def test_dns_name_resolved(self):
+        port = self.start()
+        dns = self.start_dns(a=["127.0.0.1"])
+        self.expect("%s:%d" % (HOST, port), 0, "Connected to 127.0.0.1",
+                    "--dns-servers", dns, where="out")
+
+    def test_dns_silent_server_deadline(self):
+        dns = self.start_dns("silent")
+        self.expect("%s:443" % HOST, 2,
+                    "timed out resolving www.example.test",
+                    "--dns-servers", dns)
+
+    def test_dns_garbage_answers_deadline(self):
+        # malformed answers are dropped; the deadline still holds
+        dns = self.start_dns("garbage")
+        self.expect("%s:443" % HOST, 2, "timed out resolving",
+                    "--dns-servers", dns)
+
+    def test_dns_nxdomain(self):
+        dns = self.start_dns("nxdomain")
+        self.expect("%s:443" % HOST, 2,
+                    "cannot resolve www.example.test: no such name "
+                    "(NXDOMAIN)", "--dns-servers", dns)
+
+    def test_dns_servfail(self):
+        dns = self.start_dns("servfail")
+        self.expect("%s:443" % HOST, 2, "no DNS server gave an answer",
+                    "--dns-servers", dns)
+
+    def test_dns_no_address(self):
+        dns = self.start_dns(a=[])
+        self.expect("%s:443" % HOST, 2,
+                    "the name has no IPv4 or IPv6 address",
+                    "--dns-servers", dns)
+
+    def test_dns_bad_server_list(self):
+        self.expect("%s:443" % HOST, 2, "--dns-servers: 'not-an-ip' is "
+                    "not a list of IP[:PORT] addresses",
+                    "--dns-servers", "not-an-ip")
+
+    def stale_backend(self, d, same=False):
+        """Two backends behind one name on one port: 127.0.0.1 serves the
+        current chain, 127.0.0.2 the expired leaf (or the same chain)."""
+        port = self.start()
+        if same:
+            cert, key = pki("chain-rsa.pem"), pki("ee-rsa.key")
+        else:
+            cert = os.path.join(d, "stale.pem")
+            with open(cert, "w") as out:
+                for f in ("ee-expired.pem", "ica-rsa.pem"):
+                    with open(pki(f)) as fh:
+                        out.write(fh.read())
+            key = pki("ee-expired.key")
+        self.start_other([SERVER, "--cert", cert, "--key", key,
+                          "--bind", "127.0.0.2", "--port", str(port)])
+        dns = self.start_dns(a=["127.0.0.1", "127.0.0.2"])
+        return "%s:%d" % (HOST, port), dns
+
+    def test_all_addresses_stale_backend(self):
+        with tempfile.TemporaryDirectory() as d:
+            target, dns = self.stale_backend(d)
+            out, _ = self.expect(target, 1, "Addresses compared (2):",
+                                 "--dns-servers", dns, "--all-addresses",
+                                 where="out")
+            self.assertRegex(out, r"127\.0\.0\.1:\d+ +trusted ")
+            self.assertRegex(out, r"127\.0\.0\.2:\d+ +NOT TRUSTED ")
+            self.assertIn("They differ in the verdict, the leaf "
+                          "certificate and the chain sent.", out)
+            self.assertIn("error  expired", out)
+            # without --all-addresses the first address answers alone
+            out, _ = self.expect(target, 0, "trusted", "--dns-servers",
+                                 dns, where="out")
+            self.assertNotIn("127.0.0.2", out)
+            out, _ = self.expect(target, 1, '"comparison"', "--json",
+                                 "--dns-servers", dns, "--all-addresses",
+                                 where="out")
+        doc = json.loads(out)
+        self.assertEqual(doc["comparison"], {
+            "addresses": 2, "agree": False,
+            "differences": ["verdict", "leaf", "chain"]})
+        self.assertEqual([r["verdict"] for r in doc["results"]],
+                         ["trusted", "rejected"])
+
+    def test_all_addresses_agree(self):
+        with tempfile.TemporaryDirectory() as d:
+            target, dns = self.stale_backend(d, same=True)
+            out, _ = self.expect(target, 0, "All 2 addresses agree",
+                                 "--dns-servers", dns, "--all-addresses",
+                                 where="out")
+
+    def test_all_addresses_one_down(self):
+        # 127.0.0.3 has no server: an error row, the exit code 2
+        port = self.start()
+        dns = self.start_dns(a=["127.0.0.1", "127.0.0.3"])
+        out, err = self.expect("%s:%d" % (HOST, port), 2,
+                               "127.0.0.3:%d: connection refused" % port,
+                               "--dns-servers", dns, "--all-addresses")
+        self.assertRegex(out, r"127\.0\.0\.3:\d+ +error +connection "
+                         r"refused")
+        self.assertIn("They differ in the verdict.", out)
 
     # -- hostile or broken servers --------------------------------------
     def test_refused(self):
