@@ -10,7 +10,7 @@ complete -c certscope -n "not __fish_seen_subcommand_from $cmds" -s V -l version
 complete -c certscope -n "__fish_seen_subcommand_from show" -l json -d 'JSON output'
 complete -c certscope -n "__fish_seen_subcommand_from show" -l pem -d 're-export as PEM'
 complete -c certscope -n "__fish_seen_subcommand_from show" -l long -d 'every extension'
-complete -c certscope -n "__fish_seen_subcommand_from show verify" -l password-file -r -F -d 'PKCS#12 password file'
+complete -c certscope -n "__fish_seen_subcommand_from show verify connect" -l password-file -r -F -d 'PKCS#12 or key password file'
 complete -c certscope -n "__fish_seen_subcommand_from show verify" -l at -x -d 'time'
 complete -c certscope -n "__fish_seen_subcommand_from verify" -l trust -r -F -d 'trust anchors'
 complete -c certscope -n "__fish_seen_subcommand_from verify" -l untrusted -r -F -d 'intermediates'

@@ -7,7 +7,10 @@
  *
  *   tls_server --cert CHAIN.pem --key KEY.pem [--cert C2 --key K2]
  *              [--mode MODE] [--starttls PROTO] [--once]
- *              [--bind 127.X.Y.Z] [--port N]
+ *              [--bind 127.X.Y.Z] [--port N] [--client-ca CA.pem] [--tls12]
+ *
+ * --client-ca requires a client certificate issued under CA.pem (verified
+ * in the handshake, dates ignored); --tls12 allows TLS 1.2 only.
  *
  * Modes: normal, silent, drip, http, random, reset, alert, empty-chain,
  * many-certs, huge-cert, sni (pair 2 when the client sent SNI, pair 1
@@ -49,6 +52,8 @@ static struct pair pairs[MAX_PAIRS];
 static unsigned npairs;
 static const char *mode = "normal";
 static const char *starttls;
+static const char *client_ca; /* require a client certificate from it */
+static int tls12;             /* TLS 1.2 only */
 static gnutls_datum_t ocsp_staple; /* --ocsp FILE: sent as is */
 
 static void die(const char *what, int ret)
@@ -399,11 +404,20 @@ static void serve_tls(int fd, gnutls_certificate_credentials_t cred)
 	if (!strcmp(mode, "old-tls"))
 		ret = gnutls_priority_set_direct(s,
 			"NORMAL:-VERS-ALL:+VERS-TLS1.0", NULL);
+	else if (tls12)
+		ret = gnutls_priority_set_direct(s,
+			"NORMAL:-VERS-ALL:+VERS-TLS1.2", NULL);
 	else
 		ret = gnutls_set_default_priority(s);
 	if (ret < 0 || gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE,
 					      cred) < 0)
 		goto out;
+	if (client_ca) {
+		/* verified during the handshake: a bad or missing client
+		 * certificate ends it with an alert */
+		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+		gnutls_session_set_verify_cert(s, NULL, 0);
+	}
 	gnutls_transport_set_int(s, fd);
 	gnutls_handshake_set_timeout(s, IO_TIMEOUT_S * 1000);
 	/* our own messages may be huge (huge-cert): no sending limit */
@@ -414,6 +428,8 @@ static void serve_tls(int fd, gnutls_certificate_credentials_t cred)
 	if (ret < 0) {
 		fprintf(stderr, "tls_server: handshake: %s\n",
 			gnutls_strerror(ret));
+		if (client_ca) /* as a real server does: say why */
+			gnutls_alert_send_appropriate(s, ret);
 		goto out;
 	}
 	gnutls_bye(s, GNUTLS_SHUT_WR);
@@ -519,6 +535,10 @@ int main(int argc, char **argv)
 			ocsp_staple = slurp(argv[++a]);
 		else if (!strcmp(argv[a], "--once"))
 			once = 1;
+		else if (!strcmp(argv[a], "--client-ca") && a + 1 < argc)
+			client_ca = argv[++a];
+		else if (!strcmp(argv[a], "--tls12"))
+			tls12 = 1;
 		else if (!strcmp(argv[a], "--bind") && a + 1 < argc)
 			bind_addr = argv[++a];
 		else if (!strcmp(argv[a], "--port") && a + 1 < argc)
@@ -526,7 +546,8 @@ int main(int argc, char **argv)
 		else {
 			fprintf(stderr, "usage: tls_server --cert F --key F "
 				"[--mode M] [--starttls P] [--ocsp F] "
-				"[--once] [--bind 127.x.y.z] [--port N]\n");
+				"[--once] [--bind 127.x.y.z] [--port N] "
+				"[--client-ca F] [--tls12]\n");
 			return 2;
 		}
 	}
@@ -542,6 +563,15 @@ int main(int argc, char **argv)
 	if (gnutls_certificate_allocate_credentials(&cred) < 0)
 		die("credentials", GNUTLS_E_MEMORY_ERROR);
 	gnutls_certificate_set_retrieve_function2(cred, retrieve);
+	if (client_ca) {
+		if (gnutls_certificate_set_x509_trust_file(cred, client_ca,
+						GNUTLS_X509_FMT_PEM) <= 0)
+			die("--client-ca", 0);
+		/* fixed test certificates: the clock must not matter */
+		gnutls_certificate_set_verify_flags(cred,
+			GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+			GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS);
+	}
 	if (ocsp_staple.size)
 		gnutls_certificate_set_ocsp_status_request_function(cred,
 								    staple,

@@ -39,6 +39,7 @@ struct connect_opts {
 	double timeout_s;
 	bool all_addresses;
 	const char *dns_servers;   /* NULL: the system's resolver */
+	const char *client_cert, *client_key, *password_file;
 	const char *save_chain;
 	bool json;
 	const char *trust[CONNECT_MAX_TRUST];
@@ -51,7 +52,8 @@ struct connect_opts {
 enum {
 	OPT_SNI = 256, OPT_NO_SNI, OPT_STARTTLS, OPT_TIMEOUT, OPT_ALL,
 	OPT_SAVE, OPT_JSON, OPT_ALPN, OPT_TRUST, OPT_SYSTEM, OPT_AT,
-	OPT_PURPOSE, OPT_HOST, OPT_OCSP, OPT_DNS,
+	OPT_PURPOSE, OPT_HOST, OPT_OCSP, OPT_DNS, OPT_CERT, OPT_KEY,
+	OPT_PASSWORD_FILE,
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +63,9 @@ static const struct option long_opts[] = {
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"all-addresses", no_argument, NULL, OPT_ALL},
 	{"dns-servers", required_argument, NULL, OPT_DNS},
+	{"cert", required_argument, NULL, OPT_CERT},
+	{"key", required_argument, NULL, OPT_KEY},
+	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
 	{"save-chain", required_argument, NULL, OPT_SAVE},
 	{"json", no_argument, NULL, OPT_JSON},
 	{"alpn", required_argument, NULL, OPT_ALPN},
@@ -98,6 +103,11 @@ static void usage(FILE *out)
 	      "h2,http/1.1\n"
 	      "      --ocsp-stapling      ask for a stapled OCSP response\n"
 	      "      --save-chain FILE    write the chain as sent, as PEM\n"
+	      "      --cert FILE          client certificate (and chain), or "
+	      "PKCS#12\n"
+	      "      --key FILE           its private key\n"
+	      "      --password-file FILE key or PKCS#12 password (else "
+	      "$CERTSCOPE_PASSWORD)\n"
 	      "      --trust FILE|DIR     trust anchors (repeatable)\n"
 	      "      --system-trust       also trust the system store\n"
 	      "      --host NAME          name to check (default: HOST)\n"
@@ -190,6 +200,15 @@ static int parse_args(int argc, char **argv, cs_time_t now,
 		case OPT_DNS:
 			o->dns_servers = optarg;
 			break;
+		case OPT_CERT:
+			o->client_cert = optarg;
+			break;
+		case OPT_KEY:
+			o->client_key = optarg;
+			break;
+		case OPT_PASSWORD_FILE:
+			o->password_file = optarg;
+			break;
 		case OPT_SAVE:
 			o->save_chain = optarg;
 			break;
@@ -255,6 +274,8 @@ static int parse_args(int argc, char **argv, cs_time_t now,
 		if (!o->t.port_given)
 			o->t.port = cs_starttls_default_port(st);
 	}
+	if (o->client_key && !o->client_cert)
+		return cli_usage("connect", "--key needs --cert");
 	if (o->system_trust && !o->n_trust)
 		cli_note("--system-trust without --trust: the system store is "
 			 "the default anyway");
@@ -494,6 +515,23 @@ static int check_staple(const struct cs_net_result *r,
 	if (def->severity == CS_SEV_ERROR)
 		vr->trusted = false;
 	return 0;
+}
+
+static json_t *client_json(const struct cs_net_result *r,
+			   const struct cs_net_client *c)
+{
+	const char *subj = r->client_cert_sent ? cs_net_client_subject(c) :
+						 NULL;
+	char *u = NULL;
+	size_t l = 0;
+	json_t *j;
+
+	if (subj)
+		u = cs_escape_utf8(subj, strlen(subj), &l);
+	j = json_pack("{s:b,s:o}", "requested", r->client_cert_requested,
+		      "sent", u ? json_stringn(u, l) : json_null());
+	free(u);
+	return j;
 }
 
 static json_t *ocsp_json(const struct cs_ocsp_result *o)
@@ -778,6 +816,9 @@ static int check_one(const struct connect_opts *o,
 		if (obj)
 			json_object_set_new(obj, "ocsp", have_ocsp ?
 					    ocsp_json(&ocsp) : json_null());
+		if (obj)
+			json_object_set_new(obj, "client_certificate",
+				client_json(&r, o->net.client));
 		goto out;
 	}
 	printf("Connected to %s%s%s%s\n", r.addr,
@@ -795,6 +836,19 @@ static int check_one(const struct connect_opts *o,
 		print_ocsp(&ocsp, r.ocsp_len);
 	else
 		printf("OCSP:       no stapled response\n");
+	if (r.client_cert_requested || o->net.client) {
+		char *e = esc(cs_net_client_subject(o->net.client));
+
+		printf("Client:     %s%s%s\n",
+		       r.client_cert_requested ?
+			       "the server asked for a certificate; " :
+			       "the server asked for no certificate",
+		       !r.client_cert_requested ? "" :
+		       r.client_cert_sent ? "sent " : "none sent",
+		       r.client_cert_requested && r.client_cert_sent && e ?
+			       e : "");
+		free(e);
+	}
 	print_chain_text(&r);
 	printf("\n");
 	if (cs_report_verify_text(stdout, r.addr, &vr, &ro) < 0)
@@ -809,6 +863,29 @@ out:
 	return rc;
 }
 
+/* The client certificate and key, read before any connection. */
+static int load_client(const struct connect_opts *o,
+		       struct cs_net_client **client)
+{
+	struct cs_error err;
+	bool pw_failed = false;
+	char *password = cli_read_password(o->password_file, &pw_failed);
+	int rc;
+
+	if (pw_failed)
+		return -1;
+	cs_error_clear(&err);
+	rc = cs_net_client_load(o->client_cert, o->client_key, password,
+				client, &err);
+	if (rc < 0)
+		cli_error(NULL, "%s", err.msg);
+	if (password) {
+		memset(password, 0, strlen(password));
+		free(password);
+	}
+	return rc;
+}
+
 /* see cli.h */
 int cmd_connect(int argc, char **argv)
 {
@@ -817,6 +894,7 @@ int cmd_connect(int argc, char **argv)
 	struct cs_net_addrlist al = {NULL, 0};
 	struct addr_summary sums[CS_NET_MAX_ADDRS];
 	struct cs_trust *trust = NULL;
+	struct cs_net_client *client = NULL;
 	struct cs_error err;
 	json_t *arr = NULL, *one;
 	size_t i, n_sums = 0;
@@ -829,6 +907,11 @@ int cmd_connect(int argc, char **argv)
 	trust = load_trust(&o);
 	if (!trust)
 		return CS_EXIT_INPUT;
+	if (o.client_cert && load_client(&o, &client) < 0) {
+		cs_trust_free(trust);
+		return CS_EXIT_INPUT;
+	}
+	o.net.client = client;
 	dl.at_ms = mono_ms(NULL) + (int64_t)(o.timeout_s * 1000.0);
 	cs_error_clear(&err);
 	if (cs_net_resolve(&o.t, o.dns_servers, &dl, &al, &err) < 0) {
@@ -878,5 +961,6 @@ out:
 	json_decref(arr);
 	cs_net_addrlist_free(&al);
 	cs_trust_free(trust);
+	cs_net_client_free(client);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include <ares.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <ifaddrs.h>
@@ -868,6 +869,304 @@ static int capture(struct conn *c, const struct cs_net_opts *o,
 	return 0;
 }
 
+/* ---- client certificate ------------------------------------------- */
+
+struct cs_net_client {
+	gnutls_certificate_credentials_t cred; /* answers with the below */
+	gnutls_pcert_st *pcerts;               /* the chain, leaf first */
+	unsigned n_pcerts;
+	gnutls_privkey_t key;
+	char *subject;
+};
+
+/* What the GnuTLS callbacks of one handshake see (session pointer). */
+struct sess_ctx {
+	const struct cs_net_client *client;
+	bool ticket; /* a NewSessionTicket arrived */
+};
+
+/* The server asked for a certificate: send ours whatever CA names or key
+ * types it listed, as the user asked for it (GnuTLS's own choice would
+ * send nothing when the issuer is not among the names). */
+static int client_retrieve(gnutls_session_t s, const gnutls_datum_t *req_ca,
+			   int nreqs, const gnutls_pk_algorithm_t *pk_algos,
+			   int pk_algos_length, gnutls_pcert_st **pcert,
+			   unsigned int *pcert_length, gnutls_privkey_t *key)
+{
+	const struct sess_ctx *x = gnutls_session_get_ptr(s);
+
+	(void)req_ca;
+	(void)nreqs;
+	(void)pk_algos;
+	(void)pk_algos_length;
+	*pcert = NULL;
+	*pcert_length = 0;
+	*key = NULL;
+	if (x && x->client) {
+		*pcert = x->client->pcerts;
+		*pcert_length = x->client->n_pcerts;
+		*key = x->client->key;
+	}
+	return 0;
+}
+
+static int client_file_ok(const char *what, const char *path,
+			  struct cs_error *err)
+{
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return cs_error_set(err, CS_E_IO, "%s %s", what, path);
+	fclose(f);
+	return 0;
+}
+
+/* GnuTLS's answer about a key or PKCS#12 file, in words. */
+static int client_load_error(int ret, const char *cert, const char *key,
+			     const char *password, struct cs_error *err)
+{
+	const char *kf = key ? key : cert;
+
+	switch (ret) {
+	case GNUTLS_E_CERTIFICATE_KEY_MISMATCH:
+		return cs_error_setlib(err, CS_E_PARSE, ret,
+				       "the key in %s does not belong to the "
+				       "certificate in %s", kf, cert);
+	case GNUTLS_E_DECRYPTION_FAILED:
+	case GNUTLS_E_MAC_VERIFY_FAILED:
+		return cs_error_setlib(err, CS_E_PASSWORD, ret, password ?
+				       "%s: wrong password for the key" :
+				       "%s: the key is encrypted: give its "
+				       "password with --password-file FILE "
+				       "or CERTSCOPE_PASSWORD", kf);
+	default:
+		if (!key)
+			return cs_error_setlib(err, CS_E_PARSE, ret,
+					       "--cert %s without --key must be "
+					       "a PKCS#12 file holding the "
+					       "certificate and its key: %s",
+					       cert, gnutls_strerror(ret));
+		return cs_error_setlib(err, CS_E_PARSE, ret,
+				       "client certificate %s, key %s: %s",
+				       cert, key, gnutls_strerror(ret));
+	}
+}
+
+int cs_net_client_load(const char *cert, const char *key,
+		       const char *password, struct cs_net_client **out,
+		       struct cs_error *err)
+{
+	struct cs_net_client *c;
+	gnutls_certificate_credentials_t tmp = NULL;
+	gnutls_x509_crt_t *crts = NULL;
+	gnutls_x509_privkey_t xkey = NULL;
+	gnutls_datum_t dn = {NULL, 0};
+	unsigned n = 0, i;
+	int ret;
+
+	*out = NULL;
+	if (client_file_ok("cannot open --cert", cert, err) < 0 ||
+	    (key && client_file_ok("cannot open --key", key, err) < 0))
+		return -1;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return cs_error_setx(err, CS_E_NOMEM, "out of memory");
+	/* GnuTLS reads the files and checks that the key fits */
+	ret = gnutls_certificate_allocate_credentials(&tmp);
+	if (ret < 0) {
+		cs_error_setlib(err, CS_E_INTERNAL, ret, "GnuTLS: %s",
+				gnutls_strerror(ret));
+		goto fail;
+	}
+	if (!key) {
+		ret = gnutls_certificate_set_x509_simple_pkcs12_file(
+			tmp, cert, GNUTLS_X509_FMT_DER, password);
+		if (ret < 0 && ret != GNUTLS_E_MAC_VERIFY_FAILED &&
+		    ret != GNUTLS_E_DECRYPTION_FAILED)
+			ret = gnutls_certificate_set_x509_simple_pkcs12_file(
+				tmp, cert, GNUTLS_X509_FMT_PEM, password);
+		/* no password given: a file made with an empty one
+		 * (certtool --empty-password, openssl -passout pass:) */
+		if (!password && (ret == GNUTLS_E_MAC_VERIFY_FAILED ||
+				  ret == GNUTLS_E_DECRYPTION_FAILED) &&
+		    gnutls_certificate_set_x509_simple_pkcs12_file(
+			    tmp, cert, GNUTLS_X509_FMT_DER, "") >= 0)
+			ret = 0;
+	} else {
+		ret = gnutls_certificate_set_x509_key_file2(
+			tmp, cert, key, GNUTLS_X509_FMT_PEM, password, 0);
+		if (ret < 0 && ret != GNUTLS_E_CERTIFICATE_KEY_MISMATCH &&
+		    ret != GNUTLS_E_DECRYPTION_FAILED) {
+			int r2 = gnutls_certificate_set_x509_key_file2(
+				tmp, cert, key, GNUTLS_X509_FMT_DER,
+				password, 0);
+			if (r2 >= 0 || r2 == GNUTLS_E_CERTIFICATE_KEY_MISMATCH)
+				ret = r2;
+		}
+	}
+	if (ret < 0) {
+		client_load_error(ret, cert, key, password, err);
+		goto fail;
+	}
+	/* then the chain and key are kept to be sent whatever the server
+	 * asks for (client_retrieve) */
+	ret = gnutls_certificate_get_x509_crt(tmp, 0, &crts, &n);
+	if (ret == 0)
+		ret = gnutls_certificate_get_x509_key(tmp, 0, &xkey);
+	if (ret == 0 && n == 0)
+		ret = GNUTLS_E_NO_CERTIFICATE_FOUND;
+	if (ret == 0) {
+		c->pcerts = calloc(n, sizeof(*c->pcerts));
+		if (!c->pcerts)
+			ret = GNUTLS_E_MEMORY_ERROR;
+	}
+	if (ret == 0)
+		ret = gnutls_pcert_import_x509_list(c->pcerts, crts, &n, 0);
+	if (ret == 0)
+		c->n_pcerts = n;
+	if (ret == 0)
+		ret = gnutls_privkey_init(&c->key);
+	if (ret == 0)
+		ret = gnutls_privkey_import_x509(c->key, xkey,
+			GNUTLS_PRIVKEY_IMPORT_AUTO_RELEASE);
+	if (ret == 0)
+		xkey = NULL; /* c->key owns it */
+	if (ret == 0)
+		ret = gnutls_x509_crt_get_dn3(crts[0], &dn, 0);
+	if (ret == 0) {
+		c->subject = strndup((const char *)dn.data, dn.size);
+		gnutls_free(dn.data);
+		if (!c->subject)
+			ret = GNUTLS_E_MEMORY_ERROR;
+	}
+	if (ret == 0)
+		ret = gnutls_certificate_allocate_credentials(&c->cred);
+	if (ret < 0) {
+		cs_error_setlib(err, CS_E_PARSE, ret, "client certificate %s: "
+				"%s", cert, gnutls_strerror(ret));
+		goto fail;
+	}
+	gnutls_certificate_set_retrieve_function2(c->cred, client_retrieve);
+	for (i = 0; i < n; i++)
+		gnutls_x509_crt_deinit(crts[i]);
+	gnutls_free(crts);
+	gnutls_certificate_free_credentials(tmp);
+	*out = c;
+	return 0;
+fail:
+	if (xkey)
+		gnutls_x509_privkey_deinit(xkey);
+	for (i = 0; crts && i < n; i++)
+		gnutls_x509_crt_deinit(crts[i]);
+	gnutls_free(crts);
+	if (tmp)
+		gnutls_certificate_free_credentials(tmp);
+	cs_net_client_free(c);
+	return -1;
+}
+
+const char *cs_net_client_subject(const struct cs_net_client *c)
+{
+	return c ? c->subject : NULL;
+}
+
+void cs_net_client_free(struct cs_net_client *c)
+{
+	if (!c)
+		return;
+	unsigned i;
+
+	if (c->cred)
+		gnutls_certificate_free_credentials(c->cred);
+	for (i = 0; i < c->n_pcerts; i++)
+		gnutls_pcert_deinit(&c->pcerts[i]);
+	free(c->pcerts);
+	if (c->key)
+		gnutls_privkey_deinit(c->key);
+	free(c->subject);
+	free(c);
+}
+
+/* Set when a NewSessionTicket arrives: under TLS 1.3 the server sends it
+ * only once it accepted the client's Certificate and Finished. */
+static int ticket_hook(gnutls_session_t s, unsigned htype, unsigned when,
+		       unsigned incoming, const gnutls_datum_t *msg)
+{
+	struct sess_ctx *x = gnutls_session_get_ptr(s);
+
+	(void)htype;
+	(void)when;
+	(void)msg;
+	if (incoming && x)
+		x->ticket = true;
+	return 0;
+}
+
+/* TLS 1.3 with a CertificateRequest: wait up to ms (within the deadline)
+ * for the server's verdict on the client's certificate. */
+static int await_client_verdict(struct conn *c, unsigned ms,
+				const char *addr, bool sent,
+				struct cs_error *err)
+{
+	const int64_t end = now_ms(c->dl) + ms;
+	const struct sess_ctx *x = gnutls_session_get_ptr(c->s);
+	unsigned char buf[256];
+	struct pollfd pfd;
+	int ret, left, a;
+
+	gnutls_handshake_set_hook_function(c->s,
+					   GNUTLS_HANDSHAKE_NEW_SESSION_TICKET,
+					   GNUTLS_HOOK_POST, ticket_hook);
+	while (!x->ticket) {
+		ret = (int)gnutls_record_recv(c->s, buf, sizeof(buf));
+		/* data, a ticket or a polite close (close_notify): the
+		 * server finished its handshake, so it accepted */
+		if (ret >= 0 || x->ticket)
+			break;
+		if (ret == GNUTLS_E_PREMATURE_TERMINATION ||
+		    ((ret == GNUTLS_E_PULL_ERROR ||
+		      ret == GNUTLS_E_PUSH_ERROR) &&
+		     (c->last_errno == ECONNRESET || c->last_errno == EPIPE)))
+			return cs_error_setx(err, CS_E_NET, "%s: the server "
+					     "dropped the connection right "
+					     "after the handshake, without an "
+					     "alert: it %s", addr, sent ?
+					     "probably refused the client "
+					     "certificate" :
+					     "had asked for a client "
+					     "certificate and none was given "
+					     "(--cert, --key)");
+		if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+			a = (int)gnutls_alert_get(c->s);
+			return cs_error_setlib(err, CS_E_NET, ret,
+				"%s: the server refused the client "
+				"certificate%s: alert %s (%d)%s", addr,
+				sent ? "" : " (none was given)",
+				cs_net_alert_name(a), a, sent ? "" :
+				"; give one with --cert and --key");
+		}
+		if (ret != GNUTLS_E_AGAIN && ret != GNUTLS_E_INTERRUPTED &&
+		    gnutls_error_is_fatal(ret))
+			return cs_error_setlib(err, CS_E_NET, ret,
+					       "%s: after the handshake: %s",
+					       addr, gnutls_strerror(ret));
+		left = (int)(end - now_ms(c->dl));
+		if (left > cs_deadline_left(c->dl))
+			left = cs_deadline_left(c->dl);
+		if (left <= 0)
+			break; /* no word from the server: taken as accepted */
+		pfd.fd = c->fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, left) == 0)
+			break;
+	}
+	gnutls_handshake_set_hook_function(c->s,
+					   GNUTLS_HANDSHAKE_NEW_SESSION_TICKET,
+					   GNUTLS_HOOK_POST, NULL);
+	return 0;
+}
+
 int cs_net_handshake(const struct cs_net_target *t,
 		     const struct cs_net_addr *addr,
 		     const struct cs_net_opts *o,
@@ -875,6 +1174,7 @@ int cs_net_handshake(const struct cs_net_target *t,
 		     struct cs_error *err)
 {
 	gnutls_certificate_credentials_t cred = NULL;
+	struct sess_ctx sctx = {o->client, false};
 	struct conn c;
 	struct pollfd pfd;
 	const char *sni;
@@ -903,7 +1203,7 @@ int cs_net_handshake(const struct cs_net_target *t,
 	}
 	res->starttls_ms = now_ms(dl) - t0;
 
-	ret = gnutls_certificate_allocate_credentials(&cred);
+	ret = o->client ? 0 : gnutls_certificate_allocate_credentials(&cred);
 	if (ret == 0)
 		ret = gnutls_init(&c.s, GNUTLS_CLIENT | GNUTLS_NONBLOCK);
 	if (ret == 0)
@@ -911,7 +1211,8 @@ int cs_net_handshake(const struct cs_net_target *t,
 			gnutls_priority_set_direct(c.s, o->priority, NULL) :
 			gnutls_set_default_priority(c.s);
 	if (ret == 0)
-		ret = gnutls_credentials_set(c.s, GNUTLS_CRD_CERTIFICATE, cred);
+		ret = gnutls_credentials_set(c.s, GNUTLS_CRD_CERTIFICATE,
+					     o->client ? o->client->cred : cred);
 	if (ret < 0) {
 		cs_error_setlib(err, CS_E_INTERNAL, ret, "GnuTLS setup: %s",
 				gnutls_strerror(ret));
@@ -946,6 +1247,7 @@ int cs_net_handshake(const struct cs_net_target *t,
 	c.fd = fd;
 	c.dl = dl;
 	gnutls_transport_set_ptr(c.s, &c);
+	gnutls_session_set_ptr(c.s, &sctx);
 	gnutls_transport_set_pull_function(c.s, conn_pull);
 	gnutls_transport_set_push_function(c.s, conn_push);
 	gnutls_transport_set_pull_timeout_function(c.s, conn_pull_timeout);
@@ -980,10 +1282,29 @@ int cs_net_handshake(const struct cs_net_target *t,
 		if (!gnutls_error_is_fatal(ret) && looks_like_tls(&c))
 			continue; /* warning alerts: the deadline bounds it */
 		handshake_error(&c, ret, addr->text, max_msg, err);
+		if (gnutls_certificate_client_get_request_status(c.s)) {
+			/* TLS 1.2: the server judges the client's
+			 * certificate inside the handshake */
+			size_t l = strlen(err->msg);
+			snprintf(err->msg + l, sizeof(err->msg) - l, "; it "
+				 "had asked for a client certificate and %s",
+				 gnutls_certificate_get_ours(c.s) ?
+				 "may have refused the one sent" :
+				 "none was given (--cert, --key)");
+		}
 		goto out;
 	}
 	res->handshake_ms = now_ms(dl) - t0;
 	if (capture(&c, o, res, err) < 0)
+		goto out;
+	res->client_cert_requested =
+		gnutls_certificate_client_get_request_status(c.s) != 0;
+	res->client_cert_sent = gnutls_certificate_get_ours(c.s) != NULL;
+	if (res->client_cert_requested &&
+	    gnutls_protocol_get_version(c.s) == GNUTLS_TLS1_3 &&
+	    await_client_verdict(&c, o->client_wait_ms ? o->client_wait_ms :
+				 CS_NET_CLIENT_WAIT_MS, addr->text,
+				 res->client_cert_sent, err) < 0)
 		goto out;
 	/* a polite close; the answer is not awaited */
 	(void)gnutls_bye(c.s, GNUTLS_SHUT_WR);

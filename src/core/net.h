@@ -32,6 +32,7 @@
 							  message */
 #define CS_NET_MAX_ADDRS          16                  /* per name */
 #define CS_NET_MAX_HOST           253                 /* RFC 1035 2.3.4 */
+#define CS_NET_CLIENT_WAIT_MS     1000 /* see cs_net_opts.client_wait_ms */
 
 struct cs_net_target {
 	char host[CS_NET_MAX_HOST + 1]; /* name or IP literal, no brackets */
@@ -81,7 +82,31 @@ CS_MUST_CHECK int cs_net_resolve(const struct cs_net_target *t,
 
 void cs_net_addrlist_free(struct cs_net_addrlist *l);
 
+/*
+ * A client certificate (with its chain) and private key, for servers
+ * that ask for one (RFC 8446 section 4.4.2, RFC 5246 7.4.6); loaded once,
+ * before any connection.  cert and key are PEM or DER files (the key
+ * PKCS#1, SEC1 or PKCS#8, encrypted PKCS#8 with password); with key NULL,
+ * cert is a PKCS#12 file holding both.  password may be NULL.  Returns 0,
+ * or -1 naming the file: CS_E_IO (unreadable), CS_E_PASSWORD (wrong or
+ * missing password), CS_E_PARSE (malformed, key not matching the
+ * certificate).
+ */
+struct cs_net_client;
+CS_MUST_CHECK int cs_net_client_load(const char *cert, const char *key,
+				     const char *password,
+				     struct cs_net_client **out,
+				     struct cs_error *err);
+/* The subject DN (RFC 4514) of the client certificate. */
+const char *cs_net_client_subject(const struct cs_net_client *c);
+void cs_net_client_free(struct cs_net_client *c);
+
 struct cs_net_opts {
+	const struct cs_net_client *client; /* NULL: no client certificate */
+	unsigned client_wait_ms; /* TLS 1.3, certificate requested: how long
+				    to wait after the handshake for the
+				    server to accept or refuse it (0 =
+				    CS_NET_CLIENT_WAIT_MS) */
 	const char *sni;   /* server name to send; NULL = the target's host
 			      unless it is an IP literal (RFC 6066 section 3
 			      forbids literal addresses in SNI) */
@@ -106,6 +131,8 @@ struct cs_net_result {
 	unsigned char *ocsp;  /* owned DER of the stapled response or NULL */
 	size_t ocsp_len;
 	int64_t connect_ms, starttls_ms, handshake_ms;
+	bool client_cert_requested; /* the server sent CertificateRequest */
+	bool client_cert_sent;      /* and we answered with a certificate */
 };
 
 /* Empty result (the chain list initialised). */
@@ -124,6 +151,14 @@ void cs_net_result_free(struct cs_net_result *r);
  * failure with the alert name, no certificate), CS_E_LIMIT (more than
  * max_certs certificates, a handshake message over max_msg_bytes).  On
  * failure *res keeps what was learnt (addr, timings).
+ *
+ * When the server asks for a client certificate, o->client's is sent
+ * (none without one).  Under TLS 1.3 the server judges it only after the
+ * client's Finished, so the handshake is followed by a wait of up to
+ * client_wait_ms for the server's first post-handshake message: a
+ * NewSessionTicket or data means accepted, an alert (certificate_required,
+ * bad_certificate, unknown_ca...) or a close is a CS_E_NET error saying
+ * the server refused the client certificate (or that none was given).
  */
 CS_MUST_CHECK int cs_net_handshake(const struct cs_net_target *t,
 				   const struct cs_net_addr *addr,

@@ -272,6 +272,110 @@ class ConnectTest(unittest.TestCase):
                          r"refused")
         self.assertIn("They differ in the verdict.", out)
 
+    # -- client certificates ----------------------------------------------
+    def client_server(self, *extra):
+        """A server that requires a client certificate under root-rsa."""
+        return self.start(extra=("--client-ca", pki("root-rsa.pem")) + extra)
+
+    def client_chain(self, d, leaf="ee-client.pem", ica="ica-rsa.pem"):
+        f = os.path.join(d, "client-chain.pem")
+        with open(f, "w") as out:
+            for name in (leaf, ica):
+                with open(pki(name)) as fh:
+                    out.write(fh.read())
+        return f
+
+    def test_client_cert_accepted_tls13(self):
+        port = self.client_server()
+        with tempfile.TemporaryDirectory() as d:
+            out, _ = self.expect(port, 0, "trusted", "--cert",
+                                 self.client_chain(d), "--key",
+                                 pki("ee-client.key"), where="out")
+            self.assertIn("TLS1.3", out)
+            self.assertIn("Client:     the server asked for a certificate; "
+                          "sent CN=client.example.test", out)
+            out, _ = self.expect(port, 0, '"client_certificate"', "--json",
+                                 "--cert", self.client_chain(d), "--key",
+                                 pki("ee-client.key"), where="out")
+        self.assertEqual(json.loads(out)["results"][0]["client_certificate"],
+                         {"requested": True, "sent":
+                          "CN=client.example.test,O=certscope test PKI"})
+
+    def test_client_cert_accepted_tls12(self):
+        port = self.client_server("--tls12")
+        with tempfile.TemporaryDirectory() as d:
+            out, _ = self.expect(port, 0, "sent CN=client.example.test",
+                                 "--cert", self.client_chain(d), "--key",
+                                 pki("ee-client.key"), where="out")
+        self.assertIn("TLS1.2", out)
+
+    def test_client_cert_missing_tls13(self):
+        # TLS 1.3: the refusal comes after the client's Finished
+        self.expect(self.client_server(), 2, "the server refused the client "
+                    "certificate (none was given): alert "
+                    "certificate_required (116); give one with --cert and "
+                    "--key")
+
+    def test_client_cert_missing_tls12(self):
+        self.expect(self.client_server("--tls12"), 2, "it had asked for a "
+                    "client certificate and none was given (--cert, --key)")
+
+    def test_client_cert_refused_tls13(self):
+        # an ECDSA leaf under the other root: the server says bad_certificate
+        port = self.client_server()
+        with tempfile.TemporaryDirectory() as d:
+            self.expect(port, 2, "the server refused the client certificate: "
+                        "alert bad_certificate (42)", "--cert",
+                        self.client_chain(d, "ee-ec.pem", "ica-ec.pem"),
+                        "--key", pki("ee-ec.key"))
+
+    def test_client_cert_pkcs12(self):
+        # The generator's PKCS#12 files use many PBKDF2 rounds: 0.4 s to
+        # read, over 30 s under valgrind.  That is file reading, before the
+        # network deadline starts, so the deadline given here is long.
+        fmt = os.path.join(os.path.dirname(PKI), "formats")
+        port = self.client_server()
+        self.expect(port, 0, "sent CN=www.example.test", "--cert",
+                    os.path.join(fmt, "ee-rsa.p12"), "--password-file",
+                    os.path.join(fmt, "p12-password.txt"), where="out",
+                    timeout=90)
+        # made with an empty password: no password needed
+        self.expect(port, 0, "sent CN=www.example.test", "--cert",
+                    os.path.join(fmt, "ee-rsa-nopass.p12"), where="out",
+                    timeout=90)
+
+    def test_client_cert_not_requested(self):
+        out, _ = self.expect(self.start(), 0, "Client:     the server asked "
+                             "for no certificate", "--cert",
+                             pki("ee-client.pem"), "--key",
+                             pki("ee-client.key"), where="out")
+
+    def test_client_cert_bad_inputs_before_network(self):
+        # each is refused before any connection: port 1 is never tried
+        fmt = os.path.join(os.path.dirname(PKI), "formats")
+        with tempfile.TemporaryDirectory() as d:
+            wrong = os.path.join(d, "pw")
+            with open(wrong, "w") as fh:
+                fh.write("wrong\n")
+            for args, frag in [
+                (["--cert", pki("ee-client.pem"), "--key", pki("ee-ec.key")],
+                 "the key in %s does not belong to the certificate in %s" %
+                 (pki("ee-ec.key"), pki("ee-client.pem"))),
+                (["--cert", os.path.join(d, "none.pem"), "--key",
+                  pki("ee-client.key")], "cannot open --cert"),
+                (["--key", pki("ee-client.key")], "--key needs --cert"),
+                (["--cert", pki("ee-client.pem")], "without --key must be "
+                 "a PKCS#12 file"),
+                (["--cert", os.path.join(fmt, "ee-rsa.p12")],
+                 "the key is encrypted: give its password"),
+                (["--cert", os.path.join(fmt, "ee-rsa.p12"),
+                  "--password-file", wrong], "wrong password for the key"),
+            ]:
+                # (a long deadline: PKCS#12 reading is slow under
+                # valgrind, see test_client_cert_pkcs12)
+                _, err = self.expect(1, 2, frag, *args, timeout=90)
+                self.assertNotIn("connection refused", err)
+
     # -- hostile or broken servers --------------------------------------
     def test_refused(self):
         port = self.start()
