@@ -62,6 +62,10 @@ have_py=no
 python3 -c 'import cryptography' 2>/dev/null && have_py=yes
 have_openssl=no; have openssl && have_openssl=yes
 have_certtool=no; have certtool && have_certtool=yes
+peers_missing() { # say which peers a section could not run
+	[ $have_openssl = yes ] || echo "(openssl missing: skipped)"
+	[ $have_certtool = yes ] || echo "(certtool missing: skipped)"
+}
 
 if [ -x /usr/bin/time ]; then
 	how="/usr/bin/time -f %M (RSS), date +%s%N (wall)"
@@ -226,8 +230,7 @@ EOF
 				certtool -i --inder --infile "$f"
 		fi
 	done
-	[ $have_openssl = yes ] || echo "(openssl missing: skipped)"
-	[ $have_certtool = yes ] || echo "(certtool missing: skipped)"
+	peers_missing
 	echo
 else
 	echo "## 1. 10 MB certificate: skipped (python3 with cryptography missing)"
@@ -415,8 +418,7 @@ EOF
 			[ $have_certtool = yes ] && row3 $keys $pool certtool
 		done
 	done
-	[ $have_openssl = yes ] || echo "(openssl missing: skipped)"
-	[ $have_certtool = yes ] || echo "(certtool missing: skipped)"
+	peers_missing
 	echo
 else
 	echo "## 3. look-alike intermediates: skipped (python3 with cryptography missing)"

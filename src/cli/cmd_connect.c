@@ -274,6 +274,9 @@ static int parse_args(int argc, char **argv, cs_time_t now,
 		if (!o->t.port_given)
 			o->t.port = cs_starttls_default_port(st);
 	}
+	if (o->dns_servers && !*o->dns_servers)
+		return cli_usage("connect", "--dns-servers needs at least one "
+				 "address");
 	if (o->client_key && !o->client_cert)
 		return cli_usage("connect", "--key needs --cert");
 	if (o->system_trust && !o->n_trust)
@@ -382,22 +385,6 @@ static void print_chain_text(const struct cs_net_result *r)
 	}
 }
 
-/* The SHA-256 of a certificate as sent, in lowercase hex ("" when it
- * cannot be computed), into hex[65]. */
-static const char *sha256_hex(const struct cs_item *it, char hex[65])
-{
-	unsigned char fp[32];
-	size_t sz = sizeof(fp), i;
-	gnutls_datum_t d = {it->der, (unsigned)it->der_len};
-
-	hex[0] = '\0';
-	if (gnutls_fingerprint(GNUTLS_DIG_SHA256, &d, fp, &sz) == 0 &&
-	    sz == sizeof(fp))
-		for (i = 0; i < sz; i++)
-			snprintf(hex + 2 * i, 3, "%02x", fp[i]);
-	return hex;
-}
-
 static json_t *chain_json(const struct cs_net_result *r)
 {
 	json_t *a = json_array();
@@ -423,10 +410,11 @@ static json_t *chain_json(const struct cs_net_result *r)
 		iss = cs_escape_utf8(m.issuer, strlen(m.issuer), &l2);
 		cs_time_format(m.not_after, na, sizeof(na));
 		cs_report_verify_key(&m, key, sizeof(key));
+		cs_hex(hex, sizeof(hex), m.sha256, sizeof(m.sha256));
 		json_array_append_new(a, json_pack("{s:i,s:s%,s:s%,s:s,s:s,s:s}",
 			"index", (int)i, "subject", subj ? subj : "", l1,
 			"issuer", iss ? iss : "", l2, "not_after", na,
-			"key", key, "sha256", sha256_hex(it, hex)));
+			"key", key, "sha256", hex));
 		free(subj);
 		free(iss);
 		cs_model_free(&m);
@@ -578,8 +566,7 @@ struct addr_summary {
 	char version[32];
 	char cipher[96];
 	size_t n_certs;
-	char leaf_sha[16];          /* first 6 bytes of the leaf's SHA-256 */
-	unsigned char leaf_fp[32];  /* the leaf's SHA-256 */
+	unsigned char leaf_fp[32];  /* the leaf's SHA-256, zero if unknown */
 	unsigned char chain_fp[32]; /* SHA-256 over every certificate sent */
 	cs_time_t leaf_not_after;
 	bool ocsp;
@@ -589,8 +576,7 @@ static void summarize(struct addr_summary *s, const struct cs_net_result *r,
 		      bool trusted)
 {
 	gnutls_hash_hd_t h;
-	size_t i, sz = sizeof(s->leaf_fp);
-	gnutls_datum_t d;
+	size_t i;
 
 	s->verdict = trusted ? "trusted" : "rejected";
 	snprintf(s->version, sizeof(s->version), "%s", r->version);
@@ -603,17 +589,12 @@ static void summarize(struct addr_summary *s, const struct cs_net_result *r,
 		struct cs_cert_model m;
 		struct cs_error err;
 
-		d.data = it->der;
-		d.size = (unsigned)it->der_len;
-		if (gnutls_fingerprint(GNUTLS_DIG_SHA256, &d, s->leaf_fp,
-				       &sz) == 0)
-			snprintf(s->leaf_sha, sizeof(s->leaf_sha),
-				 "%02X:%02X:%02X:%02X", s->leaf_fp[0],
-				 s->leaf_fp[1], s->leaf_fp[2], s->leaf_fp[3]);
 		memset(&m, 0, sizeof(m));
 		if (cs_model_from_crt(&m, it->crt, it->der, it->der_len,
-				      &err) == 0)
+				      &err) == 0) {
+			memcpy(s->leaf_fp, m.sha256, sizeof(s->leaf_fp));
 			s->leaf_not_after = m.not_after;
+		}
 		cs_model_free(&m);
 	}
 	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) == 0) {
@@ -682,7 +663,7 @@ static void differences(const struct addr_summary *s, size_t n,
 static void print_comparison(const struct addr_summary *s, size_t n)
 {
 	bool diff[DIFF_N];
-	char na[32];
+	char na[32], leaf[16];
 	size_t i, w = 0;
 	int k, n_diff = 0, shown = 0;
 
@@ -700,16 +681,19 @@ static void print_comparison(const struct addr_summary *s, size_t n)
 			free(e);
 			continue;
 		}
-		if (s[i].leaf_not_after != CS_TIME_NONE)
+		if (s[i].leaf_not_after != CS_TIME_NONE) {
 			cs_time_format(s[i].leaf_not_after, na, sizeof(na));
-		else
+			cs_hex_colon(leaf, sizeof(leaf), s[i].leaf_fp, 4);
+		} else {
 			snprintf(na, sizeof(na), "?");
+			snprintf(leaf, sizeof(leaf), "?");
+		}
 		printf("  %-*s  %-11s  %s  %zu cert%s  leaf %s  not after %s"
 		       "%s\n", (int)w, s[i].addr,
 		       !strcmp(s[i].verdict, "trusted") ? "trusted" :
 							  "NOT TRUSTED",
 		       s[i].version, s[i].n_certs, s[i].n_certs == 1 ? "" : "s",
-		       s[i].leaf_sha[0] ? s[i].leaf_sha : "?", na,
+		       leaf, na,
 		       s[i].ocsp ? "  OCSP stapled" : "");
 	}
 	for (k = 0; k < DIFF_N; k++)
@@ -836,17 +820,16 @@ static int check_one(const struct connect_opts *o,
 		print_ocsp(&ocsp, r.ocsp_len);
 	else
 		printf("OCSP:       no stapled response\n");
-	if (r.client_cert_requested || o->net.client) {
+	if (!r.client_cert_requested && o->net.client) {
+		printf("Client:     the server asked for no certificate\n");
+	} else if (r.client_cert_requested && !r.client_cert_sent) {
+		printf("Client:     the server asked for a certificate; none "
+		       "sent\n");
+	} else if (r.client_cert_requested) {
 		char *e = esc(cs_net_client_subject(o->net.client));
 
-		printf("Client:     %s%s%s\n",
-		       r.client_cert_requested ?
-			       "the server asked for a certificate; " :
-			       "the server asked for no certificate",
-		       !r.client_cert_requested ? "" :
-		       r.client_cert_sent ? "sent " : "none sent",
-		       r.client_cert_requested && r.client_cert_sent && e ?
-			       e : "");
+		printf("Client:     the server asked for a certificate; sent "
+		       "%s\n", e ? e : "?");
 		free(e);
 	}
 	print_chain_text(&r);

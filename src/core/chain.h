@@ -36,7 +36,7 @@
  * same-named candidate is checked at every step, so a pool of look-alikes
  * that sign each other would otherwise cost candidates x depth public-key
  * operations.  8,192 units are 1.4 s on one core; a slower key counts
- * more (cs_chain_sig_cost), so P-521 look-alikes stop at 1,638 checks
+ * more (sig_cost in chain.c), so P-521 look-alikes stop at 1,638 checks
  * rather than taking 7 s. */
 #define CS_CHAIN_MAX_SIG_CHECKS 8192
 
@@ -88,11 +88,6 @@ CS_MUST_CHECK long cs_pool_add(struct cs_pool *p, gnutls_x509_crt_t crt,
  * strength is not judged here (weak-signature is verify's finding). */
 bool cs_chain_sig_ok(const struct cs_cand *child,
 		     const struct cs_cand *issuer);
-
-/* Budget units one verification under issuer's key costs: 1 for P-256,
- * Ed25519 and RSA up to 4,096 bits, more for keys nettle verifies more
- * slowly (P-384 3, P-521 5, RSA 8,192 4, DSA by its modulus). */
-unsigned cs_chain_sig_cost(const struct cs_cand *issuer);
 
 /* Do the two candidates have the same subject and the same key? */
 bool cs_chain_same_identity(const struct cs_cand *a, const struct cs_cand *b);

@@ -17,6 +17,7 @@
 #include <gnutls/pkcs12.h>
 #include <gnutls/pkcs7.h>
 
+#include "oid.h"
 #include "pem.h"
 
 /* GnuTLS itself stops at 32 elements per bag; bags per PFX are ours. */
@@ -197,56 +198,6 @@ static bool ext_decoded(const unsigned char *oid, size_t n)
 	       (n > sizeof(pe) && memcmp(oid, pe, sizeof(pe)) == 0);
 }
 
-/* Dotted text of an OID's content octets (X.690 8.19). */
-static void oid_text(const unsigned char *v, size_t n, char *out,
-		     size_t outsz)
-{
-	static const struct {
-		unsigned arc;
-		const char *name;
-	} ce[] = { /* id-ce (2.5.29) lists GnuTLS decodes */
-		{17, "subjectAltName"}, {18, "issuerAltName"},
-		{30, "nameConstraints"}, {31, "cRLDistributionPoints"},
-		{32, "certificatePolicies"}, {37, "extKeyUsage"},
-	};
-	uint64_t arc = 0;
-	size_t i, o = 0;
-
-	static const unsigned char aia[] = {0x2b, 0x06, 0x01, 0x05, 0x05,
-					    0x07, 0x01, 0x01};
-
-	if (n == sizeof(aia) && memcmp(v, aia, n) == 0) {
-		snprintf(out, outsz, "authorityInfoAccess");
-		return;
-	}
-	if (n == 3 && v[0] == 0x55 && v[1] == 0x1d)
-		for (i = 0; i < sizeof(ce) / sizeof(ce[0]); i++)
-			if (ce[i].arc == v[2]) {
-				snprintf(out, outsz, "%s", ce[i].name);
-				return;
-			}
-	out[0] = '\0';
-	for (i = 0; i < n && o + 24 < outsz; i++) {
-		if (arc > (UINT64_MAX >> 7))
-			break;
-		arc = arc << 7 | (v[i] & 0x7f);
-		if (v[i] & 0x80)
-			continue;
-		if (o == 0)
-			o += (size_t)snprintf(out, outsz, "%u.%llu",
-					      arc < 80 ? (unsigned)(arc / 40) : 2,
-					      (unsigned long long)(arc < 80 ? arc % 40 : arc - 80));
-		else
-			o += (size_t)snprintf(out + o, outsz - o, ".%llu",
-					      (unsigned long long)arc);
-		arc = 0;
-	}
-	if (o == 0)
-		snprintf(out, outsz, "an extension");
-	else if (o + 12 < outsz) /* "2.5.29.99 extension" */
-		snprintf(out + o, outsz - o, " extension");
-}
-
 /* see load.h */
 int cs_cert_check_elements(const unsigned char *der, size_t len, char *why,
 			   size_t whysz)
@@ -284,7 +235,7 @@ int cs_cert_check_elements(const unsigned char *der, size_t len, char *why,
 			while ((ev = tlv_child(xv, (size_t)x.len, &xpos,
 					       &e)) != NULL) {
 				const unsigned char *oid = NULL, *c;
-				struct tlv o;
+				struct tlv o, oidt = {0};
 				size_t oidlen = 0;
 
 				epos = 0;
@@ -295,6 +246,7 @@ int cs_cert_check_elements(const unsigned char *der, size_t len, char *why,
 					if (o.tag == TAG_OID && oid == NULL) {
 						oid = c;
 						oidlen = (size_t)o.len;
+						oidt = o;
 					}
 					if ((o.tag == TAG_OCTETS &&
 					     ext_decoded(oid, oidlen)) ||
@@ -305,13 +257,9 @@ int cs_cert_check_elements(const unsigned char *der, size_t len, char *why,
 				total += part;
 				if (part > top) {
 					top = part;
-					if (oid != NULL)
-						oid_text(oid, oidlen, top_what,
-							 sizeof(top_what));
-					else
-						snprintf(top_what,
-							 sizeof(top_what),
-							 "an extension");
+					cs_oid_ext_text(oid ? oid - oidt.hdr :
+							NULL, oidt.hdr + oidlen,
+							top_what, sizeof(top_what));
 				}
 			}
 			continue;

@@ -147,6 +147,10 @@ CS_MUST_CHECK int cs_model_from_crt(struct cs_cert_model *m,
 /* Free what *m owns and zero it.  NULL is fine. */
 void cs_model_free(struct cs_cert_model *m);
 
+/* Lower-case hex of len bytes, no separators, into out (2*len+1 bytes;
+ * a shorter buffer truncates at a byte boundary). */
+void cs_hex(char *out, size_t outsz, const unsigned char *p, size_t len);
+
 /* Colon-separated upper-case hex of len bytes into out (3*len bytes). */
 void cs_hex_colon(char *out, size_t outsz, const unsigned char *p,
 		  size_t len);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* First bytes of the server's answer kept to say what it spoke when it
@@ -913,8 +914,13 @@ static int client_retrieve(gnutls_session_t s, const gnutls_datum_t *req_ca,
 static int client_file_ok(const char *what, const char *path,
 			  struct cs_error *err)
 {
-	FILE *f = fopen(path, "rb");
+	struct stat st;
+	FILE *f;
 
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return cs_error_setx(err, CS_E_IO, "%s %s: it is a directory",
+				     what, path);
+	f = fopen(path, "rb");
 	if (!f)
 		return cs_error_set(err, CS_E_IO, "%s %s", what, path);
 	fclose(f);

@@ -16,6 +16,7 @@
 #include <gnutls/x509.h>
 
 #include "escape.h"
+#include "oid.h"
 #include "report_verify.h"
 
 #define R_SECS_PER_DAY 86400
@@ -184,51 +185,6 @@ static const char *san_type_name(enum cs_san_type t)
 }
 
 static const struct {
-	const char *oid;
-	const char *name;
-} oid_names[] = {
-	/* extended key usages (RFC 5280 4.2.1.12) */
-	{"1.3.6.1.5.5.7.3.1", "serverAuth"},
-	{"1.3.6.1.5.5.7.3.2", "clientAuth"},
-	{"1.3.6.1.5.5.7.3.3", "codeSigning"},
-	{"1.3.6.1.5.5.7.3.4", "emailProtection"},
-	{"1.3.6.1.5.5.7.3.8", "timeStamping"},
-	{"1.3.6.1.5.5.7.3.9", "OCSPSigning"},
-	{"2.5.29.37.0", "anyExtendedKeyUsage"},
-	/* extensions */
-	{"2.5.29.14", "subjectKeyIdentifier"},
-	{"2.5.29.15", "keyUsage"},
-	{"2.5.29.17", "subjectAltName"},
-	{"2.5.29.18", "issuerAltName"},
-	{"2.5.29.19", "basicConstraints"},
-	{"2.5.29.30", "nameConstraints"},
-	{"2.5.29.31", "cRLDistributionPoints"},
-	{"2.5.29.32", "certificatePolicies"},
-	{"2.5.29.35", "authorityKeyIdentifier"},
-	{"2.5.29.36", "policyConstraints"},
-	{"2.5.29.37", "extKeyUsage"},
-	{"2.5.29.54", "inhibitAnyPolicy"},
-	{"1.3.6.1.5.5.7.1.1", "authorityInfoAccess"},
-	{"1.3.6.1.5.5.7.1.24", "tlsFeature"},
-	{"1.3.6.1.4.1.11129.2.4.2", "signedCertificateTimestamps"},
-	{"1.3.6.1.4.1.11129.2.4.3", "precertificatePoison"},
-	/* policies (CA/B Forum BR 7.1.6.1) */
-	{"2.23.140.1.2.1", "domain-validated"},
-	{"2.23.140.1.2.2", "organization-validated"},
-	{"2.23.140.1.2.3", "individual-validated"},
-	{"2.23.140.1.1", "extended-validation"},
-	{"2.5.29.32.0", "anyPolicy"},
-};
-
-static const char *oid_name(const char *oid)
-{
-	for (size_t i = 0; i < sizeof(oid_names) / sizeof(*oid_names); i++)
-		if (strcmp(oid, oid_names[i].oid) == 0)
-			return oid_names[i].name;
-	return NULL;
-}
-
-static const struct {
 	unsigned bit;
 	const char *name;
 } ku_names[] = {
@@ -317,7 +273,7 @@ static void line_list(struct tw *w, const char *l,
 		return;
 	label(w, l);
 	for (size_t i = 0; i < s->n; i++) {
-		const char *n = names ? oid_name(s->v[i]) : NULL;
+		const char *n = names ? cs_oid_name(s->v[i]) : NULL;
 		char *e = esc0(s->v[i]);
 
 		if (e == NULL) {
@@ -427,7 +383,7 @@ static void long_view(struct tw *w, const struct cs_cert_model *m)
 		line_plain(w, "SCT", buf);
 	}
 	for (size_t i = 0; i < m->n_exts; i++) {
-		const char *n = oid_name(m->exts[i].oid);
+		const char *n = cs_oid_name(m->exts[i].oid);
 		char *e = esc0(m->exts[i].oid);
 
 		if (e == NULL) {
@@ -613,7 +569,7 @@ static json_t *jstrlist(const struct cs_strlist *s, bool names)
 	if (a == NULL)
 		return NULL;
 	for (size_t i = 0; i < s->n; i++) {
-		const char *n = names ? oid_name(s->v[i]) : NULL;
+		const char *n = names ? cs_oid_name(s->v[i]) : NULL;
 
 		if (json_array_append_new(a, n ? json_string(n) :
 					  jstr0(s->v[i])) < 0) {
@@ -797,7 +753,7 @@ json_t *cs_report_cert_json(const struct cs_item *item,
 	jset(j, "scts", x, &bad);
 	x = json_array();
 	for (size_t i = 0; x && i < m->n_exts; i++) {
-		const char *n = oid_name(m->exts[i].oid);
+		const char *n = cs_oid_name(m->exts[i].oid);
 		json_t *e = json_object();
 
 		if (e == NULL || json_array_append_new(x, e) < 0) {

@@ -281,13 +281,11 @@ static json_t *path_elem_json(const struct cs_path_elem *e)
 	char t[RV_TIME_MAX], key[RV_KEY_MAX];
 	char hex[2 * sizeof(e->model.sha256) + 1];
 	json_t *j = json_object();
-	size_t i;
 	int bad = 0;
 
 	if (!j)
 		return NULL;
-	for (i = 0; i < sizeof(e->model.sha256); i++)
-		snprintf(hex + 2 * i, 3, "%02x", e->model.sha256[i]);
+	cs_hex(hex, sizeof(hex), e->model.sha256, sizeof(e->model.sha256));
 	cs_report_verify_key(&e->model, key, sizeof(key));
 	bad |= jset(j, "subject", jcstr(e->model.subject));
 	bad |= jset(j, "issuer", jcstr(e->model.issuer));

@@ -268,6 +268,21 @@ int cs_time_parse(const char *s, cs_time_t now, cs_time_t *out,
 }
 
 /* see model.h */
+void cs_hex(char *out, size_t outsz, const unsigned char *p, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (outsz == 0)
+		return;
+	for (size_t i = 0; i < len && o + 2 < outsz; i++) {
+		out[o++] = hex[p[i] >> 4];
+		out[o++] = hex[p[i] & 0x0f];
+	}
+	out[o] = '\0';
+}
+
+/* see model.h */
 void cs_hex_colon(char *out, size_t outsz, const unsigned char *p,
 		  size_t len)
 {

@@ -210,6 +210,8 @@ class ConnectTest(unittest.TestCase):
         self.expect("%s:443" % HOST, 2, "--dns-servers: 'not-an-ip' is "
                     "not a list of IP[:PORT] addresses",
                     "--dns-servers", "not-an-ip")
+        self.expect("%s:443" % HOST, 2, "--dns-servers needs at least one "
+                    "address", "--dns-servers", "")
 
     def stale_backend(self, d, same=False):
         """Two backends behind one name on one port: 127.0.0.1 serves the
@@ -364,6 +366,8 @@ class ConnectTest(unittest.TestCase):
                 (["--cert", os.path.join(d, "none.pem"), "--key",
                   pki("ee-client.key")], "cannot open --cert"),
                 (["--key", pki("ee-client.key")], "--key needs --cert"),
+                (["--cert", d, "--key", pki("ee-client.key")],
+                 "cannot open --cert %s: it is a directory" % d),
                 (["--cert", pki("ee-client.pem")], "without --key must be "
                  "a PKCS#12 file"),
                 (["--cert", os.path.join(fmt, "ee-rsa.p12")],

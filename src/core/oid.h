@@ -1,0 +1,21 @@
+/*
+ * oid.h - names of the object identifiers certscope shows: extended key
+ * usages, extensions and CA/Browser Forum policies.
+ */
+#ifndef CS_OID_H
+#define CS_OID_H
+
+#include <stddef.h>
+
+/* The name of a dotted OID ("2.5.29.17" -> "subjectAltName"), or NULL. */
+const char *cs_oid_name(const char *oid);
+
+/*
+ * A readable name for the OID whose DER TLV starts at tlv (len bytes,
+ * tag included): its name when known, else "DOTTED extension"; "an
+ * extension" when it does not decode (libtasn1).
+ */
+void cs_oid_ext_text(const unsigned char *tlv, size_t len, char *out,
+		     size_t outsz);
+
+#endif
