@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load.h"
-#include "model.h"
-#include "report.h"
+#include "input/load.h"
+#include "x509/model.h"
+#include "report/show.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <gnutls/gnutls.h>
 
-#include "ocsp.h"
+#include "path/ocsp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "starttls.h"
+#include "net/starttls.h"
 
 #define MAX_SERVER_BYTES (60 * 1024) /* fits a socket buffer */
 

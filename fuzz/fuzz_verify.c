@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "load.h"
-#include "trust.h"
-#include "verify.h"
+#include "input/load.h"
+#include "path/trust.h"
+#include "path/verify.h"
 
 #define SEP "\xff\x00\xff\x00"
 #define MAX_PARTS 8

@@ -21,12 +21,12 @@
 #include "cs_config.h"
 #include "escape.h"
 #include "findings.h"
-#include "model.h"
-#include "net.h"
-#include "ocsp.h"
-#include "report_verify.h"
-#include "trust.h"
-#include "verify.h"
+#include "x509/model.h"
+#include "net/net.h"
+#include "path/ocsp.h"
+#include "report/verify.h"
+#include "path/trust.h"
+#include "path/verify.h"
 
 #define CONNECT_DEFAULT_TIMEOUT_S 10
 #define CONNECT_MAX_TIMEOUT_S     3600

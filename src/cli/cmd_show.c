@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "load.h"
-#include "model.h"
-#include "report.h"
+#include "input/load.h"
+#include "x509/model.h"
+#include "report/show.h"
 
 enum {
 	OPT_JSON = 256, OPT_PEM, OPT_LONG, OPT_PASSWORD_FILE, OPT_AT,

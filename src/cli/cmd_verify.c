@@ -17,10 +17,10 @@
 #include "cs_config.h"
 #include "error.h"
 #include "findings.h"
-#include "load.h"
-#include "report_verify.h"
-#include "trust.h"
-#include "verify.h"
+#include "input/load.h"
+#include "report/verify.h"
+#include "path/trust.h"
+#include "path/verify.h"
 
 #define VERIFY_MAX_DEPTH_LIMIT 1000 /* largest --max-depth accepted; the
 				     core caps paths at CS_CHAIN_MAX_LEN */

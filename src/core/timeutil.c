@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "timeutil.h"
 
 #define CS_SECS_PER_DAY 86400
 /* Years this module accepts in user input and formats exactly. */

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "load.h"
+#include "input/load.h"
 
 #define P12_PASSWORD "test-password" /* testcerts/formats/p12-password.txt */
 

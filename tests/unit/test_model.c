@@ -22,7 +22,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "model.h"
+#include "x509/model.h"
 
 /* Largest test input we read (the biggest corpus file is ~64 KiB). */
 #define TEST_MAX_FILE (4u << 20)

@@ -18,7 +18,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "names.h"
+#include "x509/names.h"
 
 #define TEST_MAX_NAMES 8        /* names per list in a table row */
 #define TEST_MAX_FILE (1u << 20) /* largest certificate file we read */

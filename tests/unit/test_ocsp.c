@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <gnutls/gnutls.h>
 
-#include "ocsp.h"
+#include "path/ocsp.h"
 
 #define AT 1780272000 /* 2026-06-01T00:00:00Z */
 #define DAY 86400

@@ -12,9 +12,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "load.h"
-#include "model.h"
-#include "report.h"
+#include "input/load.h"
+#include "x509/model.h"
+#include "report/show.h"
 
 #define AT 1780272000 /* 2026-06-01T00:00:00Z */
 #define DAY 86400

@@ -20,8 +20,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "net.h"
-#include "starttls.h"
+#include "net/net.h"
+#include "net/starttls.h"
 
 /* A fake monotonic clock: each reading advances by step ms, so a
  * deadline passes after a known number of waits, in little real time. */

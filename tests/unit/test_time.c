@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "model.h"
+#include "x509/model.h"
 
 /* The fixed "now" of every time-dependent test: 2026-06-01T00:00:00Z. */
 #define NOW ((cs_time_t)1780272000)

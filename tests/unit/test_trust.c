@@ -13,7 +13,7 @@
 #include <gnutls/x509.h>
 
 #include "cs_config.h"
-#include "trust.h"
+#include "path/trust.h"
 
 #define MAX_CANDIDATES 8
 

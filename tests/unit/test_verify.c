@@ -21,9 +21,9 @@
 #include <gnutls/x509-ext.h>
 
 #include "findings.h"
-#include "load.h"
-#include "trust.h"
-#include "verify.h"
+#include "input/load.h"
+#include "path/trust.h"
+#include "path/verify.h"
 
 #define AT_2026_06_01 ((cs_time_t)1780272000)
 #define DAY           86400

@@ -14,10 +14,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "load.h"
-#include "model.h"
-#include "trust.h"
-#include "verify.h"
+#include "input/load.h"
+#include "x509/model.h"
+#include "path/trust.h"
+#include "path/verify.h"
 
 #define MAX_SECTIONS 256
 #define VAL_MAX      512

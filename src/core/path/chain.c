@@ -19,7 +19,7 @@
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 
-#include "chain.h"
+#include "path/chain.h"
 
 #define POOL_MIN_CAP 16
 

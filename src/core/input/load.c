@@ -1,5 +1,5 @@
 /* see load.h */
-#include "load.h"
+#include "input/load.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,7 +18,7 @@
 #include <gnutls/pkcs7.h>
 
 #include "oid.h"
-#include "pem.h"
+#include "input/pem.h"
 
 /* GnuTLS itself stops at 32 elements per bag; bags per PFX are ours. */
 #define CS_MAX_P12_BAGS     64

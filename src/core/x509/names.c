@@ -36,7 +36,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "names.h"
+#include "x509/names.h"
 
 #define CS_NAMES_MAX_DNS 253     /* RFC 1035 2.3.4, without the root dot */
 #define CS_NAMES_MAX_LABEL 63    /* RFC 1035 2.3.4 */

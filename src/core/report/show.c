@@ -7,7 +7,7 @@
  * become visible escapes), cs_escape_utf8() + json_stringn() for JSON
  * (jansson escapes controls; NUL is kept as \u0000).
  */
-#include "report.h"
+#include "report/show.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,7 +17,7 @@
 
 #include "escape.h"
 #include "oid.h"
-#include "report_verify.h"
+#include "report/verify.h"
 
 #define R_SECS_PER_DAY 86400
 #define R_SECS_PER_HOUR 3600

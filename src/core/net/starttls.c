@@ -1,5 +1,5 @@
 /* see starttls.h */
-#include "starttls.h"
+#include "net/starttls.h"
 
 #include <errno.h>
 #include <poll.h>

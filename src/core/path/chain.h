@@ -18,9 +18,9 @@
 #include <gnutls/x509.h>
 
 #include "error.h"
-#include "load.h"
-#include "model.h"
-#include "trust.h"
+#include "input/load.h"
+#include "x509/model.h"
+#include "path/trust.h"
 
 #define CS_NO_ITEM SIZE_MAX
 

@@ -20,9 +20,9 @@
 #include <gnutls/x509.h>
 #include <gnutls/x509-ext.h>
 
-#include "chain.h"
-#include "names.h"
-#include "verify.h"
+#include "path/chain.h"
+#include "x509/names.h"
+#include "path/verify.h"
 
 /* Weights of findings when comparing paths. */
 #define SCORE_ERROR   1000L

@@ -19,7 +19,7 @@
  * environment, or decide whether an anchor should be trusted for a
  * purpose.
  */
-#include "trust.h"
+#include "path/trust.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -28,7 +28,7 @@
 #include <gnutls/x509-ext.h>
 #include <gnutls/x509.h>
 
-#include "model.h"
+#include "x509/model.h"
 
 /* Entries read from one list-valued extension (SANs, EKUs, policies,
  * URLs, constraints, SCTs, extensions).  The loader refuses certificates

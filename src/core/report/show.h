@@ -18,8 +18,8 @@
 #include <stdio.h>
 #include <jansson.h>
 
-#include "load.h"
-#include "model.h"
+#include "input/load.h"
+#include "x509/model.h"
 
 struct cs_report_opts {
 	bool color;     /* ANSI colour (the CLI decides: tty, NO_COLOR, --color) */

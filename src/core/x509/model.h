@@ -23,10 +23,8 @@
 #include <gnutls/x509.h>
 
 #include "error.h"
+#include "timeutil.h"
 
-typedef int64_t cs_time_t; /* Unix seconds, may be negative */
-
-#define CS_TIME_NONE INT64_MIN
 
 enum cs_san_type {
 	CS_SAN_DNS,
@@ -146,26 +144,5 @@ CS_MUST_CHECK int cs_model_from_crt(struct cs_cert_model *m,
 
 /* Free what *m owns and zero it.  NULL is fine. */
 void cs_model_free(struct cs_cert_model *m);
-
-/* Lower-case hex of len bytes, no separators, into out (2*len+1 bytes;
- * a shorter buffer truncates at a byte boundary). */
-void cs_hex(char *out, size_t outsz, const unsigned char *p, size_t len);
-
-/* Colon-separated upper-case hex of len bytes into out (3*len bytes). */
-void cs_hex_colon(char *out, size_t outsz, const unsigned char *p,
-		  size_t len);
-
-/* Convert broken-down UTC to Unix seconds for any year 0..9999. */
-cs_time_t cs_time_from_civil(int year, int mon, int day, int hour, int min,
-			     int sec);
-
-/* Format t as RFC 3339 UTC "YYYY-MM-DDTHH:MM:SSZ" into out (>= 24 bytes).
- * Works for negative t and years up to 9999. */
-void cs_time_format(cs_time_t t, char *out, size_t outsz);
-
-/* Parse a user time: "2027-01-31", "2027-01-31T12:00:00Z", "@1798675200"
- * or "+30d" / "-2h" relative to now (units s m h d w).  Returns 0/-1. */
-CS_MUST_CHECK int cs_time_parse(const char *s, cs_time_t now,
-				cs_time_t *out, struct cs_error *err);
 
 #endif

@@ -25,8 +25,8 @@
 #include <jansson.h>
 
 #include "error.h"
-#include "model.h"
-#include "verify.h"
+#include "x509/model.h"
+#include "path/verify.h"
 
 struct cs_verify_report_opts {
 	bool color;    /* ANSI colour (the CLI decides) */

@@ -22,7 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "model.h"
+#include "x509/model.h"
 
 /* If s is an IPv4 or IPv6 literal (IPv6 may be in brackets), write its
  * bytes to out (16 bytes room) and the length (4 or 16) to *len. */

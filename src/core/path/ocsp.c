@@ -2,7 +2,7 @@
  * ocsp.c - see ocsp.h.  GnuTLS decodes and verifies (gnutls/ocsp.h); the
  * order of the checks and the sentences are ours.
  */
-#include "ocsp.h"
+#include "path/ocsp.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* see net.h */
-#include "net.h"
+#include "net/net.h"
 
 #include <arpa/inet.h>
 #include <ares.h>

@@ -17,7 +17,7 @@
 #include <gnutls/x509.h>
 
 #include "error.h"
-#include "load.h"
+#include "input/load.h"
 
 struct cs_trust; /* opaque */
 

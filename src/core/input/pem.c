@@ -1,5 +1,5 @@
 /* see pem.h */
-#include "pem.h"
+#include "input/pem.h"
 
 #include <string.h>
 

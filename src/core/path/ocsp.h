@@ -18,7 +18,7 @@
 #include <gnutls/x509.h>
 
 #include "error.h"
-#include "model.h"
+#include "x509/model.h"
 
 /* Clock skew allowed between the responder and us, in seconds: a
  * response a few minutes "from the future" is normal. */

@@ -1,7 +1,7 @@
 /*
  * report_verify.c - see report_verify.h.
  */
-#include "report_verify.h"
+#include "report/verify.h"
 
 #include <stdlib.h>
 #include <string.h>

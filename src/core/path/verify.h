@@ -24,9 +24,9 @@
 
 #include "error.h"
 #include "findings.h"
-#include "load.h"
-#include "model.h"
-#include "trust.h"
+#include "input/load.h"
+#include "x509/model.h"
+#include "path/trust.h"
 
 #define CS_MAX_CHAIN_DEPTH 16       /* default --max-depth */
 #define CS_MAX_PATH_CANDIDATES 1000 /* issuer candidates tried per input */

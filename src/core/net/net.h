@@ -23,8 +23,8 @@
 #include <sys/socket.h>
 
 #include "error.h"
-#include "load.h"
-#include "starttls.h"
+#include "input/load.h"
+#include "net/starttls.h"
 
 /* Hard limits against hostile servers. */
 #define CS_NET_MAX_CHAIN_CERTS    32                  /* certs accepted */
