@@ -88,6 +88,18 @@ static size_t put_simple(char *o, unsigned char c)
 	}
 }
 
+/* The Prometheus text format knows only the escapes \\, \" and \n in a
+ * label value: any other escape just written at o (k bytes) gets its
+ * backslash doubled, so the value reads as the visible text "\x1b". */
+static size_t label_safe(char *o, size_t k, enum cs_escape_mode mode)
+{
+	if (mode != CS_ESC_LABEL || (k == 2 && o[1] == 'n'))
+		return k;
+	memmove(o + 1, o, k);
+	o[0] = '\\';
+	return k + 1;
+}
+
 char *cs_escape(const char *s, size_t len, enum cs_escape_mode mode)
 {
 	const unsigned char *in = (const unsigned char *)s;
@@ -106,20 +118,19 @@ char *cs_escape(const char *s, size_t len, enum cs_escape_mode mode)
 
 		if (n == 0) {
 			/* Not UTF-8: show the byte, never pass it raw. */
-			o += put_simple(out + o, in[i]);
+			o += label_safe(out + o, put_simple(out + o, in[i]),
+					mode);
 			i++;
 			continue;
 		}
 		if (cp < 0x20 || cp == 0x7f) {
-			o += put_simple(out + o, (unsigned char)cp);
-		} else if (cp >= 0x80 && cp < 0xa0) {
-			/* C1 controls: 0x9b is a one-byte CSI on some
-			 * terminals.  Shown as the code point. */
-			o += (size_t)snprintf(out + o, 7, "\\u%04x",
-					      (unsigned)cp);
-		} else if (is_bidi_control(cp)) {
-			o += (size_t)snprintf(out + o, 7, "\\u%04x",
-					      (unsigned)cp);
+			o += label_safe(out + o, put_simple(out + o,
+					(unsigned char)cp), mode);
+		} else if ((cp >= 0x80 && cp < 0xa0) || is_bidi_control(cp)) {
+			/* C1 controls (0x9b is a one-byte CSI on some
+			 * terminals) and bidi controls: the code point. */
+			o += label_safe(out + o, (size_t)snprintf(out + o, 7,
+					"\\u%04x", (unsigned)cp), mode);
 		} else if (cp == '\\') {
 			memcpy(out + o, "\\\\", 2);
 			o += 2;

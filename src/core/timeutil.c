@@ -143,23 +143,24 @@ static const char *quote(const char *s, char *buf, size_t bufsz)
 	return buf;
 }
 
-static int parse_relative(const char *s, cs_time_t now, cs_time_t *out,
-			  struct cs_error *err)
+/* "30d": a whole number and a unit (s m h d w) into seconds; what names
+ * the kind of value in messages ("relative time", "duration"). */
+static int parse_amount(const char *s, const char *p, const char *what,
+			const char *example, int64_t *secs,
+			struct cs_error *err)
 {
 	char q[CS_QUOTE_MAX + 8];
-	const char *p = s + 1;
 	int64_t n = 0, unit;
 
 	if (!isdigit((unsigned char)*p))
 		return cs_error_setx(err, CS_E_USAGE,
-				     "bad relative time '%s': expected a "
-				     "number after '%c', e.g. +30d",
-				     quote(s, q, sizeof(q)), *s);
+				     "bad %s '%s': expected a number, e.g. %s",
+				     what, quote(s, q, sizeof(q)), example);
 	for (; isdigit((unsigned char)*p); p++) {
 		n = n * 10 + (*p - '0');
 		if (n > CS_REL_MAX_SECS)
 			return cs_error_setx(err, CS_E_USAGE,
-					     "relative time '%s' is too large",
+					     "%s '%s' is too large", what,
 					     quote(s, q, sizeof(q)));
 	}
 	switch (*p) {
@@ -170,22 +171,37 @@ static int parse_relative(const char *s, cs_time_t now, cs_time_t *out,
 	case 'w': unit = 7 * CS_SECS_PER_DAY; break;
 	default:
 		return cs_error_setx(err, CS_E_USAGE,
-				     "bad relative time '%s': the unit must "
-				     "be one of s, m, h, d, w",
+				     "bad %s '%s': the unit must "
+				     "be one of s, m, h, d, w", what,
 				     quote(s, q, sizeof(q)));
 	}
 	if (p[1] != '\0')
 		return cs_error_setx(err, CS_E_USAGE,
-				     "bad relative time '%s': unexpected text "
-				     "after the unit",
+				     "bad %s '%s': unexpected text "
+				     "after the unit", what,
 				     quote(s, q, sizeof(q)));
 	n *= unit;
 	if (n > CS_REL_MAX_SECS)
-		return cs_error_setx(err, CS_E_USAGE,
-				     "relative time '%s' is too large",
-				     quote(s, q, sizeof(q)));
+		return cs_error_setx(err, CS_E_USAGE, "%s '%s' is too large",
+				     what, quote(s, q, sizeof(q)));
+	*secs = n;
+	return 0;
+}
+
+static int parse_relative(const char *s, cs_time_t now, cs_time_t *out,
+			  struct cs_error *err)
+{
+	int64_t n;
+
+	if (parse_amount(s, s + 1, "relative time", "+30d", &n, err) < 0)
+		return -1;
 	*out = *s == '-' ? now - n : now + n;
 	return 0;
+}
+
+int cs_duration_parse(const char *s, int64_t *secs, struct cs_error *err)
+{
+	return parse_amount(s, s, "duration", "30d, 12h or 3w", secs, err);
 }
 
 static int parse_epoch(const char *s, cs_time_t *out, struct cs_error *err)

@@ -35,4 +35,9 @@ void cs_time_format(cs_time_t t, char *out, size_t outsz);
 CS_MUST_CHECK int cs_time_parse(const char *s, cs_time_t now,
 				cs_time_t *out, struct cs_error *err);
 
+/* Parse a duration: a whole number and a unit, s m h d w ("30d", "12h",
+ * "3w"), into seconds.  Returns 0/-1 (CS_E_USAGE naming the text). */
+CS_MUST_CHECK int cs_duration_parse(const char *s, int64_t *secs,
+				    struct cs_error *err);
+
 #endif

@@ -77,6 +77,14 @@ static const struct esc_row esc_rows[] = {
 	{.in = "a\n\\", .mode = CS_ESC_LABEL, .want = "a\\n\\\\"},
 	/* Nagios mode escapes controls like text mode */
 	{.in = "\x1b|", .mode = CS_ESC_NAGIOS, .want = "\\x1b\\|"},
+	/* Prometheus label: only \\, \" and \n are escapes there, so a
+	 * control reads as the visible text \x1b (backslash doubled) */
+	{.in = "a\x1b\t", .mode = CS_ESC_LABEL, .want = "a\\\\x1b\\\\t"},
+	/* a bidi override in a label, likewise */
+	{.in = "x\xe2\x80\xaey", .mode = CS_ESC_LABEL,
+	 .want = "x\\\\u202ey"},
+	/* an invalid byte in a label */
+	{.in = "\xff", .mode = CS_ESC_LABEL, .want = "\\\\xff"},
 	/* '"' kept in text mode */
 	{.in = "a\"b", .want = "a\"b"},
 	/* empty input */

@@ -192,6 +192,48 @@ static void test_time_parse_long_input_is_quoted_bounded(void **state)
 	assert_true(strlen(err.msg) < sizeof(err.msg) - 1);
 }
 
+static void test_duration_parse(void **state)
+{
+	static const struct {
+		const char *in;
+		int64_t want; /* -1: refused */
+		const char *msg;
+	} rows[] = {
+		{"30d", 30 * 86400, NULL},
+		{"12h", 12 * 3600, NULL},
+		{"3w", 21 * 86400, NULL},
+		{"0s", 0, NULL},
+		{"90m", 5400, NULL},
+		/* a sign belongs to times, not durations */
+		{"+30d", -1, "'+30d'"},
+		/* no unit */
+		{"30", -1, "unit must be"},
+		{"d", -1, "expected a number"},
+		{"", -1, "expected a number"},
+		{"3dd", -1, "unexpected text"},
+		{"99999999999999999999w", -1, "too large"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct cs_error err;
+		int64_t v = 777;
+		int rc;
+
+		cs_error_clear(&err);
+		rc = cs_duration_parse(rows[i].in, &v, &err);
+		if (rows[i].want >= 0) {
+			assert_int_equal(rc, 0);
+			assert_int_equal(v, rows[i].want);
+		} else {
+			assert_int_equal(rc, -1);
+			assert_int_equal(v, 777);
+			assert_non_null(strstr(err.msg, "duration"));
+			assert_non_null(strstr(err.msg, rows[i].msg));
+		}
+	}
+}
+
 struct hex_row {
 	const unsigned char *in;
 	size_t len, outsz;
@@ -234,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_time_parse_table),
 		cmocka_unit_test(test_time_parse_long_input_is_quoted_bounded),
 		cmocka_unit_test(test_time_hex_colon),
+		cmocka_unit_test(test_duration_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -330,7 +330,7 @@ static int dns_wait(ares_channel ch, const struct dns_lookup *q,
 		if (tvp && tvp->tv_sec * 1000 + tvp->tv_usec / 1000 < wait_ms)
 			wait_ms = (int)(tvp->tv_sec * 1000 +
 					(tvp->tv_usec + 999) / 1000);
-		pr = poll(pfd, (nfds_t)n, wait_ms);
+		pr = cs_deadline_poll(dl, pfd, (nfds_t)n, wait_ms);
 		if (pr < 0 && errno != EINTR)
 			return -1;
 		if (pr <= 0) {
@@ -486,7 +486,7 @@ static int net_connect(const struct cs_net_addr *a,
 				      "%s: timed out connecting", a->text);
 			goto fail;
 		}
-		rc = poll(&pfd, 1, left);
+		rc = cs_deadline_poll(dl, &pfd, 1, left);
 		if (rc > 0)
 			break;
 		if (rc < 0 && errno != EINTR) {
@@ -572,7 +572,7 @@ static int conn_pull_timeout(gnutls_transport_ptr_t p, unsigned int ms)
 
 	if (ms != GNUTLS_INDEFINITE_TIMEOUT && ms < (unsigned)left)
 		left = (int)ms;
-	return poll(&pfd, 1, left);
+	return cs_deadline_poll(c->dl, &pfd, 1, left);
 }
 
 static const struct {
@@ -1164,7 +1164,7 @@ static int await_client_verdict(struct conn *c, unsigned ms,
 		pfd.fd = c->fd;
 		pfd.events = POLLIN;
 		pfd.revents = 0;
-		if (poll(&pfd, 1, left) == 0)
+		if (cs_deadline_poll(c->dl, &pfd, 1, left) == 0)
 			break;
 	}
 	gnutls_handshake_set_hook_function(c->s,
@@ -1277,7 +1277,7 @@ int cs_net_handshake(const struct cs_net_target *t,
 				POLLOUT : POLLIN;
 			pfd.revents = 0;
 			left = cs_deadline_left(dl);
-			if (left > 0 && poll(&pfd, 1, left) < 0 &&
+			if (left > 0 && cs_deadline_poll(dl, &pfd, 1, left) < 0 &&
 			    errno != EINTR) {
 				cs_error_set(err, CS_E_NET, "%s: poll",
 					     addr->text);

@@ -39,6 +39,14 @@ int cs_deadline_left(const struct cs_deadline *dl)
 	return (int)left;
 }
 
+int cs_deadline_poll(const struct cs_deadline *dl, struct pollfd *fds,
+		     nfds_t n, int timeout_ms)
+{
+	if (dl && dl->poll)
+		return dl->poll(dl->pctx, fds, n, timeout_ms);
+	return poll(fds, n, timeout_ms);
+}
+
 /* Printable-ASCII copy of untrusted server bytes for an error message. */
 static void quote(char *out, size_t outsz, const unsigned char *p, size_t n)
 {
@@ -73,7 +81,7 @@ static int wait_fd(int fd, short events, const struct cs_deadline *dl,
 			return cs_error_setx(err, CS_E_TIMEOUT,
 					     "timed out during the %s dialogue",
 					     what);
-		rc = poll(&pfd, 1, left);
+		rc = cs_deadline_poll(dl, &pfd, 1, left);
 		if (rc > 0)
 			return 0;
 		if (rc == 0)

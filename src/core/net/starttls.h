@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <poll.h>
 
 #include "error.h"
 
@@ -34,11 +35,20 @@ struct cs_deadline {
 	int64_t at_ms;                  /* absolute, in now_ms's units */
 	int64_t (*now_ms)(void *ctx);
 	void *ctx;                      /* borrowed, passed to now_ms */
+	/* Every wait of the net stage goes through this poll(): NULL is
+	 * the system's; check's event loop passes one that suspends the
+	 * target's coroutine until its loop sees the descriptors ready. */
+	int (*poll)(void *pctx, struct pollfd *fds, nfds_t n, int timeout_ms);
+	void *pctx;                     /* borrowed, passed to poll */
 };
 
 /* Milliseconds left before the deadline, 0 when passed; clamped to
  * INT32_MAX so the result fits poll(). */
 int cs_deadline_left(const struct cs_deadline *dl);
+
+/* Wait for fds as poll() does, through dl's poll hook when it has one. */
+int cs_deadline_poll(const struct cs_deadline *dl, struct pollfd *fds,
+		     nfds_t n, int timeout_ms);
 
 enum cs_starttls {
 	CS_STARTTLS_NONE = 0,
