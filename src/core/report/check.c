@@ -536,7 +536,8 @@ int cs_check_report_finish(struct cs_check_report *r, struct cs_error *err)
 	size_t i;
 	int rc = 0;
 
-	qsort(r->held, r->nheld, sizeof(*r->held), by_worst);
+	if (r->nheld)
+		qsort(r->held, r->nheld, sizeof(*r->held), by_worst);
 	switch (r->o.format) {
 	case CS_CHECK_FMT_TEXT:
 		for (i = 0; i < r->nheld && rc == 0; i++)
