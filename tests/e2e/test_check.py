@@ -1,0 +1,386 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `certscope check` against live servers on 127.0.0.1.
+
+One run mixes good, expiring (leaf and intermediate), expired, untrusted,
+wrong-host, unreachable, silent and hostile endpoints (the project's
+tests/tls_server.c, real gnutls-serv and openssl s_server) with files and
+a directory tree, and asserts each target's state, the exit code and each
+format's shape: Nagios status line and perfdata parsed, JSON Lines parsed,
+Prometheus text checked by `promtool check metrics` (Debian package
+prometheus).  Also: silence when every target is OK, --shard slices that
+partition the list, and that silent servers cost one --timeout each in
+parallel, not the run.
+
+Certificates with short lives are made at test time by certtool with
+fixed dates (the check time is always --at 2026-06-01):
+  gen-root        2020-01-01 .. 2045-01-01
+  ica-soon        2021-01-01 .. 2026-06-05   (4 days left: CRITICAL)
+  leaf-under-soon 2025-01-01 .. 2027-12-31   (limited by ica-soon)
+  ica-long        2021-01-01 .. 2040-01-01
+  leaf-soon       2025-01-01 .. 2026-06-20   (19 days left: WARNING)
+
+Env: CERTSCOPE, CS_TESTCERTS, CS_TLS_SERVER (set by meson).
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+CERTSCOPE = os.environ.get("CERTSCOPE", "")
+SERVER = os.environ.get("CS_TLS_SERVER", "")
+PKI = os.path.join(os.environ.get("CS_TESTCERTS", ""), "pki")
+AT = "2026-06-01"
+HOST = "www.example.test"
+TIMEOUT = 2
+SLACK = float(os.environ.get("CS_DEADLINE_SLACK", "2"))
+
+
+def pki(name):
+    return os.path.join(PKI, name)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_listening(port, proc, seconds=10):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited: %r" % proc.returncode)
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("server on port %d never listened" % port)
+
+
+def certtool(*args):
+    subprocess.run(["certtool"] + list(args), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def make_pki(d):
+    """The short-lived hierarchy above, in directory d."""
+    def tmpl(name, body):
+        path = os.path.join(d, name + ".tmpl")
+        with open(path, "w") as f:
+            f.write(body)
+        return path
+
+    def key(name):
+        certtool("--generate-privkey", "--key-type", "ecdsa", "--curve",
+                 "secp256r1", "--outfile", os.path.join(d, name + ".key"))
+
+    def cert(name, body, issuer=None):
+        key(name)
+        args = ["--template", tmpl(name, body), "--load-privkey",
+                os.path.join(d, name + ".key"), "--outfile",
+                os.path.join(d, name + ".pem")]
+        if issuer:
+            certtool("--generate-certificate", "--load-ca-certificate",
+                     os.path.join(d, issuer + ".pem"), "--load-ca-privkey",
+                     os.path.join(d, issuer + ".key"), *args)
+        else:
+            certtool("--generate-self-signed", *args)
+
+    ca = 'ca\ncert_signing_key\ncrl_signing_key\n'
+    leaf = ('signing_key\ntls_www_server\ndns_name = "%s"\n' % HOST)
+    cert("gen-root", 'cn = "check test root"\nserial = 1\n'
+         'activation_date = "2020-01-01 00:00:00"\n'
+         'expiration_date = "2045-01-01 00:00:00"\n' + ca)
+    cert("ica-soon", 'cn = "check ICA soon"\nserial = 2\n'
+         'activation_date = "2021-01-01 00:00:00"\n'
+         'expiration_date = "2026-06-05 00:00:00"\n' + ca, "gen-root")
+    cert("ica-long", 'cn = "check ICA long"\nserial = 3\n'
+         'activation_date = "2021-01-01 00:00:00"\n'
+         'expiration_date = "2040-01-01 00:00:00"\n' + ca, "gen-root")
+    cert("leaf-under-soon", 'cn = "%s"\nserial = 4\n'
+         'activation_date = "2025-01-01 00:00:00"\n'
+         'expiration_date = "2027-12-31 00:00:00"\n' % HOST + leaf,
+         "ica-soon")
+    cert("leaf-soon", 'cn = "%s"\nserial = 5\n'
+         'activation_date = "2025-01-01 00:00:00"\n'
+         'expiration_date = "2026-06-20 00:00:00"\n' % HOST + leaf,
+         "ica-long")
+
+    def cat(out, *names):
+        with open(os.path.join(d, out), "w") as f:
+            for n in names:
+                with open(n if os.path.isabs(n) else
+                          os.path.join(d, n + ".pem")) as g:
+                    f.write(g.read())
+
+    cat("chain-under-soon.pem", "leaf-under-soon", "ica-soon")
+    cat("chain-soon.pem", "leaf-soon", "ica-long")
+    cat("chain-expired.pem", pki("ee-expired.pem"), pki("ica-rsa.pem"))
+    # a tree: two leaves, their intermediates beside them
+    tree = os.path.join(d, "tree")
+    os.makedirs(os.path.join(tree, "cas"))
+    shutil.copy(os.path.join(d, "leaf-soon.pem"), tree)
+    shutil.copy(os.path.join(d, "leaf-under-soon.pem"), tree)
+    shutil.copy(os.path.join(d, "ica-soon.pem"), os.path.join(tree, "cas"))
+    shutil.copy(os.path.join(d, "ica-long.pem"), os.path.join(tree, "cas"))
+
+
+class CheckTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="cs-check-")
+        make_pki(cls.dir)
+        cls.procs = []
+
+    @classmethod
+    def tearDownClass(cls):
+        for p in cls.procs:
+            p.kill()
+            p.wait()
+            for f in (p.stdout, p.stderr):
+                if f:
+                    f.close()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def p(self, name):
+        return os.path.join(self.dir, name)
+
+    # -- servers (started once per test, stopped in tearDownClass) -------
+    def tls_server(self, cert, key, mode="normal"):
+        p = subprocess.Popen([SERVER, "--cert", cert, "--key", key,
+                              "--mode", mode], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        self.procs.append(p)
+        line = p.stdout.readline()
+        self.assertTrue(line.strip().isdigit(), line)
+        return int(line)
+
+    def gnutls_serv(self, cert, key):
+        port = free_port()
+        p = subprocess.Popen(["gnutls-serv", "--x509certfile", cert,
+                              "--x509keyfile", key, "--port", str(port),
+                              "--quiet"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        self.procs.append(p)
+        wait_listening(port, p)
+        return port
+
+    def s_server(self, cert, key, chain):
+        port = free_port()
+        p = subprocess.Popen(["openssl", "s_server", "-accept",
+                              "127.0.0.1:%d" % port, "-cert", cert, "-key",
+                              key, "-cert_chain", chain, "-quiet"],
+                             stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        self.procs.append(p)
+        wait_listening(port, p)
+        return port
+
+    def check(self, *args, targets=None, trust=True):
+        cmd = [CERTSCOPE, "check", "--at", AT, "--timeout", str(TIMEOUT)]
+        if trust:
+            cmd += ["--trust", pki("root-rsa.pem"), "--trust",
+                    self.p("gen-root.pem")]
+        cmd += list(args)
+        if targets is not None:
+            path = self.p("targets-%d.txt" % len(os.listdir(self.dir)))
+            with open(path, "w") as f:
+                f.write(targets)
+            cmd += ["--targets", path]
+        t0 = time.monotonic()
+        r = subprocess.run(cmd, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=120)
+        took = time.monotonic() - t0
+        self.assertNotIn("Sanitizer", r.stderr.decode(errors="replace"))
+        return r.returncode, r.stdout.decode(), r.stderr.decode(), took
+
+    def mixed(self):
+        """The one mixed run's targets file and what each must be."""
+        good = self.tls_server(pki("chain-rsa.pem"), pki("ee-rsa.key"))
+        warn = self.gnutls_serv(self.p("chain-soon.pem"),
+                                self.p("leaf-soon.key"))
+        icasoon = self.s_server(self.p("leaf-under-soon.pem"),
+                                self.p("leaf-under-soon.key"),
+                                self.p("ica-soon.pem"))
+        expired = self.tls_server(self.p("chain-expired.pem"),
+                                  pki("ee-expired.key"))
+        untrusted = self.tls_server(pki("chain-ec.pem"), pki("ee-ec.key"))
+        silent = self.tls_server(pki("chain-rsa.pem"), pki("ee-rsa.key"),
+                                 "silent")
+        hostile = self.tls_server(pki("chain-rsa.pem"), pki("ee-rsa.key"),
+                                  "random")
+        closed = free_port()
+        h = "host=" + HOST
+        rows = [
+            ("127.0.0.1:%d %s" % (good, h), "OK", None, None),
+            ("127.0.0.1:%d %s" % (warn, h), "WARNING", "expires-soon", 0),
+            ("127.0.0.1:%d %s" % (icasoon, h), "CRITICAL", "expires-soon",
+             1),
+            ("127.0.0.1:%d %s" % (expired, h), "CRITICAL", "expired", 0),
+            ("127.0.0.1:%d %s" % (untrusted, h), "CRITICAL", None, None),
+            ("127.0.0.1:%d host=wrong.example.test" % good, "CRITICAL",
+             "hostname-mismatch", 0),
+            ("127.0.0.1:%d %s" % (closed, h), "UNKNOWN", "net", None),
+            ("127.0.0.1:%d %s" % (silent, h), "UNKNOWN", "timeout", None),
+            ("127.0.0.1:%d %s" % (hostile, h), "UNKNOWN", "net", None),
+            (pki("chain-rsa.pem"), "OK", None, None),
+        ]
+        text = "# the mixed run\n\n" + "\n".join(r[0] for r in rows) + \
+            "\n" + self.p("tree") + "   # a tree of two leaves\n"
+        return text, rows
+
+    def test_mixed_json(self):
+        targets, rows = self.mixed()
+        rc, out, err, took = self.check("--format", "json", "--jobs", "16",
+                                        targets=targets)
+        self.assertEqual(rc, 3, err)  # UNKNOWN is the worst
+        lines = [json.loads(l) for l in out.splitlines()]
+        self.assertEqual(len(lines), len(rows) + 2, out)
+        by_target = {}
+        for j in lines:
+            by_target.setdefault(j["target"], []).append(j)
+        for spec, state, code, pos in rows:
+            target = spec.split()[0]
+            got = by_target[target]
+            if "wrong.example.test" in spec:
+                j = [x for x in got if x["host"] == "wrong.example.test"][0]
+            elif len(got) > 1:
+                j = [x for x in got if x["host"] == HOST][0]
+            else:
+                j = got[0]
+            self.assertEqual(j["state"], state, j)
+            if code:
+                self.assertEqual(j["code"], code, j)
+            if pos is not None:
+                self.assertEqual(j["position"], pos, j)
+        icasoon = [j for j in lines if j["code"] == "expires-soon" and
+                   j["position"] == 1][0]
+        self.assertEqual(icasoon["days_left"], 4)
+        self.assertIn("ICA soon", icasoon["subject"])
+        self.assertEqual(icasoon["earliest_not_after"],
+                         "2026-06-05T00:00:00Z")
+        # the tree: each leaf one target, the CAs no target of their own
+        tree = [j for j in lines if j["target"].startswith(self.p("tree"))]
+        self.assertEqual(sorted(os.path.basename(j["target"]) for j in tree),
+                         ["leaf-soon.pem", "leaf-under-soon.pem"])
+        states = {os.path.basename(j["target"]): j["state"] for j in tree}
+        self.assertEqual(states, {"leaf-soon.pem": "WARNING",
+                                  "leaf-under-soon.pem": "CRITICAL"})
+        # the silent server cost one timeout, in parallel with the rest
+        self.assertLess(took, TIMEOUT + SLACK + 3, "run took %.1f s" % took)
+
+    def test_text_worst_first_and_quiet(self):
+        targets, rows = self.mixed()
+        rc, out, err, _ = self.check(targets=targets)
+        self.assertEqual(rc, 3)
+        states = [l.split()[0] for l in out.splitlines()]
+        order = {"UNKNOWN": 3, "CRITICAL": 2, "WARNING": 1, "OK": 0}
+        self.assertEqual(states, sorted(states, key=lambda s: -order[s]),
+                         out)
+        self.assertNotIn("OK", states)  # quiet about the good ones
+        self.assertEqual(states.count("UNKNOWN"), 3)
+        self.assertIn("certificate 1 (CN=check ICA soon", out)
+        # all OK: nothing at all on stdout, exit 0
+        good = self.tls_server(pki("chain-rsa.pem"), pki("ee-rsa.key"))
+        rc, out, err, _ = self.check(
+            "127.0.0.1:%d" % good, "--host", HOST, pki("chain-rsa.pem"))
+        self.assertEqual((rc, out), (0, ""), err)
+        rc, out, err, _ = self.check("-v", pki("chain-rsa.pem"))
+        self.assertEqual(rc, 0)
+        self.assertTrue(out.startswith("OK "), out)
+
+    def test_nagios(self):
+        targets, rows = self.mixed()
+        rc, out, err, _ = self.check("--format", "nagios", "--unreachable",
+                                     "critical", targets=targets)
+        self.assertEqual(rc, 2, err)  # unreachable counted as CRITICAL
+        first, _, rest = out.partition("\n")
+        status, bar, perf = first.partition(" | ")
+        self.assertTrue(bar, first)
+        self.assertRegex(status, r"^CERTSCOPE CRITICAL - \d+ of 12 targets "
+                         r"critical, 2 expire within 30 days")
+        labels = re.findall(r"'((?:[^']|'')*)'=(-?\d+|U);30;7;;", perf)
+        self.assertEqual(len(labels), 12, perf)
+        days = dict(labels)
+        self.assertEqual(days[pki("chain-rsa.pem")], "578")
+        self.assertEqual(days[self.p("tree/leaf-soon.pem")], "19")
+        self.assertEqual(rest.count("\n"), 10, rest)  # the non-OK lines
+
+    def test_prometheus_promtool(self):
+        promtool = shutil.which("promtool")
+        if not promtool:
+            self.skipTest("promtool not installed (Debian: prometheus)")
+        targets, rows = self.mixed()
+        out_file = self.p("certscope.prom")
+        rc, out, err, _ = self.check("--format", "prometheus", "--output",
+                                     out_file, targets=targets)
+        self.assertEqual(rc, 3, err)
+        self.assertEqual(out, "")
+        with open(out_file) as f:
+            text = f.read()
+        r = subprocess.run([promtool, "check", "metrics"],
+                           input=text.encode(), stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT)
+        self.assertEqual(r.returncode, 0, r.stdout.decode() + text)
+        self.assertIn('certscope_check_state{target="%s"} 0' %
+                      pki("chain-rsa.pem"), text)
+        self.assertRegex(text, r'certscope_check_earliest_expiry_timestamp_'
+                         r'seconds\{target="[^"]*tree/leaf-soon.pem"\} '
+                         r'1781913600\n')
+        self.assertEqual(len(re.findall(r"^# TYPE ", text, re.M)), 5)
+        # no temporary file left beside the output
+        self.assertEqual([f for f in os.listdir(self.dir)
+                          if f.startswith("certscope.prom.")], [])
+
+    def test_shards_partition(self):
+        targets = "\n".join("host%d.invalid:%d" % (i, 1000 + i)
+                            for i in range(30)) + "\n"
+        seen = []
+        for k in (1, 2, 3):
+            rc, out, err, _ = self.check("--format", "json", "--shard",
+                                         "%d/3" % k, "--timeout", "1",
+                                         "--dns-servers", "127.0.0.1:9",
+                                         targets=targets)
+            seen.append({json.loads(l)["target"] for l in out.splitlines()})
+        self.assertEqual(sum(len(s) for s in seen), 30)
+        self.assertEqual(len(seen[0] | seen[1] | seen[2]), 30)
+        for s in seen:
+            self.assertGreater(len(s), 0)
+
+    def test_silent_servers_cost_one_timeout(self):
+        ports = [self.tls_server(pki("chain-rsa.pem"), pki("ee-rsa.key"),
+                                 "silent") for _ in range(4)]
+        rc, out, err, took = self.check(
+            "--format", "json", "--jobs", "4",
+            *["127.0.0.1:%d" % p for p in ports])
+        self.assertEqual(rc, 3)
+        self.assertEqual([json.loads(l)["code"] for l in out.splitlines()],
+                         ["timeout"] * 4)
+        # four silent servers in parallel: one deadline, not four
+        self.assertLess(took, TIMEOUT + SLACK, "took %.1f s" % took)
+
+    def test_usage_errors_are_unknown(self):
+        for args, frag in [(["--warn", "soon", "x.pem"], "duration"),
+                           (["--shard", "4/3", "x.pem"], "--shard"),
+                           (["--format", "xml", "x.pem"], "--format"),
+                           ([], "no target")]:
+            rc, out, err, _ = self.check(*args)
+            self.assertEqual(rc, 3, err)
+            self.assertIn(frag, err)
+        rc, out, err, _ = self.check(targets="ok.pem\nbad.example:99999\n")
+        self.assertEqual(rc, 3)
+        self.assertIn(":2:", err)  # the line of the targets file
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
