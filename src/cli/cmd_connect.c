@@ -452,59 +452,6 @@ static int save_chain(const char *file, const struct cs_net_result *r)
 	return 0;
 }
 
-/* The issuer of the leaf: the next element of the validated path. */
-static gnutls_x509_crt_t leaf_issuer(const struct cs_verify_result *vr)
-{
-	return vr->path_len >= 2 ? vr->path[1].crt : NULL;
-}
-
-/* Check the stapled response and add its finding to *vr. */
-static int check_staple(const struct cs_net_result *r,
-			struct cs_verify_result *vr, cs_time_t at,
-			struct cs_ocsp_result *ocsp, struct cs_error *err)
-{
-	const struct cs_finding_def *def;
-	struct cs_finding *nf, *f;
-	gnutls_x509_crt_t leaf;
-
-	if (vr->path_len == 0 || vr->path[0].crt == NULL)
-		return 0; /* no leaf to speak of: nothing to check */
-	leaf = vr->path[0].crt;
-	if (cs_ocsp_check(r->ocsp, r->ocsp_len, leaf, leaf_issuer(vr), at,
-			  ocsp, err) < 0)
-		return -1;
-	if (ocsp->code == NULL)
-		return 0;
-	def = cs_finding_lookup(ocsp->code);
-	nf = realloc(vr->findings, (vr->n_findings + 1) * sizeof(*nf));
-	if (def == NULL || nf == NULL) {
-		cs_error_setx(err, CS_E_NOMEM, "out of memory");
-		return -1;
-	}
-	vr->findings = nf;
-	f = &nf[vr->n_findings];
-	memset(f, 0, sizeof(*f));
-	f->code = def->code;
-	f->severity = def->severity;
-	f->cert = 0;
-	f->subject = vr->path[0].model.subject ?
-		     strdup(vr->path[0].model.subject) : NULL;
-	f->message = strdup(ocsp->message);
-	f->fix = strdup(ocsp->status == CS_OCSP_REVOKED ?
-			"Replace the certificate: it is revoked." :
-			"Make the server staple a current response signed "
-			"by the issuer (or turn stapling off rather than "
-			"send a bad one).");
-	vr->n_findings++;
-	if (f->message == NULL || f->fix == NULL) {
-		cs_error_setx(err, CS_E_NOMEM, "out of memory");
-		return -1;
-	}
-	if (def->severity == CS_SEV_ERROR)
-		vr->trusted = false;
-	return 0;
-}
-
 static json_t *client_json(const struct cs_net_result *r,
 			   const struct cs_net_client *c)
 {
@@ -773,7 +720,8 @@ static int check_one(const struct connect_opts *o,
 		goto out;
 	}
 	have_ocsp = r.ocsp_len > 0;
-	if (have_ocsp && check_staple(&r, &vr, o->v.at, &ocsp, &err) < 0) {
+	if (have_ocsp && cs_ocsp_check_staple(r.ocsp, r.ocsp_len, o->v.at, &vr,
+					      &ocsp, &err) < 0) {
 		cli_error(o->target, "%s", err.msg);
 		summarize_error(sum, a->text, err.msg);
 		goto out;
