@@ -4,6 +4,11 @@
  * sent it, and its validation with the same validator and trust options
  * as `verify`.  Exit codes: 0 trusted, 1 not trusted, 2 usage or network
  * failure.
+ *
+ * Here: options, the order of the work (files before the network, one
+ * deadline, which addresses), messages on stderr and the exit code.  Not
+ * here: the connection (net/), the staple's verdict (path/ocsp.h), the
+ * report's text and JSON (report/connect.h).
  */
 #include <errno.h>
 #include <getopt.h>
