@@ -1,7 +1,8 @@
 /*
  * test_ocsp.c - stapled OCSP responses from testcerts/ocsp/ (made by
  * gen_ocsp.py, listed as [ocsp:NAME] in manifest.ini) checked for
- * pki/ee-rsa.pem issued by pki/ica-rsa.pem at 2026-06-01T00:00:00Z.
+ * pki/ee-rsa.pem issued by pki/ica-rsa.pem at 2026-06-01T00:00:00Z, and
+ * the staple as a finding of a verdict (cs_ocsp_check_staple).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -139,11 +140,70 @@ static void test_ocsp_no_issuer_or_empty(void **state)
 	gnutls_x509_crt_deinit(leaf);
 }
 
+/* As a finding of a verdict: good and current adds none; revoked adds
+ * an error about the leaf with what to change, and the verdict turns;
+ * a path without a leaf is left alone. */
+static void test_ocsp_staple_finding(void **state)
+{
+	gnutls_x509_crt_t leaf = load_crt("pki/ee-rsa.pem");
+	gnutls_x509_crt_t issuer = load_crt("pki/ica-rsa.pem");
+	struct cs_path_elem path[2];
+	struct cs_verify_result vr;
+	struct cs_ocsp_result r;
+	struct cs_error err;
+	gnutls_datum_t good, revoked;
+	char p[4096], subject[] = "CN=leaf";
+
+	(void)state;
+	assert_int_equal(gnutls_load_file(tc("ocsp/good.der", p, sizeof(p)),
+					  &good), 0);
+	assert_int_equal(gnutls_load_file(tc("ocsp/revoked.der", p,
+					     sizeof(p)), &revoked), 0);
+	memset(path, 0, sizeof(path));
+	path[0].crt = leaf;
+	path[0].model.subject = subject;
+	path[1].crt = issuer;
+	memset(&vr, 0, sizeof(vr));
+	vr.trusted = true;
+	vr.path = path;
+	vr.path_len = 2;
+	assert_int_equal(cs_ocsp_check_staple(good.data, good.size, AT, &vr,
+					      &r, &err), 0);
+	assert_int_equal(r.status, CS_OCSP_GOOD);
+	assert_int_equal(vr.n_findings, 0);
+	assert_true(vr.trusted);
+	assert_int_equal(cs_ocsp_check_staple(revoked.data, revoked.size, AT,
+					      &vr, &r, &err), 0);
+	assert_int_equal(r.status, CS_OCSP_REVOKED);
+	assert_int_equal(vr.n_findings, 1);
+	assert_string_equal(vr.findings[0].code, "ocsp-revoked");
+	assert_int_equal(vr.findings[0].cert, 0);
+	assert_string_equal(vr.findings[0].subject, "CN=leaf");
+	assert_non_null(strstr(vr.findings[0].fix, "revoked"));
+	assert_false(vr.trusted);
+	free(vr.findings[0].subject);
+	free(vr.findings[0].message);
+	free(vr.findings[0].fix);
+	free(vr.findings);
+	/* no leaf in the path: nothing to check */
+	memset(&vr, 0, sizeof(vr));
+	vr.trusted = true;
+	assert_int_equal(cs_ocsp_check_staple(revoked.data, revoked.size, AT,
+					      &vr, &r, &err), 0);
+	assert_int_equal(vr.n_findings, 0);
+	assert_true(vr.trusted);
+	gnutls_free(good.data);
+	gnutls_free(revoked.data);
+	gnutls_x509_crt_deinit(leaf);
+	gnutls_x509_crt_deinit(issuer);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ocsp_table),
 		cmocka_unit_test(test_ocsp_no_issuer_or_empty),
+		cmocka_unit_test(test_ocsp_staple_finding),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

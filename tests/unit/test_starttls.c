@@ -1,6 +1,6 @@
 /*
  * test_starttls.c - the STARTTLS dialogues of starttls.c against scripted
- * servers on a socketpair, and target parsing of net.c.
+ * servers on a socketpair, and target parsing of net/target.c.
  *
  * Each row writes the whole server side in advance, runs the client
  * dialogue, and checks the result, the error message and what the client

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/ocsp.h>
@@ -211,5 +212,59 @@ int cs_ocsp_check(const unsigned char *der, size_t len,
 	}
 out:
 	gnutls_ocsp_resp_deinit(resp);
+	return 0;
+}
+
+/* ---- a staple as a finding of the verdict ------------------------- */
+
+/* The issuer of the leaf: the next element of the validated path. */
+static gnutls_x509_crt_t leaf_issuer(const struct cs_verify_result *vr)
+{
+	return vr->path_len >= 2 ? vr->path[1].crt : NULL;
+}
+
+/* see ocsp.h */
+int cs_ocsp_check_staple(const unsigned char *der, size_t len, cs_time_t at,
+			 struct cs_verify_result *vr,
+			 struct cs_ocsp_result *ocsp, struct cs_error *err)
+{
+	const struct cs_finding_def *def;
+	struct cs_finding *nf, *f;
+	gnutls_x509_crt_t leaf;
+
+	if (vr->path_len == 0 || vr->path[0].crt == NULL)
+		return 0; /* no leaf to speak of: nothing to check */
+	leaf = vr->path[0].crt;
+	if (cs_ocsp_check(der, len, leaf, leaf_issuer(vr), at, ocsp, err) < 0)
+		return -1;
+	if (ocsp->code == NULL)
+		return 0;
+	def = cs_finding_lookup(ocsp->code);
+	nf = realloc(vr->findings, (vr->n_findings + 1) * sizeof(*nf));
+	if (def == NULL || nf == NULL) {
+		cs_error_setx(err, CS_E_NOMEM, "out of memory");
+		return -1;
+	}
+	vr->findings = nf;
+	f = &nf[vr->n_findings];
+	memset(f, 0, sizeof(*f));
+	f->code = def->code;
+	f->severity = def->severity;
+	f->cert = 0;
+	f->subject = vr->path[0].model.subject ?
+		     strdup(vr->path[0].model.subject) : NULL;
+	f->message = strdup(ocsp->message);
+	f->fix = strdup(ocsp->status == CS_OCSP_REVOKED ?
+			"Replace the certificate: it is revoked." :
+			"Make the server staple a current response signed "
+			"by the issuer (or turn stapling off rather than "
+			"send a bad one).");
+	vr->n_findings++;
+	if (f->message == NULL || f->fix == NULL) {
+		cs_error_setx(err, CS_E_NOMEM, "out of memory");
+		return -1;
+	}
+	if (def->severity == CS_SEV_ERROR)
+		vr->trusted = false;
 	return 0;
 }

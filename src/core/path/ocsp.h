@@ -8,6 +8,10 @@
  * Also the fuzzing entry point for stapled responses: any bytes are
  * accepted and end in a result.
  *
+ * cs_ocsp_check_staple turns that check into a finding of a verdict
+ * already reached (path/verify.h): the staple is judged for the leaf of
+ * the validated path, issued by the next element.
+ *
  * Does not: fetch responses over HTTP, read the clock, or print.
  */
 #ifndef CS_OCSP_H
@@ -19,6 +23,7 @@
 
 #include "error.h"
 #include "x509/model.h"
+#include "path/verify.h"
 
 /* Clock skew allowed between the responder and us, in seconds: a
  * response a few minutes "from the future" is normal. */
@@ -51,6 +56,18 @@ CS_MUST_CHECK int cs_ocsp_check(const unsigned char *der, size_t len,
 				gnutls_x509_crt_t issuer, cs_time_t at,
 				struct cs_ocsp_result *r,
 				struct cs_error *err);
+
+/* Check len bytes at der as the staple for the leaf of vr's path (its
+ * issuer: the next element) at time at, with *ocsp filled as above.  A
+ * response that is not good, signed and current adds its finding to vr
+ * (with what to change); an error-severity one makes vr untrusted.  No
+ * path, no leaf: nothing is checked and *ocsp is left as it was.
+ * Returns 0, or -1 with *err on allocation failure. */
+CS_MUST_CHECK int cs_ocsp_check_staple(const unsigned char *der, size_t len,
+				       cs_time_t at,
+				       struct cs_verify_result *vr,
+				       struct cs_ocsp_result *ocsp,
+				       struct cs_error *err);
 
 /* "good", "revoked", "unknown", "invalid" */
 const char *cs_ocsp_status_name(enum cs_ocsp_status s);

@@ -1,6 +1,7 @@
 /*
- * report.h - the only layer that writes output, always onto a FILE * it
- * is given (the CLI passes stdout; tests pass open_memstream()).
+ * show.h - `certscope show`: certificates and CRLs as text (show.c), as
+ * JSON (show_json.c) and as PEM, always onto a FILE * it is given (the
+ * CLI passes stdout; tests pass open_memstream()).
  *
  * Text is for people: short, aligned, colour only when asked.  Every
  * string that came from a certificate goes through escape.h first, so a
