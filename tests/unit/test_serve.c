@@ -96,6 +96,11 @@ static void test_config_errors(void **state)
 		{"listen: [\n", "c.yml:"},
 		{"- a\n- b\n", "is a map"},
 		{"allow: {hosts: [a]}\nextra: 1\n", "c.yml:2: unknown key"},
+		/* a repeated key would silently replace the first */
+		{"modules:\n  x:\n    trust: a\n    trust: b\n",
+		 "c.yml:4: 'trust' given twice"},
+		{"allow:\n  ports: [1]\nallow:\n  ports: [2]\n",
+		 "c.yml:3: 'allow' given twice"},
 	};
 	size_t i;
 

@@ -113,6 +113,24 @@ static char *dup(struct ctx *x, const char *s)
 	return d;
 }
 
+/* Refuse a key given twice in one map (YAML forbids it; libyaml does not
+ * check, and the second would silently win). */
+static int unique_key(struct ctx *x, const yaml_node_t *map,
+		      const yaml_node_pair_t *p)
+{
+	const char *key = scalar(node(x, p->key));
+	const yaml_node_pair_t *q;
+
+	for (q = map->data.mapping.pairs.start; key && q < p; q++) {
+		const char *k = scalar(node(x, q->key));
+
+		if (k && !strcmp(k, key))
+			return fail(x, node(x, p->key), "'%.40s' given twice",
+				    key);
+	}
+	return 0;
+}
+
 /* A list of strings: a sequence of scalars, or one scalar. */
 static int want_strings(struct ctx *x, const yaml_node_t *n, const char *key,
 			char ***out, size_t *nout)
@@ -250,6 +268,8 @@ static int parse_allow(struct ctx *x, const yaml_node_t *m)
 
 		if (!key)
 			return fail(x, k, "a key must be a word");
+		if (unique_key(x, m, p) < 0)
+			return -1;
 		if (strcmp(key, "hosts") && strcmp(key, "networks") &&
 		    strcmp(key, "ports") && strcmp(key, "directories"))
 			return fail(x, k, "unknown key 'allow.%.40s' (hosts, "
@@ -448,7 +468,8 @@ static int parse_modules(struct ctx *x, const yaml_node_t *m)
 				    "options", name);
 		for (q = v->data.mapping.pairs.start;
 		     q < v->data.mapping.pairs.top; q++)
-			if (module_key(x, mod, node(x, q->key),
+			if (unique_key(x, v, q) < 0 ||
+			    module_key(x, mod, node(x, q->key),
 				       node(x, q->value)) < 0)
 				return -1;
 		if (mod->crit_secs > mod->warn_secs)
@@ -480,6 +501,8 @@ static int parse_root(struct ctx *x)
 
 		if (!key)
 			return fail(x, k, "a key must be a word");
+		if (unique_key(x, root, p) < 0)
+			return -1;
 		if (!strcmp(key, "allow")) {
 			if (parse_allow(x, v) < 0)
 				return -1;
