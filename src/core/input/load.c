@@ -18,6 +18,7 @@
 #include <gnutls/pkcs7.h>
 
 #include "oid.h"
+#include "input/der.h"
 #include "input/pem.h"
 
 /* GnuTLS itself stops at 32 elements per bag; bags per PFX are ours. */
@@ -105,61 +106,9 @@ size_t cs_itemlist_count(const struct cs_itemlist *list,
 }
 
 /* ------------------------------------------------------------------ */
-/* DER: a bounded TLV reader.  It never recurses: the classifier looks at
- * a fixed number of levels, so 50,000 nested SEQUENCEs cost nothing. */
-
-struct tlv {
-	unsigned tag;   /* first identifier octet */
-	size_t hdr;     /* identifier + length octets */
-	uint64_t len;   /* content length as encoded (may exceed the data) */
-};
-
-/* Read a header at P (N bytes available).  Low tag numbers and definite
- * lengths only: -2 means an indefinite length, which X.690 section 10.1
- * forbids in DER; -1 anything else unusable. */
-static int tlv_head(const unsigned char *p, size_t n, struct tlv *t)
-{
-	size_t k, i;
-
-	if (n < 2 || (p[0] & 0x1f) == 0x1f)
-		return -1;
-	t->tag = p[0];
-	if (p[1] < 0x80) {
-		t->hdr = 2;
-		t->len = p[1];
-		return 0;
-	}
-	k = p[1] & 0x7f;
-	if (k == 0)
-		return -2;
-	if (k > 8 || n < 2 + k)
-		return -1;
-	t->len = 0;
-	for (i = 0; i < k; i++)
-		t->len = (t->len << 8) | p[2 + i];
-	t->hdr = 2 + k;
-	return 0;
-}
-
-/* Total encoded size, saturating (a 2^64 claim is just "too long"). */
-static uint64_t tlv_total(const struct tlv *t)
-{
-	return t->len > UINT64_MAX - t->hdr ? UINT64_MAX : t->len + t->hdr;
-}
-
-/* Next complete child inside CONTENT[*pos..clen); advances *pos. */
-static const unsigned char *tlv_child(const unsigned char *content,
-				      size_t clen, size_t *pos, struct tlv *t)
-{
-	const unsigned char *p = content + *pos;
-	size_t left = clen - *pos;
-
-	if (*pos >= clen || tlv_head(p, left, t) < 0 ||
-	    t->len > left - t->hdr)
-		return NULL;
-	*pos += t->hdr + (size_t)t->len;
-	return p + t->hdr;
-}
+/* DER element counting.  cs_der_read() never recurses: the classifier
+ * looks at a fixed number of levels, so 50,000 nested SEQUENCEs cost
+ * nothing. */
 
 /* Elements (TLVs) in CONTENT[0..clen), constructed ones counted with
  * their contents to a nesting of 32 (libtasn1 stops far earlier; a count
@@ -170,16 +119,14 @@ static uint64_t der_count(const unsigned char *content, size_t clen,
 {
 	uint64_t k = 0;
 	size_t pos = 0;
-	struct tlv t;
-	const unsigned char *v;
+	struct cs_tlv t;
 
 	while (pos < clen) {
-		v = tlv_child(content, clen, &pos, &t);
-		if (v == NULL)
+		if (!cs_der_child(content, clen, &pos, &t))
 			return k + 1;
 		k++;
 		if ((t.tag & 0x20) != 0 && depth < 32)
-			k += der_count(v, (size_t)t.len, depth + 1);
+			k += der_count(t.val, t.len, depth + 1);
 	}
 	return k;
 }
@@ -205,67 +152,59 @@ int cs_cert_check_elements(const unsigned char *der, size_t len, char *why,
 	static const char *const field[] = {"serial number", "signature "
 		"algorithm", "issuer name", "validity", "subject name",
 		"public key"};
-	const unsigned char *cert, *tbs, *v, *ev, *xv;
-	struct tlv t, f, x, e;
-	size_t pos = 0, tpos = 0, xpos, epos, i = 0, certlen;
+	struct cs_tlv cert, tbs, f, x, e;
+	size_t pos = 0, tpos = 0, xpos, epos, i = 0;
 	uint64_t total = 1, part, top = 0;
 	char top_what[96] = "the certificate";
 
-	if (tlv_head(der, len, &t) < 0 || t.tag != TAG_SEQUENCE ||
-	    t.len > len - t.hdr)
+	if (cs_der_read(der, len, &cert) != CS_DER_OK ||
+	    cert.tag != TAG_SEQUENCE)
 		return 0;
-	cert = der + t.hdr;
-	certlen = (size_t)t.len;
-	tbs = tlv_child(cert, certlen, &pos, &t);
-	if (tbs == NULL || t.tag != TAG_SEQUENCE)
+	if (!cs_der_child(cert.val, cert.len, &pos, &tbs) ||
+	    tbs.tag != TAG_SEQUENCE)
 		return 0;
 	total++;
 	/* tbsCertificate's fields, each counted; extensions one by one */
-	while ((v = tlv_child(tbs, (size_t)t.len, &tpos, &f)) != NULL) {
+	while (cs_der_child(tbs.val, tbs.len, &tpos, &f)) {
 		if (f.tag == 0xa3) { /* [3] Extensions */
 			xpos = 0;
 			total++;
-			xv = tlv_child(v, (size_t)f.len, &xpos, &x);
-			if (xv == NULL || x.tag != TAG_SEQUENCE) {
-				total += der_count(v, (size_t)f.len, 1);
+			if (!cs_der_child(f.val, f.len, &xpos, &x) ||
+			    x.tag != TAG_SEQUENCE) {
+				total += der_count(f.val, f.len, 1);
 				continue;
 			}
 			total++;
 			xpos = 0;
-			while ((ev = tlv_child(xv, (size_t)x.len, &xpos,
-					       &e)) != NULL) {
-				const unsigned char *oid = NULL, *c;
-				struct tlv o, oidt = {0};
-				size_t oidlen = 0;
+			while (cs_der_child(x.val, x.len, &xpos, &e)) {
+				struct cs_tlv o, oid = {0};
 
 				epos = 0;
 				part = 1;
-				while ((c = tlv_child(ev, (size_t)e.len, &epos,
-						      &o)) != NULL) {
+				while (cs_der_child(e.val, e.len, &epos, &o)) {
 					part++;
-					if (o.tag == TAG_OID && oid == NULL) {
-						oid = c;
-						oidlen = (size_t)o.len;
-						oidt = o;
-					}
+					if (o.tag == TAG_OID && oid.val == NULL)
+						oid = o;
 					if ((o.tag == TAG_OCTETS &&
-					     ext_decoded(oid, oidlen)) ||
+					     ext_decoded(oid.val, oid.len)) ||
 					    (o.tag & 0x20) != 0)
-						part += der_count(c,
-							(size_t)o.len, 2);
+						part += der_count(o.val, o.len,
+								  2);
 				}
 				total += part;
 				if (part > top) {
 					top = part;
-					cs_oid_ext_text(oid ? oid - oidt.hdr :
-							NULL, oidt.hdr + oidlen,
-							top_what, sizeof(top_what));
+					cs_oid_ext_text(oid.val ? oid.val -
+							oid.hdr : NULL,
+							oid.hdr + oid.len,
+							top_what,
+							sizeof(top_what));
 				}
 			}
 			continue;
 		}
 		part = 1 + ((f.tag & 0x20) != 0
-				    ? der_count(v, (size_t)f.len, 1)
+				    ? der_count(f.val, f.len, 1)
 				    : 0);
 		total += part;
 		if (f.tag != 0xa0 && f.tag != 0xa1 && f.tag != 0xa2) {
@@ -278,9 +217,9 @@ int cs_cert_check_elements(const unsigned char *der, size_t len, char *why,
 		}
 	}
 	/* signatureAlgorithm and signatureValue */
-	while ((v = tlv_child(cert, certlen, &pos, &f)) != NULL)
+	while (cs_der_child(cert.val, cert.len, &pos, &f))
 		total += 1 + ((f.tag & 0x20) != 0
-				      ? der_count(v, (size_t)f.len, 1)
+				      ? der_count(f.val, f.len, 1)
 				      : 0);
 	if (total <= CS_MAX_CERT_ELEMENTS)
 		return 0;
@@ -310,36 +249,29 @@ enum der_kind { DK_OTHER, DK_CERT, DK_CRL, DK_P7, DK_P12 };
  */
 static enum der_kind der_classify(const unsigned char *p, size_t n)
 {
-	struct tlv o, c, e;
-	const unsigned char *content, *v, *tbs;
-	size_t pos = 0, tpos = 0, clen;
+	struct cs_tlv o, c, e;
+	size_t pos = 0, tpos = 0;
 
-	if (tlv_head(p, n, &o) < 0 || o.tag != TAG_SEQUENCE)
+	if (cs_der_read(p, n, &o) != CS_DER_OK || o.tag != TAG_SEQUENCE)
 		return DK_OTHER;
-	content = p + o.hdr;
-	clen = (size_t)o.len;
-	v = tlv_child(content, clen, &pos, &c);
-	if (!v)
+	if (!cs_der_child(o.val, o.len, &pos, &c))
 		return DK_OTHER;
 	if (c.tag == TAG_OID && c.len == sizeof(oid_signed_data) &&
-	    memcmp(v, oid_signed_data, sizeof(oid_signed_data)) == 0)
+	    memcmp(c.val, oid_signed_data, sizeof(oid_signed_data)) == 0)
 		return DK_P7;
-	if (c.tag == TAG_INTEGER && c.len == 1 && v[0] == 3 &&
-	    tlv_child(content, clen, &pos, &e) && e.tag == TAG_SEQUENCE)
+	if (c.tag == TAG_INTEGER && c.len == 1 && c.val[0] == 3 &&
+	    cs_der_child(o.val, o.len, &pos, &e) && e.tag == TAG_SEQUENCE)
 		return DK_P12;
 	if (c.tag != TAG_SEQUENCE)
 		return DK_OTHER;
-	tbs = v;
-	if (!tlv_child(tbs, (size_t)c.len, &tpos, &e) || e.tag == TAG_CTX0)
+	/* c is the tbsCertificate or tbsCertList */
+	if (!cs_der_child(c.val, c.len, &tpos, &e) || e.tag == TAG_CTX0)
 		return DK_CERT;
-	if (e.tag == TAG_INTEGER &&
-	    !tlv_child(tbs, (size_t)c.len, &tpos, &e))
+	if (e.tag == TAG_INTEGER && !cs_der_child(c.val, c.len, &tpos, &e))
 		return DK_CERT;
 	/* e is the signature AlgorithmIdentifier; next the issuer Name. */
-	if (e.tag != TAG_SEQUENCE ||
-	    !tlv_child(tbs, (size_t)c.len, &tpos, &e) ||
-	    e.tag != TAG_SEQUENCE ||
-	    !tlv_child(tbs, (size_t)c.len, &tpos, &e))
+	if (e.tag != TAG_SEQUENCE || !cs_der_child(c.val, c.len, &tpos, &e) ||
+	    e.tag != TAG_SEQUENCE || !cs_der_child(c.val, c.len, &tpos, &e))
 		return DK_CERT;
 	if (e.tag == TAG_UTCTIME || e.tag == TAG_GENTIME)
 		return DK_CRL;
@@ -728,86 +660,71 @@ static const unsigned char oid_p7_data[] = {
 static const unsigned char oid_safe_contents_bag[] = {
 	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x0a, 0x01, 0x06};
 
-/* The content of an OCTET STRING inside [0] of a data ContentInfo whose
- * content (after the OID) starts at *pos; NULL when not that shape. */
-static const unsigned char *p12_data_octets(const unsigned char *ci,
-					    size_t cilen, size_t *pos,
-					    size_t *olen)
+/* The OCTET STRING inside [0] of a data ContentInfo whose content
+ * (after the OID) starts at *pos, into *octets; false when not that
+ * shape. */
+static bool p12_data_octets(const struct cs_tlv *ci, size_t *pos,
+			    struct cs_tlv *octets)
 {
-	struct tlv t;
-	const unsigned char *v;
+	struct cs_tlv t;
 	size_t ipos = 0;
 
-	v = tlv_child(ci, cilen, pos, &t);
-	if (v == NULL || t.tag != TAG_CTX0)
-		return NULL;
-	v = tlv_child(v, (size_t)t.len, &ipos, &t);
-	if (v == NULL || t.tag != TAG_OCTETS)
-		return NULL;
-	*olen = (size_t)t.len;
-	return v;
+	return cs_der_child(ci->val, ci->len, pos, &t) && t.tag == TAG_CTX0 &&
+	       cs_der_child(t.val, t.len, &ipos, octets) &&
+	       octets->tag == TAG_OCTETS;
 }
 
-static bool is_oid(const unsigned char *v, const struct tlv *t,
-		   const unsigned char *oid, size_t n)
+static bool is_oid(const struct cs_tlv *t, const unsigned char *oid,
+		   size_t n)
 {
-	return t->tag == TAG_OID && t->len == n && memcmp(v, oid, n) == 0;
+	return t->tag == TAG_OID && t->len == n && memcmp(t->val, oid, n) == 0;
+}
+
+/* The first TLV inside the contents of an OCTET STRING, if a SEQUENCE. */
+static bool octets_seq(const struct cs_tlv *octets, struct cs_tlv *seq)
+{
+	size_t pos = 0;
+
+	return cs_der_child(octets->val, octets->len, &pos, seq) &&
+	       seq->tag == TAG_SEQUENCE;
 }
 
 static void p12_survey(const unsigned char *der, size_t len,
 		       struct p12_survey *sv)
 {
-	const unsigned char *pfx, *ci, *as, *v;
-	struct tlv t;
-	size_t pos = 0, cpos = 0, apos = 0, alen, plen, cilen, i;
+	struct cs_tlv pfx, ci, as, t;
+	size_t pos = 0, cpos = 0, apos = 0, i;
 
 	for (i = 0; i < CS_MAX_P12_BAGS; i++)
 		sv->bags[i] = sv->nested[i] = -1;
-	if (tlv_head(der, len, &t) < 0 || t.len > len - t.hdr)
+	if (cs_der_read(der, len, &pfx) != CS_DER_OK)
 		return;
-	pfx = der + t.hdr;
-	plen = (size_t)t.len;
 	/* PFX { version, authSafe ContentInfo { data, [0] OCTETS } } */
-	if (!tlv_child(pfx, plen, &pos, &t) ||
-	    !(ci = tlv_child(pfx, plen, &pos, &t)))
+	if (!cs_der_child(pfx.val, pfx.len, &pos, &t) ||
+	    !cs_der_child(pfx.val, pfx.len, &pos, &ci))
 		return;
-	cilen = (size_t)t.len;
-	v = tlv_child(ci, cilen, &cpos, &t);
-	if (v == NULL || !is_oid(v, &t, oid_p7_data, sizeof(oid_p7_data)))
+	if (!cs_der_child(ci.val, ci.len, &cpos, &t) ||
+	    !is_oid(&t, oid_p7_data, sizeof(oid_p7_data)))
 		return;
-	as = p12_data_octets(ci, cilen, &cpos, &alen);
-	if (as == NULL || !(as = tlv_child(as, alen, &apos, &t)) ||
-	    t.tag != TAG_SEQUENCE)
+	if (!p12_data_octets(&ci, &cpos, &t) || !octets_seq(&t, &as))
 		return;
-	alen = (size_t)t.len;
-	apos = 0;
 	for (i = 0; i < CS_MAX_P12_BAGS; i++) {
-		const unsigned char *c, *sc, *bag;
-		size_t clen, ipos = 0, slen, spos = 0, bpos;
+		struct cs_tlv c, sc, bag;
+		size_t ipos = 0, spos = 0, bpos;
 
-		c = tlv_child(as, alen, &apos, &t);
-		if (c == NULL)
+		if (!cs_der_child(as.val, as.len, &apos, &c))
 			break;
-		clen = (size_t)t.len;
-		v = tlv_child(c, clen, &ipos, &t);
-		if (v == NULL ||
-		    !is_oid(v, &t, oid_p7_data, sizeof(oid_p7_data)))
+		if (!cs_der_child(c.val, c.len, &ipos, &t) ||
+		    !is_oid(&t, oid_p7_data, sizeof(oid_p7_data)))
 			continue; /* encrypted: counted after decryption */
-		sc = p12_data_octets(c, clen, &ipos, &slen);
-		if (sc == NULL || !(sc = tlv_child(sc, slen, &spos, &t)) ||
-		    t.tag != TAG_SEQUENCE)
+		if (!p12_data_octets(&c, &ipos, &t) || !octets_seq(&t, &sc))
 			continue;
-		slen = (size_t)t.len;
-		spos = 0;
 		sv->bags[i] = sv->nested[i] = 0;
-		while ((bag = tlv_child(sc, slen, &spos, &t)) != NULL) {
-			size_t blen = (size_t)t.len;
-
+		while (cs_der_child(sc.val, sc.len, &spos, &bag)) {
 			sv->bags[i]++;
 			bpos = 0;
-			v = tlv_child(bag, blen, &bpos, &t);
-			if (v != NULL &&
-			    is_oid(v, &t, oid_safe_contents_bag,
+			if (cs_der_child(bag.val, bag.len, &bpos, &t) &&
+			    is_oid(&t, oid_safe_contents_bag,
 				   sizeof(oid_safe_contents_bag)))
 				sv->nested[i]++;
 		}
@@ -1009,10 +926,9 @@ static int load_der(struct ctx *c, size_t start)
 {
 	const unsigned char *d = c->data;
 	enum der_kind k, prev = DK_CERT;
-	struct tlv t;
+	struct cs_tlv t;
 	struct pos at;
-	size_t off = start, rest;
-	uint64_t total;
+	size_t off = start, rest, total;
 	int r, rc = 0;
 
 	while (off < c->len && rc == 0) {
@@ -1020,30 +936,31 @@ static int load_der(struct ctx *c, size_t start)
 		at.offset = off;
 		at.line = 0;
 		at.fmt = CS_FMT_DER;
-		r = tlv_head(d + off, rest, &t);
-		if (r == -2 && off == start)
+		r = cs_der_read(d + off, rest, &t);
+		if (r == CS_DER_INDEFINITE && off == start)
 			return push_error(c, &at, CS_E_PARSE, 0,
 					  "indefinite length (BER) at offset "
 					  "%zu: DER needs definite lengths",
 					  off);
-		if (r < 0 || t.tag != TAG_SEQUENCE) {
+		if ((r != CS_DER_OK && r != CS_DER_TRUNCATED) ||
+		    t.tag != TAG_SEQUENCE) {
 			if (off == start)
 				return 0;
 			return push_trailing(c, &at, rest, kind_name(prev));
 		}
-		total = tlv_total(&t);
-		if (total > rest) {
+		if (r == CS_DER_TRUNCATED) {
 			if (off == start)
 				return push_error(c, &at, CS_E_PARSE, 0,
 						  "truncated DER: length says "
 						  "%" PRIu64 " bytes, %zu "
-						  "present", total, rest);
+						  "present", t.total, rest);
 			return push_error(c, &at, CS_E_PARSE, 0,
 					  "truncated DER at offset %zu: "
 					  "length says %" PRIu64 " bytes, "
-					  "%zu present", off, total, rest);
+					  "%zu present", off, t.total, rest);
 		}
-		k = der_classify(d + off, (size_t)total);
+		total = t.hdr + t.len;
+		k = der_classify(d + off, total);
 		if (k == DK_OTHER) {
 			if (off == start)
 				return 0;
@@ -1051,8 +968,8 @@ static int load_der(struct ctx *c, size_t start)
 		}
 		if (k == DK_P7)
 			at.fmt = CS_FMT_PKCS7;
-		rc = load_one(c, k, d + off, (size_t)total, &at);
-		off += (size_t)total;
+		rc = load_one(c, k, d + off, total, &at);
+		off += total;
 		prev = k;
 	}
 	return rc;
@@ -1104,26 +1021,26 @@ static int pem_block_items(struct ctx *c, enum pem_kind k, const char *label,
 			   const unsigned char *der, size_t len,
 			   const struct pos *at)
 {
-	struct tlv t;
-	uint64_t total;
+	struct cs_tlv t;
 	size_t used;
-	int rc;
+	int r, rc;
 
 	if (len == 0)
 		return push_error(c, at, CS_E_PARSE, 0,
 				  "PEM block '%s' at line %zu is empty", label,
 				  at->line);
-	if (tlv_head(der, len, &t) < 0 || t.tag != TAG_SEQUENCE)
+	r = cs_der_read(der, len, &t);
+	if ((r != CS_DER_OK && r != CS_DER_TRUNCATED) ||
+	    t.tag != TAG_SEQUENCE)
 		return push_error(c, at, CS_E_PARSE, 0,
 				  "PEM block '%s' at line %zu does not hold "
 				  "a DER SEQUENCE", label, at->line);
-	total = tlv_total(&t);
-	if (total > len)
+	if (r == CS_DER_TRUNCATED)
 		return push_error(c, at, CS_E_PARSE, 0,
 				  "truncated DER in PEM block '%s' at line "
 				  "%zu: length says %" PRIu64 " bytes, %zu "
-				  "present", label, at->line, total, len);
-	used = (size_t)total;
+				  "present", label, at->line, t.total, len);
+	used = t.hdr + t.len;
 	switch (k) {
 	case PK_CRL:
 		rc = push_crl(c, der, used, at);
