@@ -10,9 +10,9 @@
  * into a guessed fixed-size buffer.
  *
  * The serial number and the Validity times are read from the raw DER with
- * a small bounded TLV reader, because GnuTLS hides what we need to
- * report: UTCTime "50" (= 1950, RFC 5280 4.1.2.5.1) comes back as 0, and
- * non-minimal encodings are accepted silently.
+ * the bounded TLV reader of input/der.h, because GnuTLS hides what we
+ * need to report: UTCTime "50" (= 1950, RFC 5280 4.1.2.5.1) comes back
+ * as 0, and non-minimal encodings are accepted silently.
  *
  * Does not: decide trust, check validity at a time, match names, or
  * escape strings for output (the report layer does).
@@ -28,6 +28,7 @@
 #include <gnutls/x509-ext.h>
 #include <gnutls/x509.h>
 
+#include "input/der.h"
 #include "x509/model.h"
 
 /* Entries read from one list-valued extension (SANs, EKUs, policies,
@@ -202,56 +203,11 @@ static void copy_fixed(char *out, size_t outsz, const void *p, size_t len)
 	out[len] = '\0';
 }
 
-/* ---- bounded DER reader -------------------------------------------- */
-
-/* One TLV inside a buffer we borrow (the caller's DER). */
-struct tlv {
-	unsigned char tag;
-	const unsigned char *val; /* borrowed */
-	size_t len;               /* content bytes */
-	size_t hdr;               /* tag + length bytes */
-	unsigned len_octets;      /* long form: octets after 0x8N, else 0 */
-	bool nonminimal;          /* length not in its shortest form */
-};
-
-/* Read the TLV at p (avail bytes).  Only low tag numbers and definite
- * lengths occur in the fields we walk; anything else is -1. */
-static int tlv_read(const unsigned char *p, size_t avail, struct tlv *t)
-{
-	uint64_t len = 0;
-	size_t hdr;
-
-	memset(t, 0, sizeof(*t));
-	if (avail < 2 || (p[0] & 0x1f) == 0x1f)
-		return -1;
-	t->tag = p[0];
-	if (p[1] < 0x80) {
-		len = p[1];
-		hdr = 2;
-	} else {
-		unsigned n = p[1] & 0x7f;
-
-		/* 0x80 is BER's indefinite length, never valid DER. */
-		if (n == 0 || n > 8 || avail - 2 < n)
-			return -1;
-		for (unsigned i = 0; i < n; i++)
-			len = len << 8 | p[2 + i];
-		hdr = 2 + n;
-		t->len_octets = n;
-		/* X.690 10.1: the fewest octets, short form below 128. */
-		t->nonminimal = p[2] == 0 || len < 0x80;
-	}
-	if (len > avail - hdr)
-		return -1;
-	t->val = p + hdr;
-	t->len = (size_t)len;
-	t->hdr = hdr;
-	return 0;
-}
+/* ---- raw DER fields ------------------------------------------------ */
 
 /* What the raw walk found; all pointers borrow the caller's DER. */
 struct raw_cert {
-	struct tlv outer, tbs, serial, not_before, not_after;
+	struct cs_tlv outer, tbs, serial, not_before, not_after;
 	const unsigned char *tbs_der; /* whole tbsCertificate TLV */
 	size_t tbs_der_len;
 	const unsigned char *sig; /* signature BIT STRING content */
@@ -266,58 +222,49 @@ struct raw_cert {
 static int raw_walk(const unsigned char *der, size_t der_len,
 		    struct raw_cert *r)
 {
-	const unsigned char *p, *end;
-	struct tlv t, validity;
+	struct cs_tlv t, validity;
+	size_t opos = 0, tpos = 0, vpos = 0;
 
 	memset(r, 0, sizeof(*r));
-	if (tlv_read(der, der_len, &r->outer) < 0 || r->outer.tag != 0x30)
+	if (cs_der_read(der, der_len, &r->outer) != CS_DER_OK ||
+	    r->outer.tag != 0x30)
 		return -1;
-	if (tlv_read(r->outer.val, r->outer.len, &r->tbs) < 0 ||
+	if (!cs_der_child(r->outer.val, r->outer.len, &opos, &r->tbs) ||
 	    r->tbs.tag != 0x30)
 		return -1;
 	r->tbs_der = r->outer.val;
 	r->tbs_der_len = r->tbs.hdr + r->tbs.len;
 
-	p = r->tbs.val;
-	end = p + r->tbs.len;
-	if (tlv_read(p, (size_t)(end - p), &t) < 0)
+	if (!cs_der_child(r->tbs.val, r->tbs.len, &tpos, &t))
 		return -1;
-	if (t.tag == 0xa0) { /* [0] EXPLICIT version */
-		p += t.hdr + t.len;
-		if (tlv_read(p, (size_t)(end - p), &t) < 0)
-			return -1;
-	}
+	if (t.tag == 0xa0 && /* [0] EXPLICIT version */
+	    !cs_der_child(r->tbs.val, r->tbs.len, &tpos, &t))
+		return -1;
 	if (t.tag != 0x02)
 		return -1;
 	r->serial = t;
-	p += t.hdr + t.len;
 
 	/* signature AlgorithmIdentifier, issuer Name, then Validity */
-	for (int i = 0; i < 2; i++) {
-		if (tlv_read(p, (size_t)(end - p), &t) < 0 || t.tag != 0x30)
+	for (int i = 0; i < 2; i++)
+		if (!cs_der_child(r->tbs.val, r->tbs.len, &tpos, &t) ||
+		    t.tag != 0x30)
 			goto sig;
-		p += t.hdr + t.len;
-	}
-	if (tlv_read(p, (size_t)(end - p), &validity) < 0 ||
+	if (!cs_der_child(r->tbs.val, r->tbs.len, &tpos, &validity) ||
 	    validity.tag != 0x30)
 		goto sig;
-	if (tlv_read(validity.val, validity.len, &r->not_before) < 0)
-		goto sig;
-	if (tlv_read(r->not_before.val + r->not_before.len,
-		     validity.len - r->not_before.hdr - r->not_before.len,
-		     &r->not_after) < 0)
+	if (!cs_der_child(validity.val, validity.len, &vpos,
+			  &r->not_before) ||
+	    !cs_der_child(validity.val, validity.len, &vpos, &r->not_after))
 		goto sig;
 	r->have_validity = true;
 sig:
 	/* signatureAlgorithm, then signatureValue BIT STRING whose first
 	 * content octet counts unused bits (X.690 8.6.2). */
-	p = r->outer.val + r->tbs_der_len;
-	end = r->outer.val + r->outer.len;
-	if (tlv_read(p, (size_t)(end - p), &t) < 0 || t.tag != 0x30)
+	if (!cs_der_child(r->outer.val, r->outer.len, &opos, &t) ||
+	    t.tag != 0x30)
 		return 0;
-	p += t.hdr + t.len;
-	if (tlv_read(p, (size_t)(end - p), &t) < 0 || t.tag != 0x03 ||
-	    t.len < 1 || t.val[0] != 0)
+	if (!cs_der_child(r->outer.val, r->outer.len, &opos, &t) ||
+	    t.tag != 0x03 || t.len < 1 || t.val[0] != 0)
 		return 0;
 	r->sig = t.val + 1;
 	r->sig_len = t.len - 1;
@@ -352,7 +299,7 @@ static int digits(const unsigned char *p, size_t n, int *out)
  * -1 in *oom on allocation failure.
  */
 static cs_time_t read_time(struct cs_cert_model *m, const char *which,
-			   const struct tlv *t, char *raw, bool *is_utc,
+			   const struct cs_tlv *t, char *raw, bool *is_utc,
 			   int *oom)
 {
 	const unsigned char *s = t->val;
@@ -459,7 +406,7 @@ bad:
 
 /* ---- the fields ---------------------------------------------------- */
 
-static int read_serial(struct cs_cert_model *m, const struct tlv *s)
+static int read_serial(struct cs_cert_model *m, const struct cs_tlv *s)
 {
 	const unsigned char *p = s->val;
 	size_t n = s->len;
@@ -577,11 +524,12 @@ static void put_utf8(char *out, size_t *o, uint32_t cp)
 static int decode_dirstring(const unsigned char *der, size_t der_len,
 			    char **out, size_t *out_len)
 {
-	struct tlv t;
+	struct cs_tlv t;
 	size_t o = 0;
 	char *s;
 
-	if (tlv_read(der, der_len, &t) < 0 || t.hdr + t.len != der_len)
+	if (cs_der_read(der, der_len, &t) != CS_DER_OK ||
+	    t.hdr + t.len != der_len)
 		return 0;
 	switch (t.tag) {
 	case 0x0c: /* UTF8String */
@@ -1031,16 +979,13 @@ static bool ext_get(gnutls_x509_crt_t crt, const char *oid,
 /* Entries of the SEQUENCE OF an extension value holds. */
 static size_t seq_count(const gnutls_datum_t *ext)
 {
-	struct tlv outer, t;
-	size_t n = 0, off = 0;
+	struct cs_tlv outer, t;
+	size_t n = 0, pos = 0;
 
-	if (tlv_read(ext->data, ext->size, &outer) < 0)
+	if (cs_der_read(ext->data, ext->size, &outer) != CS_DER_OK)
 		return 0;
-	while (off < outer.len &&
-	       tlv_read(outer.val + off, outer.len - off, &t) == 0) {
-		off += t.hdr + t.len;
+	while (cs_der_child(outer.val, outer.len, &pos, &t))
 		n++;
-	}
 	return n;
 }
 
@@ -1253,35 +1198,30 @@ static int nc_list(struct cs_namelist *dst, gnutls_x509_name_constraints_t nc,
  */
 static bool nc_bad_ip(const unsigned char *p, size_t n, size_t *bad_len)
 {
-	const unsigned char *q, *end;
-	struct tlv seq, trees;
+	struct cs_tlv seq, trees, sub, base;
+	size_t pos = 0, tpos, bpos;
 
-	if (tlv_read(p, n, &seq) < 0 || seq.tag != 0x30)
+	if (cs_der_read(p, n, &seq) != CS_DER_OK || seq.tag != 0x30)
 		return false;
 	/* NameConstraints ::= SEQUENCE { [0] permitted, [1] excluded },
 	 * each a SEQUENCE OF GeneralSubtree { base GeneralName, ... } */
-	for (q = seq.val, end = seq.val + seq.len; q < end;
-	     q += trees.hdr + trees.len) {
-		const unsigned char *r, *rend;
-		struct tlv sub, base;
-
-		if (tlv_read(q, (size_t)(end - q), &trees) < 0)
-			return false;
+	while (cs_der_child(seq.val, seq.len, &pos, &trees)) {
 		if (trees.tag != 0xa0 && trees.tag != 0xa1)
 			continue;
-		for (r = trees.val, rend = trees.val + trees.len; r < rend;
-		     r += sub.hdr + sub.len) {
-			if (tlv_read(r, (size_t)(rend - r), &sub) < 0)
-				return false;
+		tpos = 0;
+		while (cs_der_child(trees.val, trees.len, &tpos, &sub)) {
 			/* [7] IMPLICIT OCTET STRING iPAddress */
+			bpos = 0;
 			if (sub.tag == 0x30 &&
-			    tlv_read(sub.val, sub.len, &base) == 0 &&
+			    cs_der_child(sub.val, sub.len, &bpos, &base) &&
 			    base.tag == 0x87 && base.len != 8 &&
 			    base.len != 32) {
 				*bad_len = base.len;
 				return true;
 			}
 		}
+		if (tpos < trees.len)
+			return false; /* a subtree that cannot be read */
 	}
 	return false;
 }
