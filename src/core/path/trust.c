@@ -29,6 +29,8 @@
 #include <sys/stat.h>
 #include <gnutls/gnutls.h>
 
+#include "input/der.h"
+
 #define CS_TRUST_MIN_BUCKETS ((size_t)256) /* power of two */
 #define CS_TRUST_MAX_ANCHORS CS_MAX_ITEMS  /* anchors in one store */
 #define CS_TRUST_NAME_MAX 512              /* cs_trust_source_name() */
@@ -75,44 +77,7 @@ struct cs_trust {
 	char name[CS_TRUST_NAME_MAX];
 };
 
-/* ---- DER walking (RFC 5280 4.1, X.690 8.1) ---- */
-
-struct der_tlv {
-	unsigned tag;
-	size_t off;      /* of the tag byte */
-	size_t hdr_len;  /* tag and length bytes */
-	size_t len;      /* content bytes */
-};
-
-/* Read one TLV at p[off..end) with a low tag number and a definite length
- * (DER forbids the indefinite form, X.690 10.1).  0 / -1. */
-static int der_read(const unsigned char *p, size_t off, size_t end,
-		    struct der_tlv *t)
-{
-	size_t i = off, len, nbytes, k;
-
-	if (off >= end || end - off < 2)
-		return -1;
-	t->tag = p[i++];
-	if ((t->tag & 0x1f) == 0x1f)
-		return -1;
-	len = p[i++];
-	if (len & 0x80) {
-		nbytes = len & 0x7f;
-		if (nbytes == 0 || nbytes > sizeof(size_t) - 1 ||
-		    nbytes > end - i)
-			return -1;
-		len = 0;
-		for (k = 0; k < nbytes; k++)
-			len = (len << 8) | p[i++];
-	}
-	if (len > end - i)
-		return -1;
-	t->off = off;
-	t->hdr_len = i - off;
-	t->len = len;
-	return 0;
-}
+/* ---- DER walking (RFC 5280 4.1, X.690 8.1; the reader is input/der.h) */
 
 /* Locate subject and SubjectPublicKeyInfo in a Certificate; *cert_len is
  * the length of the Certificate TLV (trailing bytes, e.g. the OpenSSL
@@ -123,43 +88,39 @@ static int der_cert_fields(const unsigned char *p, size_t len,
 			   size_t *spki_len, size_t *iss_off,
 			   size_t *iss_len)
 {
-	struct der_tlv cert, tbs, f;
-	size_t pos, end;
+	struct cs_tlv cert, tbs, f;
+	size_t pos = 0, off;
 	int i;
 
-	if (der_read(p, 0, len, &cert) < 0 || cert.tag != 0x30)
+	if (cs_der_read(p, len, &cert) != CS_DER_OK || cert.tag != 0x30)
 		return -1;
-	if (der_read(p, cert.hdr_len, cert.hdr_len + cert.len, &tbs) < 0 ||
-	    tbs.tag != 0x30)
+	if (!cs_der_child(cert.val, cert.len, &pos, &tbs) || tbs.tag != 0x30)
 		return -1;
-	pos = tbs.off + tbs.hdr_len;
-	end = pos + tbs.len;
-	if (der_read(p, pos, end, &f) < 0)
+	pos = 0;
+	if (!cs_der_child(tbs.val, tbs.len, &pos, &f))
 		return -1;
-	if (f.tag == 0xa0) { /* [0] EXPLICIT Version */
-		pos += f.hdr_len + f.len;
-		if (der_read(p, pos, end, &f) < 0)
-			return -1;
-	}
+	if (f.tag == 0xa0 && /* [0] EXPLICIT Version */
+	    !cs_der_child(tbs.val, tbs.len, &pos, &f))
+		return -1;
 	/* serialNumber, signature, issuer, validity, subject, spki */
 	for (i = 0; i < 6; i++) {
-		if (i > 0 && der_read(p, pos, end, &f) < 0)
+		if (i > 0 && !cs_der_child(tbs.val, tbs.len, &pos, &f))
 			return -1;
+		off = (size_t)(f.val - p) - f.hdr; /* of the tag byte */
 		if (i == 2) {
-			*iss_off = f.off;
-			*iss_len = f.hdr_len + f.len;
+			*iss_off = off;
+			*iss_len = f.hdr + f.len;
 		} else if (i == 4) {
-			*subj_off = f.off;
-			*subj_len = f.hdr_len + f.len;
+			*subj_off = off;
+			*subj_len = f.hdr + f.len;
 		} else if (i == 5) {
-			*spki_off = f.off;
-			*spki_len = f.hdr_len + f.len;
+			*spki_off = off;
+			*spki_len = f.hdr + f.len;
 		}
 		if (i >= 1 && f.tag != 0x30)
 			return -1;
-		pos += f.hdr_len + f.len;
 	}
-	*cert_len = cert.hdr_len + cert.len;
+	*cert_len = cert.hdr + cert.len;
 	return 0;
 }
 

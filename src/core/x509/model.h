@@ -1,7 +1,8 @@
 /*
  * model.h - the fields a person asks about, extracted once from GnuTLS
- * into plain structs.  model.c is the only caller of the
- * gnutls_x509_crt_get_* getters; everything else reads these structs.
+ * into plain structs.  The model's files (model.c, altnames.c, ext.c;
+ * see x509/README.md) call the gnutls_x509_crt_get_* getters for them;
+ * everything else reads these structs.
  *
  * Strings are owned, NUL-terminated and may contain any bytes the
  * certificate carried (control characters, invalid UTF-8, bidi

@@ -1,0 +1,101 @@
+/*
+ * model_int.h - what the certificate model's files share; internal to
+ * x509/ (other stages use model.h).
+ *
+ * The model is split by concern: model.c (cs_model_from_crt and
+ * cs_model_free; names, key, signature, digests, self-signed), raw.c (the
+ * fields read from the raw DER), altnames.c (subjectAltName and
+ * nameConstraints), ext.c (the other extensions) and util.c (owned
+ * strings and lists, warnings, base64).
+ *
+ * Unless said otherwise, functions returning int return 0, or -1 only
+ * when memory ran out; an optional field that cannot be read is left
+ * empty, never an error.
+ */
+#ifndef CS_MODEL_INT_H
+#define CS_MODEL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <gnutls/x509.h>
+
+#include "input/der.h"
+#include "x509/model.h"
+
+/* Entries read from one list-valued extension (SANs, EKUs, policies,
+ * URLs, constraints, SCTs, extensions).  The loader refuses certificates
+ * of more than CS_MAX_CERT_ELEMENTS DER elements, so for what it loads no
+ * list reaches this and nothing is left out unsaid; it bounds the loops
+ * for certificates from elsewhere (trust stores). */
+#define CS_MODEL_MAX_LIST 16384
+
+#define OID_SAN "2.5.29.17"
+#define OID_KU "2.5.29.15"
+#define OID_BC "2.5.29.19"
+#define OID_EKU "2.5.29.37"
+#define OID_SKI "2.5.29.14"
+#define OID_AKI "2.5.29.35"
+#define OID_CRLDP "2.5.29.31"
+#define OID_POLICIES "2.5.29.32"
+#define OID_NC "2.5.29.30"
+#define OID_AIA "1.3.6.1.5.5.7.1.1"
+#define OID_SCT "1.3.6.1.4.1.11129.2.4.2"
+#define OID_AD_OCSP "1.3.6.1.5.5.7.48.1"
+#define OID_AD_CAISSUERS "1.3.6.1.5.5.7.48.2"
+
+/* util.c */
+
+/* Copy len bytes into a new NUL-terminated heap string.  NULL on ENOMEM. */
+char *model_memdup(const void *p, size_t len);
+
+/* Append a copy of len bytes to l (nothing past CS_MODEL_MAX_LIST). */
+int model_strlist_add(struct cs_strlist *l, const void *p, size_t len);
+void model_strlist_free(struct cs_strlist *l);
+
+/* Append *nm to l; l takes nm->value (also on failure). */
+int model_namelist_take(struct cs_namelist *l, struct cs_name *nm);
+void model_namelist_free(struct cs_namelist *l);
+
+/* Add one warning sentence to m->warnings.  -1 only on ENOMEM. */
+int model_warn(struct cs_cert_model *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Standard base64 (RFC 4648 4) of len bytes into out; truncates at a
+ * 4-character boundary if out is too small. */
+void model_base64(char *out, size_t outsz, const unsigned char *p,
+		  size_t len);
+
+/* Bounded copy of a datum into a fixed char array, NUL-terminated. */
+void model_copy_fixed(char *out, size_t outsz, const void *p, size_t len);
+
+/* raw.c */
+
+/* What the raw walk found; all pointers borrow the caller's DER. */
+struct raw_cert {
+	struct cs_tlv outer, tbs, serial, not_before, not_after;
+	const unsigned char *tbs_der; /* whole tbsCertificate TLV */
+	size_t tbs_der_len;
+	const unsigned char *sig; /* signature BIT STRING content */
+	size_t sig_len;
+	bool have_validity, have_sig;
+};
+
+/* Find the serial, the Validity times and the signature in a
+ * certificate's DER.  -1 if the serial cannot be located; the rest is
+ * optional (have_validity, have_sig). */
+int model_raw_walk(const unsigned char *der, size_t der_len,
+		   struct raw_cert *r);
+
+/* Fill the serial and Validity fields of *m from *r, with a warning for
+ * every encoding RFC 5280 forbids. */
+int model_read_raw(struct cs_cert_model *m, const struct raw_cert *r);
+
+/* altnames.c */
+int model_read_sans(struct cs_cert_model *m, gnutls_x509_crt_t crt);
+int model_read_name_constraints(struct cs_cert_model *m,
+				gnutls_x509_crt_t crt);
+
+/* ext.c: every extension but subjectAltName, and the extension list. */
+int model_read_extensions(struct cs_cert_model *m, gnutls_x509_crt_t crt);
+
+#endif
