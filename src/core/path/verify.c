@@ -23,6 +23,7 @@
 #include "path/chain.h"
 #include "x509/names.h"
 #include "path/verify.h"
+#include "path/verify_int.h"
 
 /* Weights of findings when comparing paths. */
 #define SCORE_ERROR   1000L
@@ -30,15 +31,7 @@
 #define SCORE_INFO    1L
 #define SCORE_DEADEND 100000L /* a path that reaches no anchor */
 
-#define MSG_MAX 1024
 #define SECS_PER_DAY 86400
-
-/* RFC 5280 4.2.1.12 and RFC 5280 4.2.1.12 key purposes. */
-#define OID_ANY_EKU   "2.5.29.37.0"
-#define OID_KP_SERVER "1.3.6.1.5.5.7.3.1"
-#define OID_KP_CLIENT "1.3.6.1.5.5.7.3.2"
-#define OID_KP_CODE   "1.3.6.1.5.5.7.3.3"
-#define OID_KP_EMAIL  "1.3.6.1.5.5.7.3.4"
 
 /* Minimum key sizes (CA/B Forum BR 6.1.5). */
 #define MIN_RSA_BITS 2048
@@ -56,103 +49,17 @@
 #define MAX_NC_CHECKS ((size_t)1 << 20)
 #define MAX_NC_TOTAL  ((size_t)1 << 24)
 
-struct flist {
-	struct cs_finding *v; /* owned */
-	size_t n, cap;
-	bool nomem;
-};
-
 struct vctx {
 	struct cs_pool *pool;
 	const struct cs_verify_opts *opts;
 	unsigned max_depth;
-	struct flist best;    /* findings of the best path so far */
+	struct cs_flist best; /* findings of the best path so far */
 	long best_score;
 	size_t nc_left;       /* of MAX_NC_TOTAL */
 	bool nc_spent;        /* nc_left ran out: the search stopped */
 };
 
-/* ---- findings list ------------------------------------------------- */
-
-static void finding_free(struct cs_finding *f)
-{
-	free(f->subject);
-	free(f->message);
-	free(f->fix);
-}
-
-static void flist_free(struct flist *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		finding_free(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n;
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s);
-	d = malloc(n + 1);
-	if (d != NULL)
-		memcpy(d, s, n + 1);
-	return d;
-}
-
-/* Append a finding; code must be in the table.  fix may be NULL. */
-static void add(struct flist *l, const char *code, int cert,
-		const struct cs_cand *c, const char *fix, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-
-static void add(struct flist *l, const char *code, int cert,
-		const struct cs_cand *c, const char *fix, const char *fmt, ...)
-{
-	const struct cs_finding_def *def = cs_finding_lookup(code);
-	char msg[MSG_MAX];
-	struct cs_finding *f;
-	va_list ap;
-
-	if (def == NULL || l->nomem)
-		return;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		struct cs_finding *v = realloc(l->v, cap * sizeof(*v));
-
-		if (v == NULL) {
-			l->nomem = true;
-			return;
-		}
-		l->v = v;
-		l->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	f = &l->v[l->n];
-	memset(f, 0, sizeof(*f));
-	f->code = def->code;
-	f->severity = def->severity;
-	f->cert = cert;
-	f->subject = c != NULL ? xstrdup(c->m.subject) : NULL;
-	f->message = xstrdup(msg);
-	f->fix = xstrdup(fix);
-	if (f->message == NULL || (fix != NULL && f->fix == NULL) ||
-	    (c != NULL && c->m.subject != NULL && f->subject == NULL)) {
-		finding_free(f);
-		l->nomem = true;
-		return;
-	}
-	l->n++;
-}
-
-
-static long flist_score(const struct flist *l)
+static long flist_score(const struct cs_flist *l)
 {
 	long s = 0;
 	size_t i;
@@ -162,19 +69,6 @@ static long flist_score(const struct flist *l)
 		     : l->v[i].severity == CS_SEV_WARNING ? SCORE_WARNING
 							  : SCORE_INFO;
 	return s;
-}
-
-/* ---- wording helpers ----------------------------------------------- */
-
-/* The name a person knows a certificate by: its CN, else its DN. */
-static const char *nm(const struct cs_cand *c)
-{
-	if (c->m.subject_cn != NULL && c->m.subject_cn[0] != '\0' &&
-	    strlen(c->m.subject_cn) == c->m.subject_cn_len)
-		return c->m.subject_cn;
-	if (c->m.subject != NULL && c->m.subject[0] != '\0')
-		return c->m.subject;
-	return "(empty subject)";
 }
 
 /* The issuer's CN from the issuer DN string (RFC 4514 "CN=x,O=y"). */
@@ -196,81 +90,9 @@ static void issuer_name(const struct cs_cand *c, char *out, size_t outsz)
 	snprintf(out, outsz, "%.*s", (int)n, p);
 }
 
-/* "2025-01-01" when at midnight, else "2025-01-01T12:00:00Z". */
-static void date_str(cs_time_t t, char *out, size_t outsz)
-{
-	char buf[32];
-
-	cs_time_format(t, buf, sizeof(buf));
-	if (strlen(buf) == 20 && strcmp(buf + 10, "T00:00:00Z") == 0)
-		buf[10] = '\0';
-	snprintf(out, outsz, "%s", buf);
-}
-
 static long days_between(cs_time_t a, cs_time_t b)
 {
 	return (long)((b - a) / SECS_PER_DAY);
-}
-
-static const char *purpose_oid(const struct cs_verify_opts *o)
-{
-	switch (o->purpose) {
-	case CS_PURPOSE_SERVER:
-		return OID_KP_SERVER;
-	case CS_PURPOSE_CLIENT:
-		return OID_KP_CLIENT;
-	case CS_PURPOSE_EMAIL:
-		return OID_KP_EMAIL;
-	case CS_PURPOSE_CODE:
-		return OID_KP_CODE;
-	case CS_PURPOSE_OID:
-		return o->purpose_oid;
-	case CS_PURPOSE_ANY:
-		break;
-	}
-	return NULL;
-}
-
-static const char *purpose_word(const char *oid)
-{
-	if (oid == NULL)
-		return "any purpose";
-	if (strcmp(oid, OID_KP_SERVER) == 0)
-		return "serverAuth";
-	if (strcmp(oid, OID_KP_CLIENT) == 0)
-		return "clientAuth";
-	if (strcmp(oid, OID_KP_EMAIL) == 0)
-		return "emailProtection";
-	if (strcmp(oid, OID_KP_CODE) == 0)
-		return "codeSigning";
-	if (strcmp(oid, OID_ANY_EKU) == 0)
-		return "anyExtendedKeyUsage";
-	return oid;
-}
-
-static bool has_eku(const struct cs_cert_model *m, const char *oid)
-{
-	size_t i;
-
-	for (i = 0; i < m->eku.n; i++)
-		if (strcmp(m->eku.v[i], oid) == 0)
-			return true;
-	return false;
-}
-
-static void eku_list(const struct cs_cert_model *m, char *out, size_t outsz)
-{
-	size_t i, used = 0;
-
-	out[0] = '\0';
-	for (i = 0; i < m->eku.n && used < outsz; i++) {
-		int w = snprintf(out + used, outsz - used, "%s%s",
-				 i ? ", " : "", purpose_word(m->eku.v[i]));
-
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
 }
 
 static void san_list(const struct cs_cert_model *m, enum cs_san_type t,
@@ -294,7 +116,7 @@ static void san_list(const struct cs_cert_model *m, enum cs_san_type t,
 
 /* ---- checks on one certificate ------------------------------------- */
 
-static void check_time(struct flist *l, const struct cs_cand *c, int i,
+static void check_time(struct cs_flist *l, const struct cs_cand *c, int i,
 		       cs_time_t at, bool anchor)
 {
 	const struct cs_cert_model *m = &c->m;
@@ -303,38 +125,43 @@ static void check_time(struct flist *l, const struct cs_cand *c, int i,
 			m->not_after != CS_TIME_NONE &&
 			m->not_after < m->not_before;
 
-	date_str(at, d2, sizeof(d2));
+	cs_date_str(at, d2, sizeof(d2));
 	snprintf(fix, sizeof(fix), "%s",
 		 anchor ? "Replace this root in the trust store with its "
 			  "current version, or use a path to a current root."
 			: "Renew it and install the new certificate.");
 	if (inverted) {
-		date_str(m->not_before, d1, sizeof(d1));
-		add(l, at < m->not_before ? "not-yet-valid" : "expired", i, c,
-		    "Reissue it with a correct validity period.",
-		    "'%s' can never be valid: its validity period is "
-		    "inverted (notAfter is before notBefore %s).", nm(c), d1);
+		cs_date_str(m->not_before, d1, sizeof(d1));
+		cs_flist_add(l,
+			     at < m->not_before ? "not-yet-valid" : "expired",
+			     i, c, "Reissue it with a correct validity period.",
+			     "'%s' can never be valid: its validity period is "
+			     "inverted (notAfter is before notBefore %s).",
+			     cs_name_of(c), d1);
 		return;
 	}
 	if (m->not_after != CS_TIME_NONE && at > m->not_after) {
-		date_str(m->not_after, d1, sizeof(d1));
-		add(l, "expired", i, c, fix,
-		    "%s'%s' expired on %s (%ld days before %s).",
-		    anchor ? "The trusted root " : "", nm(c), d1,
-		    days_between(m->not_after, at), d2);
+		cs_date_str(m->not_after, d1, sizeof(d1));
+		cs_flist_add(l, "expired", i, c, fix,
+			     "%s'%s' expired on %s (%ld days before %s).",
+			     anchor ? "The trusted root " : "", cs_name_of(c),
+			     d1, days_between(m->not_after, at), d2);
 	}
 	if (m->not_before != CS_TIME_NONE && at < m->not_before) {
-		date_str(m->not_before, d1, sizeof(d1));
-		add(l, "not-yet-valid", i, c,
-		    anchor ? fix
-			   : "Check the clock of the machine that issued it "
-			     "or wait until it becomes valid.",
-		    "'%s' is not valid before %s (%ld days after %s).",
-		    nm(c), d1, days_between(at, m->not_before), d2);
+		cs_date_str(m->not_before, d1, sizeof(d1));
+		cs_flist_add(l, "not-yet-valid", i, c,
+			     anchor ? fix
+				    : "Check the clock of the machine that "
+				      "issued it or wait until it becomes "
+				      "valid.",
+			     "'%s' is not valid before %s (%ld days after %s).",
+			     cs_name_of(c), d1, days_between(at, m->not_before),
+			     d2);
 	}
 	if (m->not_after == CS_TIME_NONE || m->not_before == CS_TIME_NONE)
-		add(l, "expired", i, c, "Reissue it.",
-		    "'%s' has a validity period that cannot be read.", nm(c));
+		cs_flist_add(l, "expired", i, c, "Reissue it.",
+			     "'%s' has a validity period that cannot be read.",
+			     cs_name_of(c));
 }
 
 static bool weak_hash(int sign)
@@ -346,31 +173,37 @@ static bool weak_hash(int sign)
 	       h == GNUTLS_DIG_MD2;
 }
 
-static void check_algs(struct flist *l, const struct cs_cand *c, int i,
+static void check_algs(struct cs_flist *l, const struct cs_cand *c, int i,
 		       bool check_sig)
 {
 	const struct cs_cert_model *m = &c->m;
 
 	if (check_sig && weak_hash(m->gnutls_sign))
-		add(l, "weak-signature", i, c,
-		    "Reissue it with a SHA-256 (or stronger) signature.",
-		    "'%s' is signed with %s, which is no longer accepted: "
-		    "collisions can be forged.", nm(c), m->sig_alg);
+		cs_flist_add(l, "weak-signature", i, c,
+			     "Reissue it with a SHA-256 (or stronger) "
+			     "signature.",
+			     "'%s' is signed with %s, which is no longer "
+			     "accepted: collisions can be forged.",
+			     cs_name_of(c), m->sig_alg);
 	if (strcmp(m->key_alg, "RSA") == 0 && m->key_bits < MIN_RSA_BITS)
-		add(l, "weak-key", i, c,
-		    "Generate a new key of at least 2048 bits and reissue.",
-		    "'%s' has a %u-bit RSA key; at least %d bits are "
-		    "required.", nm(c), m->key_bits, MIN_RSA_BITS);
+		cs_flist_add(l, "weak-key", i, c,
+			     "Generate a new key of at least 2048 bits and "
+			     "reissue.",
+			     "'%s' has a %u-bit RSA key; at least %d bits are "
+			     "required.", cs_name_of(c), m->key_bits,
+			     MIN_RSA_BITS);
 	else if (strcmp(m->key_alg, "DSA") == 0)
-		add(l, "weak-key", i, c,
-		    "Use an RSA (2048+ bits), ECDSA or Ed25519 key.",
-		    "'%s' has a DSA key, which clients no longer accept.",
-		    nm(c));
+		cs_flist_add(l, "weak-key", i, c,
+			     "Use an RSA (2048+ bits), ECDSA or Ed25519 key.",
+			     "'%s' has a DSA key, which clients no longer "
+			     "accept.", cs_name_of(c));
 	else if (strcmp(m->key_alg, "ECDSA") == 0 &&
 		 m->key_bits < MIN_EC_BITS)
-		add(l, "weak-key", i, c, "Use a P-256 or larger curve.",
-		    "'%s' has a %u-bit EC key; at least %d bits are "
-		    "required.", nm(c), m->key_bits, MIN_EC_BITS);
+		cs_flist_add(l, "weak-key", i, c,
+			     "Use a P-256 or larger curve.",
+			     "'%s' has a %u-bit EC key; at least %d bits are "
+			     "required.", cs_name_of(c), m->key_bits,
+			     MIN_EC_BITS);
 }
 
 /* ---- extensions that must decode ----------------------------------- */
@@ -502,7 +335,7 @@ static const struct {
 	{"2.5.29.54", "inhibit anyPolicy", dec_iap},
 };
 
-static void check_decodes(struct flist *l, const struct cs_cand *c, int i)
+static void check_decodes(struct cs_flist *l, const struct cs_cand *c, int i)
 {
 	char oid[MAX_OID_TEXT];
 	unsigned idx, crit, k;
@@ -525,16 +358,17 @@ static void check_decodes(struct flist *l, const struct cs_cand *c, int i)
 			continue;
 		if (gnutls_x509_crt_get_extension_data2(c->crt, idx, &d) < 0 ||
 		    !ext_decoders[k].decodes(&d))
-			add(l, "bad-extension", i, c,
-			    "Reissue it with a well-formed extension.",
-			    "'%s' has a %s extension whose value does not "
-			    "decode (RFC 5280 4.2); it cannot be treated as "
-			    "absent.", nm(c), ext_decoders[k].name);
+			cs_flist_add(l, "bad-extension", i, c,
+				     "Reissue it with a well-formed extension.",
+				     "'%s' has a %s extension whose value does "
+				     "not decode (RFC 5280 4.2); it cannot be "
+				     "treated as absent.", cs_name_of(c),
+				     ext_decoders[k].name);
 		gnutls_free(d.data);
 	}
 }
 
-static void check_extensions(struct flist *l, const struct cs_cand *c, int i)
+static void check_extensions(struct cs_flist *l, const struct cs_cand *c, int i)
 {
 	size_t k;
 
@@ -542,16 +376,17 @@ static void check_extensions(struct flist *l, const struct cs_cand *c, int i)
 
 	for (k = 0; k < c->m.n_exts; k++)
 		if (c->m.exts[k].critical && !c->m.exts[k].known)
-			add(l, "unknown-critical-extension", i, c,
-			    "Reissue it without that extension, or mark it "
-			    "non-critical.",
-			    "'%s' has a critical extension %s that is not "
-			    "understood; RFC 5280 4.2 requires rejecting "
-			    "it.", nm(c), c->m.exts[k].oid);
+			cs_flist_add(l, "unknown-critical-extension", i, c,
+				     "Reissue it without that extension, or "
+				     "mark it non-critical.",
+				     "'%s' has a critical extension %s that is "
+				     "not understood; RFC 5280 4.2 requires "
+				     "rejecting it.", cs_name_of(c),
+				     c->m.exts[k].oid);
 }
 
 /* RFC 5280 4.1.2.2 and CA/B BR 7.1: positive, at most 20 octets. */
-static void check_serial(struct flist *l, const struct cs_cand *c, int i)
+static void check_serial(struct cs_flist *l, const struct cs_cand *c, int i)
 {
 	size_t k, nz = 0;
 
@@ -559,18 +394,22 @@ static void check_serial(struct flist *l, const struct cs_cand *c, int i)
 		if (c->m.serial_hex[k] != '0' && c->m.serial_hex[k] != ':')
 			nz++;
 	if (c->m.serial_hex != NULL && nz == 0)
-		add(l, "bad-serial", i, c, "Reissue it with a positive serial.",
-		    "'%s' has serial number zero; RFC 5280 4.1.2.2 requires "
-		    "a positive integer.", nm(c));
+		cs_flist_add(l, "bad-serial", i, c,
+			     "Reissue it with a positive serial.",
+			     "'%s' has serial number zero; RFC 5280 4.1.2.2 "
+			     "requires a positive integer.", cs_name_of(c));
 	else if (c->m.serial_negative)
-		add(l, "bad-serial", i, c, "Reissue it with a positive serial.",
-		    "'%s' has a negative serial number; RFC 5280 4.1.2.2 "
-		    "requires a positive integer.", nm(c));
+		cs_flist_add(l, "bad-serial", i, c,
+			     "Reissue it with a positive serial.",
+			     "'%s' has a negative serial number; RFC 5280 "
+			     "4.1.2.2 requires a positive integer.",
+			     cs_name_of(c));
 	else if (c->m.serial_len > MAX_SERIAL_OCTETS)
-		add(l, "bad-serial", i, c,
-		    "Reissue it with a serial of at most 20 octets.",
-		    "'%s' has a serial number of %zu octets; RFC 5280 "
-		    "4.1.2.2 allows at most 20.", nm(c), c->m.serial_len);
+		cs_flist_add(l, "bad-serial", i, c,
+			     "Reissue it with a serial of at most 20 octets.",
+			     "'%s' has a serial number of %zu octets; RFC 5280 "
+			     "4.1.2.2 allows at most 20.", cs_name_of(c),
+			     c->m.serial_len);
 }
 
 /* ---- Web PKI and RFC 5280 encoding rules --------------------------- */
@@ -812,7 +651,7 @@ static bool dns_syntax_ok(const char *v, size_t len)
  * named with --trust they are errors.  Only profile rules are softened,
  * nothing that changes what the root may sign.
  */
-static void soften(struct flist *l, size_t from, bool yes)
+static void soften(struct cs_flist *l, size_t from, bool yes)
 {
 	for (size_t k = from; yes && k < l->n; k++)
 		if (l->v[k].severity == CS_SEV_ERROR)
@@ -837,7 +676,7 @@ static bool curated_store(const struct cs_trust *t)
  * Baseline Requirements state as MUST and GnuTLS does not enforce.
  * Position i, role: leaf (i == 0), CA, anchor; curated: the anchors come
  * from a root program (system or bundled store). */
-static void check_profile(struct flist *l, const struct cs_cand *c, int i,
+static void check_profile(struct cs_flist *l, const struct cs_cand *c, int i,
 			  bool anchor, bool issuer, bool curated,
 			  const struct cs_verify_opts *o)
 {
@@ -851,110 +690,128 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 	for (k = 0; k < m->n_exts; k++)
 		for (j = k + 1; j < m->n_exts; j++)
 			if (strcmp(m->exts[k].oid, m->exts[j].oid) == 0)
-				add(l, "bad-extension", i, c,
-				    "Reissue it with each extension once.",
-				    "'%s' has the extension %s twice; RFC "
-				    "5280 4.2 allows one instance.", nm(c),
-				    m->exts[k].oid);
+				cs_flist_add(l, "bad-extension", i, c,
+					     "Reissue it with each extension "
+					     "once.",
+					     "'%s' has the extension %s twice; "
+					     "RFC 5280 4.2 allows one "
+					     "instance.", cs_name_of(c),
+					     m->exts[k].oid);
 	e = find_ext(m, OID_AKI);
 	if (e != NULL && e->critical)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with a non-critical AKI.",
-		    "'%s' marks its authority key identifier critical; RFC "
-		    "5280 4.2.1.1 requires it to be non-critical.", nm(c));
+		cs_flist_add(l, "bad-extension", i, c,
+			     "Reissue it with a non-critical AKI.",
+			     "'%s' marks its authority key identifier "
+			     "critical; RFC 5280 4.2.1.1 requires it to be "
+			     "non-critical.", cs_name_of(c));
 	e = find_ext(m, OID_SKI);
 	if (e != NULL && e->critical)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with a non-critical SKI.",
-		    "'%s' marks its subject key identifier critical; RFC "
-		    "5280 4.2.1.2 requires it to be non-critical.", nm(c));
+		cs_flist_add(l, "bad-extension", i, c,
+			     "Reissue it with a non-critical SKI.",
+			     "'%s' marks its subject key identifier critical; "
+			     "RFC 5280 4.2.1.2 requires it to be non-critical.",
+			     cs_name_of(c));
 	e = find_ext(m, OID_AIA);
 	if (e != NULL && e->critical)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with a non-critical AIA extension.",
-		    "'%s' marks its authority information access critical; "
-		    "RFC 5280 4.2.2.1 requires it to be non-critical.", nm(c));
+		cs_flist_add(l, "bad-extension", i, c,
+			     "Reissue it with a non-critical AIA extension.",
+			     "'%s' marks its authority information access "
+			     "critical; RFC 5280 4.2.2.1 requires it to be "
+			     "non-critical.", cs_name_of(c));
 	if (e != NULL && aia_empty(c))
-		add(l, "bad-extension", i, c,
-		    "Reissue it with a well-formed AIA extension.",
-		    "'%s' has an authority information access extension "
-		    "without any access description (RFC 5280 4.2.2.1).",
-		    nm(c));
+		cs_flist_add(l, "bad-extension", i, c,
+			     "Reissue it with a well-formed AIA extension.",
+			     "'%s' has an authority information access "
+			     "extension without any access description (RFC "
+			     "5280 4.2.2.1).", cs_name_of(c));
 	/* RFC 5280 4.2.1.11 and 4.2.1.14: "Conforming CAs MUST mark this
 	 * extension as critical."  A non-critical copy would let software
 	 * that does not process policies ignore the constraint. */
 	e = find_ext(m, OID_POLICY_CONSTRAINTS);
 	if (e != NULL && !e->critical)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with policyConstraints marked critical.",
-		    "'%s' has a non-critical policy constraints extension; "
-		    "RFC 5280 4.2.1.11 requires it to be critical.", nm(c));
+		cs_flist_add(l, "bad-extension", i, c,
+			     "Reissue it with policyConstraints marked "
+			     "critical.",
+			     "'%s' has a non-critical policy constraints "
+			     "extension; RFC 5280 4.2.1.11 requires it to be "
+			     "critical.", cs_name_of(c));
 	e = find_ext(m, OID_INHIBIT_ANY_POLICY);
 	if (e != NULL && !e->critical)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with inhibitAnyPolicy marked critical.",
-		    "'%s' has a non-critical inhibit anyPolicy extension; "
-		    "RFC 5280 4.2.1.14 requires it to be critical.", nm(c));
+		cs_flist_add(l, "bad-extension", i, c,
+			     "Reissue it with inhibitAnyPolicy marked "
+			     "critical.",
+			     "'%s' has a non-critical inhibit anyPolicy "
+			     "extension; RFC 5280 4.2.1.14 requires it to be "
+			     "critical.", cs_name_of(c));
 	e = find_ext(m, OID_SAN);
 	if (empty_subject && (e == NULL || !e->critical))
-		add(l, "bad-extension", i, c,
-		    "Reissue it with a subject, or with a critical SAN.",
-		    "A certificate (serial %s) has an empty subject and %s; "
-		    "RFC 5280 4.2.1.6 "
-		    "requires a critical subjectAltName then.",
-		    m->serial_hex ? m->serial_hex : "?",
-		    e == NULL ? "no subjectAltName" : "a non-critical "
-						      "subjectAltName");
+		cs_flist_add(l, "bad-extension", i, c,
+			     "Reissue it with a subject, or with a critical "
+			     "SAN.",
+			     "A certificate (serial %s) has an empty subject "
+			     "and %s; RFC 5280 4.2.1.6 requires a critical "
+			     "subjectAltName then.",
+			     m->serial_hex ? m->serial_hex : "?",
+			     e == NULL ? "no subjectAltName"
+				       : "a non-critical subjectAltName");
 	else if (!empty_subject && e != NULL && e->critical && !anchor)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with a non-critical SAN.",
-		    "'%s' has a subject and a critical subjectAltName; CA/B "
-		    "BR 7.1.2.7.12 requires it non-critical then.", nm(c));
+		cs_flist_add(l, "bad-extension", i, c,
+			     "Reissue it with a non-critical SAN.",
+			     "'%s' has a subject and a critical "
+			     "subjectAltName; CA/B BR 7.1.2.7.12 requires it "
+			     "non-critical then.", cs_name_of(c));
 	if ((issuer || m->is_ca) && empty_subject)
-		add(l, "bad-name", i, c, "Reissue the CA with a subject name.",
-		    "A CA certificate (serial %s) has an empty subject; RFC "
-		    "5280 4.1.2.6 requires a CA's subject to be non-empty.",
-		    m->serial_hex ? m->serial_hex : "?");
+		cs_flist_add(l, "bad-name", i, c,
+			     "Reissue the CA with a subject name.",
+			     "A CA certificate (serial %s) has an empty "
+			     "subject; RFC 5280 4.1.2.6 requires a CA's "
+			     "subject to be non-empty.",
+			     m->serial_hex ? m->serial_hex : "?");
 	n0 = l->n; /* root profile rules, softened in curated anchors */
 	if (m->self_signed && m->aki_hex[0] != '\0' &&
 	    m->ski_hex[0] != '\0' && strcmp(m->aki_hex, m->ski_hex) != 0)
-		add(l, "bad-extension", i, c,
-		    "Reissue the root with matching key identifiers.",
-		    "The self-signed '%s' has an authority key identifier "
-		    "that differs from its own subject key identifier "
-		    "(CA/B BR 7.1.2.1.3).", nm(c));
+		cs_flist_add(l, "bad-extension", i, c,
+			     "Reissue the root with matching key identifiers.",
+			     "The self-signed '%s' has an authority key "
+			     "identifier that differs from its own subject key "
+			     "identifier (CA/B BR 7.1.2.1.3).", cs_name_of(c));
 	e = find_ext(m, OID_AKI);
 	if (m->self_signed && e != NULL && m->aki_hex[0] == '\0')
-		add(l, "bad-extension", i, c,
-		    "Reissue the root with keyIdentifier in its AKI, or "
-		    "without an AKI.",
-		    "The self-signed '%s' has an authority key identifier "
-		    "without keyIdentifier, which CA/B BR 7.1.2.1.3 "
-		    "requires.", nm(c));
+		cs_flist_add(l, "bad-extension", i, c,
+			     "Reissue the root with keyIdentifier in its AKI, "
+			     "or without an AKI.",
+			     "The self-signed '%s' has an authority key "
+			     "identifier without keyIdentifier, which CA/B BR "
+			     "7.1.2.1.3 requires.", cs_name_of(c));
 	if (m->self_signed && aki_has_issuer_serial(c))
-		add(l, "bad-extension", i, c,
-		    "Reissue the root with only keyIdentifier in its AKI.",
-		    "The self-signed '%s' has authorityCertIssuer or "
-		    "authorityCertSerialNumber in its authority key "
-		    "identifier, which CA/B BR 7.1.2.1.3 forbids.", nm(c));
+		cs_flist_add(l, "bad-extension", i, c,
+			     "Reissue the root with only keyIdentifier in its "
+			     "AKI.",
+			     "The self-signed '%s' has authorityCertIssuer or "
+			     "authorityCertSerialNumber in its authority key "
+			     "identifier, which CA/B BR 7.1.2.1.3 forbids.",
+			     cs_name_of(c));
 	if (!m->self_signed && m->aki_hex[0] == '\0')
-		add(l, "missing-aki", i, c,
-		    "Reissue it with an authority key identifier.",
-		    "'%s' has no authority key identifier; RFC 5280 4.2.1.1 "
-		    "requires one in every certificate that is not "
-		    "self-signed.", nm(c));
+		cs_flist_add(l, "missing-aki", i, c,
+			     "Reissue it with an authority key identifier.",
+			     "'%s' has no authority key identifier; RFC 5280 "
+			     "4.2.1.1 requires one in every certificate that "
+			     "is not self-signed.", cs_name_of(c));
 	soften(l, n0, soft);
 	if (strcmp(m->key_alg, "RSA") == 0 && m->key_bits % 8 != 0)
-		add(l, "weak-key", i, c,
-		    "Generate a key whose size is a multiple of 8 bits.",
-		    "'%s' has a %u-bit RSA key; CA/B BR 6.1.5 requires a "
-		    "modulus size divisible by 8.", nm(c), m->key_bits);
+		cs_flist_add(l, "weak-key", i, c,
+			     "Generate a key whose size is a multiple of 8 "
+			     "bits.",
+			     "'%s' has a %u-bit RSA key; CA/B BR 6.1.5 "
+			     "requires a modulus size divisible by 8.",
+			     cs_name_of(c), m->key_bits);
 	if (anchor && m->self_signed && m->has_eku &&
 	    o->purpose == CS_PURPOSE_SERVER)
-		add(l, "eku-mismatch", i, c,
-		    "Use a root without extended key usage.",
-		    "The root '%s' has an extended key usage extension, "
-		    "which CA/B BR 7.1.2.1.2 forbids in roots.", nm(c));
+		cs_flist_add(l, "eku-mismatch", i, c,
+			     "Use a root without extended key usage.",
+			     "The root '%s' has an extended key usage "
+			     "extension, which CA/B BR 7.1.2.1.2 forbids in "
+			     "roots.", cs_name_of(c));
 	/* Whatever the model made of it: an extension GnuTLS would not
 	 * decode leaves has_name_constraints false, and must not pass as
 	 * no constraints at all. */
@@ -963,34 +820,40 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 	    !m->has_name_constraints)
 		why = "it could not be decoded";
 	if (why != NULL)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with well-formed name constraints, or "
-		    "without the extension.",
-		    "'%s' has a malformed name constraints extension (%s); "
-		    "RFC 5280 4.2.1.10 does not allow it, and it cannot be "
-		    "enforced as meant.", nm(c), why);
+		cs_flist_add(l, "bad-extension", i, c,
+			     "Reissue it with well-formed name constraints, or "
+			     "without the extension.",
+			     "'%s' has a malformed name constraints extension "
+			     "(%s); RFC 5280 4.2.1.10 does not allow it, and "
+			     "it cannot be enforced as meant.", cs_name_of(c),
+			     why);
 	if (m->has_name_constraints && !m->nc_critical)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with the name constraints marked critical.",
-		    "'%s' has a non-critical name constraints extension; RFC "
-		    "5280 4.2.1.10 requires conforming CAs to mark it "
-		    "critical, so that software that cannot enforce it "
-		    "rejects the certificate.", nm(c));
+		cs_flist_add(l, "bad-extension", i, c,
+			     "Reissue it with the name constraints marked "
+			     "critical.",
+			     "'%s' has a non-critical name constraints "
+			     "extension; RFC 5280 4.2.1.10 requires conforming "
+			     "CAs to mark it critical, so that software that "
+			     "cannot enforce it rejects the certificate.",
+			     cs_name_of(c));
 	if (i == 0 && !m->is_ca && m->has_name_constraints)
-		add(l, "bad-extension", i, c,
-		    "Reissue it without name constraints.",
-		    "'%s' is not a CA but has name constraints; RFC 5280 "
-		    "4.2.1.10 allows them only in CA certificates.", nm(c));
+		cs_flist_add(l, "bad-extension", i, c,
+			     "Reissue it without name constraints.",
+			     "'%s' is not a CA but has name constraints; RFC "
+			     "5280 4.2.1.10 allows them only in CA "
+			     "certificates.", cs_name_of(c));
 	if (i == 0) {
 		for (k = 0; k < m->sans.n; k++)
 			if (m->sans.v[k].type == CS_SAN_DNS &&
 			    !dns_syntax_ok(m->sans.v[k].value,
 					   m->sans.v[k].len))
-				add(l, "bad-name", i, c,
-				    "Reissue it with valid host names.",
-				    "'%s' has a DNS name '%s' that is not a "
-				    "valid host name (RFC 5280 4.2.1.6, RFC "
-				    "1034 3.5).", nm(c), m->sans.v[k].value);
+				cs_flist_add(l, "bad-name", i, c,
+					     "Reissue it with valid host "
+					     "names.",
+					     "'%s' has a DNS name '%s' that is "
+					     "not a valid host name (RFC 5280 "
+					     "4.2.1.6, RFC 1034 3.5).",
+					     cs_name_of(c), m->sans.v[k].value);
 	}
 	/* RFC 5280 4.2.1.2 and 4.2.1.9 hold for every CA certificate,
 	 * roots included (limbo rfc5280::ski::root-missing-ski). */
@@ -998,17 +861,20 @@ static void check_profile(struct flist *l, const struct cs_cand *c, int i,
 		n0 = l->n;
 		e = find_ext(m, OID_BC);
 		if (e != NULL && !e->critical && m->is_ca)
-			add(l, "bc-not-critical", i, c,
-			    "Reissue the CA with basicConstraints critical.",
-			    "'%s' is a CA whose basicConstraints extension is "
-			    "not critical; RFC 5280 4.2.1.9 requires it "
-			    "critical.", nm(c));
+			cs_flist_add(l, "bc-not-critical", i, c,
+				     "Reissue the CA with basicConstraints "
+				     "critical.",
+				     "'%s' is a CA whose basicConstraints "
+				     "extension is not critical; RFC 5280 "
+				     "4.2.1.9 requires it critical.",
+				     cs_name_of(c));
 		if (m->ski_hex[0] == '\0')
-			add(l, "missing-ski", i, c,
-			    "Reissue the CA with a subject key identifier.",
-			    "The CA '%s' has no subject key identifier; RFC "
-			    "5280 4.2.1.2 requires one in CA certificates.",
-			    nm(c));
+			cs_flist_add(l, "missing-ski", i, c,
+				     "Reissue the CA with a subject key "
+				     "identifier.",
+				     "The CA '%s' has no subject key "
+				     "identifier; RFC 5280 4.2.1.2 requires "
+				     "one in CA certificates.", cs_name_of(c));
 		soften(l, n0, soft);
 	}
 }
@@ -1078,7 +944,7 @@ static bool cn_as_ip(const struct cs_cert_model *m, unsigned char out[16],
 	return false;
 }
 
-static void check_cn_in_san(struct flist *l, const struct cs_cand *c)
+static void check_cn_in_san(struct cs_flist *l, const struct cs_cand *c)
 {
 	const struct cs_cert_model *m = &c->m;
 	bool case_variant = false, ip_variant = false;
@@ -1105,25 +971,25 @@ static void check_cn_in_san(struct flist *l, const struct cs_cand *c)
 			case_variant = true;
 	}
 	if (ip_variant) {
-		add(l, "cn-not-in-san", 0, c,
-		    "Reissue it with a CN that repeats one of its SAN names "
-		    "exactly, or without a CN.",
-		    "The subject CN '%s' spells one of the certificate's IP "
-		    "addresses in another form; CA/B BR 7.1.4.3 requires an "
-		    "exact copy in RFC 3986 3.2.2 or RFC 5952 form.",
-		    m->subject_cn);
+		cs_flist_add(l, "cn-not-in-san", 0, c,
+			     "Reissue it with a CN that repeats one of its SAN "
+			     "names exactly, or without a CN.",
+			     "The subject CN '%s' spells one of the "
+			     "certificate's IP addresses in another form; CA/B "
+			     "BR 7.1.4.3 requires an exact copy in RFC 3986 "
+			     "3.2.2 or RFC 5952 form.", m->subject_cn);
 		return;
 	}
 	if (!case_variant && !is_idn(m->subject_cn, m->subject_cn_len))
 		return;
-	add(l, "cn-not-in-san", 0, c,
-	    "Reissue it with a CN that repeats one of its SAN names "
-	    "exactly, or without a CN.",
-	    "The subject CN '%s' is not an exact copy of one of the "
-	    "certificate's subject alternative names (%s); CA/B BR "
-	    "7.1.4.3 requires one.", m->subject_cn,
-	    case_variant ? "it differs in letter case"
-			 : "an internationalised name not in the SAN");
+	cs_flist_add(l, "cn-not-in-san", 0, c,
+		     "Reissue it with a CN that repeats one of its SAN names "
+		     "exactly, or without a CN.",
+		     "The subject CN '%s' is not an exact copy of one of the "
+		     "certificate's subject alternative names (%s); CA/B BR "
+		     "7.1.4.3 requires one.", m->subject_cn,
+		     case_variant ? "it differs in letter case"
+				  : "an internationalised name not in the SAN");
 }
 
 /* ---- directoryName constraints (RFC 5280 4.2.1.10) ----------------- */
@@ -1366,7 +1232,7 @@ out:
 }
 
 /* Checks that concern an issuer (a CA certificate) at position i. */
-static void check_issuer(struct flist *l, struct cs_pool *p,
+static void check_issuer(struct cs_flist *l, struct cs_pool *p,
 			 const struct cs_path *path, size_t i,
 			 const struct cs_verify_opts *o, size_t *nc_left)
 {
@@ -1374,56 +1240,60 @@ static void check_issuer(struct flist *l, struct cs_pool *p,
 	const struct cs_cand *below = &p->v[path->idx[i - 1]];
 	const struct cs_cert_model *m = &c->m;
 	bool anchor = path->anchored && i == path->n - 1;
-	const char *poid = purpose_oid(o);
+	const char *poid = cs_purpose_oid(o);
 	char eku[256];
 	size_t j, below_ca = 0;
 
 	if (m->version < 3 && !anchor) {
-		add(l, "not-a-ca", (int)i, c,
-		    "Reissue the CA certificate as X.509 v3 with "
-		    "basicConstraints CA:TRUE.",
-		    "'%s' is a version %u certificate and cannot be a CA "
-		    "(RFC 5280 6.1.4 (k)), but it issued '%s'.", nm(c),
-		    m->version, nm(below));
+		cs_flist_add(l, "not-a-ca", (int)i, c,
+			     "Reissue the CA certificate as X.509 v3 with "
+			     "basicConstraints CA:TRUE.",
+			     "'%s' is a version %u certificate and cannot be a "
+			     "CA (RFC 5280 6.1.4 (k)), but it issued '%s'.",
+			     cs_name_of(c), m->version, cs_name_of(below));
 	} else if (m->version >= 3 &&
 		   (!m->has_basic_constraints || !m->is_ca)) {
-		add(l, "not-a-ca", (int)i, c,
-		    "Reissue the certificate below it from a real CA "
-		    "certificate.",
-		    "'%s' is not a CA (%s) but issued '%s'.", nm(c),
-		    m->has_basic_constraints ? "basicConstraints CA:FALSE"
-					     : "no basicConstraints",
-		    nm(below));
+		cs_flist_add(l, "not-a-ca", (int)i, c,
+			     "Reissue the certificate below it from a real CA "
+			     "certificate.",
+			     "'%s' is not a CA (%s) but issued '%s'.",
+			     cs_name_of(c),
+			     m->has_basic_constraints
+				     ? "basicConstraints CA:FALSE"
+				     : "no basicConstraints",
+			     cs_name_of(below));
 	}
 	if (m->has_key_usage && !(m->key_usage & CS_KU_KEY_CERT_SIGN))
-		add(l, "bad-key-usage", (int)i, c,
-		    "Reissue the CA certificate with keyCertSign in its "
-		    "key usage.",
-		    "'%s' issued '%s' but its key usage does not include "
-		    "keyCertSign (RFC 5280 4.2.1.3).", nm(c), nm(below));
+		cs_flist_add(l, "bad-key-usage", (int)i, c,
+			     "Reissue the CA certificate with keyCertSign in "
+			     "its key usage.",
+			     "'%s' issued '%s' but its key usage does not "
+			     "include keyCertSign (RFC 5280 4.2.1.3).",
+			     cs_name_of(c), cs_name_of(below));
 	/* RFC 5280 4.2.1.9: pathLenConstraint counts the non-self-issued
 	 * intermediates that may follow it, the leaf not included. */
 	for (j = 1; j < i; j++)
 		if (!p->v[path->idx[j]].m.self_issued)
 			below_ca++;
 	if (m->is_ca && m->path_len >= 0 && below_ca > (size_t)m->path_len)
-		add(l, "pathlen-exceeded", (int)i, c,
-		    "Issue the leaf from a CA closer to this one, or raise "
-		    "the path length when reissuing it.",
-		    "'%s' allows %d intermediate CA%s below it "
-		    "(pathLenConstraint %d) but the path has %zu.",
-		    nm(c), m->path_len, m->path_len == 1 ? "" : "s",
-		    m->path_len, below_ca);
+		cs_flist_add(l, "pathlen-exceeded", (int)i, c,
+			     "Issue the leaf from a CA closer to this one, or "
+			     "raise the path length when reissuing it.",
+			     "'%s' allows %d intermediate CA%s below it "
+			     "(pathLenConstraint %d) but the path has %zu.",
+			     cs_name_of(c), m->path_len,
+			     m->path_len == 1 ? "" : "s", m->path_len,
+			     below_ca);
 	/* EKU on CA certificates constrains the leaf's purposes (the Web
 	 * PKI reading, also GnuTLS's and Mozilla's). */
-	if (!anchor && m->has_eku && poid != NULL && !has_eku(m, poid) &&
-	    !has_eku(m, OID_ANY_EKU)) {
-		eku_list(m, eku, sizeof(eku));
-		add(l, "eku-mismatch", (int)i, c,
-		    "Use an intermediate whose extended key usage includes "
-		    "the purpose.",
-		    "The intermediate '%s' allows only %s, not %s.", nm(c),
-		    eku, purpose_word(poid));
+	if (!anchor && m->has_eku && poid != NULL && !cs_has_eku(m, poid) &&
+	    !cs_has_eku(m, OID_ANY_EKU)) {
+		cs_eku_list(m, eku, sizeof(eku));
+		cs_flist_add(l, "eku-mismatch", (int)i, c,
+			     "Use an intermediate whose extended key usage "
+			     "includes the purpose.",
+			     "The intermediate '%s' allows only %s, not %s.",
+			     cs_name_of(c), eku, cs_purpose_word(poid));
 	}
 	/* RFC 5280 4.2.1.10 and 6.1.3 (b): names of every certificate
 	 * below, except self-issued intermediates. */
@@ -1438,46 +1308,62 @@ static void check_issuer(struct flist *l, struct cs_pool *p,
 			size_t cost = nc_cost(m, &d->m);
 
 			if (cost > MAX_NC_CHECKS) {
-				add(l, "name-constraint-violation", (int)j, d,
-				    "Reissue with fewer names or constraints.",
-				    "'%s' has too many names to check against "
-				    "the %zu name constraints of '%s' (more "
-				    "than %lu comparisons).", nm(d),
-				    m->nc_permitted.n + m->nc_excluded.n,
-				    nm(c), (unsigned long)MAX_NC_CHECKS);
+				cs_flist_add(l, "name-constraint-violation",
+					     (int)j, d,
+					     "Reissue with fewer names or "
+					     "constraints.",
+					     "'%s' has too many names to check "
+					     "against the %zu name constraints "
+					     "of '%s' (more than %lu "
+					     "comparisons).", cs_name_of(d),
+					     m->nc_permitted.n +
+					     m->nc_excluded.n, cs_name_of(c),
+					     (unsigned long)MAX_NC_CHECKS);
 				continue;
 			}
 			/* Unchecked is not allowed: fail closed. */
 			if (cost > *nc_left) {
 				*nc_left = 0;
-				add(l, "name-constraint-violation", (int)j, d,
-				    "Remove unrelated certificates from the "
-				    "input and the --untrusted files.",
-				    "The names of '%s' were not checked "
-				    "against the name constraints of '%s': "
-				    "this verification spent its budget of "
-				    "%lu name comparisons on other paths.",
-				    nm(d), nm(c),
-				    (unsigned long)MAX_NC_TOTAL);
+				cs_flist_add(l, "name-constraint-violation",
+					     (int)j, d,
+					     "Remove unrelated certificates "
+					     "from the input and the "
+					     "--untrusted files.",
+					     "The names of '%s' were not "
+					     "checked against the name "
+					     "constraints of '%s': this "
+					     "verification spent its budget of "
+					     "%lu name comparisons on other "
+					     "paths.", cs_name_of(d),
+					     cs_name_of(c),
+					     (unsigned long)MAX_NC_TOTAL);
 				continue;
 			}
 			*nc_left -= cost;
 			dn_why = dn_constraints_bad(c, d);
 			if (dn_why != NULL)
-				add(l, "name-constraint-violation", (int)j, d,
-				    "Request the certificate under a CA whose "
-				    "name constraints allow its names.",
-				    "'%s' violates the name constraints of "
-				    "'%s': %s.", nm(d), nm(c), dn_why);
+				cs_flist_add(l, "name-constraint-violation",
+					     (int)j, d,
+					     "Request the certificate under a "
+					     "CA whose name constraints allow "
+					     "its names.",
+					     "'%s' violates the name "
+					     "constraints of '%s': %s.",
+					     cs_name_of(d), cs_name_of(c),
+					     dn_why);
 			why[0] = '\0';
 			if (dn_why == NULL &&
 			    !cs_names_nc_allows(m, &d->m, why, sizeof(why)))
-				add(l, "name-constraint-violation", (int)j, d,
-				    "Request the certificate under a CA whose "
-				    "name constraints allow its names.",
-				    "'%s' violates the name constraints of "
-				    "'%s': %s.", nm(d), nm(c),
-				    why[0] ? why : "a name is not allowed");
+				cs_flist_add(l, "name-constraint-violation",
+					     (int)j, d,
+					     "Request the certificate under a "
+					     "CA whose name constraints allow "
+					     "its names.",
+					     "'%s' violates the name "
+					     "constraints of '%s': %s.",
+					     cs_name_of(d), cs_name_of(c),
+					     why[0] ? why
+						    : "a name is not allowed");
 		}
 	}
 }
@@ -1497,74 +1383,81 @@ static const struct {
 
 /* A server leaf's extKeyUsage: not critical (CA/B BR 7.1.2.7.6) and no
  * purpose the BR forbid next to serverAuth. */
-static void check_server_eku(struct flist *l, const struct cs_cand *c)
+static void check_server_eku(struct cs_flist *l, const struct cs_cand *c)
 {
 	const struct cs_ext *e = find_ext(&c->m, "2.5.29.37");
 	size_t k;
 
 	if (e != NULL && e->critical)
-		add(l, "bad-extension", 0, c,
-		    "Reissue it with extKeyUsage non-critical.",
-		    "'%s' marks its extended key usage critical; CA/B BR "
-		    "7.1.2.7.6 requires it non-critical in a server "
-		    "certificate.", nm(c));
+		cs_flist_add(l, "bad-extension", 0, c,
+			     "Reissue it with extKeyUsage non-critical.",
+			     "'%s' marks its extended key usage critical; CA/B "
+			     "BR 7.1.2.7.6 requires it non-critical in a "
+			     "server certificate.", cs_name_of(c));
 	for (k = 0; k < sizeof(server_eku_forbidden) /
 			sizeof(server_eku_forbidden[0]); k++)
-		if (has_eku(&c->m, server_eku_forbidden[k].oid))
-			add(l, "eku-mismatch", 0, c,
-			    "Reissue it with serverAuth (and clientAuth) "
-			    "only.",
-			    "'%s' also allows %s, which CA/B BR 7.1.2.7.10 "
-			    "forbids in a server certificate.", nm(c),
-			    server_eku_forbidden[k].word);
+		if (cs_has_eku(&c->m, server_eku_forbidden[k].oid))
+			   cs_flist_add(l, "eku-mismatch", 0, c,
+					"Reissue it with serverAuth (and "
+					"clientAuth) only.",
+					"'%s' also allows %s, which CA/B BR "
+					"7.1.2.7.10 forbids in a server "
+					"certificate.", cs_name_of(c),
+					server_eku_forbidden[k].word);
 }
 
-static void check_leaf(struct flist *l, const struct cs_cand *c,
+static void check_leaf(struct cs_flist *l, const struct cs_cand *c,
 		       const struct cs_verify_opts *o)
 {
 	const struct cs_cert_model *m = &c->m;
-	const char *poid = purpose_oid(o);
+	const char *poid = cs_purpose_oid(o);
 	char buf[512];
 	enum cs_name_result r;
 
 	if (o->purpose == CS_PURPOSE_SERVER && m->is_ca)
-		add(l, "ca-as-leaf", 0, c,
-		    "Use an end-entity certificate (CA:FALSE) for the "
-		    "server.",
-		    "'%s' is a CA certificate (basicConstraints CA:TRUE) "
-		    "used as a server certificate.", nm(c));
+		cs_flist_add(l, "ca-as-leaf", 0, c,
+			     "Use an end-entity certificate (CA:FALSE) for the "
+			     "server.",
+			     "'%s' is a CA certificate (basicConstraints "
+			     "CA:TRUE) used as a server certificate.",
+			     cs_name_of(c));
 	if ((o->purpose == CS_PURPOSE_SERVER ||
 	     o->purpose == CS_PURPOSE_CLIENT) && m->has_key_usage &&
 	    !(m->key_usage & (CS_KU_DIGITAL_SIGNATURE |
 			      CS_KU_KEY_ENCIPHERMENT)))
-		add(l, "bad-key-usage", 0, c,
-		    "Reissue it with digitalSignature in its key usage.",
-		    "'%s' has a key usage without digitalSignature or "
-		    "keyEncipherment, so it cannot be used for TLS.", nm(c));
+		cs_flist_add(l, "bad-key-usage", 0, c,
+			     "Reissue it with digitalSignature in its key "
+			     "usage.",
+			     "'%s' has a key usage without digitalSignature or "
+			     "keyEncipherment, so it cannot be used for TLS.",
+			     cs_name_of(c));
 	/* CA/B BR 7.1.2.7.10: a subscriber certificate for a server has
 	 * extKeyUsage with id-kp-serverAuth.  RFC 5280 4.2.1.12 alone lets
 	 * an absent EKU mean any purpose (limbo's rfc5280:: and webpki::
 	 * ee-without-eku conflict); server checks follow the Web PKI. */
 	if (o->purpose == CS_PURPOSE_SERVER && !m->has_eku && !m->is_ca)
-		add(l, "eku-mismatch", 0, c,
-		    "Reissue it with the extended key usage serverAuth.",
-		    "'%s' has no extended key usage; CA/B BR 7.1.2.7.10 "
-		    "requires serverAuth in a server certificate.", nm(c));
+		cs_flist_add(l, "eku-mismatch", 0, c,
+			     "Reissue it with the extended key usage "
+			     "serverAuth.",
+			     "'%s' has no extended key usage; CA/B BR "
+			     "7.1.2.7.10 requires serverAuth in a server "
+			     "certificate.", cs_name_of(c));
 	if (poid != NULL) {
-		if (m->has_eku && !has_eku(m, poid)) {
-			eku_list(m, buf, sizeof(buf));
-			add(l, "eku-mismatch", 0, c,
-			    "Reissue it with the needed extended key usage.",
-			    "'%s' allows only %s, not %s.", nm(c),
-			    buf[0] ? buf : "nothing", purpose_word(poid));
+		if (m->has_eku && !cs_has_eku(m, poid)) {
+			cs_eku_list(m, buf, sizeof(buf));
+			cs_flist_add(l, "eku-mismatch", 0, c,
+				     "Reissue it with the needed extended key "
+				     "usage.", "'%s' allows only %s, not %s.",
+				     cs_name_of(c), buf[0] ? buf : "nothing",
+				     cs_purpose_word(poid));
 		} else if (m->has_eku && o->purpose == CS_PURPOSE_SERVER &&
-			   has_eku(m, OID_ANY_EKU)) {
-			add(l, "eku-mismatch", 0, c,
-			    "Reissue it with serverAuth and without "
-			    "anyExtendedKeyUsage.",
-			    "'%s' has anyExtendedKeyUsage, which CA/B BR "
-			    "7.1.2.7.10 forbids in server certificates.",
-			    nm(c));
+			   cs_has_eku(m, OID_ANY_EKU)) {
+			cs_flist_add(l, "eku-mismatch", 0, c,
+				     "Reissue it with serverAuth and without "
+				     "anyExtendedKeyUsage.",
+				     "'%s' has anyExtendedKeyUsage, which CA/B "
+				     "BR 7.1.2.7.10 forbids in server "
+				     "certificates.", cs_name_of(c));
 		}
 	}
 	if (o->purpose == CS_PURPOSE_SERVER && m->has_eku && !m->is_ca)
@@ -1574,20 +1467,22 @@ static void check_leaf(struct flist *l, const struct cs_cand *c,
 	 * asserted." */
 	if (!m->is_ca && m->has_key_usage &&
 	    (m->key_usage & CS_KU_KEY_CERT_SIGN))
-		add(l, "bad-key-usage", 0, c,
-		    "Reissue it without keyCertSign in its key usage.",
-		    "'%s' is not a CA but its key usage includes "
-		    "keyCertSign; RFC 5280 4.2.1.3 allows that bit only "
-		    "with basicConstraints CA:TRUE.", nm(c));
+		cs_flist_add(l, "bad-key-usage", 0, c,
+			     "Reissue it without keyCertSign in its key usage.",
+			     "'%s' is not a CA but its key usage includes "
+			     "keyCertSign; RFC 5280 4.2.1.3 allows that bit "
+			     "only with basicConstraints CA:TRUE.",
+			     cs_name_of(c));
 	/* RFC 5280 4.2.1.3/4.2.1.9: keyCertSign goes with cA; a cA
 	 * certificate that cannot sign certificates is a subscriber
 	 * certificate with a wrong flag (CA/B BR 7.1.2.7.8: cA FALSE). */
 	if (m->is_ca && m->has_key_usage &&
 	    !(m->key_usage & CS_KU_KEY_CERT_SIGN))
-		add(l, "bad-basic-constraints", 0, c,
-		    "Reissue it with basicConstraints CA:FALSE.",
-		    "'%s' says CA:TRUE but its key usage lacks keyCertSign: "
-		    "an end-entity certificate must have cA FALSE.", nm(c));
+		cs_flist_add(l, "bad-basic-constraints", 0, c,
+			     "Reissue it with basicConstraints CA:FALSE.",
+			     "'%s' says CA:TRUE but its key usage lacks "
+			     "keyCertSign: an end-entity certificate must have "
+			     "cA FALSE.", cs_name_of(c));
 	if (o->purpose == CS_PURPOSE_SERVER && !m->is_ca)
 		check_cn_in_san(l, c);
 	if (o->host != NULL) {
@@ -1598,39 +1493,44 @@ static void check_leaf(struct flist *l, const struct cs_cand *c,
 		r = cs_names_match_host(m, o->host);
 		san_list(m, is_ip ? CS_SAN_IP : CS_SAN_DNS, buf, sizeof(buf));
 		if (r == CS_NAME_CN_ONLY) {
-			add(l, "hostname-mismatch", 0, c,
-			    "Reissue it with the name in the subject "
-			    "alternative name extension.",
-			    "'%s' has no subject alternative name for '%s'.",
-			    nm(c), o->host);
-			add(l, "cn-only-hostname", 0, c,
-			    "Put every host name in the SAN extension.",
-			    "'%s' is only in the subject CN; browsers ignore "
-			    "the CN since 2017 (RFC 6125, CA/B BR 7.1.4.3).",
-			    o->host);
+			cs_flist_add(l, "hostname-mismatch", 0, c,
+				     "Reissue it with the name in the subject "
+				     "alternative name extension.",
+				     "'%s' has no subject alternative name for "
+				     "'%s'.", cs_name_of(c), o->host);
+			cs_flist_add(l, "cn-only-hostname", 0, c,
+				     "Put every host name in the SAN "
+				     "extension.",
+				     "'%s' is only in the subject CN; browsers "
+				     "ignore the CN since 2017 (RFC 6125, CA/B "
+				     "BR 7.1.4.3).", o->host);
 		} else if (r == CS_NAME_NO_SAN) {
-			add(l, "hostname-mismatch", 0, c,
-			    "Reissue it with the name in the subject "
-			    "alternative name extension.",
-			    "'%s' has no %s names in its subject alternative "
-			    "name, so it is not valid for '%s'.", nm(c),
-			    is_ip ? "IP address" : "DNS", o->host);
+			cs_flist_add(l, "hostname-mismatch", 0, c,
+				     "Reissue it with the name in the subject "
+				     "alternative name extension.",
+				     "'%s' has no %s names in its subject "
+				     "alternative name, so it is not valid for "
+				     "'%s'.", cs_name_of(c),
+				     is_ip ? "IP address" : "DNS", o->host);
 		} else if (r != CS_NAME_MATCH) {
-			add(l, "hostname-mismatch", 0, c,
-			    "Use the certificate made for this host, or add "
-			    "the name to it when reissuing.",
-			    "'%s' is not valid for '%s'; it names %s.", nm(c),
-			    o->host, buf[0] ? buf : "no such names");
+			cs_flist_add(l, "hostname-mismatch", 0, c,
+				     "Use the certificate made for this host, "
+				     "or add the name to it when reissuing.",
+				     "'%s' is not valid for '%s'; it names %s.",
+				     cs_name_of(c), o->host,
+				     buf[0] ? buf : "no such names");
 		}
 	}
 	if (o->email != NULL) {
 		r = cs_names_match_email(m, o->email);
 		if (r != CS_NAME_MATCH) {
 			san_list(m, CS_SAN_EMAIL, buf, sizeof(buf));
-			add(l, "email-mismatch", 0, c,
-			    "Use the certificate issued for this address.",
-			    "'%s' is not valid for '%s'; it names %s.", nm(c),
-			    o->email, buf[0] ? buf : "no e-mail address");
+			cs_flist_add(l, "email-mismatch", 0, c,
+				     "Use the certificate issued for this "
+				     "address.",
+				     "'%s' is not valid for '%s'; it names %s.",
+				     cs_name_of(c), o->email,
+				     buf[0] ? buf : "no e-mail address");
 		}
 	}
 }
@@ -1725,7 +1625,7 @@ static const char *crl_unusable(gnutls_x509_crl_t crl,
  * other issuers say nothing about c (limbo crl::certificate-serial-on-
  * crl-different-issuer).
  */
-static void check_crls(struct flist *l, struct cs_pool *p,
+static void check_crls(struct cs_flist *l, struct cs_pool *p,
 		       const struct cs_path *path, size_t i,
 		       const struct cs_verify_opts *o)
 {
@@ -1766,49 +1666,53 @@ static void check_crls(struct flist *l, struct cs_pool *p,
 		    (status & CRL_SIG_BAD) != 0 ||
 		    ((status & GNUTLS_CERT_INVALID) != 0 &&
 		     (status & CRL_TIME_BITS) == 0)) {
-			add(l, "crl-unverifiable", (int)i, c,
-			    "Get the CRL from the issuer's distribution "
-			    "point.",
-			    "A CRL naming '%s' as its issuer does not verify "
-			    "with the key of '%s' (from %s), so it says "
-			    "nothing about '%s'.", nm(iss), nm(iss), path_s,
-			    nm(c));
+			cs_flist_add(l, "crl-unverifiable", (int)i, c,
+				     "Get the CRL from the issuer's "
+				     "distribution point.",
+				     "A CRL naming '%s' as its issuer does not "
+				     "verify with the key of '%s' (from %s), "
+				     "so it says nothing about '%s'.",
+				     cs_name_of(iss), cs_name_of(iss), path_s,
+				     cs_name_of(c));
 			continue;
 		}
 		if (crl_lists(it->crl, c, &when)) {
-			date_str((cs_time_t)when, d1, sizeof(d1));
-			add(l, "revoked", (int)i, c,
-			    "Replace it with a new certificate.",
-			    "'%s' (serial %s) was revoked on %s by '%s' "
-			    "(CRL %s).", nm(c), c->m.serial_hex, d1, nm(iss),
-			    path_s);
+			cs_date_str((cs_time_t)when, d1, sizeof(d1));
+			cs_flist_add(l, "revoked", (int)i, c,
+				     "Replace it with a new certificate.",
+				     "'%s' (serial %s) was revoked on %s by "
+				     "'%s' (CRL %s).", cs_name_of(c),
+				     c->m.serial_hex, d1, cs_name_of(iss),
+				     path_s);
 		}
 		why = crl_unusable(it->crl, iss);
 		if (why != NULL) {
-			add(l, "crl-unverifiable", (int)i, c,
-			    "Get a CRL that follows RFC 5280 from the "
-			    "issuer.",
-			    "The CRL of '%s' (from %s) cannot be relied on: "
-			    "%s.", nm(iss), path_s, why);
+			cs_flist_add(l, "crl-unverifiable", (int)i, c,
+				     "Get a CRL that follows RFC 5280 from the "
+				     "issuer.",
+				     "The CRL of '%s' (from %s) cannot be "
+				     "relied on: %s.", cs_name_of(iss), path_s,
+				     why);
 			continue;
 		}
 		tu = gnutls_x509_crl_get_this_update(it->crl);
 		nu = gnutls_x509_crl_get_next_update(it->crl);
 		if (tu != (time_t)-1 && o->at < (cs_time_t)tu) {
-			date_str((cs_time_t)tu, d1, sizeof(d1));
-			add(l, "crl-not-yet-valid", (int)i, c,
-			    "Check the validation time or get the current "
-			    "CRL.",
-			    "The CRL of '%s' is dated %s, after the "
-			    "validation time.", nm(iss), d1);
+			cs_date_str((cs_time_t)tu, d1, sizeof(d1));
+			cs_flist_add(l, "crl-not-yet-valid", (int)i, c,
+				     "Check the validation time or get the "
+				     "current CRL.",
+				     "The CRL of '%s' is dated %s, after the "
+				     "validation time.", cs_name_of(iss), d1);
 		} else if (nu != (time_t)-1 && o->at >= (cs_time_t)nu) {
-			date_str((cs_time_t)nu, d1, sizeof(d1));
-			date_str(o->at, d2, sizeof(d2));
-			add(l, "crl-expired", (int)i, c,
-			    "Download the current CRL from the issuer.",
-			    "The CRL of '%s' was due to be replaced on %s "
-			    "(before %s): it may miss recent revocations.",
-			    nm(iss), d1, d2);
+			cs_date_str((cs_time_t)nu, d1, sizeof(d1));
+			cs_date_str(o->at, d2, sizeof(d2));
+			cs_flist_add(l, "crl-expired", (int)i, c,
+				     "Download the current CRL from the "
+				     "issuer.",
+				     "The CRL of '%s' was due to be replaced "
+				     "on %s (before %s): it may miss recent "
+				     "revocations.", cs_name_of(iss), d1, d2);
 		} else {
 			good = true;
 		}
@@ -1820,7 +1724,7 @@ static void check_crls(struct flist *l, struct cs_pool *p,
 
 /* ---- the end of the path ------------------------------------------- */
 
-static void check_top(struct flist *l, struct cs_pool *p,
+static void check_top(struct cs_flist *l, struct cs_pool *p,
 		      const struct cs_path *path)
 {
 	size_t top_i = path->n - 1;
@@ -1830,20 +1734,21 @@ static void check_top(struct flist *l, struct cs_pool *p,
 	if (path->anchored)
 		return;
 	if (top->m.self_signed && top_i == 0) {
-		add(l, "self-signed-leaf", 0, top,
-		    "Get a certificate from a CA, or add this exact "
-		    "certificate to the trust store if you mean to trust "
-		    "it.",
-		    "'%s' is self-signed and not in the trust store.",
-		    nm(top));
+		cs_flist_add(l, "self-signed-leaf", 0, top,
+			     "Get a certificate from a CA, or add this exact "
+			     "certificate to the trust store if you mean to "
+			     "trust it.",
+			     "'%s' is self-signed and not in the trust store.",
+			     cs_name_of(top));
 		return;
 	}
 	if (top->m.self_signed) {
-		add(l, "untrusted-root", (int)top_i, top,
-		    "Add the root to the trust store (--trust) if you "
-		    "trust it, or get the certificate from a trusted CA.",
-		    "The path ends at '%s', a self-signed root that is not "
-		    "in the trust store.", nm(top));
+		cs_flist_add(l, "untrusted-root", (int)top_i, top,
+			     "Add the root to the trust store (--trust) if you "
+			     "trust it, or get the certificate from a trusted "
+			     "CA.",
+			     "The path ends at '%s', a self-signed root that "
+			     "is not in the trust store.", cs_name_of(top));
 		return;
 	}
 	issuer_name(top, iss, sizeof(iss));
@@ -1851,19 +1756,19 @@ static void check_top(struct flist *l, struct cs_pool *p,
 		snprintf(fix, sizeof(fix),
 			 "Add '%s' to the chain file after '%s' (its AIA "
 			 "says it can be downloaded from %s).",
-			 iss, nm(top), top->m.ca_issuer_urls.v[0]);
+			 iss, cs_name_of(top), top->m.ca_issuer_urls.v[0]);
 	else
 		snprintf(fix, sizeof(fix),
 			 "Add '%s' to the chain file after '%s', or its "
-			 "root to the trust store.", iss, nm(top));
-	add(l, "issuer-not-found", (int)top_i, top, fix,
-	    "%s'%s' was issued by '%s', which is not in the input and not "
-	    "in the trust store.", top_i == 0 ? "The leaf " : "", nm(top),
-	    iss);
+			 "root to the trust store.", iss, cs_name_of(top));
+	cs_flist_add(l, "issuer-not-found", (int)top_i, top, fix,
+		     "%s'%s' was issued by '%s', which is not in the input and "
+		     "not in the trust store.", top_i == 0 ? "The leaf " : "",
+		     cs_name_of(top), iss);
 }
 
 /* Check one path in full into *l. */
-static void check_path(struct flist *l, struct cs_pool *p,
+static void check_path(struct cs_flist *l, struct cs_pool *p,
 		       const struct cs_path *path,
 		       const struct cs_verify_opts *o, unsigned max_depth,
 		       size_t *nc_left)
@@ -1875,25 +1780,29 @@ static void check_path(struct flist *l, struct cs_pool *p,
 	 * follow: "issuer not found" would be false there. */
 	if (k > max_depth && !path->anchored &&
 	    max_depth == CS_CHAIN_MAX_LEN - 2)
-		add(l, "depth-exceeded", (int)k - 1, &p->v[path->idx[k - 1]],
-		    "Use a shorter path.",
-		    "The path has more than %u intermediate certificates "
-		    "between the leaf and a trust anchor, the most certscope "
-		    "follows whatever --max-depth says; the rest of the "
-		    "chain was not followed.", max_depth - 1);
+		cs_flist_add(l, "depth-exceeded", (int)k - 1,
+			     &p->v[path->idx[k - 1]], "Use a shorter path.",
+			     "The path has more than %u intermediate "
+			     "certificates between the leaf and a trust "
+			     "anchor, the most certscope follows whatever "
+			     "--max-depth says; the rest of the chain was not "
+			     "followed.", max_depth - 1);
 	else if (k > max_depth && !path->anchored)
-		add(l, "depth-exceeded", (int)k - 1, &p->v[path->idx[k - 1]],
-		    "Use a shorter path, or raise --max-depth.",
-		    "The path has more than %u intermediate certificates "
-		    "between the leaf and a trust anchor, the most allowed "
-		    "(--max-depth, default %d); the rest of the chain was "
-		    "not followed.", max_depth - 1, CS_MAX_CHAIN_DEPTH - 1);
+		cs_flist_add(l, "depth-exceeded", (int)k - 1,
+			     &p->v[path->idx[k - 1]],
+			     "Use a shorter path, or raise --max-depth.",
+			     "The path has more than %u intermediate "
+			     "certificates between the leaf and a trust "
+			     "anchor, the most allowed (--max-depth, default "
+			     "%d); the rest of the chain was not followed.",
+			     max_depth - 1, CS_MAX_CHAIN_DEPTH - 1);
 	else if (k > max_depth)
-		add(l, "depth-exceeded", (int)k - 1, &p->v[path->idx[k - 1]],
-		    "Use a shorter path, or raise --max-depth.",
-		    "The path has %zu intermediate certificates between "
-		    "the leaf and the trust anchor; at most %u are allowed.",
-		    k - 1, max_depth - 1);
+		cs_flist_add(l, "depth-exceeded", (int)k - 1,
+			     &p->v[path->idx[k - 1]],
+			     "Use a shorter path, or raise --max-depth.",
+			     "The path has %zu intermediate certificates "
+			     "between the leaf and the trust anchor; at most "
+			     "%u are allowed.", k - 1, max_depth - 1);
 	else
 		check_top(l, p, path);
 	for (i = 0; i < path->n; i++) {
@@ -1918,12 +1827,13 @@ static void check_path(struct flist *l, struct cs_pool *p,
 		if (i + 1 < path->n && !path->sig_ok[i]) {
 			const struct cs_cand *u = &p->v[path->idx[i + 1]];
 
-			add(l, "bad-signature", (int)i, c,
-			    "Get the right issuer certificate, or reissue "
-			    "this one.",
-			    "An issuer candidate '%s' was found for '%s' "
-			    "but its key does not verify the signature.",
-			    nm(u), nm(c));
+			cs_flist_add(l, "bad-signature", (int)i, c,
+				     "Get the right issuer certificate, or "
+				     "reissue this one.",
+				     "An issuer candidate '%s' was found for "
+				     "'%s' but its key does not verify the "
+				     "signature.", cs_name_of(u),
+				     cs_name_of(c));
 		}
 		check_profile(l, c, (int)i, anchor, i > 0,
 			      curated_store(p->trust), o);
@@ -1938,22 +1848,22 @@ static void check_path(struct flist *l, struct cs_pool *p,
 static long score_path(void *ctx, const struct cs_path *path, bool *stop)
 {
 	struct vctx *v = ctx;
-	struct flist l;
+	struct cs_flist l;
 	long s;
 
 	memset(&l, 0, sizeof(l));
 	check_path(&l, v->pool, path, v->opts, v->max_depth, &v->nc_left);
 	if (l.nomem) {
-		flist_free(&l);
+		cs_flist_free(&l);
 		return -1;
 	}
 	s = flist_score(&l) + (path->anchored ? 0 : SCORE_DEADEND);
 	if (s < v->best_score) {
-		flist_free(&v->best);
+		cs_flist_free(&v->best);
 		v->best = l;
 		v->best_score = s;
 	} else {
-		flist_free(&l);
+		cs_flist_free(&l);
 	}
 	*stop = s < SCORE_ERROR;
 	/* No budget left: later paths could only fail unchecked. */
@@ -1997,7 +1907,7 @@ static size_t pick_leaf(struct cs_pool *p, const size_t *in, size_t nin)
 	return 0;
 }
 
-static void presentation(struct flist *l, struct cs_pool *p,
+static void presentation(struct cs_flist *l, struct cs_pool *p,
 			 const size_t *in, size_t nin, size_t leaf,
 			 const struct cs_path *best, unsigned max_depth)
 {
@@ -2010,13 +1920,13 @@ static void presentation(struct flist *l, struct cs_pool *p,
 		const struct cs_cand *first = &p->v[in[0]];
 		const struct cs_cand *lc = &p->v[in[leaf]];
 
-		add(l, "chain-out-of-order", 0, lc,
-		    "List the end-entity certificate first, then each "
-		    "issuer in order (RFC 8446 4.4.2).",
-		    "The input lists '%s' first, but the end-entity "
-		    "certificate is '%s' (certificate %zu of the input); "
-		    "'%s' is validated.", nm(first), nm(lc), leaf + 1,
-		    nm(lc));
+		cs_flist_add(l, "chain-out-of-order", 0, lc,
+			     "List the end-entity certificate first, then each "
+			     "issuer in order (RFC 8446 4.4.2).",
+			     "The input lists '%s' first, but the end-entity "
+			     "certificate is '%s' (certificate %zu of the "
+			     "input); '%s' is validated.", cs_name_of(first),
+			     cs_name_of(lc), leaf + 1, cs_name_of(lc));
 	}
 	for (a = 0; a < nin; a++) {
 		const struct cs_cand *c = &p->v[in[a]];
@@ -2025,12 +1935,13 @@ static void presentation(struct flist *l, struct cs_pool *p,
 		if (c->dup_of != in[a]) {
 			const struct cs_cand *orig = &p->v[c->dup_of];
 
-			add(l, "duplicate-cert", -1, c,
-			    "Remove the second copy.",
-			    "'%s' appears more than once in the input "
-			    "(certificate %zu repeats certificate %zu).",
-			    nm(c), a + 1,
-			    orig->item != CS_NO_ITEM ? orig->item + 1 : 0);
+			cs_flist_add(l, "duplicate-cert", -1, c,
+				     "Remove the second copy.",
+				     "'%s' appears more than once in the input "
+				     "(certificate %zu repeats certificate "
+				     "%zu).", cs_name_of(c), a + 1,
+				     orig->item != CS_NO_ITEM ? orig->item + 1
+							      : 0);
 			continue;
 		}
 		for (j = 0; j < best->n && !used; j++) {
@@ -2041,10 +1952,11 @@ static void presentation(struct flist *l, struct cs_pool *p,
 				      sizeof(c->m.sha256)) == 0;
 		}
 		if (!used && !cut)
-			add(l, "unneeded-cert", -1, c,
-			    "Remove it from the chain file.",
-			    "'%s' (certificate %zu of the input) is not part "
-			    "of the path and is not needed.", nm(c), a + 1);
+			cs_flist_add(l, "unneeded-cert", -1, c,
+				     "Remove it from the chain file.",
+				     "'%s' (certificate %zu of the input) is "
+				     "not part of the path and is not needed.",
+				     cs_name_of(c), a + 1);
 	}
 }
 
@@ -2085,7 +1997,7 @@ void cs_verify_result_free(struct cs_verify_result *res)
 		cs_model_free(&res->path[i].model);
 	free(res->path);
 	for (i = 0; i < res->n_findings; i++)
-		finding_free(&res->findings[i]);
+		cs_finding_free(&res->findings[i]);
 	free(res->findings);
 	memset(res, 0, sizeof(*res));
 }
@@ -2209,24 +2121,25 @@ int cs_verify_chain(const struct cs_itemlist *input,
 		}
 	}
 	if (s.limit_hit)
-		add(&v.best, "search-limit", -1, NULL,
-		    "Remove unrelated certificates from the input and the "
-		    "--untrusted files.",
-		    "Path building stopped after trying %zu issuer "
-		    "candidate%s (%zu signature checks%s); the best path "
-		    "found is reported.", s.tried, s.tried == 1 ? "" : "s",
-		    s.sig_checks,
-		    s.sig_work > s.sig_checks
-			    ? ", large keys counting as several"
-			    : "");
+		cs_flist_add(&v.best, "search-limit", -1, NULL,
+			     "Remove unrelated certificates from the input and "
+			     "the --untrusted files.",
+			     "Path building stopped after trying %zu issuer "
+			     "candidate%s (%zu signature checks%s); the best "
+			     "path found is reported.", s.tried,
+			     s.tried == 1 ? "" : "s", s.sig_checks,
+			     s.sig_work > s.sig_checks
+				     ? ", large keys counting as several"
+				     : "");
 	else if (v.nc_spent)
-		add(&v.best, "search-limit", -1, NULL,
-		    "Remove unrelated certificates from the input and the "
-		    "--untrusted files.",
-		    "Path building stopped after %zu issuer candidates: "
-		    "name constraint checks on them used the budget of %lu "
-		    "comparisons; the best path found is reported.", s.tried,
-		    (unsigned long)MAX_NC_TOTAL);
+		cs_flist_add(&v.best, "search-limit", -1, NULL,
+			     "Remove unrelated certificates from the input and "
+			     "the --untrusted files.",
+			     "Path building stopped after %zu issuer "
+			     "candidates: name constraint checks on them used "
+			     "the budget of %lu comparisons; the best path "
+			     "found is reported.", s.tried,
+			     (unsigned long)MAX_NC_TOTAL);
 	presentation(&v.best, &pool, in, nin, leaf, &s.best, v.max_depth);
 	if (v.best.nomem) {
 		cs_error_setx(err, CS_E_NOMEM, "out of memory");
@@ -2241,7 +2154,7 @@ int cs_verify_chain(const struct cs_itemlist *input,
 	res->trusted = s.best.anchored && !has_severity(res, CS_SEV_ERROR);
 	rc = 0;
 out:
-	flist_free(&v.best);
+	cs_flist_free(&v.best);
 	cs_pool_free(&pool);
 	free(in);
 	return rc;

@@ -1,0 +1,56 @@
+/*
+ * verify_int.h - internal to path/: what verify.c shares with the files
+ * of its checks (findlist.c): the findings list a path is judged into, the
+ * wording its sentences share, and the checks verify.c's check_path
+ * runs, in an order that is the order of the findings.
+ *
+ * Does not: declare anything for other stages (the API is verify.h).
+ */
+#ifndef CS_VERIFY_INT_H
+#define CS_VERIFY_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "x509/model.h"
+#include "path/chain.h"
+#include "path/trust.h"
+#include "path/verify.h"
+
+/* RFC 5280 4.2.1.12 key purposes. */
+#define OID_ANY_EKU   "2.5.29.37.0"
+#define OID_KP_SERVER "1.3.6.1.5.5.7.3.1"
+#define OID_KP_CLIENT "1.3.6.1.5.5.7.3.2"
+#define OID_KP_CODE   "1.3.6.1.5.5.7.3.3"
+#define OID_KP_EMAIL  "1.3.6.1.5.5.7.3.4"
+
+struct cs_flist {
+	struct cs_finding *v; /* owned */
+	size_t n, cap;
+	bool nomem;
+};
+
+/* ---- findlist.c ---------------------------------------------------- */
+
+void cs_finding_free(struct cs_finding *f);
+void cs_flist_free(struct cs_flist *l);
+
+/* Append a finding about c (position cert in the path, -1 and NULL for
+ * none); code must be in the table of findings.c, fix may be NULL. */
+void cs_flist_add(struct cs_flist *l, const char *code, int cert,
+		  const struct cs_cand *c, const char *fix, const char *fmt,
+		  ...) __attribute__((format(printf, 6, 7)));
+
+/* The name a person knows a certificate by: its CN, else its DN. */
+const char *cs_name_of(const struct cs_cand *c);
+/* "2025-01-01" when at midnight, else "2025-01-01T12:00:00Z". */
+void cs_date_str(cs_time_t t, char *out, size_t outsz);
+/* The key purpose OID the options ask for, NULL for any. */
+const char *cs_purpose_oid(const struct cs_verify_opts *o);
+/* "serverAuth", ..., or the OID itself. */
+const char *cs_purpose_word(const char *oid);
+bool cs_has_eku(const struct cs_cert_model *m, const char *oid);
+/* The certificate's purposes as words, comma-separated. */
+void cs_eku_list(const struct cs_cert_model *m, char *out, size_t outsz);
+
+#endif
