@@ -1,8 +1,9 @@
 /*
  * verify_int.h - internal to path/: what verify.c shares with the files
- * of its checks (findlist.c): the findings list a path is judged into, the
- * wording its sentences share, and the checks verify.c's check_path
- * runs, in an order that is the order of the findings.
+ * of its checks: the findings list a path is judged into, the wording
+ * its sentences share, and the checks verify.c's check_path runs, in an
+ * order that is the order of the findings.  Their definitions are in
+ * findlist.c and rules.c.
  *
  * Does not: declare anything for other stages (the API is verify.h).
  */
@@ -23,6 +24,14 @@
 #define OID_KP_CLIENT "1.3.6.1.5.5.7.3.2"
 #define OID_KP_CODE   "1.3.6.1.5.5.7.3.3"
 #define OID_KP_EMAIL  "1.3.6.1.5.5.7.3.4"
+
+/* Name constraint comparisons allowed per certificate pair, and for
+ * all the paths one verification scores (about 0.3 s at ~20 ns each):
+ * a pool of look-alike constrained CAs cannot multiply the first. */
+#define MAX_NC_CHECKS ((size_t)1 << 20)
+#define MAX_NC_TOTAL  ((size_t)1 << 24)
+
+#define MAX_OID_TEXT 128 /* dotted OIDs longer than this are not ours */
 
 struct cs_flist {
 	struct cs_finding *v; /* owned */
@@ -52,5 +61,20 @@ const char *cs_purpose_word(const char *oid);
 bool cs_has_eku(const struct cs_cert_model *m, const char *oid);
 /* The certificate's purposes as words, comma-separated. */
 void cs_eku_list(const struct cs_cert_model *m, char *out, size_t outsz);
+
+/* ---- rules.c: RFC 5280 --------------------------------------------- */
+
+void cs_check_time(struct cs_flist *l, const struct cs_cand *c, int i,
+		   cs_time_t at, bool anchor);
+void cs_check_algs(struct cs_flist *l, const struct cs_cand *c, int i,
+		   bool check_sig);
+void cs_check_extensions(struct cs_flist *l, const struct cs_cand *c,
+			 int i);
+void cs_check_serial(struct cs_flist *l, const struct cs_cand *c, int i);
+/* What the issuer at position i > 0 must be; *nc_left is what remains
+ * of MAX_NC_TOTAL. */
+void cs_check_issuer(struct cs_flist *l, struct cs_pool *p,
+		     const struct cs_path *path, size_t i,
+		     const struct cs_verify_opts *o, size_t *nc_left);
 
 #endif
