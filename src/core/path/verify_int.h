@@ -3,7 +3,7 @@
  * of its checks: the findings list a path is judged into, the wording
  * its sentences share, and the checks verify.c's check_path runs, in an
  * order that is the order of the findings.  Their definitions are in
- * findlist.c and rules.c.
+ * findlist.c, rules.c and webpki.c.
  *
  * Does not: declare anything for other stages (the API is verify.h).
  */
@@ -32,6 +32,16 @@
 #define MAX_NC_TOTAL  ((size_t)1 << 24)
 
 #define MAX_OID_TEXT 128 /* dotted OIDs longer than this are not ours */
+
+/* Extensions the checks look at. */
+#define OID_AKI "2.5.29.35"
+#define OID_SKI "2.5.29.14"
+#define OID_SAN "2.5.29.17"
+#define OID_BC  "2.5.29.19"
+#define OID_AIA "1.3.6.1.5.5.7.1.1"
+#define OID_POLICY_CONSTRAINTS "2.5.29.36"
+#define OID_INHIBIT_ANY_POLICY "2.5.29.54"
+#define OID_NC "2.5.29.30"
 
 struct cs_flist {
 	struct cs_finding *v; /* owned */
@@ -76,5 +86,15 @@ void cs_check_serial(struct cs_flist *l, const struct cs_cand *c, int i);
 void cs_check_issuer(struct cs_flist *l, struct cs_pool *p,
 		     const struct cs_path *path, size_t i,
 		     const struct cs_verify_opts *o, size_t *nc_left);
+
+/* ---- webpki.c: the profile and the leaf ---------------------------- */
+
+/* Do the anchors come from a root program (system or bundled store)? */
+bool cs_curated_store(const struct cs_trust *t);
+void cs_check_profile(struct cs_flist *l, const struct cs_cand *c, int i,
+		      bool anchor, bool issuer, bool curated,
+		      const struct cs_verify_opts *o);
+void cs_check_leaf(struct cs_flist *l, const struct cs_cand *c,
+		   const struct cs_verify_opts *o);
 
 #endif
