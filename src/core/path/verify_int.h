@@ -3,7 +3,7 @@
  * of its checks: the findings list a path is judged into, the wording
  * its sentences share, and the checks verify.c's check_path runs, in an
  * order that is the order of the findings.  Their definitions are in
- * findlist.c, rules.c and webpki.c.
+ * findlist.c, rules.c, webpki.c and revoke.c.
  *
  * Does not: declare anything for other stages (the API is verify.h).
  */
@@ -95,6 +95,14 @@ void cs_check_profile(struct cs_flist *l, const struct cs_cand *c, int i,
 		      bool anchor, bool issuer, bool curated,
 		      const struct cs_verify_opts *o);
 void cs_check_leaf(struct cs_flist *l, const struct cs_cand *c,
+		   const struct cs_verify_opts *o);
+
+/* ---- revoke.c: CRLs ------------------------------------------------ */
+
+/* Revocation of the certificate at position i by the CRLs in o->crls
+ * (its issuer is at i + 1). */
+void cs_check_crls(struct cs_flist *l, struct cs_pool *p,
+		   const struct cs_path *path, size_t i,
 		   const struct cs_verify_opts *o);
 
 #endif
