@@ -1,28 +1,29 @@
 /*
  * verify.c - choose the leaf, build the best path (chain.c) and check it
- * at opts->at: signatures, algorithms, validity, constraints, names,
- * revocation by the CRLs given.  Every problem is a finding with a code
- * from findings.c, a sentence naming the certificate and a fix.
+ * at opts->at: check_path runs the RFC 5280 rules (rules.c), the
+ * certificate profile and the leaf's purpose and names (webpki.c) and
+ * revocation by the CRLs given (revoke.c) on each certificate, and says
+ * why a path ends where it does (untrusted root, issuer not found,
+ * depth).  Every problem is a finding with a code from findings.c, a
+ * sentence naming the certificate and a fix (findlist.c).
  *
  * Each complete or dead-end path the search finds is checked in full
  * and scored by its findings (errors weigh most); the search stops at
  * the first path without errors, so a valid path is chosen when one
- * exists within the candidate budget.
+ * exists within the candidate budget.  The input's order, duplicates
+ * and certificates the path does not use are reported last.
+ *
+ * Does not: decide what is wrong with one certificate (the files above),
+ * fetch or print anything.
  */
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <arpa/inet.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
-#include <gnutls/x509-ext.h>
 
 #include "path/chain.h"
-#include "x509/names.h"
 #include "path/verify.h"
+#include "path/verify_int.h"
 
 /* Weights of findings when comparing paths. */
 #define SCORE_ERROR   1000L
@@ -30,129 +31,17 @@
 #define SCORE_INFO    1L
 #define SCORE_DEADEND 100000L /* a path that reaches no anchor */
 
-#define MSG_MAX 1024
-#define SECS_PER_DAY 86400
-
-/* RFC 5280 4.2.1.12 and RFC 5280 4.2.1.12 key purposes. */
-#define OID_ANY_EKU   "2.5.29.37.0"
-#define OID_KP_SERVER "1.3.6.1.5.5.7.3.1"
-#define OID_KP_CLIENT "1.3.6.1.5.5.7.3.2"
-#define OID_KP_CODE   "1.3.6.1.5.5.7.3.3"
-#define OID_KP_EMAIL  "1.3.6.1.5.5.7.3.4"
-
-/* Minimum key sizes (CA/B Forum BR 6.1.5). */
-#define MIN_RSA_BITS 2048
-#define MIN_EC_BITS  256
-
-/* Longest CN read as an IP address literal (full IPv6 text is 45). */
-#define MAX_IP_TEXT 64
-
-/* RFC 5280 4.1.2.2: at most 20 octets of serial number. */
-#define MAX_SERIAL_OCTETS 20
-
-/* Name constraint comparisons allowed per certificate pair, and for
- * all the paths one verification scores (about 0.3 s at ~20 ns each):
- * a pool of look-alike constrained CAs cannot multiply the first. */
-#define MAX_NC_CHECKS ((size_t)1 << 20)
-#define MAX_NC_TOTAL  ((size_t)1 << 24)
-
-struct flist {
-	struct cs_finding *v; /* owned */
-	size_t n, cap;
-	bool nomem;
-};
-
 struct vctx {
 	struct cs_pool *pool;
 	const struct cs_verify_opts *opts;
 	unsigned max_depth;
-	struct flist best;    /* findings of the best path so far */
+	struct cs_flist best; /* findings of the best path so far */
 	long best_score;
 	size_t nc_left;       /* of MAX_NC_TOTAL */
 	bool nc_spent;        /* nc_left ran out: the search stopped */
 };
 
-/* ---- findings list ------------------------------------------------- */
-
-static void finding_free(struct cs_finding *f)
-{
-	free(f->subject);
-	free(f->message);
-	free(f->fix);
-}
-
-static void flist_free(struct flist *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		finding_free(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n;
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s);
-	d = malloc(n + 1);
-	if (d != NULL)
-		memcpy(d, s, n + 1);
-	return d;
-}
-
-/* Append a finding; code must be in the table.  fix may be NULL. */
-static void add(struct flist *l, const char *code, int cert,
-		const struct cs_cand *c, const char *fix, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-
-static void add(struct flist *l, const char *code, int cert,
-		const struct cs_cand *c, const char *fix, const char *fmt, ...)
-{
-	const struct cs_finding_def *def = cs_finding_lookup(code);
-	char msg[MSG_MAX];
-	struct cs_finding *f;
-	va_list ap;
-
-	if (def == NULL || l->nomem)
-		return;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		struct cs_finding *v = realloc(l->v, cap * sizeof(*v));
-
-		if (v == NULL) {
-			l->nomem = true;
-			return;
-		}
-		l->v = v;
-		l->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	f = &l->v[l->n];
-	memset(f, 0, sizeof(*f));
-	f->code = def->code;
-	f->severity = def->severity;
-	f->cert = cert;
-	f->subject = c != NULL ? xstrdup(c->m.subject) : NULL;
-	f->message = xstrdup(msg);
-	f->fix = xstrdup(fix);
-	if (f->message == NULL || (fix != NULL && f->fix == NULL) ||
-	    (c != NULL && c->m.subject != NULL && f->subject == NULL)) {
-		finding_free(f);
-		l->nomem = true;
-		return;
-	}
-	l->n++;
-}
-
-
-static long flist_score(const struct flist *l)
+static long flist_score(const struct cs_flist *l)
 {
 	long s = 0;
 	size_t i;
@@ -162,19 +51,6 @@ static long flist_score(const struct flist *l)
 		     : l->v[i].severity == CS_SEV_WARNING ? SCORE_WARNING
 							  : SCORE_INFO;
 	return s;
-}
-
-/* ---- wording helpers ----------------------------------------------- */
-
-/* The name a person knows a certificate by: its CN, else its DN. */
-static const char *nm(const struct cs_cand *c)
-{
-	if (c->m.subject_cn != NULL && c->m.subject_cn[0] != '\0' &&
-	    strlen(c->m.subject_cn) == c->m.subject_cn_len)
-		return c->m.subject_cn;
-	if (c->m.subject != NULL && c->m.subject[0] != '\0')
-		return c->m.subject;
-	return "(empty subject)";
 }
 
 /* The issuer's CN from the issuer DN string (RFC 4514 "CN=x,O=y"). */
@@ -196,1631 +72,9 @@ static void issuer_name(const struct cs_cand *c, char *out, size_t outsz)
 	snprintf(out, outsz, "%.*s", (int)n, p);
 }
 
-/* "2025-01-01" when at midnight, else "2025-01-01T12:00:00Z". */
-static void date_str(cs_time_t t, char *out, size_t outsz)
-{
-	char buf[32];
-
-	cs_time_format(t, buf, sizeof(buf));
-	if (strlen(buf) == 20 && strcmp(buf + 10, "T00:00:00Z") == 0)
-		buf[10] = '\0';
-	snprintf(out, outsz, "%s", buf);
-}
-
-static long days_between(cs_time_t a, cs_time_t b)
-{
-	return (long)((b - a) / SECS_PER_DAY);
-}
-
-static const char *purpose_oid(const struct cs_verify_opts *o)
-{
-	switch (o->purpose) {
-	case CS_PURPOSE_SERVER:
-		return OID_KP_SERVER;
-	case CS_PURPOSE_CLIENT:
-		return OID_KP_CLIENT;
-	case CS_PURPOSE_EMAIL:
-		return OID_KP_EMAIL;
-	case CS_PURPOSE_CODE:
-		return OID_KP_CODE;
-	case CS_PURPOSE_OID:
-		return o->purpose_oid;
-	case CS_PURPOSE_ANY:
-		break;
-	}
-	return NULL;
-}
-
-static const char *purpose_word(const char *oid)
-{
-	if (oid == NULL)
-		return "any purpose";
-	if (strcmp(oid, OID_KP_SERVER) == 0)
-		return "serverAuth";
-	if (strcmp(oid, OID_KP_CLIENT) == 0)
-		return "clientAuth";
-	if (strcmp(oid, OID_KP_EMAIL) == 0)
-		return "emailProtection";
-	if (strcmp(oid, OID_KP_CODE) == 0)
-		return "codeSigning";
-	if (strcmp(oid, OID_ANY_EKU) == 0)
-		return "anyExtendedKeyUsage";
-	return oid;
-}
-
-static bool has_eku(const struct cs_cert_model *m, const char *oid)
-{
-	size_t i;
-
-	for (i = 0; i < m->eku.n; i++)
-		if (strcmp(m->eku.v[i], oid) == 0)
-			return true;
-	return false;
-}
-
-static void eku_list(const struct cs_cert_model *m, char *out, size_t outsz)
-{
-	size_t i, used = 0;
-
-	out[0] = '\0';
-	for (i = 0; i < m->eku.n && used < outsz; i++) {
-		int w = snprintf(out + used, outsz - used, "%s%s",
-				 i ? ", " : "", purpose_word(m->eku.v[i]));
-
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
-}
-
-static void san_list(const struct cs_cert_model *m, enum cs_san_type t,
-		     char *out, size_t outsz)
-{
-	size_t i, used = 0, k = 0;
-
-	out[0] = '\0';
-	for (i = 0; i < m->sans.n && used < outsz; i++) {
-		int w;
-
-		if (m->sans.v[i].type != t)
-			continue;
-		w = snprintf(out + used, outsz - used, "%s'%s'",
-			     k++ ? ", " : "", m->sans.v[i].value);
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
-}
-
-/* ---- checks on one certificate ------------------------------------- */
-
-static void check_time(struct flist *l, const struct cs_cand *c, int i,
-		       cs_time_t at, bool anchor)
-{
-	const struct cs_cert_model *m = &c->m;
-	char d1[32], d2[32], fix[256];
-	bool inverted = m->not_before != CS_TIME_NONE &&
-			m->not_after != CS_TIME_NONE &&
-			m->not_after < m->not_before;
-
-	date_str(at, d2, sizeof(d2));
-	snprintf(fix, sizeof(fix), "%s",
-		 anchor ? "Replace this root in the trust store with its "
-			  "current version, or use a path to a current root."
-			: "Renew it and install the new certificate.");
-	if (inverted) {
-		date_str(m->not_before, d1, sizeof(d1));
-		add(l, at < m->not_before ? "not-yet-valid" : "expired", i, c,
-		    "Reissue it with a correct validity period.",
-		    "'%s' can never be valid: its validity period is "
-		    "inverted (notAfter is before notBefore %s).", nm(c), d1);
-		return;
-	}
-	if (m->not_after != CS_TIME_NONE && at > m->not_after) {
-		date_str(m->not_after, d1, sizeof(d1));
-		add(l, "expired", i, c, fix,
-		    "%s'%s' expired on %s (%ld days before %s).",
-		    anchor ? "The trusted root " : "", nm(c), d1,
-		    days_between(m->not_after, at), d2);
-	}
-	if (m->not_before != CS_TIME_NONE && at < m->not_before) {
-		date_str(m->not_before, d1, sizeof(d1));
-		add(l, "not-yet-valid", i, c,
-		    anchor ? fix
-			   : "Check the clock of the machine that issued it "
-			     "or wait until it becomes valid.",
-		    "'%s' is not valid before %s (%ld days after %s).",
-		    nm(c), d1, days_between(at, m->not_before), d2);
-	}
-	if (m->not_after == CS_TIME_NONE || m->not_before == CS_TIME_NONE)
-		add(l, "expired", i, c, "Reissue it.",
-		    "'%s' has a validity period that cannot be read.", nm(c));
-}
-
-static bool weak_hash(int sign)
-{
-	gnutls_digest_algorithm_t h =
-		gnutls_sign_get_hash_algorithm((gnutls_sign_algorithm_t)sign);
-
-	return h == GNUTLS_DIG_MD5 || h == GNUTLS_DIG_SHA1 ||
-	       h == GNUTLS_DIG_MD2;
-}
-
-static void check_algs(struct flist *l, const struct cs_cand *c, int i,
-		       bool check_sig)
-{
-	const struct cs_cert_model *m = &c->m;
-
-	if (check_sig && weak_hash(m->gnutls_sign))
-		add(l, "weak-signature", i, c,
-		    "Reissue it with a SHA-256 (or stronger) signature.",
-		    "'%s' is signed with %s, which is no longer accepted: "
-		    "collisions can be forged.", nm(c), m->sig_alg);
-	if (strcmp(m->key_alg, "RSA") == 0 && m->key_bits < MIN_RSA_BITS)
-		add(l, "weak-key", i, c,
-		    "Generate a new key of at least 2048 bits and reissue.",
-		    "'%s' has a %u-bit RSA key; at least %d bits are "
-		    "required.", nm(c), m->key_bits, MIN_RSA_BITS);
-	else if (strcmp(m->key_alg, "DSA") == 0)
-		add(l, "weak-key", i, c,
-		    "Use an RSA (2048+ bits), ECDSA or Ed25519 key.",
-		    "'%s' has a DSA key, which clients no longer accept.",
-		    nm(c));
-	else if (strcmp(m->key_alg, "ECDSA") == 0 &&
-		 m->key_bits < MIN_EC_BITS)
-		add(l, "weak-key", i, c, "Use a P-256 or larger curve.",
-		    "'%s' has a %u-bit EC key; at least %d bits are "
-		    "required.", nm(c), m->key_bits, MIN_EC_BITS);
-}
-
-/* ---- extensions that must decode ----------------------------------- */
-
-#define MAX_OID_TEXT 128 /* dotted OIDs longer than this are not ours */
-
-static bool dec_bc(const gnutls_datum_t *d)
-{
-	unsigned ca = 0;
-	int pl = 0;
-
-	return gnutls_x509_ext_import_basic_constraints(d, &ca, &pl) >= 0;
-}
-
-static bool dec_ku(const gnutls_datum_t *d)
-{
-	unsigned ku = 0;
-
-	return gnutls_x509_ext_import_key_usage(d, &ku) >= 0;
-}
-
-static bool dec_eku(const gnutls_datum_t *d)
-{
-	gnutls_x509_key_purposes_t p;
-	bool ok;
-
-	if (gnutls_x509_key_purpose_init(&p) < 0)
-		return false;
-	ok = gnutls_x509_ext_import_key_purposes(d, p, 0) >= 0;
-	gnutls_x509_key_purpose_deinit(p);
-	return ok;
-}
-
-static bool dec_san(const gnutls_datum_t *d)
-{
-	gnutls_subject_alt_names_t n;
-	bool ok;
-
-	if (gnutls_subject_alt_names_init(&n) < 0)
-		return false;
-	ok = gnutls_x509_ext_import_subject_alt_names(d, n, 0) >= 0;
-	gnutls_subject_alt_names_deinit(n);
-	return ok;
-}
-
-static bool dec_aki(const gnutls_datum_t *d)
-{
-	gnutls_x509_aki_t a;
-	bool ok;
-
-	if (gnutls_x509_aki_init(&a) < 0)
-		return false;
-	ok = gnutls_x509_ext_import_authority_key_id(d, a, 0) >= 0;
-	gnutls_x509_aki_deinit(a);
-	return ok;
-}
-
-static bool dec_ski(const gnutls_datum_t *d)
-{
-	gnutls_datum_t id = {NULL, 0};
-	bool ok = gnutls_x509_ext_import_subject_key_id(d, &id) >= 0;
-
-	gnutls_free(id.data);
-	return ok;
-}
-
-static bool dec_policies(const gnutls_datum_t *d)
-{
-	gnutls_x509_policies_t p;
-	bool ok;
-
-	if (gnutls_x509_policies_init(&p) < 0)
-		return false;
-	ok = gnutls_x509_ext_import_policies(d, p, 0) >= 0;
-	gnutls_x509_policies_deinit(p);
-	return ok;
-}
-
-static bool dec_crldp(const gnutls_datum_t *d)
-{
-	gnutls_x509_crl_dist_points_t p;
-	bool ok;
-
-	if (gnutls_x509_crl_dist_points_init(&p) < 0)
-		return false;
-	ok = gnutls_x509_ext_import_crl_dist_points(d, p, 0) >= 0;
-	gnutls_x509_crl_dist_points_deinit(p);
-	return ok;
-}
-
-static bool dec_aia(const gnutls_datum_t *d)
-{
-	gnutls_x509_aia_t a;
-	bool ok;
-
-	if (gnutls_x509_aia_init(&a) < 0)
-		return false;
-	ok = gnutls_x509_ext_import_aia(d, a, 0) >= 0;
-	gnutls_x509_aia_deinit(a);
-	return ok;
-}
-
-static bool dec_iap(const gnutls_datum_t *d)
-{
-	unsigned skip = 0;
-
-	return gnutls_x509_ext_import_inhibit_anypolicy(d, &skip) >= 0;
-}
-
-/* The extensions whose content decides the verdict or that RFC 5280 4.2
- * defines; a value that does not decode is not "absent" (limbo
- * rfc5280::san::malformed, webpki::malformed-aia).  Name constraints are
- * checked by nc_malformed. */
-static const struct {
-	const char *oid;
-	const char *name;
-	bool (*decodes)(const gnutls_datum_t *d);
-} ext_decoders[] = {
-	{"2.5.29.19", "basic constraints", dec_bc},
-	{"2.5.29.15", "key usage", dec_ku},
-	{"2.5.29.37", "extended key usage", dec_eku},
-	{"2.5.29.17", "subject alternative name", dec_san},
-	{"2.5.29.18", "issuer alternative name", dec_san},
-	{"2.5.29.35", "authority key identifier", dec_aki},
-	{"2.5.29.14", "subject key identifier", dec_ski},
-	{"2.5.29.32", "certificate policies", dec_policies},
-	{"2.5.29.31", "CRL distribution points", dec_crldp},
-	{"1.3.6.1.5.5.7.1.1", "authority information access", dec_aia},
-	{"2.5.29.54", "inhibit anyPolicy", dec_iap},
-};
-
-static void check_decodes(struct flist *l, const struct cs_cand *c, int i)
-{
-	char oid[MAX_OID_TEXT];
-	unsigned idx, crit, k;
-
-	for (idx = 0;; idx++) {
-		size_t osz = sizeof(oid);
-		gnutls_datum_t d = {NULL, 0};
-		int ret = gnutls_x509_crt_get_extension_info(c->crt, idx, oid,
-							     &osz, &crit);
-
-		if (ret == GNUTLS_E_SHORT_MEMORY_BUFFER)
-			continue;
-		if (ret < 0)
-			break;
-		for (k = 0; k < sizeof(ext_decoders) / sizeof(ext_decoders[0]);
-		     k++)
-			if (strcmp(oid, ext_decoders[k].oid) == 0)
-				break;
-		if (k == sizeof(ext_decoders) / sizeof(ext_decoders[0]))
-			continue;
-		if (gnutls_x509_crt_get_extension_data2(c->crt, idx, &d) < 0 ||
-		    !ext_decoders[k].decodes(&d))
-			add(l, "bad-extension", i, c,
-			    "Reissue it with a well-formed extension.",
-			    "'%s' has a %s extension whose value does not "
-			    "decode (RFC 5280 4.2); it cannot be treated as "
-			    "absent.", nm(c), ext_decoders[k].name);
-		gnutls_free(d.data);
-	}
-}
-
-static void check_extensions(struct flist *l, const struct cs_cand *c, int i)
-{
-	size_t k;
-
-	check_decodes(l, c, i);
-
-	for (k = 0; k < c->m.n_exts; k++)
-		if (c->m.exts[k].critical && !c->m.exts[k].known)
-			add(l, "unknown-critical-extension", i, c,
-			    "Reissue it without that extension, or mark it "
-			    "non-critical.",
-			    "'%s' has a critical extension %s that is not "
-			    "understood; RFC 5280 4.2 requires rejecting "
-			    "it.", nm(c), c->m.exts[k].oid);
-}
-
-/* RFC 5280 4.1.2.2 and CA/B BR 7.1: positive, at most 20 octets. */
-static void check_serial(struct flist *l, const struct cs_cand *c, int i)
-{
-	size_t k, nz = 0;
-
-	for (k = 0; c->m.serial_hex != NULL && c->m.serial_hex[k]; k++)
-		if (c->m.serial_hex[k] != '0' && c->m.serial_hex[k] != ':')
-			nz++;
-	if (c->m.serial_hex != NULL && nz == 0)
-		add(l, "bad-serial", i, c, "Reissue it with a positive serial.",
-		    "'%s' has serial number zero; RFC 5280 4.1.2.2 requires "
-		    "a positive integer.", nm(c));
-	else if (c->m.serial_negative)
-		add(l, "bad-serial", i, c, "Reissue it with a positive serial.",
-		    "'%s' has a negative serial number; RFC 5280 4.1.2.2 "
-		    "requires a positive integer.", nm(c));
-	else if (c->m.serial_len > MAX_SERIAL_OCTETS)
-		add(l, "bad-serial", i, c,
-		    "Reissue it with a serial of at most 20 octets.",
-		    "'%s' has a serial number of %zu octets; RFC 5280 "
-		    "4.1.2.2 allows at most 20.", nm(c), c->m.serial_len);
-}
-
-/* ---- Web PKI and RFC 5280 encoding rules --------------------------- */
-
-#define OID_AKI "2.5.29.35"
-#define OID_SKI "2.5.29.14"
-#define OID_SAN "2.5.29.17"
-#define OID_BC  "2.5.29.19"
-#define OID_AIA "1.3.6.1.5.5.7.1.1"
-#define OID_POLICY_CONSTRAINTS "2.5.29.36"
-#define OID_INHIBIT_ANY_POLICY "2.5.29.54"
-
-/* AKI context tags (RFC 5280 4.2.1.1): [1] authorityCertIssuer,
- * [2] authorityCertSerialNumber. */
-#define TAG_AKI_ISSUER 0xa1
-#define TAG_AKI_SERIAL 0x82
-
-static const struct cs_ext *find_ext(const struct cs_cert_model *m,
-				     const char *oid)
-{
-	size_t k;
-
-	for (k = 0; k < m->n_exts; k++)
-		if (strcmp(m->exts[k].oid, oid) == 0)
-			return &m->exts[k];
-	return NULL;
-}
-
-/* Does the AKI carry authorityCertIssuer or authorityCertSerialNumber? */
-static bool aki_has_issuer_serial(const struct cs_cand *c)
-{
-	gnutls_datum_t d = {NULL, 0};
-	unsigned crit = 0;
-	size_t h, vlen, off, eh, elen;
-	bool found = false;
-
-	if (gnutls_x509_crt_get_extension_by_oid2(c->crt, OID_AKI, 0, &d,
-						  &crit) < 0)
-		return false;
-	h = cs_der_hdr(d.data, d.size, &vlen);
-	for (off = h; h != 0 && off < h + vlen; off += eh + elen) {
-		eh = cs_der_hdr(d.data + off, h + vlen - off, &elen);
-		if (eh == 0)
-			break;
-		if (d.data[off] == TAG_AKI_ISSUER ||
-		    d.data[off] == TAG_AKI_SERIAL)
-			found = true;
-	}
-	gnutls_free(d.data);
-	return found;
-}
-
-/* RFC 5280 4.2.2.1: AuthorityInfoAccessSyntax is SEQUENCE SIZE (1..MAX). */
-static bool aia_empty(const struct cs_cand *c)
-{
-	gnutls_datum_t d = {NULL, 0};
-	unsigned crit = 0;
-	size_t vlen = 0;
-	bool empty;
-
-	if (gnutls_x509_crt_get_extension_by_oid2(c->crt, OID_AIA, 0, &d,
-						  &crit) < 0)
-		return false;
-	empty = cs_der_hdr(d.data, d.size, &vlen) == 0 || vlen == 0;
-	gnutls_free(d.data);
-	return empty;
-}
-
-/* RFC 5280 4.2.1.10: NameConstraints is a SEQUENCE of [0] permitted
- * and/or [1] excluded GeneralSubtrees, each SIZE (1..MAX), and
- * conforming CAs must not issue an empty sequence. */
-#define TAG_NC_PERMITTED 0xa0
-#define TAG_NC_EXCLUDED  0xa1
-#define OID_NC "2.5.29.30"
-/* GeneralName tags of the bases whose form is checked here. */
-#define TAG_GN_EMAIL 0x81
-#define TAG_GN_DNS   0x82
-#define TAG_GN_IP    0x87
-#define IPV4_SUBTREE_LEN 8  /* address and mask */
-#define IPV6_SUBTREE_LEN 32
-
-/* A dNSName constraint: empty (every name), or host names in RFC 1034
- * 3.5 syntax.  RFC 5280 4.2.1.10 gives DNS constraints as
- * "host.example.com"; a leading period belongs to URI and rfc822Name
- * constraints only, and a wildcard has no meaning there (limbo
- * rfc5280::nc::invalid-dnsname-*). */
-static bool nc_dns_ok(const unsigned char *v, size_t len)
-{
-	size_t i, lab = 0;
-
-	for (i = 0; i < len; i++) {
-		unsigned char ch = v[i];
-
-		if (ch == '.') {
-			if (lab == 0)
-				return false;
-			lab = 0;
-			continue;
-		}
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
-			return false;
-		lab++;
-	}
-	return true;
-}
-
-/* An iPAddress constraint: address and a CIDR mask (RFC 5280 4.2.1.10,
- * "192.0.2.0/24" as 8 octets), the mask's ones contiguous. */
-static bool nc_ip_ok(const unsigned char *v, size_t len)
-{
-	size_t i, half = len / 2;
-	bool zeros = false;
-
-	if (len != IPV4_SUBTREE_LEN && len != IPV6_SUBTREE_LEN)
-		return false;
-	for (i = half; i < len; i++) {
-		unsigned char m = v[i];
-
-		if (zeros && m != 0)
-			return false;
-		if (m != 0xff) {
-			/* ones then zeros within this octet */
-			if ((unsigned char)(m | (m - 1)) != 0xff && m != 0)
-				return false;
-			zeros = true;
-		}
-	}
-	return true;
-}
-
-/* One GeneralSubtree: the base's form, and no minimum or maximum
- * ("the minimum MUST be zero, and maximum MUST be absent"; a zero
- * minimum is not encoded in DER). */
-static const char *nc_subtree_bad(const unsigned char *p, size_t len)
-{
-	size_t h, vlen = 0, bh, blen = 0;
-	const unsigned char *v;
-
-	h = cs_der_hdr(p, len, &vlen);
-	if (h == 0 || p[0] != 0x30 || vlen == 0)
-		return "a subtree that is not a GeneralSubtree";
-	bh = cs_der_hdr(p + h, vlen, &blen);
-	if (bh == 0)
-		return "a subtree that is not a GeneralSubtree";
-	if (bh + blen != vlen)
-		return "a subtree with a minimum or maximum";
-	v = p + h + bh;
-	switch (p[h]) {
-	case TAG_GN_DNS:
-		return nc_dns_ok(v, blen) ? NULL
-		       : "a DNS subtree that is not a host name (a leading "
-			 "period or a wildcard)";
-	case TAG_GN_IP:
-		return nc_ip_ok(v, blen) ? NULL
-		       : "an IP subtree that is not an address and a CIDR "
-			 "mask";
-	case TAG_GN_EMAIL:
-		if (blen > 0 && memchr(v, '@', blen) != NULL &&
-		    memchr(v, '@', blen) != memrchr(v, '@', blen))
-			return "an e-mail subtree with more than one '@'";
-		return NULL;
-	default:
-		return NULL;
-	}
-}
-
-/* Why c's name constraints extension is malformed, or NULL. */
-static const char *nc_malformed(const struct cs_cand *c)
-{
-	gnutls_datum_t d = {NULL, 0};
-	unsigned crit = 0;
-	size_t h, vlen = 0, off, eh, elen, sh, slen, k;
-	const char *bad = NULL;
-
-	if (gnutls_x509_crt_get_extension_by_oid2(c->crt, OID_NC, 0, &d,
-						  &crit) < 0)
-		return NULL;
-	h = cs_der_hdr(d.data, d.size, &vlen);
-	if (h == 0 || d.data[0] != 0x30 || vlen == 0)
-		bad = "no subtrees";
-	for (off = h; bad == NULL && off < h + vlen; off += eh + elen) {
-		eh = cs_der_hdr(d.data + off, h + vlen - off, &elen);
-		if (eh == 0 || elen == 0 ||
-		    (d.data[off] != TAG_NC_PERMITTED &&
-		     d.data[off] != TAG_NC_EXCLUDED)) {
-			bad = "an empty or unknown list of subtrees";
-			break;
-		}
-		for (k = off + eh; bad == NULL && k < off + eh + elen;
-		     k += sh + slen) {
-			sh = cs_der_hdr(d.data + k, off + eh + elen - k,
-					&slen);
-			if (sh == 0) {
-				bad = "a subtree that is not a GeneralSubtree";
-				break;
-			}
-			bad = nc_subtree_bad(d.data + k, sh + slen);
-		}
-	}
-	gnutls_free(d.data);
-	return bad;
-}
-
-/* RFC 1034 3.5 preferred name syntax (RFC 5280 4.2.1.6), allowing a
- * whole left-most "*" label. */
-static bool dns_syntax_ok(const char *v, size_t len)
-{
-	size_t i, lab = 0;
-
-	if (len == 0 || strlen(v) != len)
-		return false;
-	if (len >= 2 && v[0] == '*' && v[1] == '.') {
-		v += 2;
-		len -= 2;
-	}
-	for (i = 0; i < len; i++) {
-		char ch = v[i];
-
-		if (ch == '.') {
-			if (lab == 0)
-				return false;
-			lab = 0;
-			continue;
-		}
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '-'))
-			return false;
-		lab++;
-	}
-	return true;
-}
-
-/*
- * A root program (the system's store, the bundled one) accepted its roots
- * knowing their profile: some predate RFC 5280 or the BRs' root profile
- * (no SKI, basicConstraints not critical, issuer and serial in the AKI).
- * In such an anchor those defects are reported as warnings; in an anchor
- * named with --trust they are errors.  Only profile rules are softened,
- * nothing that changes what the root may sign.
- */
-static void soften(struct flist *l, size_t from, bool yes)
-{
-	for (size_t k = from; yes && k < l->n; k++)
-		if (l->v[k].severity == CS_SEV_ERROR)
-			l->v[k].severity = CS_SEV_WARNING;
-}
-
-/* Did the anchor come from the system or the bundled store, rather than
- * from files the user named?  Per store, not per anchor: a store mixing
- * --trust files with the system's counts as curated. */
-static bool curated_store(const struct cs_trust *t)
-{
-	enum cs_trust_source s;
-
-	if (t == NULL)
-		return false;
-	s = cs_trust_source(t);
-	return s == CS_TRUST_SYSTEM || s == CS_TRUST_BUNDLED ||
-	       s == CS_TRUST_FILES_AND_SYSTEM;
-}
-
-/* Rules of certificate profile that RFC 5280 and the CA/Browser Forum
- * Baseline Requirements state as MUST and GnuTLS does not enforce.
- * Position i, role: leaf (i == 0), CA, anchor; curated: the anchors come
- * from a root program (system or bundled store). */
-static void check_profile(struct flist *l, const struct cs_cand *c, int i,
-			  bool anchor, bool issuer, bool curated,
-			  const struct cs_verify_opts *o)
-{
-	const struct cs_cert_model *m = &c->m;
-	const struct cs_ext *e;
-	bool empty_subject = c->subj.size <= 2;
-	bool soft = anchor && curated;
-	size_t k, j, n0;
-	const char *why;
-
-	for (k = 0; k < m->n_exts; k++)
-		for (j = k + 1; j < m->n_exts; j++)
-			if (strcmp(m->exts[k].oid, m->exts[j].oid) == 0)
-				add(l, "bad-extension", i, c,
-				    "Reissue it with each extension once.",
-				    "'%s' has the extension %s twice; RFC "
-				    "5280 4.2 allows one instance.", nm(c),
-				    m->exts[k].oid);
-	e = find_ext(m, OID_AKI);
-	if (e != NULL && e->critical)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with a non-critical AKI.",
-		    "'%s' marks its authority key identifier critical; RFC "
-		    "5280 4.2.1.1 requires it to be non-critical.", nm(c));
-	e = find_ext(m, OID_SKI);
-	if (e != NULL && e->critical)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with a non-critical SKI.",
-		    "'%s' marks its subject key identifier critical; RFC "
-		    "5280 4.2.1.2 requires it to be non-critical.", nm(c));
-	e = find_ext(m, OID_AIA);
-	if (e != NULL && e->critical)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with a non-critical AIA extension.",
-		    "'%s' marks its authority information access critical; "
-		    "RFC 5280 4.2.2.1 requires it to be non-critical.", nm(c));
-	if (e != NULL && aia_empty(c))
-		add(l, "bad-extension", i, c,
-		    "Reissue it with a well-formed AIA extension.",
-		    "'%s' has an authority information access extension "
-		    "without any access description (RFC 5280 4.2.2.1).",
-		    nm(c));
-	/* RFC 5280 4.2.1.11 and 4.2.1.14: "Conforming CAs MUST mark this
-	 * extension as critical."  A non-critical copy would let software
-	 * that does not process policies ignore the constraint. */
-	e = find_ext(m, OID_POLICY_CONSTRAINTS);
-	if (e != NULL && !e->critical)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with policyConstraints marked critical.",
-		    "'%s' has a non-critical policy constraints extension; "
-		    "RFC 5280 4.2.1.11 requires it to be critical.", nm(c));
-	e = find_ext(m, OID_INHIBIT_ANY_POLICY);
-	if (e != NULL && !e->critical)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with inhibitAnyPolicy marked critical.",
-		    "'%s' has a non-critical inhibit anyPolicy extension; "
-		    "RFC 5280 4.2.1.14 requires it to be critical.", nm(c));
-	e = find_ext(m, OID_SAN);
-	if (empty_subject && (e == NULL || !e->critical))
-		add(l, "bad-extension", i, c,
-		    "Reissue it with a subject, or with a critical SAN.",
-		    "A certificate (serial %s) has an empty subject and %s; "
-		    "RFC 5280 4.2.1.6 "
-		    "requires a critical subjectAltName then.",
-		    m->serial_hex ? m->serial_hex : "?",
-		    e == NULL ? "no subjectAltName" : "a non-critical "
-						      "subjectAltName");
-	else if (!empty_subject && e != NULL && e->critical && !anchor)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with a non-critical SAN.",
-		    "'%s' has a subject and a critical subjectAltName; CA/B "
-		    "BR 7.1.2.7.12 requires it non-critical then.", nm(c));
-	if ((issuer || m->is_ca) && empty_subject)
-		add(l, "bad-name", i, c, "Reissue the CA with a subject name.",
-		    "A CA certificate (serial %s) has an empty subject; RFC "
-		    "5280 4.1.2.6 requires a CA's subject to be non-empty.",
-		    m->serial_hex ? m->serial_hex : "?");
-	n0 = l->n; /* root profile rules, softened in curated anchors */
-	if (m->self_signed && m->aki_hex[0] != '\0' &&
-	    m->ski_hex[0] != '\0' && strcmp(m->aki_hex, m->ski_hex) != 0)
-		add(l, "bad-extension", i, c,
-		    "Reissue the root with matching key identifiers.",
-		    "The self-signed '%s' has an authority key identifier "
-		    "that differs from its own subject key identifier "
-		    "(CA/B BR 7.1.2.1.3).", nm(c));
-	e = find_ext(m, OID_AKI);
-	if (m->self_signed && e != NULL && m->aki_hex[0] == '\0')
-		add(l, "bad-extension", i, c,
-		    "Reissue the root with keyIdentifier in its AKI, or "
-		    "without an AKI.",
-		    "The self-signed '%s' has an authority key identifier "
-		    "without keyIdentifier, which CA/B BR 7.1.2.1.3 "
-		    "requires.", nm(c));
-	if (m->self_signed && aki_has_issuer_serial(c))
-		add(l, "bad-extension", i, c,
-		    "Reissue the root with only keyIdentifier in its AKI.",
-		    "The self-signed '%s' has authorityCertIssuer or "
-		    "authorityCertSerialNumber in its authority key "
-		    "identifier, which CA/B BR 7.1.2.1.3 forbids.", nm(c));
-	if (!m->self_signed && m->aki_hex[0] == '\0')
-		add(l, "missing-aki", i, c,
-		    "Reissue it with an authority key identifier.",
-		    "'%s' has no authority key identifier; RFC 5280 4.2.1.1 "
-		    "requires one in every certificate that is not "
-		    "self-signed.", nm(c));
-	soften(l, n0, soft);
-	if (strcmp(m->key_alg, "RSA") == 0 && m->key_bits % 8 != 0)
-		add(l, "weak-key", i, c,
-		    "Generate a key whose size is a multiple of 8 bits.",
-		    "'%s' has a %u-bit RSA key; CA/B BR 6.1.5 requires a "
-		    "modulus size divisible by 8.", nm(c), m->key_bits);
-	if (anchor && m->self_signed && m->has_eku &&
-	    o->purpose == CS_PURPOSE_SERVER)
-		add(l, "eku-mismatch", i, c,
-		    "Use a root without extended key usage.",
-		    "The root '%s' has an extended key usage extension, "
-		    "which CA/B BR 7.1.2.1.2 forbids in roots.", nm(c));
-	/* Whatever the model made of it: an extension GnuTLS would not
-	 * decode leaves has_name_constraints false, and must not pass as
-	 * no constraints at all. */
-	why = nc_malformed(c);
-	if (why == NULL && find_ext(m, OID_NC) != NULL &&
-	    !m->has_name_constraints)
-		why = "it could not be decoded";
-	if (why != NULL)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with well-formed name constraints, or "
-		    "without the extension.",
-		    "'%s' has a malformed name constraints extension (%s); "
-		    "RFC 5280 4.2.1.10 does not allow it, and it cannot be "
-		    "enforced as meant.", nm(c), why);
-	if (m->has_name_constraints && !m->nc_critical)
-		add(l, "bad-extension", i, c,
-		    "Reissue it with the name constraints marked critical.",
-		    "'%s' has a non-critical name constraints extension; RFC "
-		    "5280 4.2.1.10 requires conforming CAs to mark it "
-		    "critical, so that software that cannot enforce it "
-		    "rejects the certificate.", nm(c));
-	if (i == 0 && !m->is_ca && m->has_name_constraints)
-		add(l, "bad-extension", i, c,
-		    "Reissue it without name constraints.",
-		    "'%s' is not a CA but has name constraints; RFC 5280 "
-		    "4.2.1.10 allows them only in CA certificates.", nm(c));
-	if (i == 0) {
-		for (k = 0; k < m->sans.n; k++)
-			if (m->sans.v[k].type == CS_SAN_DNS &&
-			    !dns_syntax_ok(m->sans.v[k].value,
-					   m->sans.v[k].len))
-				add(l, "bad-name", i, c,
-				    "Reissue it with valid host names.",
-				    "'%s' has a DNS name '%s' that is not a "
-				    "valid host name (RFC 5280 4.2.1.6, RFC "
-				    "1034 3.5).", nm(c), m->sans.v[k].value);
-	}
-	/* RFC 5280 4.2.1.2 and 4.2.1.9 hold for every CA certificate,
-	 * roots included (limbo rfc5280::ski::root-missing-ski). */
-	if ((issuer || (anchor && m->is_ca)) && m->version >= 3) {
-		n0 = l->n;
-		e = find_ext(m, OID_BC);
-		if (e != NULL && !e->critical && m->is_ca)
-			add(l, "bc-not-critical", i, c,
-			    "Reissue the CA with basicConstraints critical.",
-			    "'%s' is a CA whose basicConstraints extension is "
-			    "not critical; RFC 5280 4.2.1.9 requires it "
-			    "critical.", nm(c));
-		if (m->ski_hex[0] == '\0')
-			add(l, "missing-ski", i, c,
-			    "Reissue the CA with a subject key identifier.",
-			    "The CA '%s' has no subject key identifier; RFC "
-			    "5280 4.2.1.2 requires one in CA certificates.",
-			    nm(c));
-		soften(l, n0, soft);
-	}
-}
-
-/* Name constraint checking is names x constraints comparisons; like Go
- * and rustls, refuse beyond a budget rather than spend quadratic time on
- * a hostile certificate (limbo pathological::nc-dos).  The cost of one
- * pair, saturated at MAX_NC_CHECKS + 1. */
-static size_t nc_cost(const struct cs_cert_model *ca,
-		      const struct cs_cert_model *cert)
-{
-	size_t cons = ca->nc_permitted.n + ca->nc_excluded.n;
-	size_t names = cert->sans.n + 2; /* + the subject DN and CN */
-
-	if (cons != 0 && names > MAX_NC_CHECKS / cons)
-		return MAX_NC_CHECKS + 1;
-	return cons * names;
-}
-
-/* Is the name an internationalised one: a non-ASCII byte or an
- * A-label ("xn--") anywhere? */
-static bool is_idn(const char *v, size_t len)
-{
-	size_t k;
-
-	for (k = 0; k < len; k++) {
-		if ((unsigned char)v[k] >= 0x80)
-			return true;
-		if ((k == 0 || v[k - 1] == '.') && len - k >= 4 &&
-		    strncasecmp(v + k, "xn--", 4) == 0)
-			return true;
-	}
-	return false;
-}
-
-/*
- * CA/B BR 7.1.4.3: a subscriber certificate's CN, if present, is a
- * character-for-character copy of one of its SAN entries.  Clients match
- * SANs only, but people read the CN: enforced where a CN that is not a
- * copy misleads, i.e. it is a case variant of a SAN name, another
- * spelling of a SAN IP address (hex, octal or zero-padded IPv4 as
- * inet_aton reads it, uncompressed or upper-case IPv6: the BR want RFC
- * 3986 3.2.2 and RFC 5952 text), or an internationalised name
- * (homograph risk) that is not in the SAN.  A CN
- * that simply names something else (private PKIs, "bad.example.com" in
- * BetterTLS's name constraint cases) is not rejected: RFC 5280 allows it.
- */
-/* Read a CN as an IP address the lenient way old resolvers do: IPv4 in
- * any inet_aton form ("0x7f.1", "127.000.000.001"), or IPv6. */
-static bool cn_as_ip(const struct cs_cert_model *m, unsigned char out[16],
-		     size_t *len)
-{
-	struct in_addr a4;
-
-	if (m->subject_cn_len != strlen(m->subject_cn) ||
-	    m->subject_cn_len > MAX_IP_TEXT)
-		return false;
-	if (inet_aton(m->subject_cn, &a4) != 0) {
-		memcpy(out, &a4, 4);
-		*len = 4;
-		return true;
-	}
-	if (inet_pton(AF_INET6, m->subject_cn, out) == 1) {
-		*len = 16;
-		return true;
-	}
-	return false;
-}
-
-static void check_cn_in_san(struct flist *l, const struct cs_cand *c)
-{
-	const struct cs_cert_model *m = &c->m;
-	bool case_variant = false, ip_variant = false;
-	unsigned char ip[16];
-	size_t k, iplen = 0;
-
-	if (m->subject_cn == NULL || m->sans.n == 0)
-		return;
-	if (!cn_as_ip(m, ip, &iplen))
-		iplen = 0;
-	for (k = 0; k < m->sans.n; k++) {
-		const struct cs_name *n = &m->sans.v[k];
-
-		if (n->type != CS_SAN_DNS && n->type != CS_SAN_IP)
-			continue;
-		if (n->type == CS_SAN_IP && iplen != 0 &&
-		    n->raw_len == iplen && memcmp(n->raw, ip, iplen) == 0)
-			ip_variant = true;
-		if (n->len != m->subject_cn_len)
-			continue;
-		if (memcmp(n->value, m->subject_cn, n->len) == 0)
-			return;
-		if (strncasecmp(n->value, m->subject_cn, n->len) == 0)
-			case_variant = true;
-	}
-	if (ip_variant) {
-		add(l, "cn-not-in-san", 0, c,
-		    "Reissue it with a CN that repeats one of its SAN names "
-		    "exactly, or without a CN.",
-		    "The subject CN '%s' spells one of the certificate's IP "
-		    "addresses in another form; CA/B BR 7.1.4.3 requires an "
-		    "exact copy in RFC 3986 3.2.2 or RFC 5952 form.",
-		    m->subject_cn);
-		return;
-	}
-	if (!case_variant && !is_idn(m->subject_cn, m->subject_cn_len))
-		return;
-	add(l, "cn-not-in-san", 0, c,
-	    "Reissue it with a CN that repeats one of its SAN names "
-	    "exactly, or without a CN.",
-	    "The subject CN '%s' is not an exact copy of one of the "
-	    "certificate's subject alternative names (%s); CA/B BR "
-	    "7.1.4.3 requires one.", m->subject_cn,
-	    case_variant ? "it differs in letter case"
-			 : "an internationalised name not in the SAN");
-}
-
-/* ---- directoryName constraints (RFC 5280 4.2.1.10) ----------------- */
-
-#define TAG_GN_DIRNAME 0xa4 /* [4] EXPLICIT Name */
-#define TAG_SEQUENCE   0x30
-#define TAG_SET        0x31
-#define MAX_DN_SUBTREES 64  /* directoryName subtrees read per list */
-#define MAX_SAN_DIRNAMES 64 /* directoryNames read from one SAN */
-
-struct der_ref {
-	const unsigned char *p; /* the TLV, borrowed */
-	size_t len;
-};
-
-/* Directory string types compared without regard to ASCII case (RFC
- * 5280 7.1: caseIgnoreMatch after RFC 4518 preparation, of which this
- * is the ASCII part). */
-static bool dir_string(unsigned char tag)
-{
-	return tag == 0x0c || tag == 0x13 || tag == 0x14 || tag == 0x16;
-}
-
-/* Two AttributeTypeAndValue TLVs: the same type, and values equal. */
-static bool ava_eq(const unsigned char *a, size_t alen,
-		   const unsigned char *b, size_t blen)
-{
-	size_t ah, al = 0, bh, bl = 0, th, tl = 0, uh, ul = 0;
-	size_t vh, vl = 0, wh, wl = 0;
-	const unsigned char *av, *bv;
-
-	ah = cs_der_hdr(a, alen, &al);
-	bh = cs_der_hdr(b, blen, &bl);
-	if (ah == 0 || bh == 0 || a[0] != TAG_SEQUENCE ||
-	    b[0] != TAG_SEQUENCE)
-		return false;
-	th = cs_der_hdr(a + ah, al, &tl);
-	uh = cs_der_hdr(b + bh, bl, &ul);
-	if (th == 0 || uh == 0 || th + tl != uh + ul ||
-	    memcmp(a + ah, b + bh, th + tl) != 0)
-		return false; /* another attribute type */
-	av = a + ah + th + tl;
-	bv = b + bh + uh + ul;
-	vh = cs_der_hdr(av, al - th - tl, &vl);
-	wh = cs_der_hdr(bv, bl - uh - ul, &wl);
-	if (vh == 0 || wh == 0 || vl != wl)
-		return false;
-	if (!dir_string(av[0]) || !dir_string(bv[0]))
-		return av[0] == bv[0] && memcmp(av + vh, bv + wh, vl) == 0;
-	for (size_t k = 0; k < vl; k++) {
-		unsigned char x = av[vh + k], y = bv[wh + k];
-
-		if (x >= 'A' && x <= 'Z')
-			x = (unsigned char)(x - 'A' + 'a');
-		if (y >= 'A' && y <= 'Z')
-			y = (unsigned char)(y - 'A' + 'a');
-		if (x != y)
-			return false;
-	}
-	return true;
-}
-
-/* Two RelativeDistinguishedName SETs: the same AVAs in DER order. */
-static bool rdn_eq(const unsigned char *a, size_t alen,
-		   const unsigned char *b, size_t blen)
-{
-	size_t ah, al = 0, bh, bl = 0, i = 0, j = 0, xh, xl, yh, yl;
-
-	ah = cs_der_hdr(a, alen, &al);
-	bh = cs_der_hdr(b, blen, &bl);
-	if (ah == 0 || bh == 0 || a[0] != TAG_SET || b[0] != TAG_SET)
-		return false;
-	a += ah;
-	b += bh;
-	while (i < al && j < bl) {
-		xh = cs_der_hdr(a + i, al - i, &xl);
-		yh = cs_der_hdr(b + j, bl - j, &yl);
-		if (xh == 0 || yh == 0 ||
-		    !ava_eq(a + i, xh + xl, b + j, yh + yl))
-			return false;
-		i += xh + xl;
-		j += yh + yl;
-	}
-	return i == al && j == bl;
-}
-
-/* RFC 5280 4.2.1.10 and 7.1: name (a Name TLV) is within the subtree
- * base (a Name TLV) when base's RDNs are the first RDNs of name. */
-static bool dn_subtree_has(const struct der_ref *base,
-			   const struct der_ref *name)
-{
-	size_t bh, bl = 0, nh, nl = 0, i = 0, j = 0, xh, xl, yh, yl;
-
-	bh = cs_der_hdr(base->p, base->len, &bl);
-	nh = cs_der_hdr(name->p, name->len, &nl);
-	if (bh == 0 || nh == 0 || base->p[0] != TAG_SEQUENCE ||
-	    name->p[0] != TAG_SEQUENCE)
-		return false;
-	while (i < bl) {
-		if (j >= nl)
-			return false;
-		xh = cs_der_hdr(base->p + bh + i, bl - i, &xl);
-		yh = cs_der_hdr(name->p + nh + j, nl - j, &yl);
-		if (xh == 0 || yh == 0 ||
-		    !rdn_eq(base->p + bh + i, xh + xl, name->p + nh + j,
-			    yh + yl))
-			return false;
-		i += xh + xl;
-		j += yh + yl;
-	}
-	return true;
-}
-
-/* The directoryName subtrees of one list ([0] permitted or [1]
- * excluded) of der, a NameConstraints value; returns how many (at most
- * max), *more when some were left out. */
-static size_t dn_subtrees(const unsigned char *der, size_t len,
-			  unsigned char which, struct der_ref *out,
-			  size_t max, bool *more)
-{
-	size_t h, vlen = 0, off, eh, elen, k, sh, slen, gh, glen, n = 0;
-
-	h = cs_der_hdr(der, len, &vlen);
-	if (h == 0 || der[0] != TAG_SEQUENCE)
-		return 0;
-	for (off = h; off < h + vlen; off += eh + elen) {
-		eh = cs_der_hdr(der + off, h + vlen - off, &elen);
-		if (eh == 0)
-			break;
-		if (der[off] != which)
-			continue;
-		for (k = off + eh; k < off + eh + elen; k += sh + slen) {
-			sh = cs_der_hdr(der + k, off + eh + elen - k, &slen);
-			if (sh == 0)
-				break;
-			gh = cs_der_hdr(der + k + sh, slen, &glen);
-			if (gh == 0 || der[k + sh] != TAG_GN_DIRNAME)
-				continue;
-			if (n == max) {
-				*more = true;
-				return n;
-			}
-			out[n].p = der + k + sh + gh;
-			out[n].len = glen;
-			n++;
-		}
-	}
-	return n;
-}
-
-/* The names a directoryName constraint applies to: the subject (when
- * not empty) and the SAN's directoryNames.  Returns how many. */
-static size_t dn_names(const struct cs_cand *c, gnutls_datum_t *san,
-		       struct der_ref *out, size_t max)
-{
-	size_t n = 0, h, vlen = 0, k, gh, glen;
-	unsigned crit = 0;
-
-	if (c->subj.size > 2) {
-		out[n].p = c->subj.data;
-		out[n].len = c->subj.size;
-		n++;
-	}
-	san->data = NULL;
-	san->size = 0;
-	if (gnutls_x509_crt_get_extension_by_oid2(c->crt, OID_SAN, 0, san,
-						  &crit) < 0)
-		return n;
-	h = cs_der_hdr(san->data, san->size, &vlen);
-	if (h == 0 || san->data[0] != TAG_SEQUENCE)
-		return n;
-	for (k = h; k < h + vlen && n < max; k += gh + glen) {
-		gh = cs_der_hdr(san->data + k, h + vlen - k, &glen);
-		if (gh == 0)
-			break;
-		if (san->data[k] == TAG_GN_DIRNAME) {
-			out[n].p = san->data + k + gh;
-			out[n].len = glen;
-			n++;
-		}
-	}
-	return n;
-}
-
-/*
- * RFC 5280 4.2.1.10, 6.1.3 (b) and (c) for directoryName: the subject
- * and every SAN directoryName of cert within some permitted subtree (if
- * any is listed) and within no excluded one.  Read from the DER
- * because the model does not keep every directoryName constraint.
- * Returns NULL or why not.
- */
-static const char *dn_constraints_bad(const struct cs_cand *ca,
-				      const struct cs_cand *cert)
-{
-	struct der_ref perm[MAX_DN_SUBTREES], excl[MAX_DN_SUBTREES];
-	struct der_ref names[MAX_SAN_DIRNAMES + 1];
-	gnutls_datum_t nc = {NULL, 0}, san = {NULL, 0};
-	size_t np, ne, nn, i, j;
-	unsigned crit = 0;
-	bool more = false;
-	const char *why = NULL;
-
-	if (gnutls_x509_crt_get_extension_by_oid2(ca->crt, OID_NC, 0, &nc,
-						  &crit) < 0)
-		return NULL;
-	np = dn_subtrees(nc.data, nc.size, TAG_NC_PERMITTED, perm,
-			 MAX_DN_SUBTREES, &more);
-	ne = dn_subtrees(nc.data, nc.size, TAG_NC_EXCLUDED, excl,
-			 MAX_DN_SUBTREES, &more);
-	if (np == 0 && ne == 0)
-		goto out;
-	nn = dn_names(cert, &san, names, MAX_SAN_DIRNAMES + 1);
-	if (more || nn > MAX_SAN_DIRNAMES) {
-		why = "too many directoryName subtrees or names to check";
-		goto out;
-	}
-	for (i = 0; i < nn && why == NULL; i++) {
-		bool ok = np == 0;
-
-		for (j = 0; j < ne; j++)
-			if (dn_subtree_has(&excl[j], &names[i]))
-				why = i == 0 && cert->subj.size > 2
-				      ? "its subject is in an excluded "
-					"directoryName subtree"
-				      : "a directoryName SAN is in an "
-					"excluded directoryName subtree";
-		for (j = 0; j < np && !ok; j++)
-			ok = dn_subtree_has(&perm[j], &names[i]);
-		if (why == NULL && !ok)
-			why = i == 0 && cert->subj.size > 2
-			      ? "its subject is not within any permitted "
-				"directoryName subtree"
-			      : "a directoryName SAN is not within any "
-				"permitted directoryName subtree";
-	}
-out:
-	gnutls_free(san.data);
-	gnutls_free(nc.data);
-	return why;
-}
-
-/* Checks that concern an issuer (a CA certificate) at position i. */
-static void check_issuer(struct flist *l, struct cs_pool *p,
-			 const struct cs_path *path, size_t i,
-			 const struct cs_verify_opts *o, size_t *nc_left)
-{
-	const struct cs_cand *c = &p->v[path->idx[i]];
-	const struct cs_cand *below = &p->v[path->idx[i - 1]];
-	const struct cs_cert_model *m = &c->m;
-	bool anchor = path->anchored && i == path->n - 1;
-	const char *poid = purpose_oid(o);
-	char eku[256];
-	size_t j, below_ca = 0;
-
-	if (m->version < 3 && !anchor) {
-		add(l, "not-a-ca", (int)i, c,
-		    "Reissue the CA certificate as X.509 v3 with "
-		    "basicConstraints CA:TRUE.",
-		    "'%s' is a version %u certificate and cannot be a CA "
-		    "(RFC 5280 6.1.4 (k)), but it issued '%s'.", nm(c),
-		    m->version, nm(below));
-	} else if (m->version >= 3 &&
-		   (!m->has_basic_constraints || !m->is_ca)) {
-		add(l, "not-a-ca", (int)i, c,
-		    "Reissue the certificate below it from a real CA "
-		    "certificate.",
-		    "'%s' is not a CA (%s) but issued '%s'.", nm(c),
-		    m->has_basic_constraints ? "basicConstraints CA:FALSE"
-					     : "no basicConstraints",
-		    nm(below));
-	}
-	if (m->has_key_usage && !(m->key_usage & CS_KU_KEY_CERT_SIGN))
-		add(l, "bad-key-usage", (int)i, c,
-		    "Reissue the CA certificate with keyCertSign in its "
-		    "key usage.",
-		    "'%s' issued '%s' but its key usage does not include "
-		    "keyCertSign (RFC 5280 4.2.1.3).", nm(c), nm(below));
-	/* RFC 5280 4.2.1.9: pathLenConstraint counts the non-self-issued
-	 * intermediates that may follow it, the leaf not included. */
-	for (j = 1; j < i; j++)
-		if (!p->v[path->idx[j]].m.self_issued)
-			below_ca++;
-	if (m->is_ca && m->path_len >= 0 && below_ca > (size_t)m->path_len)
-		add(l, "pathlen-exceeded", (int)i, c,
-		    "Issue the leaf from a CA closer to this one, or raise "
-		    "the path length when reissuing it.",
-		    "'%s' allows %d intermediate CA%s below it "
-		    "(pathLenConstraint %d) but the path has %zu.",
-		    nm(c), m->path_len, m->path_len == 1 ? "" : "s",
-		    m->path_len, below_ca);
-	/* EKU on CA certificates constrains the leaf's purposes (the Web
-	 * PKI reading, also GnuTLS's and Mozilla's). */
-	if (!anchor && m->has_eku && poid != NULL && !has_eku(m, poid) &&
-	    !has_eku(m, OID_ANY_EKU)) {
-		eku_list(m, eku, sizeof(eku));
-		add(l, "eku-mismatch", (int)i, c,
-		    "Use an intermediate whose extended key usage includes "
-		    "the purpose.",
-		    "The intermediate '%s' allows only %s, not %s.", nm(c),
-		    eku, purpose_word(poid));
-	}
-	/* RFC 5280 4.2.1.10 and 6.1.3 (b): names of every certificate
-	 * below, except self-issued intermediates. */
-	if (m->has_name_constraints) {
-		for (j = 0; j < i; j++) {
-			const struct cs_cand *d = &p->v[path->idx[j]];
-			const char *dn_why;
-			char why[512];
-
-			if (j > 0 && d->m.self_issued)
-				continue;
-			size_t cost = nc_cost(m, &d->m);
-
-			if (cost > MAX_NC_CHECKS) {
-				add(l, "name-constraint-violation", (int)j, d,
-				    "Reissue with fewer names or constraints.",
-				    "'%s' has too many names to check against "
-				    "the %zu name constraints of '%s' (more "
-				    "than %lu comparisons).", nm(d),
-				    m->nc_permitted.n + m->nc_excluded.n,
-				    nm(c), (unsigned long)MAX_NC_CHECKS);
-				continue;
-			}
-			/* Unchecked is not allowed: fail closed. */
-			if (cost > *nc_left) {
-				*nc_left = 0;
-				add(l, "name-constraint-violation", (int)j, d,
-				    "Remove unrelated certificates from the "
-				    "input and the --untrusted files.",
-				    "The names of '%s' were not checked "
-				    "against the name constraints of '%s': "
-				    "this verification spent its budget of "
-				    "%lu name comparisons on other paths.",
-				    nm(d), nm(c),
-				    (unsigned long)MAX_NC_TOTAL);
-				continue;
-			}
-			*nc_left -= cost;
-			dn_why = dn_constraints_bad(c, d);
-			if (dn_why != NULL)
-				add(l, "name-constraint-violation", (int)j, d,
-				    "Request the certificate under a CA whose "
-				    "name constraints allow its names.",
-				    "'%s' violates the name constraints of "
-				    "'%s': %s.", nm(d), nm(c), dn_why);
-			why[0] = '\0';
-			if (dn_why == NULL &&
-			    !cs_names_nc_allows(m, &d->m, why, sizeof(why)))
-				add(l, "name-constraint-violation", (int)j, d,
-				    "Request the certificate under a CA whose "
-				    "name constraints allow its names.",
-				    "'%s' violates the name constraints of "
-				    "'%s': %s.", nm(d), nm(c),
-				    why[0] ? why : "a name is not allowed");
-		}
-	}
-}
-
-/* CA/B BR 7.1.2.7.10: purposes a TLS server certificate MUST NOT have
- * beside id-kp-serverAuth (RFC 6962 3.1 reserves the precertificate
- * one for CT signers). */
-static const struct {
-	const char *oid, *word;
-} server_eku_forbidden[] = {
-	{OID_KP_CODE, "codeSigning"},
-	{OID_KP_EMAIL, "emailProtection"},
-	{"1.3.6.1.5.5.7.3.8", "timeStamping"},
-	{"1.3.6.1.5.5.7.3.9", "OCSPSigning"},
-	{"1.3.6.1.4.1.11129.2.4.4", "the CT precertificate signing purpose"},
-};
-
-/* A server leaf's extKeyUsage: not critical (CA/B BR 7.1.2.7.6) and no
- * purpose the BR forbid next to serverAuth. */
-static void check_server_eku(struct flist *l, const struct cs_cand *c)
-{
-	const struct cs_ext *e = find_ext(&c->m, "2.5.29.37");
-	size_t k;
-
-	if (e != NULL && e->critical)
-		add(l, "bad-extension", 0, c,
-		    "Reissue it with extKeyUsage non-critical.",
-		    "'%s' marks its extended key usage critical; CA/B BR "
-		    "7.1.2.7.6 requires it non-critical in a server "
-		    "certificate.", nm(c));
-	for (k = 0; k < sizeof(server_eku_forbidden) /
-			sizeof(server_eku_forbidden[0]); k++)
-		if (has_eku(&c->m, server_eku_forbidden[k].oid))
-			add(l, "eku-mismatch", 0, c,
-			    "Reissue it with serverAuth (and clientAuth) "
-			    "only.",
-			    "'%s' also allows %s, which CA/B BR 7.1.2.7.10 "
-			    "forbids in a server certificate.", nm(c),
-			    server_eku_forbidden[k].word);
-}
-
-static void check_leaf(struct flist *l, const struct cs_cand *c,
-		       const struct cs_verify_opts *o)
-{
-	const struct cs_cert_model *m = &c->m;
-	const char *poid = purpose_oid(o);
-	char buf[512];
-	enum cs_name_result r;
-
-	if (o->purpose == CS_PURPOSE_SERVER && m->is_ca)
-		add(l, "ca-as-leaf", 0, c,
-		    "Use an end-entity certificate (CA:FALSE) for the "
-		    "server.",
-		    "'%s' is a CA certificate (basicConstraints CA:TRUE) "
-		    "used as a server certificate.", nm(c));
-	if ((o->purpose == CS_PURPOSE_SERVER ||
-	     o->purpose == CS_PURPOSE_CLIENT) && m->has_key_usage &&
-	    !(m->key_usage & (CS_KU_DIGITAL_SIGNATURE |
-			      CS_KU_KEY_ENCIPHERMENT)))
-		add(l, "bad-key-usage", 0, c,
-		    "Reissue it with digitalSignature in its key usage.",
-		    "'%s' has a key usage without digitalSignature or "
-		    "keyEncipherment, so it cannot be used for TLS.", nm(c));
-	/* CA/B BR 7.1.2.7.10: a subscriber certificate for a server has
-	 * extKeyUsage with id-kp-serverAuth.  RFC 5280 4.2.1.12 alone lets
-	 * an absent EKU mean any purpose (limbo's rfc5280:: and webpki::
-	 * ee-without-eku conflict); server checks follow the Web PKI. */
-	if (o->purpose == CS_PURPOSE_SERVER && !m->has_eku && !m->is_ca)
-		add(l, "eku-mismatch", 0, c,
-		    "Reissue it with the extended key usage serverAuth.",
-		    "'%s' has no extended key usage; CA/B BR 7.1.2.7.10 "
-		    "requires serverAuth in a server certificate.", nm(c));
-	if (poid != NULL) {
-		if (m->has_eku && !has_eku(m, poid)) {
-			eku_list(m, buf, sizeof(buf));
-			add(l, "eku-mismatch", 0, c,
-			    "Reissue it with the needed extended key usage.",
-			    "'%s' allows only %s, not %s.", nm(c),
-			    buf[0] ? buf : "nothing", purpose_word(poid));
-		} else if (m->has_eku && o->purpose == CS_PURPOSE_SERVER &&
-			   has_eku(m, OID_ANY_EKU)) {
-			add(l, "eku-mismatch", 0, c,
-			    "Reissue it with serverAuth and without "
-			    "anyExtendedKeyUsage.",
-			    "'%s' has anyExtendedKeyUsage, which CA/B BR "
-			    "7.1.2.7.10 forbids in server certificates.",
-			    nm(c));
-		}
-	}
-	if (o->purpose == CS_PURPOSE_SERVER && m->has_eku && !m->is_ca)
-		check_server_eku(l, c);
-	/* RFC 5280 4.2.1.3: "If the keyCertSign bit is asserted, then the
-	 * cA bit in the basic constraints extension MUST also be
-	 * asserted." */
-	if (!m->is_ca && m->has_key_usage &&
-	    (m->key_usage & CS_KU_KEY_CERT_SIGN))
-		add(l, "bad-key-usage", 0, c,
-		    "Reissue it without keyCertSign in its key usage.",
-		    "'%s' is not a CA but its key usage includes "
-		    "keyCertSign; RFC 5280 4.2.1.3 allows that bit only "
-		    "with basicConstraints CA:TRUE.", nm(c));
-	/* RFC 5280 4.2.1.3/4.2.1.9: keyCertSign goes with cA; a cA
-	 * certificate that cannot sign certificates is a subscriber
-	 * certificate with a wrong flag (CA/B BR 7.1.2.7.8: cA FALSE). */
-	if (m->is_ca && m->has_key_usage &&
-	    !(m->key_usage & CS_KU_KEY_CERT_SIGN))
-		add(l, "bad-basic-constraints", 0, c,
-		    "Reissue it with basicConstraints CA:FALSE.",
-		    "'%s' says CA:TRUE but its key usage lacks keyCertSign: "
-		    "an end-entity certificate must have cA FALSE.", nm(c));
-	if (o->purpose == CS_PURPOSE_SERVER && !m->is_ca)
-		check_cn_in_san(l, c);
-	if (o->host != NULL) {
-		unsigned char ip[16];
-		size_t iplen;
-		bool is_ip = cs_names_parse_ip(o->host, ip, &iplen);
-
-		r = cs_names_match_host(m, o->host);
-		san_list(m, is_ip ? CS_SAN_IP : CS_SAN_DNS, buf, sizeof(buf));
-		if (r == CS_NAME_CN_ONLY) {
-			add(l, "hostname-mismatch", 0, c,
-			    "Reissue it with the name in the subject "
-			    "alternative name extension.",
-			    "'%s' has no subject alternative name for '%s'.",
-			    nm(c), o->host);
-			add(l, "cn-only-hostname", 0, c,
-			    "Put every host name in the SAN extension.",
-			    "'%s' is only in the subject CN; browsers ignore "
-			    "the CN since 2017 (RFC 6125, CA/B BR 7.1.4.3).",
-			    o->host);
-		} else if (r == CS_NAME_NO_SAN) {
-			add(l, "hostname-mismatch", 0, c,
-			    "Reissue it with the name in the subject "
-			    "alternative name extension.",
-			    "'%s' has no %s names in its subject alternative "
-			    "name, so it is not valid for '%s'.", nm(c),
-			    is_ip ? "IP address" : "DNS", o->host);
-		} else if (r != CS_NAME_MATCH) {
-			add(l, "hostname-mismatch", 0, c,
-			    "Use the certificate made for this host, or add "
-			    "the name to it when reissuing.",
-			    "'%s' is not valid for '%s'; it names %s.", nm(c),
-			    o->host, buf[0] ? buf : "no such names");
-		}
-	}
-	if (o->email != NULL) {
-		r = cs_names_match_email(m, o->email);
-		if (r != CS_NAME_MATCH) {
-			san_list(m, CS_SAN_EMAIL, buf, sizeof(buf));
-			add(l, "email-mismatch", 0, c,
-			    "Use the certificate issued for this address.",
-			    "'%s' is not valid for '%s'; it names %s.", nm(c),
-			    o->email, buf[0] ? buf : "no e-mail address");
-		}
-	}
-}
-
-/* ---- revocation (RFC 5280 6.3) ------------------------------------- */
-
-static bool crl_lists(gnutls_x509_crl_t crl, const struct cs_cand *c,
-		      time_t *when)
-{
-	unsigned char want[64], got[64];
-	size_t wlen = sizeof(want), glen;
-	gnutls_x509_crl_iter_t it = NULL;
-	bool found = false;
-
-	if (gnutls_x509_crt_get_serial(c->crt, want, &wlen) < 0)
-		return false;
-	for (;;) {
-		glen = sizeof(got);
-		if (gnutls_x509_crl_iter_crt_serial(crl, &it, got, &glen,
-						    when) < 0)
-			break;
-		if (glen == wlen && memcmp(got, want, wlen) == 0) {
-			found = true;
-			break;
-		}
-	}
-	gnutls_x509_crl_iter_deinit(it);
-	return found;
-}
-
-/* CRL extensions a CRL may mark critical and still be used here: the
- * CRL number, AKI and issuer alternative name (RFC 5280 5.2).  Others
- * (issuingDistributionPoint, deltaCRLIndicator) narrow or change what
- * the CRL covers, which is not processed, so such a CRL is not used. */
-#define OID_CRL_NUMBER "2.5.29.20"
-#define OID_IAN        "2.5.29.18"
-#define MAX_CRL_NUMBER 20 /* octets, RFC 5280 5.2.3 */
-#define CRL_SIG_BAD (GNUTLS_CERT_SIGNATURE_FAILURE | \
-		     GNUTLS_CERT_SIGNER_NOT_FOUND | \
-		     GNUTLS_CERT_SIGNER_NOT_CA)
-#define CRL_TIME_BITS (GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED | \
-		       GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE)
-
-/* Why the CRL cannot be used for what its issuer signed, or NULL. */
-static const char *crl_unusable(gnutls_x509_crl_t crl,
-				const struct cs_cand *iss)
-{
-	unsigned char num[MAX_CRL_NUMBER + 8];
-	size_t nsz = sizeof(num);
-	unsigned crit = 0, idx;
-	char oid[MAX_OID_TEXT];
-
-	/* RFC 5280 6.3.3 (f): the issuer's key usage, if present,
-	 * allows signing CRLs. */
-	if (iss->m.has_key_usage && !(iss->m.key_usage & CS_KU_CRL_SIGN))
-		return "its issuer's key usage does not include cRLSign "
-		       "(RFC 5280 6.3.3 (f))";
-	/* RFC 5280 5.2.3: every CRL has a non-critical cRLNumber. */
-	if (gnutls_x509_crl_get_number(crl, num, &nsz, &crit) < 0)
-		return "it has no CRL number (RFC 5280 5.2.3)";
-	if (crit)
-		return "its CRL number is marked critical (RFC 5280 5.2.3)";
-	for (idx = 0;; idx++) {
-		size_t osz = sizeof(oid);
-		int ret = gnutls_x509_crl_get_extension_info(crl, idx, oid,
-							     &osz, &crit);
-
-		if (ret == GNUTLS_E_SHORT_MEMORY_BUFFER) {
-			return "it has a critical extension certscope does "
-			       "not process";
-		}
-		if (ret < 0)
-			break;
-		if (crit && strcmp(oid, OID_CRL_NUMBER) != 0 &&
-		    strcmp(oid, OID_AKI) != 0 && strcmp(oid, OID_IAN) != 0)
-			return "it has a critical extension certscope does "
-			       "not process (an issuing distribution point "
-			       "or delta CRL indicator)";
-	}
-	return NULL;
-}
-
-/*
- * RFC 5280 6.3.3: the CRLs given (--crl) that name c's issuer.  A CRL
- * counts when its signature verifies with the issuer's key (g), it is
- * usable (crl_unusable) and current at the validation time (a).  With
- * --crl the user asked for revocation checking: when CRLs for the issuer
- * were given but none counts, c's status is unknown and the problems
- * are errors; one CRL that counts decides.  A certificate listed in a
- * CRL whose signature verifies is revoked whatever else is wrong with
- * that CRL (revocation is not undone by a CRL going stale).  CRLs of
- * other issuers say nothing about c (limbo crl::certificate-serial-on-
- * crl-different-issuer).
- */
-static void check_crls(struct flist *l, struct cs_pool *p,
-		       const struct cs_path *path, size_t i,
-		       const struct cs_verify_opts *o)
-{
-	const struct cs_cand *c = &p->v[path->idx[i]];
-	const struct cs_cand *iss = &p->v[path->idx[i + 1]];
-	const unsigned verify_flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
-				      GNUTLS_VERIFY_ALLOW_BROKEN |
-				      GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1;
-	size_t k, n0 = l->n;
-	bool any = false, good = false;
-	char d1[32], d2[32];
-
-	for (k = 0; k < o->crls->n; k++) {
-		const struct cs_item *it = &o->crls->items[k];
-		const char *path_s = it->origin.path ? it->origin.path : "?";
-		gnutls_datum_t dn = {NULL, 0};
-		gnutls_x509_crt_t ca = iss->crt;
-		unsigned status = 0;
-		time_t tu, nu, when = 0;
-		const char *why;
-		bool same;
-
-		if (it->kind != CS_ITEM_CRL)
-			continue;
-		if (gnutls_x509_crl_get_raw_issuer_dn(it->crl, &dn) < 0)
-			continue;
-		same = dn.size == c->iss.size &&
-		       memcmp(dn.data, c->iss.data, dn.size) == 0;
-		gnutls_free(dn.data);
-		if (!same)
-			continue;
-		any = true;
-		/* GnuTLS judges the CRL's dates against the clock even with
-		 * time checks off; dates are checked below against the
-		 * validation time, so only the signature counts here. */
-		if (gnutls_x509_crl_verify(it->crl, &ca, 1, verify_flags,
-					   &status) < 0 ||
-		    (status & CRL_SIG_BAD) != 0 ||
-		    ((status & GNUTLS_CERT_INVALID) != 0 &&
-		     (status & CRL_TIME_BITS) == 0)) {
-			add(l, "crl-unverifiable", (int)i, c,
-			    "Get the CRL from the issuer's distribution "
-			    "point.",
-			    "A CRL naming '%s' as its issuer does not verify "
-			    "with the key of '%s' (from %s), so it says "
-			    "nothing about '%s'.", nm(iss), nm(iss), path_s,
-			    nm(c));
-			continue;
-		}
-		if (crl_lists(it->crl, c, &when)) {
-			date_str((cs_time_t)when, d1, sizeof(d1));
-			add(l, "revoked", (int)i, c,
-			    "Replace it with a new certificate.",
-			    "'%s' (serial %s) was revoked on %s by '%s' "
-			    "(CRL %s).", nm(c), c->m.serial_hex, d1, nm(iss),
-			    path_s);
-		}
-		why = crl_unusable(it->crl, iss);
-		if (why != NULL) {
-			add(l, "crl-unverifiable", (int)i, c,
-			    "Get a CRL that follows RFC 5280 from the "
-			    "issuer.",
-			    "The CRL of '%s' (from %s) cannot be relied on: "
-			    "%s.", nm(iss), path_s, why);
-			continue;
-		}
-		tu = gnutls_x509_crl_get_this_update(it->crl);
-		nu = gnutls_x509_crl_get_next_update(it->crl);
-		if (tu != (time_t)-1 && o->at < (cs_time_t)tu) {
-			date_str((cs_time_t)tu, d1, sizeof(d1));
-			add(l, "crl-not-yet-valid", (int)i, c,
-			    "Check the validation time or get the current "
-			    "CRL.",
-			    "The CRL of '%s' is dated %s, after the "
-			    "validation time.", nm(iss), d1);
-		} else if (nu != (time_t)-1 && o->at >= (cs_time_t)nu) {
-			date_str((cs_time_t)nu, d1, sizeof(d1));
-			date_str(o->at, d2, sizeof(d2));
-			add(l, "crl-expired", (int)i, c,
-			    "Download the current CRL from the issuer.",
-			    "The CRL of '%s' was due to be replaced on %s "
-			    "(before %s): it may miss recent revocations.",
-			    nm(iss), d1, d2);
-		} else {
-			good = true;
-		}
-	}
-	/* Status unknown although revocation checking was asked for. */
-	for (k = n0; any && !good && k < l->n; k++)
-		l->v[k].severity = CS_SEV_ERROR;
-}
-
 /* ---- the end of the path ------------------------------------------- */
 
-static void check_top(struct flist *l, struct cs_pool *p,
+static void check_top(struct cs_flist *l, struct cs_pool *p,
 		      const struct cs_path *path)
 {
 	size_t top_i = path->n - 1;
@@ -1830,20 +84,21 @@ static void check_top(struct flist *l, struct cs_pool *p,
 	if (path->anchored)
 		return;
 	if (top->m.self_signed && top_i == 0) {
-		add(l, "self-signed-leaf", 0, top,
-		    "Get a certificate from a CA, or add this exact "
-		    "certificate to the trust store if you mean to trust "
-		    "it.",
-		    "'%s' is self-signed and not in the trust store.",
-		    nm(top));
+		cs_flist_add(l, "self-signed-leaf", 0, top,
+			     "Get a certificate from a CA, or add this exact "
+			     "certificate to the trust store if you mean to "
+			     "trust it.",
+			     "'%s' is self-signed and not in the trust store.",
+			     cs_name_of(top));
 		return;
 	}
 	if (top->m.self_signed) {
-		add(l, "untrusted-root", (int)top_i, top,
-		    "Add the root to the trust store (--trust) if you "
-		    "trust it, or get the certificate from a trusted CA.",
-		    "The path ends at '%s', a self-signed root that is not "
-		    "in the trust store.", nm(top));
+		cs_flist_add(l, "untrusted-root", (int)top_i, top,
+			     "Add the root to the trust store (--trust) if you "
+			     "trust it, or get the certificate from a trusted "
+			     "CA.",
+			     "The path ends at '%s', a self-signed root that "
+			     "is not in the trust store.", cs_name_of(top));
 		return;
 	}
 	issuer_name(top, iss, sizeof(iss));
@@ -1851,19 +106,19 @@ static void check_top(struct flist *l, struct cs_pool *p,
 		snprintf(fix, sizeof(fix),
 			 "Add '%s' to the chain file after '%s' (its AIA "
 			 "says it can be downloaded from %s).",
-			 iss, nm(top), top->m.ca_issuer_urls.v[0]);
+			 iss, cs_name_of(top), top->m.ca_issuer_urls.v[0]);
 	else
 		snprintf(fix, sizeof(fix),
 			 "Add '%s' to the chain file after '%s', or its "
-			 "root to the trust store.", iss, nm(top));
-	add(l, "issuer-not-found", (int)top_i, top, fix,
-	    "%s'%s' was issued by '%s', which is not in the input and not "
-	    "in the trust store.", top_i == 0 ? "The leaf " : "", nm(top),
-	    iss);
+			 "root to the trust store.", iss, cs_name_of(top));
+	cs_flist_add(l, "issuer-not-found", (int)top_i, top, fix,
+		     "%s'%s' was issued by '%s', which is not in the input and "
+		     "not in the trust store.", top_i == 0 ? "The leaf " : "",
+		     cs_name_of(top), iss);
 }
 
 /* Check one path in full into *l. */
-static void check_path(struct flist *l, struct cs_pool *p,
+static void check_path(struct cs_flist *l, struct cs_pool *p,
 		       const struct cs_path *path,
 		       const struct cs_verify_opts *o, unsigned max_depth,
 		       size_t *nc_left)
@@ -1875,85 +130,90 @@ static void check_path(struct flist *l, struct cs_pool *p,
 	 * follow: "issuer not found" would be false there. */
 	if (k > max_depth && !path->anchored &&
 	    max_depth == CS_CHAIN_MAX_LEN - 2)
-		add(l, "depth-exceeded", (int)k - 1, &p->v[path->idx[k - 1]],
-		    "Use a shorter path.",
-		    "The path has more than %u intermediate certificates "
-		    "between the leaf and a trust anchor, the most certscope "
-		    "follows whatever --max-depth says; the rest of the "
-		    "chain was not followed.", max_depth - 1);
+		cs_flist_add(l, "depth-exceeded", (int)k - 1,
+			     &p->v[path->idx[k - 1]], "Use a shorter path.",
+			     "The path has more than %u intermediate "
+			     "certificates between the leaf and a trust "
+			     "anchor, the most certscope follows whatever "
+			     "--max-depth says; the rest of the chain was not "
+			     "followed.", max_depth - 1);
 	else if (k > max_depth && !path->anchored)
-		add(l, "depth-exceeded", (int)k - 1, &p->v[path->idx[k - 1]],
-		    "Use a shorter path, or raise --max-depth.",
-		    "The path has more than %u intermediate certificates "
-		    "between the leaf and a trust anchor, the most allowed "
-		    "(--max-depth, default %d); the rest of the chain was "
-		    "not followed.", max_depth - 1, CS_MAX_CHAIN_DEPTH - 1);
+		cs_flist_add(l, "depth-exceeded", (int)k - 1,
+			     &p->v[path->idx[k - 1]],
+			     "Use a shorter path, or raise --max-depth.",
+			     "The path has more than %u intermediate "
+			     "certificates between the leaf and a trust "
+			     "anchor, the most allowed (--max-depth, default "
+			     "%d); the rest of the chain was not followed.",
+			     max_depth - 1, CS_MAX_CHAIN_DEPTH - 1);
 	else if (k > max_depth)
-		add(l, "depth-exceeded", (int)k - 1, &p->v[path->idx[k - 1]],
-		    "Use a shorter path, or raise --max-depth.",
-		    "The path has %zu intermediate certificates between "
-		    "the leaf and the trust anchor; at most %u are allowed.",
-		    k - 1, max_depth - 1);
+		cs_flist_add(l, "depth-exceeded", (int)k - 1,
+			     &p->v[path->idx[k - 1]],
+			     "Use a shorter path, or raise --max-depth.",
+			     "The path has %zu intermediate certificates "
+			     "between the leaf and the trust anchor; at most "
+			     "%u are allowed.", k - 1, max_depth - 1);
 	else
 		check_top(l, p, path);
 	for (i = 0; i < path->n; i++) {
 		const struct cs_cand *c = &p->v[path->idx[i]];
 		bool anchor = path->anchored && i == path->n - 1;
 
-		check_time(l, c, (int)i, o->at, anchor);
+		cs_check_time(l, c, (int)i, o->at, anchor);
 		if (anchor) {
 			/* The anchor's own signature is not checked (RFC
 			 * 5280 6.1.1 (d)); its key still signs what is
 			 * below it. */
-			check_algs(l, c, (int)i, false);
-			check_extensions(l, c, (int)i);
+			cs_check_algs(l, c, (int)i, false);
+			cs_check_extensions(l, c, (int)i);
 			if (i == 0)
-				check_serial(l, c, (int)i);
+				cs_check_serial(l, c, (int)i);
 		} else {
-			check_algs(l, c, (int)i,
-				   !(c->m.self_signed && i == path->n - 1));
-			check_extensions(l, c, (int)i);
-			check_serial(l, c, (int)i);
+			cs_check_algs(l, c, (int)i,
+				      !(c->m.self_signed && i == path->n - 1));
+			cs_check_extensions(l, c, (int)i);
+			cs_check_serial(l, c, (int)i);
 		}
 		if (i + 1 < path->n && !path->sig_ok[i]) {
 			const struct cs_cand *u = &p->v[path->idx[i + 1]];
 
-			add(l, "bad-signature", (int)i, c,
-			    "Get the right issuer certificate, or reissue "
-			    "this one.",
-			    "An issuer candidate '%s' was found for '%s' "
-			    "but its key does not verify the signature.",
-			    nm(u), nm(c));
+			cs_flist_add(l, "bad-signature", (int)i, c,
+				     "Get the right issuer certificate, or "
+				     "reissue this one.",
+				     "An issuer candidate '%s' was found for "
+				     "'%s' but its key does not verify the "
+				     "signature.", cs_name_of(u),
+				     cs_name_of(c));
 		}
-		check_profile(l, c, (int)i, anchor, i > 0,
-			      curated_store(p->trust), o);
+		cs_check_profile(l, c, (int)i, anchor, i > 0,
+				 cs_curated_store(p->trust), o);
 		if (i > 0)
-			check_issuer(l, p, path, i, o, nc_left);
+			cs_check_issuer(l, p, path, i, o, nc_left);
 		if (!anchor && i + 1 < path->n && o->crls != NULL)
-			check_crls(l, p, path, i, o);
+			cs_check_crls(l, p, path, i, o);
 	}
-	check_leaf(l, &p->v[path->idx[0]], o);
+	cs_check_leaf(l, &p->v[path->idx[0]], o);
 }
 
 static long score_path(void *ctx, const struct cs_path *path, bool *stop)
 {
 	struct vctx *v = ctx;
-	struct flist l;
+	struct cs_flist l;
 	long s;
 
 	memset(&l, 0, sizeof(l));
 	check_path(&l, v->pool, path, v->opts, v->max_depth, &v->nc_left);
 	if (l.nomem) {
-		flist_free(&l);
+		cs_flist_free(&l);
 		return -1;
 	}
 	s = flist_score(&l) + (path->anchored ? 0 : SCORE_DEADEND);
 	if (s < v->best_score) {
-		flist_free(&v->best);
+		cs_flist_free(&v->best);
 		v->best = l;
 		v->best_score = s;
 	} else {
-		flist_free(&l);
+		cs_flist_free(&l);
 	}
 	*stop = s < SCORE_ERROR;
 	/* No budget left: later paths could only fail unchecked. */
@@ -1997,7 +257,7 @@ static size_t pick_leaf(struct cs_pool *p, const size_t *in, size_t nin)
 	return 0;
 }
 
-static void presentation(struct flist *l, struct cs_pool *p,
+static void presentation(struct cs_flist *l, struct cs_pool *p,
 			 const size_t *in, size_t nin, size_t leaf,
 			 const struct cs_path *best, unsigned max_depth)
 {
@@ -2010,13 +270,13 @@ static void presentation(struct flist *l, struct cs_pool *p,
 		const struct cs_cand *first = &p->v[in[0]];
 		const struct cs_cand *lc = &p->v[in[leaf]];
 
-		add(l, "chain-out-of-order", 0, lc,
-		    "List the end-entity certificate first, then each "
-		    "issuer in order (RFC 8446 4.4.2).",
-		    "The input lists '%s' first, but the end-entity "
-		    "certificate is '%s' (certificate %zu of the input); "
-		    "'%s' is validated.", nm(first), nm(lc), leaf + 1,
-		    nm(lc));
+		cs_flist_add(l, "chain-out-of-order", 0, lc,
+			     "List the end-entity certificate first, then each "
+			     "issuer in order (RFC 8446 4.4.2).",
+			     "The input lists '%s' first, but the end-entity "
+			     "certificate is '%s' (certificate %zu of the "
+			     "input); '%s' is validated.", cs_name_of(first),
+			     cs_name_of(lc), leaf + 1, cs_name_of(lc));
 	}
 	for (a = 0; a < nin; a++) {
 		const struct cs_cand *c = &p->v[in[a]];
@@ -2025,12 +285,13 @@ static void presentation(struct flist *l, struct cs_pool *p,
 		if (c->dup_of != in[a]) {
 			const struct cs_cand *orig = &p->v[c->dup_of];
 
-			add(l, "duplicate-cert", -1, c,
-			    "Remove the second copy.",
-			    "'%s' appears more than once in the input "
-			    "(certificate %zu repeats certificate %zu).",
-			    nm(c), a + 1,
-			    orig->item != CS_NO_ITEM ? orig->item + 1 : 0);
+			cs_flist_add(l, "duplicate-cert", -1, c,
+				     "Remove the second copy.",
+				     "'%s' appears more than once in the input "
+				     "(certificate %zu repeats certificate "
+				     "%zu).", cs_name_of(c), a + 1,
+				     orig->item != CS_NO_ITEM ? orig->item + 1
+							      : 0);
 			continue;
 		}
 		for (j = 0; j < best->n && !used; j++) {
@@ -2041,10 +302,11 @@ static void presentation(struct flist *l, struct cs_pool *p,
 				      sizeof(c->m.sha256)) == 0;
 		}
 		if (!used && !cut)
-			add(l, "unneeded-cert", -1, c,
-			    "Remove it from the chain file.",
-			    "'%s' (certificate %zu of the input) is not part "
-			    "of the path and is not needed.", nm(c), a + 1);
+			cs_flist_add(l, "unneeded-cert", -1, c,
+				     "Remove it from the chain file.",
+				     "'%s' (certificate %zu of the input) is "
+				     "not part of the path and is not needed.",
+				     cs_name_of(c), a + 1);
 	}
 }
 
@@ -2085,7 +347,7 @@ void cs_verify_result_free(struct cs_verify_result *res)
 		cs_model_free(&res->path[i].model);
 	free(res->path);
 	for (i = 0; i < res->n_findings; i++)
-		finding_free(&res->findings[i]);
+		cs_finding_free(&res->findings[i]);
 	free(res->findings);
 	memset(res, 0, sizeof(*res));
 }
@@ -2209,24 +471,25 @@ int cs_verify_chain(const struct cs_itemlist *input,
 		}
 	}
 	if (s.limit_hit)
-		add(&v.best, "search-limit", -1, NULL,
-		    "Remove unrelated certificates from the input and the "
-		    "--untrusted files.",
-		    "Path building stopped after trying %zu issuer "
-		    "candidate%s (%zu signature checks%s); the best path "
-		    "found is reported.", s.tried, s.tried == 1 ? "" : "s",
-		    s.sig_checks,
-		    s.sig_work > s.sig_checks
-			    ? ", large keys counting as several"
-			    : "");
+		cs_flist_add(&v.best, "search-limit", -1, NULL,
+			     "Remove unrelated certificates from the input and "
+			     "the --untrusted files.",
+			     "Path building stopped after trying %zu issuer "
+			     "candidate%s (%zu signature checks%s); the best "
+			     "path found is reported.", s.tried,
+			     s.tried == 1 ? "" : "s", s.sig_checks,
+			     s.sig_work > s.sig_checks
+				     ? ", large keys counting as several"
+				     : "");
 	else if (v.nc_spent)
-		add(&v.best, "search-limit", -1, NULL,
-		    "Remove unrelated certificates from the input and the "
-		    "--untrusted files.",
-		    "Path building stopped after %zu issuer candidates: "
-		    "name constraint checks on them used the budget of %lu "
-		    "comparisons; the best path found is reported.", s.tried,
-		    (unsigned long)MAX_NC_TOTAL);
+		cs_flist_add(&v.best, "search-limit", -1, NULL,
+			     "Remove unrelated certificates from the input and "
+			     "the --untrusted files.",
+			     "Path building stopped after %zu issuer "
+			     "candidates: name constraint checks on them used "
+			     "the budget of %lu comparisons; the best path "
+			     "found is reported.", s.tried,
+			     (unsigned long)MAX_NC_TOTAL);
 	presentation(&v.best, &pool, in, nin, leaf, &s.best, v.max_depth);
 	if (v.best.nomem) {
 		cs_error_setx(err, CS_E_NOMEM, "out of memory");
@@ -2241,7 +504,7 @@ int cs_verify_chain(const struct cs_itemlist *input,
 	res->trusted = s.best.anchored && !has_severity(res, CS_SEV_ERROR);
 	rc = 0;
 out:
-	flist_free(&v.best);
+	cs_flist_free(&v.best);
 	cs_pool_free(&pool);
 	free(in);
 	return rc;
