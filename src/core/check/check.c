@@ -217,20 +217,29 @@ int cs_check_evaluate(const struct cs_verify_result *vr,
 
 /* ---- files and trees ---------------------------------------------- */
 
-/* A shallow list of items borrowed from others (never freed item by
- * item: only the array is ours). */
-static int borrow(struct cs_itemlist *dst, const struct cs_itemlist *src)
+/* Append to dst, borrowed (never freed item by item: only the array is
+ * ours), the certificates of src that are not in skip (ascending indices
+ * of src, nskip of them), or all of src when skip is NULL. */
+static int borrow(struct cs_itemlist *dst, const struct cs_itemlist *src,
+		  const size_t *skip, size_t nskip)
 {
 	struct cs_item *v;
+	size_t i, k = 0;
 
 	if (!src || !src->n)
 		return 0;
 	v = realloc(dst->items, (dst->n + src->n) * sizeof(*v));
 	if (!v)
 		return -1;
-	memcpy(v + dst->n, src->items, src->n * sizeof(*v));
 	dst->items = v;
-	dst->n += src->n;
+	for (i = 0; i < src->n; i++) {
+		if (skip && k < nskip && skip[k] == i) {
+			k++;
+			continue;
+		}
+		if (src->items[i].kind == CS_ITEM_CERT)
+			v[dst->n++] = src->items[i];
+	}
 	dst->cap = dst->n;
 	return 0;
 }
@@ -318,8 +327,11 @@ int check_path(const struct cs_check_target *t,
 			goto nomem;
 		stop = emit_one(&r, emit, ctx);
 	}
-	/* the tree (and --untrusted) is every leaf's pool */
-	if (borrow(&pool, &list) < 0 || borrow(&pool, o->untrusted) < 0)
+	/* the tree's certificates that issued others (and --untrusted) are
+	 * every leaf's pool; a leaf issues no other leaf, and leaving the
+	 * leaves out keeps a tree of thousands linear */
+	if (borrow(&pool, &list, leaves, nleaves) < 0 ||
+	    borrow(&pool, o->untrusted, NULL, 0) < 0)
 		goto nomem;
 	for (i = 0; i < nleaves && !stop; i++) {
 		struct cs_verify_result vr;
