@@ -48,6 +48,50 @@ static bool offered(const struct cli_option *o, unsigned mask)
 	return (o->cmds & mask) && cli_option_listed(o);
 }
 
+/* What a shell offers for an argument of each kind. */
+struct shell_words {
+	const char *file;         /* FILE and PATH */
+	const char *host;
+	const char *choice_open;  /* then the values, then: */
+	const char *choice_close;
+	const char *other;        /* TIME, NUMBER, TEXT: nothing to guess */
+};
+
+static const struct shell_words bash_words = {
+	"_filedir", "_known_hosts_real -- \"$cur\"",
+	"COMPREPLY=($(compgen -W \"", "\" -- \"$cur\"))", ":",
+};
+static const struct shell_words zsh_words = {
+	"_files", "_hosts", "(", ")", " ",
+};
+static const struct shell_words fish_words = {
+	" -r -F", " -x -a '(__fish_print_hostnames)'", " -x -a '", "'", " -x",
+};
+
+static void put_action(FILE *out, const struct shell_words *w,
+		       enum cli_arg k, cli_choices_fn choices)
+{
+	switch (k) {
+	case CLI_ARG_NONE:
+		break;
+	case CLI_ARG_FILE:
+	case CLI_ARG_PATH:
+		fputs(w->file, out);
+		break;
+	case CLI_ARG_HOST:
+		fputs(w->host, out);
+		break;
+	case CLI_ARG_CHOICE:
+		fputs(w->choice_open, out);
+		put_choices(out, choices);
+		fputs(w->choice_close, out);
+		break;
+	default:
+		fputs(w->other, out);
+		break;
+	}
+}
+
 /* ---- bash ---------------------------------------------------------- */
 
 /* "--a | --b)" of the options taking an argument of the kinds (bits
@@ -78,27 +122,6 @@ static bool has_options(unsigned bit)
 	return false;
 }
 
-static void bash_operands(FILE *out, const struct cli_command *c)
-{
-	switch (c->operand) {
-	case CLI_ARG_FILE:
-	case CLI_ARG_PATH:
-		fputs("_filedir", out);
-		break;
-	case CLI_ARG_HOST:
-		fputs("_known_hosts_real -- \"$cur\"", out);
-		break;
-	case CLI_ARG_CHOICE:
-		fputs("COMPREPLY=($(compgen -W \"", out);
-		put_choices(out, c->operand_choices);
-		fputs("\" -- \"$cur\"))", out);
-		break;
-	default:
-		fputs(":", out);
-		break;
-	}
-}
-
 static void bash(FILE *out)
 {
 	fputs("# bash completion for certscope"
@@ -114,21 +137,21 @@ static void bash(FILE *out)
 	fputs(")\n\t\t\tcmd=${words[i]}\n\t\t\tbreak\n\t\t\t;;\n"
 	      "\t\tesac\n\tdone\n\n"
 	      "\tcase $prev in\n", out);
-	bash_case(out, 1u << CLI_ARG_FILE | 1u << CLI_ARG_PATH, "_filedir");
-	bash_case(out, 1u << CLI_ARG_HOST, "_known_hosts_real -- \"$cur\"");
+	bash_case(out, 1u << CLI_ARG_FILE | 1u << CLI_ARG_PATH,
+		  bash_words.file);
+	bash_case(out, 1u << CLI_ARG_HOST, bash_words.host);
 	for (size_t i = 0; i < cli_n_options; i++) {
 		const struct cli_option *o = &cli_options[i];
 
 		if (o->arg != CLI_ARG_CHOICE || !offered(o, ~0u))
 			continue;
-		fprintf(out, "\t--%s)\n\t\tCOMPREPLY=($(compgen -W \"",
-			o->name);
-		put_choices(out, o->choices);
-		fputs("\" -- \"$cur\"))\n\t\treturn\n\t\t;;\n", out);
+		fprintf(out, "\t--%s)\n\t\t", o->name);
+		put_action(out, &bash_words, o->arg, o->choices);
+		fputs("\n\t\treturn\n\t\t;;\n", out);
 	}
 	/* a value we cannot guess: offer nothing rather than files */
 	bash_case(out, 1u << CLI_ARG_TIME | 1u << CLI_ARG_NUMBER |
-		  1u << CLI_ARG_TEXT, ":");
+		  1u << CLI_ARG_TEXT, bash_words.other);
 	fputs("\tesac\n\t$split && return\n\n"
 	      "\tif [[ $cur == -* ]]; then\n"
 	      "\t\tlocal opts\n"
@@ -173,7 +196,8 @@ static void bash(FILE *out)
 	      "\tcase $cmd in\n", out);
 	for (size_t c = 0; c < cli_n_commands; c++) {
 		fprintf(out, "\t%s)\n\t\t", cli_commands[c].name);
-		bash_operands(out, &cli_commands[c]);
+		put_action(out, &bash_words, cli_commands[c].operand,
+			   cli_commands[c].operand_choices);
 		fputs("\n\t\t;;\n", out);
 	}
 	fputs("\t*)\n\t\tCOMPREPLY=($(compgen -W \"", out);
@@ -198,27 +222,6 @@ static void zsh_text(FILE *out, const char *s, const char *escape)
 	}
 }
 
-static void zsh_action(FILE *out, enum cli_arg k, cli_choices_fn choices)
-{
-	switch (k) {
-	case CLI_ARG_FILE:
-	case CLI_ARG_PATH:
-		fputs("_files", out);
-		break;
-	case CLI_ARG_HOST:
-		fputs("_hosts", out);
-		break;
-	case CLI_ARG_CHOICE:
-		fputc('(', out);
-		put_choices(out, choices);
-		fputc(')', out);
-		break;
-	default:
-		fputc(' ', out);
-		break;
-	}
-}
-
 static void zsh_option(FILE *out, const struct cli_option *o)
 {
 	/* after --help or --version, nothing else */
@@ -239,7 +242,7 @@ static void zsh_option(FILE *out, const struct cli_option *o)
 		fputc(':', out);
 		zsh_text(out, o->metavar, ":");
 		fputc(':', out);
-		zsh_action(out, o->arg, o->choices);
+		put_action(out, &zsh_words, o->arg, o->choices);
 	}
 	fputs("'\n", out);
 }
@@ -298,7 +301,8 @@ static void zsh(FILE *out)
 			"*" : "1");
 		zsh_text(out, msg, ":");
 		fputc(':', out);
-		zsh_action(out, cmd->operand, cmd->operand_choices);
+		put_action(out, &zsh_words, cmd->operand,
+			   cmd->operand_choices);
 		fputs("' && ret=0\n\t\t\t;;\n", out);
 	}
 	fputs("\t\tesac\n\t\t;;\n\tesac\n\treturn ret\n}\n\n"
@@ -335,29 +339,6 @@ static void fish_condition(FILE *out, unsigned mask)
 	fputc('"', out);
 }
 
-static void fish_values(FILE *out, enum cli_arg k, cli_choices_fn choices)
-{
-	switch (k) {
-	case CLI_ARG_FILE:
-	case CLI_ARG_PATH:
-		fputs(" -r -F", out);
-		break;
-	case CLI_ARG_HOST:
-		fputs(" -x -a '(__fish_print_hostnames)'", out);
-		break;
-	case CLI_ARG_CHOICE:
-		fputs(" -x -a '", out);
-		put_choices(out, choices);
-		fputc('\'', out);
-		break;
-	case CLI_ARG_NONE:
-		break;
-	default:
-		fputs(" -x", out);
-		break;
-	}
-}
-
 static void fish(FILE *out)
 {
 	fputs("# fish completion for certscope\n", out);
@@ -382,7 +363,7 @@ static void fish(FILE *out)
 		if (o->short_name)
 			fprintf(out, " -s %c", o->short_name);
 		fprintf(out, " -l %s", o->name);
-		fish_values(out, o->arg, o->choices);
+		put_action(out, &fish_words, o->arg, o->choices);
 		fputs(" -d ", out);
 		fish_text(out, o->help);
 		fputc('\n', out);
@@ -396,7 +377,8 @@ static void fish(FILE *out)
 		    cmd->operand == CLI_ARG_PATH)
 			fputs(" -F", out);
 		else
-			fish_values(out, cmd->operand, cmd->operand_choices);
+			put_action(out, &fish_words, cmd->operand,
+				   cmd->operand_choices);
 		fputc('\n', out);
 	}
 }
