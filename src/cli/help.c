@@ -62,6 +62,17 @@ static void brief_lines(FILE *out, const char *title, unsigned cmds)
 	fputc('\n', out);
 }
 
+/* The first command of mask, in the table's order: where a group's
+ * options are listed in full. */
+static const struct cli_command *first_command(unsigned mask)
+{
+	size_t i = 0;
+
+	while (i + 1 < cli_n_commands && !(cli_commands[i].bit & mask))
+		i++;
+	return &cli_commands[i];
+}
+
 static void sentence(FILE *out, const char *s)
 {
 	fprintf(out, "%c%s.\n", toupper((unsigned char)s[0]), s + 1);
@@ -121,10 +132,8 @@ void cli_help_command(FILE *out, const struct cli_command *cmd)
 		if (grp->cmds == CLI_GLOBAL)
 			snprintf(title, sizeof(title), "Global");
 		else
-			snprintf(title, sizeof(title), "%s (as in 'certscope "
-				 "%s --help')", grp->title,
-				 cli_command_by_bit(grp->cmds &
-						    -grp->cmds)->name);
+			snprintf(title, sizeof(title), "%s (see %s --help)",
+				 grp->title, first_command(grp->cmds)->name);
 		brief_lines(out, title, grp->cmds);
 	}
 	fputs("\nExamples:\n", out);
