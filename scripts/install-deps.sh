@@ -2,9 +2,12 @@
 # Install what certscope needs to build and test on Debian 12 (run as root,
 # or with sudo available).  Idempotent: does nothing when all is present.
 set -eu
+# zsh, fish, bash-completion and man-db: the completion and install tests
+# ask the real shells and render the man page with man -l.
 pkgs="meson ninja-build pkg-config gcc libgnutls28-dev libtasn1-6-dev
 libjansson-dev libc-ares-dev libcmocka-dev gnutls-bin openssl python3 scdoc valgrind
-ca-certificates clang libclang-rt-14-dev"
+ca-certificates clang libclang-rt-14-dev
+zsh fish bash-completion man-db"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

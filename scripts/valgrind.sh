@@ -1,10 +1,10 @@
 #!/bin/bash
-# Run the end-to-end tests (show, verify, bad-input, connect against the
-# loopback test server, the whole shared corpus) with every certscope
-# process under valgrind --leak-check=full: a leak or a memory error makes
-# that process exit 99, which no test expects, so the test fails.  (99,
-# not 1: 1 is verify's "not trusted".)  The test server itself is not
-# wrapped.  CS_VALGRIND_SUITES picks suites (default: all five).
+# Run the end-to-end tests (show, verify, bad-input, the command line,
+# connect against the loopback test server, the whole shared corpus) with
+# every certscope process under valgrind --leak-check=full: a leak or a
+# memory error makes that process exit 99, which no test expects, so the
+# test fails.  (99, not 1: 1 is verify's "not trusted".)  The test server
+# itself is not wrapped.  CS_VALGRIND_SUITES picks suites (default: all six).
 # Usage: scripts/valgrind.sh [BUILD_DIR]   (default: build-ci, else build)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +30,7 @@ export CERTSCOPE="$wrap/certscope" CS_TESTCERTS=$top/testcerts \
 	CS_DNS_SERVER=$top/tests/dns_server.py \
 	CS_CORPUS_BATCH=${CS_CORPUS_BATCH:-64} \
 	CS_DEADLINE_SLACK=${CS_DEADLINE_SLACK:-10}
-suites=${CS_VALGRIND_SUITES:-show verify badinput connect corpus}
+suites=${CS_VALGRIND_SUITES:-show verify badinput cli connect corpus}
 # The suites run side by side (valgrind is single-threaded); each prints
 # one line: "e2e NAME: N tests, clean" or "e2e NAME: FAILED".
 # connect times deadlines, so it runs alone, after the others.

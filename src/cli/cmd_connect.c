@@ -11,7 +11,6 @@
  * report's text and JSON (report/connect.h).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <gnutls/gnutls.h>
 #include <jansson.h>
 #include <stdint.h>
@@ -25,15 +24,16 @@
 #include "cs_config.h"
 #include "x509/model.h"
 #include "net/net.h"
+#include "opts.h"
 #include "path/ocsp.h"
 #include "report/connect.h"
 #include "report/verify.h"
 #include "path/trust.h"
 #include "path/verify.h"
+#include "verifyopts.h"
 
 #define CONNECT_DEFAULT_TIMEOUT_S 10
 #define CONNECT_MAX_TIMEOUT_S     3600
-#define CONNECT_MAX_TRUST         64
 
 struct connect_opts {
 	const char *target;
@@ -45,82 +45,12 @@ struct connect_opts {
 	const char *client_cert, *client_key, *password_file;
 	const char *save_chain;
 	bool json;
-	const char *trust[CONNECT_MAX_TRUST];
-	size_t n_trust;
-	bool system_trust;
+	struct cli_verify_args va; /* the verify options */
 	struct cs_verify_opts v;   /* host/purpose_oid borrowed from argv */
-	bool host_given;
+	cs_time_t now;
+	enum cs_starttls st;       /* --starttls, when st_given */
+	bool st_given;
 };
-
-enum {
-	OPT_SNI = 256, OPT_NO_SNI, OPT_STARTTLS, OPT_TIMEOUT, OPT_ALL,
-	OPT_SAVE, OPT_JSON, OPT_ALPN, OPT_TRUST, OPT_SYSTEM, OPT_AT,
-	OPT_PURPOSE, OPT_HOST, OPT_OCSP, OPT_DNS, OPT_CERT, OPT_KEY,
-	OPT_PASSWORD_FILE,
-};
-
-static const struct option long_opts[] = {
-	{"sni", required_argument, NULL, OPT_SNI},
-	{"no-sni", no_argument, NULL, OPT_NO_SNI},
-	{"starttls", required_argument, NULL, OPT_STARTTLS},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{"all-addresses", no_argument, NULL, OPT_ALL},
-	{"dns-servers", required_argument, NULL, OPT_DNS},
-	{"cert", required_argument, NULL, OPT_CERT},
-	{"key", required_argument, NULL, OPT_KEY},
-	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
-	{"save-chain", required_argument, NULL, OPT_SAVE},
-	{"json", no_argument, NULL, OPT_JSON},
-	{"alpn", required_argument, NULL, OPT_ALPN},
-	{"trust", required_argument, NULL, OPT_TRUST},
-	{"system-trust", no_argument, NULL, OPT_SYSTEM},
-	{"at", required_argument, NULL, OPT_AT},
-	{"purpose", required_argument, NULL, OPT_PURPOSE},
-	{"host", required_argument, NULL, OPT_HOST},
-	{"ocsp-stapling", no_argument, NULL, OPT_OCSP},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
-};
-
-static void usage(FILE *out)
-{
-	fputs("Usage: certscope connect HOST[:PORT] [OPTIONS]\n"
-	      "       certscope connect SCHEME://HOST[:PORT] [OPTIONS]\n"
-	      "\n"
-	      "Complete a TLS handshake, show the chain the server sent and "
-	      "validate it.\n"
-	      "HOST is a name, an IPv4 address or [IPv6]; PORT defaults to "
-	      "443\nor the STARTTLS protocol's port.\n"
-	      "\n"
-	      "      --sni NAME           server name to send (default: HOST "
-	      "unless an IP)\n"
-	      "      --no-sni             send no server name\n"
-	      "      --starttls PROTO     smtp imap pop3 ftp xmpp ldap "
-	      "postgres mysql nntp sieve\n"
-	      "      --timeout SEC        one deadline for everything "
-	      "(default 10)\n"
-	      "      --all-addresses      check every resolved address\n"
-	      "      --dns-servers LIST   resolve with these servers "
-	      "(IP[:PORT],...)\n"
-	      "      --alpn LIST          offer ALPN protocols, e.g. "
-	      "h2,http/1.1\n"
-	      "      --ocsp-stapling      ask for a stapled OCSP response\n"
-	      "      --save-chain FILE    write the chain as sent, as PEM\n"
-	      "      --cert FILE          client certificate (and chain), or "
-	      "PKCS#12\n"
-	      "      --key FILE           its private key\n"
-	      "      --password-file FILE key or PKCS#12 password (else "
-	      "$CERTSCOPE_PASSWORD)\n"
-	      "      --trust FILE|DIR     trust anchors (repeatable)\n"
-	      "      --system-trust       also trust the system store\n"
-	      "      --host NAME          name to check (default: HOST)\n"
-	      "      --purpose P          server (default), client, any, OID\n"
-	      "      --at TIME            validate at TIME\n"
-	      "      --json               the whole report as JSON\n"
-	      "\n"
-	      "Exit codes: 0 trusted, 1 not trusted, 2 usage or network "
-	      "failure.\n", out);
-}
 
 /* Monotonic milliseconds: the clock the core's deadline reads. */
 static int64_t mono_ms(void *ctx)
@@ -132,223 +62,114 @@ static int64_t mono_ms(void *ctx)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int parse_purpose(const char *s, struct cs_verify_opts *v)
+static int set_option(void *ctx, int id, const char *arg)
 {
-	static const struct {
-		const char *name;
-		enum cs_purpose p;
-	} names[] = {
-		{"server", CS_PURPOSE_SERVER}, {"client", CS_PURPOSE_CLIENT},
-		{"email", CS_PURPOSE_EMAIL},   {"code", CS_PURPOSE_CODE},
-		{"any", CS_PURPOSE_ANY},
-	};
-	size_t i;
+	struct connect_opts *o = ctx;
+	char *end;
+	int rc = cli_verify_option("connect", id, arg, o->now, &o->va, &o->v);
 
-	for (i = 0; i < sizeof(names) / sizeof(*names); i++) {
-		if (!strcmp(s, names[i].name)) {
-			v->purpose = names[i].p;
-			return 0;
-		}
-	}
-	if (strspn(s, "0123456789.") != strlen(s) || !strchr(s, '.'))
+	if (rc != -2)
+		return rc;
+	switch (id) {
+	case OPT_SNI:
+		o->net.sni = arg;
 		return -1;
-	v->purpose = CS_PURPOSE_OID;
-	v->purpose_oid = s;
-	return 0;
+	case OPT_NO_SNI:
+		o->net.no_sni = true;
+		return -1;
+	case OPT_STARTTLS:
+		if (cs_starttls_lookup(arg, &o->st) < 0)
+			return cli_usage("connect", "unknown STARTTLS protocol "
+					 "'%s'", arg);
+		o->st_given = true;
+		return -1;
+	case OPT_TIMEOUT:
+		o->timeout_s = strtod(arg, &end);
+		if (end == arg || *end || !(o->timeout_s > 0) ||
+		    o->timeout_s > CONNECT_MAX_TIMEOUT_S)
+			return cli_usage("connect", "--timeout takes seconds "
+					 "(0 < SEC <= %d), not '%s'",
+					 CONNECT_MAX_TIMEOUT_S, arg);
+		return -1;
+	case OPT_ALL_ADDRESSES:
+		o->all_addresses = true;
+		return -1;
+	case OPT_DNS_SERVERS:
+		o->dns_servers = arg;
+		return -1;
+	case OPT_CERT:
+		o->client_cert = arg;
+		return -1;
+	case OPT_KEY:
+		o->client_key = arg;
+		return -1;
+	case OPT_PASSWORD_FILE:
+		o->password_file = arg;
+		return -1;
+	case OPT_SAVE_CHAIN:
+		o->save_chain = arg;
+		return -1;
+	case OPT_JSON:
+		o->json = true;
+		return -1;
+	case OPT_ALPN:
+		o->net.alpn = arg;
+		return -1;
+	case OPT_OCSP_STAPLING:
+		return -1; /* always asked for */
+	default:
+		return cli_usage("connect", "option %d not handled", id);
+	}
 }
 
-/* Returns -1 to go on, else the exit code. */
+/* Parse argv into *o, then check every conflict, before any work.
+ * Returns -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, cs_time_t now,
 		      struct connect_opts *o)
 {
 	struct cs_error err;
-	enum cs_starttls st = CS_STARTTLS_NONE;
-	bool st_given = false;
-	char *end;
-	int c;
+	int first, rc;
 
 	cs_error_clear(&err);
 	memset(o, 0, sizeof(*o));
 	o->timeout_s = CONNECT_DEFAULT_TIMEOUT_S;
-	o->v.at = now;
-	o->v.purpose = CS_PURPOSE_SERVER;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_SNI:
-			o->net.sni = optarg;
-			break;
-		case OPT_NO_SNI:
-			o->net.no_sni = true;
-			break;
-		case OPT_STARTTLS:
-			if (cs_starttls_lookup(optarg, &st) < 0)
-				return cli_usage("connect",
-						 "unknown STARTTLS protocol "
-						 "'%s'", optarg);
-			st_given = true;
-			break;
-		case OPT_TIMEOUT:
-			o->timeout_s = strtod(optarg, &end);
-			if (end == optarg || *end || !(o->timeout_s > 0) ||
-			    o->timeout_s > CONNECT_MAX_TIMEOUT_S)
-				return cli_usage("connect",
-						 "--timeout takes seconds "
-						 "(0 < SEC <= %d), not '%s'",
-						 CONNECT_MAX_TIMEOUT_S, optarg);
-			break;
-		case OPT_ALL:
-			o->all_addresses = true;
-			break;
-		case OPT_DNS:
-			o->dns_servers = optarg;
-			break;
-		case OPT_CERT:
-			o->client_cert = optarg;
-			break;
-		case OPT_KEY:
-			o->client_key = optarg;
-			break;
-		case OPT_PASSWORD_FILE:
-			o->password_file = optarg;
-			break;
-		case OPT_SAVE:
-			o->save_chain = optarg;
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_ALPN:
-			o->net.alpn = optarg;
-			break;
-		case OPT_TRUST:
-			if (o->n_trust == CONNECT_MAX_TRUST)
-				return cli_usage("connect",
-						 "at most %d --trust options",
-						 CONNECT_MAX_TRUST);
-			o->trust[o->n_trust++] = optarg;
-			break;
-		case OPT_SYSTEM:
-			o->system_trust = true;
-			break;
-		case OPT_AT:
-			if (cs_time_parse(optarg, now, &o->v.at, &err) < 0)
-				return cli_usage("connect", "--at: %s",
-						 err.msg);
-			break;
-		case OPT_PURPOSE:
-			if (parse_purpose(optarg, &o->v) < 0)
-				return cli_usage("connect",
-						 "--purpose takes server, "
-						 "client, email, code, any or "
-						 "an OID, not '%s'", optarg);
-			break;
-		case OPT_HOST:
-			o->v.host = optarg;
-			o->host_given = true;
-			break;
-		case OPT_OCSP:
-			o->net.ocsp = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return CS_EXIT_OK;
-		default:
-			return cli_usage("connect", "bad option");
-		}
-	}
-	if (optind + 1 != argc)
-		return cli_usage("connect", optind >= argc ?
+	o->now = now;
+	cli_verify_init(&o->va, &o->v, now);
+	rc = cli_parse(cli_command_by_bit(CLI_CMD_CONNECT), argc, argv,
+		       set_option, o, &first);
+	if (rc >= 0)
+		return rc;
+	if (first + 1 != argc)
+		return cli_usage("connect", first >= argc ?
 				 "missing HOST[:PORT]" :
 				 "exactly one HOST[:PORT] expected");
-	o->target = argv[optind];
+	o->target = argv[first];
 	if (cs_net_parse_target(o->target, &o->t, &err) < 0)
 		return cli_usage("connect", "%s", err.msg);
-	/* every conflict is checked here, before any work */
 	if (o->net.sni && o->net.no_sni)
 		return cli_usage("connect", "--sni and --no-sni conflict");
-	if (st_given) {
-		if (o->t.starttls != CS_STARTTLS_NONE && o->t.starttls != st)
+	if (o->st_given) {
+		if (o->t.starttls != CS_STARTTLS_NONE && o->t.starttls != o->st)
 			return cli_usage("connect", "--starttls %s conflicts "
 					 "with the %s:// scheme",
-					 cs_starttls_name(st),
+					 cs_starttls_name(o->st),
 					 cs_starttls_name(o->t.starttls));
-		o->t.starttls = st;
+		o->t.starttls = o->st;
 		if (!o->t.port_given)
-			o->t.port = cs_starttls_default_port(st);
+			o->t.port = cs_starttls_default_port(o->st);
 	}
 	if (o->dns_servers && !*o->dns_servers)
 		return cli_usage("connect", "--dns-servers needs at least one "
 				 "address");
 	if (o->client_key && !o->client_cert)
 		return cli_usage("connect", "--key needs --cert");
-	if (o->system_trust && !o->n_trust)
-		cli_note("--system-trust without --trust: the system store is "
-			 "the default anyway");
-	if (!o->host_given)
+	cli_verify_check(&o->va);
+	if (!o->va.host_given)
 		o->v.host = o->t.host;
 	o->net.ocsp = true; /* always ask: it costs nothing; shown when sent */
 	return -1;
 }
 
-static struct cs_trust *load_trust(const struct connect_opts *o)
-{
-	struct cs_trust *t;
-	struct cs_itemlist problems;
-	struct cs_error err;
-	size_t i, k;
-	int n;
-
-	cs_error_clear(&err);
-	cs_itemlist_init(&problems);
-	t = cs_trust_new(&err);
-	if (!t) {
-		cli_error(NULL, "%s", err.msg);
-		return NULL;
-	}
-	for (i = 0; i < o->n_trust; i++) {
-		if (cs_trust_add_path(t, o->trust[i], &problems, &err) < 0) {
-			cli_error(o->trust[i], "%s", err.msg);
-			goto fail;
-		}
-		for (k = 0; k < problems.n; k++)
-			cli_warn(problems.items[k].origin.path,
-				 "%s (ignored in the trust store)",
-				 problems.items[k].err.msg);
-		cs_itemlist_free(&problems);
-	}
-	if (o->n_trust) {
-		cs_trust_set_source(t, CS_TRUST_FILES);
-		if (o->system_trust) {
-			if (cs_trust_add_system(t, &err) < 0) {
-				cli_error(NULL, "system trust store: %s",
-					  err.msg);
-				goto fail;
-			}
-			cs_trust_set_source(t, CS_TRUST_FILES_AND_SYSTEM);
-		}
-		return t;
-	}
-	n = cs_trust_add_system(t, &err);
-	if (n > 0) {
-		cs_trust_set_source(t, CS_TRUST_SYSTEM);
-		return t;
-	}
-	if (access(CS_BUNDLED_TRUST, R_OK) == 0)
-		n = cs_trust_add_bundled(t, CS_BUNDLED_TRUST, &err);
-	else
-		n = cs_trust_add_bundled(t, CS_SOURCE_TRUST, &err);
-	if (n < 0) {
-		cli_error(NULL, "bundled trust store: %s", err.msg);
-		goto fail;
-	}
-	cs_trust_set_source(t, CS_TRUST_BUNDLED);
-	return t;
-fail:
-	cs_itemlist_free(&problems);
-	cs_trust_free(t);
-	return NULL;
-}
 
 static int save_chain(const char *file, const struct cs_net_result *r)
 {
@@ -418,7 +239,10 @@ static int check_one(const struct connect_opts *o,
 						  "cannot save the chain");
 		goto out;
 	}
-	if (cs_verify_chain(&r.chain, NULL, trust, &o->v, &vr, &err) < 0) {
+	/* the chain as sent, with --untrusted as the pool (an intermediate
+	 * the server fails to send, given by hand) */
+	if (cs_verify_chain(&r.chain, o->va.n_untrusted ? &o->va.pool : NULL,
+			    trust, &o->v, &vr, &err) < 0) {
 		cli_error(o->target, "cannot validate: %s", err.msg);
 		cs_report_connect_summarize_error(sum, a->text, err.msg);
 		goto out;
@@ -486,22 +310,25 @@ int cmd_connect(int argc, char **argv)
 	struct cs_connect_summary sums[CS_NET_MAX_ADDRS];
 	struct cs_trust *trust = NULL;
 	struct cs_net_client *client = NULL;
+	struct cs_load_opts lo;
 	struct cs_error err;
 	json_t *arr = NULL, *one;
 	size_t i, n_sums = 0;
 	int rc, worst = CS_EXIT_OK;
 
+	memset(&lo, 0, sizeof(lo));
 	rc = parse_args(argc, argv, (cs_time_t)time(NULL), &o);
-	if (rc >= 0)
+	if (rc >= 0) {
+		cli_verify_free(&o.va);
 		return rc;
-	/* files before the network (phase order) */
-	trust = load_trust(&o);
-	if (!trust)
-		return CS_EXIT_INPUT;
-	if (o.client_cert && load_client(&o, &client) < 0) {
-		cs_trust_free(trust);
-		return CS_EXIT_INPUT;
 	}
+	/* files before the network (phase order) */
+	rc = CS_EXIT_INPUT;
+	trust = cli_verify_load(&o.va, &o.v, &lo);
+	if (!trust)
+		goto out;
+	if (o.client_cert && load_client(&o, &client) < 0)
+		goto out;
 	o.net.client = client;
 	dl.at_ms = mono_ms(NULL) + (int64_t)(o.timeout_s * 1000.0);
 	cs_error_clear(&err);
@@ -543,5 +370,6 @@ out:
 	cs_net_addrlist_free(&al);
 	cs_trust_free(trust);
 	cs_net_client_free(client);
+	cli_verify_free(&o.va);
 	return rc;
 }

@@ -9,56 +9,15 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "error.h"
 #include "input/load.h"
+#include "opts.h"
 #include "x509/model.h"
 #include "report/show.h"
-
-enum {
-	OPT_JSON = 256, OPT_PEM, OPT_LONG, OPT_PASSWORD_FILE, OPT_AT,
-	OPT_COLOR,
-};
-
-static const struct option long_opts[] = {
-	{"json", no_argument, NULL, OPT_JSON},
-	{"pem", no_argument, NULL, OPT_PEM},
-	{"long", no_argument, NULL, OPT_LONG},
-	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
-	{"at", required_argument, NULL, OPT_AT},
-	{"color", optional_argument, NULL, OPT_COLOR},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
-};
-
-static void usage(FILE *out)
-{
-	fputs("Usage: certscope show [OPTIONS] FILE|DIR|- ...\n"
-	      "\n"
-	      "Show every certificate and CRL in PEM, DER, PKCS#7 and PKCS#12\n"
-	      "inputs: files, directory trees (searched recursively) or - for\n"
-	      "standard input.  Formats are detected by content.\n"
-	      "\n"
-	      "Options:\n"
-	      "  --long                every extension decoded, the\n"
-	      "                        SHA-1 fingerprint, the SPKI pin\n"
-	      "  --json                one JSON document for the run\n"
-	      "  --pem                 every certificate and CRL as PEM\n"
-	      "  --password-file FILE  PKCS#12 password (else the\n"
-	      "                        CERTSCOPE_PASSWORD variable)\n"
-	      "  --at TIME             \"expires in\" from TIME, not now\n"
-	      "  --color[=WHEN]        auto (default), always or never\n"
-	      "  -v, --verbose         files read and skipped, on stderr\n"
-	      "  -h, --help            show this help\n"
-	      "\n"
-	      "Exit codes: 0 every input read, 2 some input unreadable or\n"
-	      "malformed (the rest is still shown) or a usage error.\n",
-	      out);
-}
 
 struct show_opts {
 	bool json, pem;
@@ -66,59 +25,47 @@ struct show_opts {
 	const char *password_file;
 };
 
-static int parse_args(int argc, char **argv, struct show_opts *o)
+static int set_option(void *ctx, int id, const char *arg)
 {
+	struct show_opts *o = ctx;
 	struct cs_error err;
-	int c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":vh", long_opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_PEM:
-			o->pem = true;
-			break;
-		case OPT_LONG:
-			o->r.long_view = true;
-			break;
-		case OPT_PASSWORD_FILE:
-			o->password_file = optarg;
-			break;
-		case OPT_AT:
-			if (cs_time_parse(optarg, o->r.now, &o->r.now,
-					  &err) < 0)
-				return cli_usage("show", "--at: %s", err.msg);
-			break;
-		case OPT_COLOR:
-			if (cli_parse_color(optarg) < 0)
-				return cli_usage("show", "--color takes auto, "
-						 "always or never, not '%s'",
-						 optarg);
-			break;
-		case 'v':
-			cli_g.verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return CS_EXIT_OK;
-		case ':':
-			return cli_usage("show", "option '%s' needs a value",
-					 argv[optind - 1]);
-		case '?':
-		default:
-			if (optopt)
-				return cli_usage("show", "unknown option '-%c'",
-						 optopt);
-			return cli_usage("show", "unknown option '%s'",
-					 argv[optind - 1]);
-		}
+	switch (id) {
+	case OPT_JSON:
+		o->json = true;
+		return -1;
+	case OPT_PEM:
+		o->pem = true;
+		return -1;
+	case OPT_LONG:
+		o->r.long_view = true;
+		return -1;
+	case OPT_PASSWORD_FILE:
+		o->password_file = arg;
+		return -1;
+	case OPT_AT:
+		cs_error_clear(&err);
+		if (cs_time_parse(arg, o->r.now, &o->r.now, &err) < 0)
+			return cli_usage("show", "--at: %s", err.msg);
+		return -1;
+	default:
+		return cli_usage("show", "option %d not handled", id);
 	}
+}
+
+/* Parse argv into *o, then check every conflict, before any work.
+ * Returns -1 with *first the first input, else the exit code. */
+static int parse_args(int argc, char **argv, struct show_opts *o,
+		      int *first)
+{
+	int rc = cli_parse(cli_command_by_bit(CLI_CMD_SHOW), argc, argv,
+			   set_option, o, first);
+
+	if (rc >= 0)
+		return rc;
 	if (o->json && o->pem)
 		return cli_usage("show", "--json and --pem exclude each other");
-	if (optind >= argc)
+	if (*first >= argc)
 		return cli_usage("show", "no input: give a FILE, a DIR or - "
 				 "for standard input");
 	return -1;
@@ -266,13 +213,13 @@ int cmd_show(int argc, char **argv)
 	struct run r;
 	char *password = NULL;
 	bool pw_failed = false;
-	int rc;
+	int rc, first;
 
 	memset(&o, 0, sizeof(o));
 	memset(&lo, 0, sizeof(lo));
 	memset(&r, 0, sizeof(r));
 	o.r.now = (cs_time_t)time(NULL); /* the one clock read */
-	rc = parse_args(argc, argv, &o);
+	rc = parse_args(argc, argv, &o, &first);
 	if (rc >= 0)
 		return rc;
 	o.r.color = !o.json && !o.pem && cli_use_color(stdout);
@@ -293,7 +240,7 @@ int cmd_show(int argc, char **argv)
 			goto out;
 		}
 	}
-	for (int i = optind; i < argc; i++)
+	for (int i = first; i < argc; i++)
 		show_path(&r, argv[i], &lo);
 	if (o.json) {
 		json_t *doc = json_pack("{s:O,s:O,s:O}", "certificates",

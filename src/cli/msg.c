@@ -10,7 +10,7 @@
 #include "escape.h"
 
 const char *cli_progname = "certscope";
-struct cli_global cli_g = {.verbose = 0, .color = -1};
+struct cli_global cli_g = {.verbose = 0, .quiet = false, .color = -1};
 
 static void vmsg(const char *level, const char *what, const char *fmt,
 		 va_list ap)
@@ -39,6 +39,8 @@ void cli_error(const char *what, const char *fmt, ...)
 void cli_warn(const char *what, const char *fmt, ...)
 {
 	va_list ap;
+	if (cli_g.quiet)
+		return;
 	va_start(ap, fmt);
 	vmsg("warning", what, fmt, ap);
 	va_end(ap);
@@ -47,7 +49,7 @@ void cli_warn(const char *what, const char *fmt, ...)
 void cli_note(const char *fmt, ...)
 {
 	va_list ap;
-	if (cli_g.verbose <= 0)
+	if (cli_g.verbose <= 0 || cli_g.quiet)
 		return;
 	va_start(ap, fmt);
 	vmsg("note", NULL, fmt, ap);
@@ -69,7 +71,7 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 
 int cli_parse_color(const char *when)
 {
-	if (!when || !strcmp(when, "always") || !strcmp(when, "yes"))
+	if (!strcmp(when, "always") || !strcmp(when, "yes"))
 		cli_g.color = 1;
 	else if (!strcmp(when, "never") || !strcmp(when, "no"))
 		cli_g.color = 0;

@@ -134,6 +134,30 @@ class ConnectTest(unittest.TestCase):
                                key="ee-wronghost.key"), 1, "NOT TRUSTED",
                     where="out")
 
+    # the verify options are the same group as verify's
+    def test_verify_option_max_depth(self):
+        # --max-depth counts intermediates: chain-rsa has one
+        out, _ = self.expect(self.start(), 1, "depth-exceeded",
+                             "--max-depth", "0", "--json", where="out")
+        self.assertEqual(json.loads(out)["results"][0]["verdict"],
+                         "rejected")
+
+    def test_verify_option_crl(self):
+        self.expect(self.start(), 0, "CRLs: 1 from 1 files", "-v", "--crl",
+                    pki("crl-ica-rsa-empty.pem"))
+
+    def test_verify_option_email(self):
+        self.expect(self.start(), 1, "NOT TRUSTED", "--email",
+                    "nobody@example.test", where="out")
+
+    def test_untrusted_fills_a_missing_intermediate(self):
+        # the server sends its leaf alone: the intermediate is missing,
+        # and --untrusted supplies it
+        port = self.start(cert="ee-rsa.pem")
+        self.expect(port, 1, "issuer-not-found", where="out")
+        self.expect(port, 0, "trusted", "--untrusted", pki("ica-rsa.pem"),
+                    where="out")
+
     def test_save_chain(self):
         port = self.start()
         with tempfile.TemporaryDirectory() as d:

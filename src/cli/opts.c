@@ -1,0 +1,286 @@
+/* see opts.h: every command and option of certscope, once */
+#include "opts.h"
+
+#include <string.h>
+
+#include "cli.h"
+#include "net/starttls.h"
+
+static const char *color_choice(size_t i)
+{
+	static const char *const v[] = {"auto", "always", "never"};
+
+	return i < sizeof(v) / sizeof(*v) ? v[i] : NULL;
+}
+
+static const char *starttls_choice(size_t i)
+{
+	return i + 1 < CS_STARTTLS_COUNT_ ?
+	       cs_starttls_name((enum cs_starttls)(i + 1)) : NULL;
+}
+
+static const char *command_choice(size_t i)
+{
+	return i < cli_n_commands ? cli_commands[i].name : NULL;
+}
+
+const struct cli_option cli_options[] = {
+	/* ---- global: before or after the command ---- */
+	{OPT_VERBOSE, "verbose", 'v', CLI_ARG_NONE, NULL, NULL, CLI_GLOBAL,
+	 CLI_REPEAT, "say more on stderr (repeatable)",
+	 "Say more on standard error: files read and skipped, the trust "
+	 "store used and how many anchors it held."},
+	{OPT_QUIET, "quiet", 'q', CLI_ARG_NONE, NULL, NULL, CLI_GLOBAL, 0,
+	 "no notes or warnings on stderr, only errors",
+	 "Print no notes or warnings on standard error; errors are still "
+	 "printed. Excludes *-v*."},
+	{OPT_COLOR, "color", 0, CLI_ARG_CHOICE, "WHEN", color_choice,
+	 CLI_GLOBAL, 0, "colour text output: auto, always, never",
+	 "Colour text output: *auto* (the default: only on a terminal, and "
+	 "not when *NO_COLOR* is set), *always* or *never*."},
+	{OPT_HELP, "help", 'h', CLI_ARG_NONE, NULL, NULL, CLI_GLOBAL, 0,
+	 "show this help",
+	 "Show usage; after a command, that command's options and "
+	 "examples."},
+	{OPT_VERSION, "version", 'V', CLI_ARG_NONE, NULL, NULL, CLI_GLOBAL, 0,
+	 "show the version",
+	 "Show the version of certscope and of GnuTLS."},
+	{OPT_DUMP_MAN, "dump-man-options", 0, CLI_ARG_NONE, NULL, NULL,
+	 CLI_GLOBAL, CLI_HIDDEN, "the man page's generated sections", NULL},
+
+	/* ---- show, verify and connect ---- */
+	{OPT_JSON, "json", 0, CLI_ARG_NONE, NULL, NULL,
+	 CLI_CMD_SHOW | CLI_VERIFYING, 0, "one JSON document for the run",
+	 "One JSON document for the run instead of text. *show*: the "
+	 "certificates, CRLs and errors, each with its origin (file, index, "
+	 "line); *verify*: per input the verdict, the path and every "
+	 "finding; *connect*: the whole report. Times are RFC 3339 UTC. The "
+	 "schema is in *doc/json-schema.md*."},
+	{OPT_PASSWORD_FILE, "password-file", 0, CLI_ARG_FILE, "FILE", NULL,
+	 CLI_CMD_SHOW | CLI_VERIFYING, 0,
+	 "PKCS#12 or key password (else $CERTSCOPE_PASSWORD)",
+	 "Read the password of PKCS#12 inputs (and of an encrypted "
+	 "*--key* or a PKCS#12 *--cert*) from the first line of _FILE_. "
+	 "Without it the environment variable *CERTSCOPE_PASSWORD* is "
+	 "used. Passwords are never taken from the command line."},
+	{OPT_AT, "at", 0, CLI_ARG_TIME, "TIME", NULL,
+	 CLI_CMD_SHOW | CLI_VERIFYING, 0,
+	 "check at TIME, not now (2027-01-31, +30d, @SECS)",
+	 "Validate at _TIME_ instead of now; for *show*, compute \"expires "
+	 "in\" against _TIME_. See *TIME* below."},
+
+	/* ---- show ---- */
+	{OPT_LONG, "long", 0, CLI_ARG_NONE, NULL, NULL, CLI_CMD_SHOW, 0,
+	 "every extension decoded, SHA-1, the SPKI pin",
+	 "Also decode every extension (basic constraints, key usage, "
+	 "extended key usage, key identifiers, authority information "
+	 "access, CRL distribution points, certificate policies, name "
+	 "constraints, signed certificate timestamps), the SHA-1 "
+	 "fingerprint, the SPKI SHA-256 pin, and any encoding that RFC 5280 "
+	 "forbids but that was accepted (serial of zero, negative or over "
+	 "20 bytes, GeneralizedTime before 2050, ...)."},
+	{OPT_PEM, "pem", 0, CLI_ARG_NONE, NULL, NULL, CLI_CMD_SHOW, 0,
+	 "every certificate and CRL as PEM (not with --json)",
+	 "Re-export every certificate and CRL as PEM, in input order; "
+	 "*certscope show --pem bundle.p12 > bundle.pem* converts. Excludes "
+	 "*--json*."},
+
+	/* ---- verify options: every command that validates a chain ---- */
+	{OPT_TRUST, "trust", 0, CLI_ARG_PATH, "FILE|DIR", NULL,
+	 CLI_VERIFYING, CLI_REPEAT, "trust only these anchors (repeatable)",
+	 "Trust anchors: PEM bundles, DER files, PKCS#7, or directories "
+	 "(OpenSSL hashed directories included). Repeatable. When given, "
+	 "only these anchors are trusted."},
+	{OPT_SYSTEM_TRUST, "system-trust", 0, CLI_ARG_NONE, NULL, NULL,
+	 CLI_VERIFYING, 0, "with --trust: add the system store too",
+	 "Add the system trust store to *--trust*."},
+	{OPT_UNTRUSTED, "untrusted", 0, CLI_ARG_FILE, "FILE", NULL,
+	 CLI_VERIFYING, CLI_REPEAT, "intermediates to build paths with",
+	 "Intermediates that may be used to build the path. Repeatable. "
+	 "With *connect*: added to the chain the server sent, as for an "
+	 "intermediate it fails to send."},
+	{OPT_HOST, "host", 0, CLI_ARG_HOST, "NAME", NULL, CLI_VERIFYING, 0,
+	 "DNS name or IP address the leaf must be valid for",
+	 "Check that the leaf is valid for host name or IP address _NAME_ "
+	 "(*connect*: by default _HOST_). DNS names are matched against the "
+	 "subject alternative names only, never the common name; a wildcard "
+	 "is only the whole left-most label and never stands over a public "
+	 "suffix. IP addresses are compared as addresses against IP SANs."},
+	{OPT_EMAIL, "email", 0, CLI_ARG_TEXT, "ADDR", NULL, CLI_VERIFYING, 0,
+	 "e-mail address the leaf must be valid for",
+	 "Check that the leaf is valid for the e-mail address _ADDR_."},
+	{OPT_PURPOSE, "purpose", 0, CLI_ARG_CHOICE, "PURPOSE",
+	 cli_purpose_choice, CLI_VERIFYING, CLI_OPEN,
+	 "server (default), client, email, code, any, or OID",
+	 "*server* (the default), *client*, *email*, *code*, *any*, or a "
+	 "dotted OID: the extended key usage the leaf (and any intermediate "
+	 "that limits it) must allow."},
+	{OPT_MAX_DEPTH, "max-depth", 0, CLI_ARG_NUMBER, "N", NULL,
+	 CLI_VERIFYING, 0, "at most N intermediates (default 15)",
+	 "At most _N_ intermediate certificates between the leaf and the "
+	 "trust anchor (default 15; 0 allows only a leaf issued by an "
+	 "anchor). Counted as *openssl verify -verify_depth* and x509-limbo "
+	 "count."},
+	{OPT_CRL, "crl", 0, CLI_ARG_FILE, "FILE", NULL, CLI_VERIFYING,
+	 CLI_REPEAT, "check revocation with this CRL (repeatable)",
+	 "Check revocation against the CRLs in _FILE_ (repeatable). A CRL "
+	 "whose signature, issuer or validity cannot be checked is reported "
+	 "as a finding; with CRLs given for an issuer, revocation fails "
+	 "closed when none of them is usable."},
+
+	/* ---- connect ---- */
+	{OPT_STARTTLS, "starttls", 0, CLI_ARG_CHOICE, "PROTO",
+	 starttls_choice, CLI_CMD_CONNECT, 0,
+	 "plaintext protocol first: smtp, imap, pop3, ...",
+	 "Speak the plaintext dialogue of *smtp*, *imap*, *pop3*, *ftp*, "
+	 "*xmpp*, *ldap*, *postgres*, *mysql*, *nntp* or *sieve* up to the "
+	 "TLS upgrade. A server that refuses the upgrade is an error with "
+	 "its answer quoted; bytes a server sends after its go-ahead and "
+	 "before the handshake are an error too (the STARTTLS "
+	 "response-injection class of attacks), never read as TLS."},
+	{OPT_SNI, "sni", 0, CLI_ARG_HOST, "NAME", NULL, CLI_CMD_CONNECT, 0,
+	 "server name to send (default: HOST unless an IP)",
+	 "Server name to send. By default _HOST_, and none for an IP "
+	 "address."},
+	{OPT_NO_SNI, "no-sni", 0, CLI_ARG_NONE, NULL, NULL, CLI_CMD_CONNECT,
+	 0, "send no server name", "Send no server name. Excludes *--sni*."},
+	{OPT_TIMEOUT, "timeout", 0, CLI_ARG_NUMBER, "SEC", NULL,
+	 CLI_CMD_CONNECT, 0, "one deadline for everything (default 10)",
+	 "One deadline for resolution, connection, STARTTLS and handshake "
+	 "together (default 10, at most 3600). The command always returns "
+	 "by then."},
+	{OPT_ALL_ADDRESSES, "all-addresses", 0, CLI_ARG_NONE, NULL, NULL,
+	 CLI_CMD_CONNECT, 0, "check every address and compare them",
+	 "Check every A and AAAA address of _HOST_ separately (at most 16) "
+	 "and report the differences between them (a load balancer with "
+	 "one stale backend): after the report of each address, a table of "
+	 "every address with its verdict, protocol, chain length, leaf "
+	 "fingerprint and expiry, then what differs: the verdict, the leaf "
+	 "certificate, the chain sent, the protocol version, the cipher "
+	 "suite, the stapled OCSP response. The exit code is the worst of "
+	 "them. Without this option the first address that answers is "
+	 "checked (a network failure tries the next while time is left)."},
+	{OPT_DNS_SERVERS, "dns-servers", 0, CLI_ARG_TEXT, "LIST", NULL,
+	 CLI_CMD_CONNECT, 0, "resolve with these servers: IP[:PORT],...",
+	 "Resolve _HOST_ with these DNS servers, _IP_[:_PORT_] separated by "
+	 "commas (an IPv6 address with a port in brackets: *[::1]:53*), "
+	 "instead of the ones in /etc/resolv.conf, and without reading "
+	 "/etc/hosts. Names are resolved with c-ares, within the "
+	 "*--timeout* deadline; IP literals and *localhost* (RFC 6761) are "
+	 "never looked up. Addresses of a family this machine has no "
+	 "non-loopback address for (IPv6 on an IPv4-only host) are not "
+	 "asked for."},
+	{OPT_ALPN, "alpn", 0, CLI_ARG_TEXT, "LIST", NULL, CLI_CMD_CONNECT, 0,
+	 "offer ALPN protocols, e.g. h2,http/1.1",
+	 "Offer these ALPN protocols, comma-separated (*h2,http/1.1*)."},
+	{OPT_OCSP_STAPLING, "ocsp-stapling", 0, CLI_ARG_NONE, NULL, NULL,
+	 CLI_CMD_CONNECT, CLI_COMPAT, "ask for a stapled OCSP response",
+	 "Ask for a stapled OCSP response (certscope always asks; the "
+	 "option is kept for compatibility)."},
+	{OPT_SAVE_CHAIN, "save-chain", 0, CLI_ARG_FILE, "FILE", NULL,
+	 CLI_CMD_CONNECT, 0, "write the chain as sent, as PEM",
+	 "Write the certificates the server sent, as PEM, in the order "
+	 "sent."},
+	{OPT_CERT, "cert", 0, CLI_ARG_FILE, "FILE", NULL, CLI_CMD_CONNECT, 0,
+	 "client certificate (and chain), or PKCS#12",
+	 "Client certificate for servers that ask for one: _FILE_ holds the "
+	 "certificate and any intermediates after it (PEM or DER), its key "
+	 "in *--key*; without *--key*, a PKCS#12 file holding both. Both "
+	 "are read, and the key checked against the certificate, before any "
+	 "connection. The certificate is sent whenever the server asks, "
+	 "whatever CA names it lists. The report says whether the server "
+	 "asked and what was sent. Under TLS 1.2 a server refuses a client "
+	 "certificate inside the handshake; under TLS 1.3 only after it, so "
+	 "certscope then waits up to one second (within *--timeout*) for "
+	 "the server's word: a session ticket, data or a close_notify means "
+	 "accepted, an alert (*certificate_required*, *bad_certificate*, "
+	 "*unknown_ca*...) is an error naming it."},
+	{OPT_KEY, "key", 0, CLI_ARG_FILE, "FILE", NULL, CLI_CMD_CONNECT, 0,
+	 "the private key of --cert",
+	 "The private key of *--cert* (PKCS#1, SEC1 or PKCS#8, PEM or DER; "
+	 "an encrypted PKCS#8 key takes the password of *--password-file* "
+	 "or *CERTSCOPE_PASSWORD*). Needs *--cert*."},
+};
+const size_t cli_n_options = sizeof(cli_options) / sizeof(*cli_options);
+
+const struct cli_command cli_commands[] = {
+	{"show", CLI_CMD_SHOW, cmd_show, "FILE|DIR|- ...", CLI_ARG_PATH, NULL,
+	 "show certificates from files, directories or stdin",
+	 "Formats (PEM, DER, PKCS#7, PKCS#12) are detected by content.",
+	 {"certscope show --long server.pem",
+	  "certscope show --pem bundle.p12 > bundle.pem",
+	  "certscope show --json /etc/ssl/certs"}},
+	{"verify", CLI_CMD_VERIFY, cmd_verify, "CERTFILE ...", CLI_ARG_FILE,
+	 NULL, "build and validate a certificate chain",
+	 "Without --trust: the system store; where it has none, the bundled "
+	 "one.",
+	 {"certscope verify --host www.example.com fullchain.pem",
+	  "certscope verify --trust root.pem --untrusted ica.pem leaf.pem",
+	  "certscope verify --purpose client --at +30d --json client.pem"}},
+	{"connect", CLI_CMD_CONNECT, cmd_connect, "HOST[:PORT]", CLI_ARG_HOST,
+	 NULL, "fetch a live server's chain over TLS and validate it", NULL,
+	 {"certscope connect www.example.com",
+	  "certscope connect --starttls smtp mail.example.com",
+	  "certscope connect --all-addresses --json example.com:8443"}},
+	{"completion", CLI_CMD_COMPLETION, cmd_completion, "SHELL",
+	 CLI_ARG_CHOICE, cli_shell_choice,
+	 "print the completion script for bash, zsh or fish", NULL,
+	 {"source <(certscope completion bash)",
+	  "certscope completion zsh > ~/.zfunc/_certscope",
+	  "certscope completion fish | source"}},
+	{"help", CLI_CMD_HELP, cmd_help, "[COMMAND]", CLI_ARG_CHOICE,
+	 command_choice, "show the help of certscope or of a command", NULL,
+	 {"certscope help", "certscope help connect"}},
+};
+const size_t cli_n_commands = sizeof(cli_commands) / sizeof(*cli_commands);
+
+const struct cli_group cli_groups[] = {
+	{CLI_GLOBAL, "Global options",
+	 "Accepted before or after the command.", ~0u},
+	{CLI_CMD_SHOW | CLI_VERIFYING, "Options of show, verify and connect",
+	 NULL, 0},
+	{CLI_CMD_SHOW, "Options of show", NULL, 0},
+	{CLI_VERIFYING, "Verify options",
+	 "The same for every command that validates a chain: *verify* and "
+	 "*connect*.", CLI_VERIFYING & ~CLI_CMD_VERIFY},
+	{CLI_CMD_CONNECT, "Options of connect", NULL, 0},
+};
+const size_t cli_n_groups = sizeof(cli_groups) / sizeof(*cli_groups);
+
+const struct cli_option *cli_option_by_name(const char *name, unsigned mask)
+{
+	for (size_t i = 0; i < cli_n_options; i++)
+		if ((cli_options[i].cmds & mask) &&
+		    !strcmp(cli_options[i].name, name))
+			return &cli_options[i];
+	return NULL;
+}
+
+const struct cli_option *cli_option_by_id(int id)
+{
+	for (size_t i = 0; i < cli_n_options; i++)
+		if (cli_options[i].id == id)
+			return &cli_options[i];
+	return NULL;
+}
+
+const struct cli_command *cli_command_by_name(const char *name)
+{
+	for (size_t i = 0; i < cli_n_commands; i++)
+		if (!strcmp(cli_commands[i].name, name))
+			return &cli_commands[i];
+	return NULL;
+}
+
+const struct cli_command *cli_command_by_bit(unsigned bit)
+{
+	for (size_t i = 0; i < cli_n_commands; i++)
+		if (cli_commands[i].bit == bit)
+			return &cli_commands[i];
+	return NULL;
+}
+
+bool cli_option_listed(const struct cli_option *opt)
+{
+	return !(opt->flags & CLI_HIDDEN);
+}

@@ -1,0 +1,336 @@
+/* see verifyopts.h: the verify options, written once */
+#include "verifyopts.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cs_config.h"
+#include "error.h"
+#include "opts.h"
+
+#define VERIFY_MAX_DEPTH_LIMIT 1000 /* largest --max-depth accepted; the
+				     core caps paths at CS_CHAIN_MAX_LEN */
+#define VERIFY_MAX_OID 128        /* longest --purpose OID accepted */
+
+static const struct {
+	const char *name;
+	enum cs_purpose p;
+} purposes[] = {
+	{"server", CS_PURPOSE_SERVER}, {"client", CS_PURPOSE_CLIENT},
+	{"email", CS_PURPOSE_EMAIL},   {"code", CS_PURPOSE_CODE},
+	{"any", CS_PURPOSE_ANY},
+};
+
+const char *cli_purpose_choice(size_t i)
+{
+	return i < sizeof(purposes) / sizeof(*purposes) ? purposes[i].name :
+							  NULL;
+}
+
+static int push(const char ***v, size_t *n, const char *s)
+{
+	const char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -1;
+	nv[(*n)++] = s;
+	*v = nv;
+	return 0;
+}
+
+/* A dotted OID: digits separated by single dots, at least two arcs. */
+static bool is_oid(const char *s)
+{
+	size_t dots = 0, len = strlen(s);
+	const char *p;
+
+	if (len == 0 || len > VERIFY_MAX_OID || s[0] == '.' ||
+	    s[len - 1] == '.')
+		return false;
+	for (p = s; *p; p++) {
+		if (*p == '.') {
+			if (p[1] == '.')
+				return false;
+			dots++;
+		} else if (*p < '0' || *p > '9') {
+			return false;
+		}
+	}
+	return dots >= 1;
+}
+
+static int parse_purpose(const char *s, struct cs_verify_opts *v)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(purposes) / sizeof(*purposes); i++) {
+		if (!strcmp(s, purposes[i].name)) {
+			v->purpose = purposes[i].p;
+			v->purpose_oid = NULL;
+			return 0;
+		}
+	}
+	if (!is_oid(s))
+		return -1;
+	v->purpose = CS_PURPOSE_OID;
+	v->purpose_oid = s;
+	return 0;
+}
+
+void cli_verify_init(struct cli_verify_args *a, struct cs_verify_opts *v,
+		     cs_time_t now)
+{
+	memset(a, 0, sizeof(*a));
+	cs_itemlist_init(&a->pool);
+	cs_itemlist_init(&a->crls);
+	memset(v, 0, sizeof(*v));
+	v->at = now;
+	v->purpose = CS_PURPOSE_SERVER;
+}
+
+int cli_verify_option(const char *cmd, int id, const char *arg,
+		      cs_time_t now, struct cli_verify_args *a,
+		      struct cs_verify_opts *v)
+{
+	struct cs_error err;
+	unsigned long depth;
+	char *end;
+
+	switch (id) {
+	case OPT_TRUST:
+		if (push(&a->trust, &a->n_trust, arg) < 0)
+			goto nomem;
+		return -1;
+	case OPT_UNTRUSTED:
+		if (push(&a->untrusted, &a->n_untrusted, arg) < 0)
+			goto nomem;
+		return -1;
+	case OPT_CRL:
+		if (push(&a->crl, &a->n_crl, arg) < 0)
+			goto nomem;
+		return -1;
+	case OPT_SYSTEM_TRUST:
+		a->system_trust = true;
+		return -1;
+	case OPT_HOST:
+		if (!*arg)
+			return cli_usage(cmd, "--host needs a name");
+		v->host = arg;
+		a->host_given = true;
+		return -1;
+	case OPT_EMAIL:
+		if (!strchr(arg, '@') || arg[0] == '@')
+			return cli_usage(cmd, "--email needs an address like "
+					 "user@example.com, not '%s'", arg);
+		v->email = arg;
+		return -1;
+	case OPT_AT:
+		cs_error_clear(&err);
+		if (cs_time_parse(arg, now, &v->at, &err) < 0)
+			return cli_usage(cmd, "--at: %s", err.msg);
+		return -1;
+	case OPT_PURPOSE:
+		if (parse_purpose(arg, v) < 0)
+			return cli_usage(cmd, "--purpose takes server, client, "
+					 "email, code, any or a dotted OID, "
+					 "not '%s'", arg);
+		return -1;
+	case OPT_MAX_DEPTH:
+		depth = strtoul(arg, &end, 10);
+		if (!*arg || *end || arg[0] == '-' ||
+		    depth > VERIFY_MAX_DEPTH_LIMIT)
+			return cli_usage(cmd, "--max-depth takes a number from "
+					 "0 to %d, not '%s'",
+					 VERIFY_MAX_DEPTH_LIMIT, arg);
+		/* --max-depth counts intermediates, as OpenSSL's
+		 * -verify_depth and x509-limbo do; the core counts every
+		 * certificate below the anchor, the leaf included. */
+		v->max_depth = (unsigned)depth + 1;
+		return -1;
+	default:
+		return -2;
+	}
+nomem:
+	cli_error(NULL, "out of memory");
+	return CS_EXIT_INPUT;
+}
+
+void cli_verify_check(const struct cli_verify_args *a)
+{
+	if (a->system_trust && a->n_trust == 0)
+		cli_note("--system-trust without --trust: the system store "
+			 "is the default anyway");
+}
+
+size_t cli_print_errors(const struct cs_itemlist *list)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < list->n; i++) {
+		const struct cs_item *it = &list->items[i];
+		if (it->kind != CS_ITEM_ERROR)
+			continue;
+		cli_error(it->origin.path, "%s", it->err.msg);
+		n++;
+	}
+	return n;
+}
+
+/* Build the trust store the options ask for.  NULL after printing why. */
+static struct cs_trust *load_trust(const struct cli_verify_args *a)
+{
+	struct cs_trust *t;
+	struct cs_itemlist problems;
+	struct cs_error err;
+	size_t i;
+	int n;
+
+	cs_error_clear(&err);
+	cs_itemlist_init(&problems);
+	t = cs_trust_new(&err);
+	if (!t) {
+		cli_error(NULL, "%s", err.msg);
+		return NULL;
+	}
+	for (i = 0; i < a->n_trust; i++) {
+		if (cs_trust_add_path(t, a->trust[i], &problems, &err) < 0) {
+			cli_error(a->trust[i], "%s", err.msg);
+			goto fail;
+		}
+		for (size_t k = 0; k < problems.n; k++)
+			cli_warn(problems.items[k].origin.path,
+				 "%s (ignored in the trust store)",
+				 problems.items[k].err.msg);
+		cs_itemlist_free(&problems);
+	}
+	if (a->n_trust) {
+		cs_trust_set_source(t, CS_TRUST_FILES);
+		if (a->system_trust) {
+			if (cs_trust_add_system(t, &err) < 0) {
+				cli_error(NULL, "system trust store: %s",
+					  err.msg);
+				goto fail;
+			}
+			cs_trust_set_source(t, CS_TRUST_FILES_AND_SYSTEM);
+		}
+		goto done;
+	}
+	n = cs_trust_add_system(t, &err);
+	if (n < 0)
+		cli_warn(NULL, "system trust store: %s", err.msg);
+	if (n > 0) {
+		cs_trust_set_source(t, CS_TRUST_SYSTEM);
+		goto done;
+	}
+	cli_note("the system trust store has no anchors; using the bundled "
+		 "store");
+	if (access(CS_BUNDLED_TRUST, R_OK) == 0)
+		n = cs_trust_add_bundled(t, CS_BUNDLED_TRUST, &err);
+	else
+		n = cs_trust_add_bundled(t, CS_SOURCE_TRUST, &err);
+	if (n < 0) {
+		cli_error(NULL, "bundled trust store: %s", err.msg);
+		goto fail;
+	}
+	cs_trust_set_source(t, CS_TRUST_BUNDLED);
+done:
+	cli_note("trust store: %s, %zu anchors", cs_trust_source_name(t),
+		 cs_trust_count(t));
+	if (cs_trust_count(t) == 0)
+		cli_warn(NULL, "the trust store holds no anchors: nothing "
+			 "can be trusted");
+	return t;
+fail:
+	cs_itemlist_free(&problems);
+	cs_trust_free(t);
+	return NULL;
+}
+
+/*
+ * Load each file of paths into *list and require at least one item of
+ * kind from each.  Error items are printed (and dropped from the count);
+ * returns 0, or -1 after printing when a file gave nothing usable.
+ */
+static int load_aux(struct cs_itemlist *list, const char **paths, size_t n,
+		    enum cs_item_kind kind, const char *what,
+		    const struct cs_load_opts *lo)
+{
+	struct cs_error err;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		struct cs_itemlist one;
+		cs_itemlist_init(&one);
+		if (cs_load_path(&one, paths[i], lo, &err) < 0) {
+			cli_error(paths[i], "%s", err.msg);
+			cs_itemlist_free(&one);
+			return -1;
+		}
+		cli_print_errors(&one);
+		if (cs_itemlist_count(&one, kind) == 0) {
+			cli_error(paths[i], "no %s found", what);
+			rc = -1;
+		}
+		/* move the wanted items into list */
+		for (size_t k = 0; k < one.n; k++) {
+			struct cs_item *it = &one.items[k];
+			if (it->kind != kind)
+				continue;
+			if (list->n == list->cap) {
+				size_t ncap = list->cap ? list->cap * 2 : 16;
+				struct cs_item *g = realloc(list->items,
+						ncap * sizeof(*g));
+				if (!g) {
+					cli_error(NULL, "out of memory");
+					cs_itemlist_free(&one);
+					return -1;
+				}
+				list->items = g;
+				list->cap = ncap;
+			}
+			list->items[list->n++] = *it;
+			memset(it, 0, sizeof(*it)); /* moved out */
+		}
+		cs_itemlist_free(&one);
+	}
+	return rc;
+}
+
+struct cs_trust *cli_verify_load(struct cli_verify_args *a,
+				 struct cs_verify_opts *v,
+				 const struct cs_load_opts *lo)
+{
+	struct cs_trust *trust = load_trust(a);
+
+	if (!trust)
+		return NULL;
+	if (load_aux(&a->pool, a->untrusted, a->n_untrusted, CS_ITEM_CERT,
+		     "certificate", lo) < 0)
+		goto fail;
+	if (a->n_untrusted)
+		cli_note("untrusted pool: %zu certificates from %zu files",
+			 a->pool.n, a->n_untrusted);
+	if (load_aux(&a->crls, a->crl, a->n_crl, CS_ITEM_CRL, "CRL", lo) < 0)
+		goto fail;
+	if (a->n_crl) {
+		v->crls = &a->crls;
+		cli_note("CRLs: %zu from %zu files", a->crls.n, a->n_crl);
+	}
+	return trust;
+fail:
+	cs_trust_free(trust);
+	return NULL;
+}
+
+void cli_verify_free(struct cli_verify_args *a)
+{
+	free(a->trust);
+	free(a->untrusted);
+	free(a->crl);
+	cs_itemlist_free(&a->pool);
+	cs_itemlist_free(&a->crls);
+}
