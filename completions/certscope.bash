@@ -9,7 +9,7 @@ _certscope()
 	local cmd="" i
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
-		show | verify | connect | completion | help)
+		show | verify | connect | check | serve | completion | help)
 			cmd=${words[i]}
 			break
 			;;
@@ -17,7 +17,7 @@ _certscope()
 	done
 
 	case $prev in
-	--password-file | --trust | --untrusted | --crl | --save-chain | --cert | --key)
+	--password-file | --trust | --untrusted | --crl | --save-chain | --cert | --key | --targets | --output | --config)
 		_filedir
 		return
 		;;
@@ -37,7 +37,15 @@ _certscope()
 		COMPREPLY=($(compgen -W "smtp imap pop3 ftp xmpp ldap postgres mysql nntp sieve" -- "$cur"))
 		return
 		;;
-	--at | --email | --max-depth | --timeout | --dns-servers | --alpn)
+	--format)
+		COMPREPLY=($(compgen -W "text nagios json prometheus" -- "$cur"))
+		return
+		;;
+	--unreachable)
+		COMPREPLY=($(compgen -W "unknown critical" -- "$cur"))
+		return
+		;;
+	--at | --email | --max-depth | --timeout | --dns-servers | --alpn | --warn | --crit | --jobs | --shard | --listen)
 		:
 		return
 		;;
@@ -64,6 +72,18 @@ _certscope()
 			      --dns-servers --alpn --ocsp-stapling --save-chain --cert
 			      --key"
 			;;
+		check)
+			opts="-v --verbose -q --quiet --color -h --help -V --version
+			      --json --password-file --at --trust --system-trust
+			      --untrusted --host --email --purpose --max-depth --crl
+			      --sni --no-sni --timeout --all-addresses --dns-servers
+			      --warn --crit --format -j --jobs --targets --shard
+			      --unreachable -o --output"
+			;;
+		serve)
+			opts="-v --verbose -q --quiet --color -h --help -V --version
+			      --at --listen -c --config"
+			;;
 		*)
 			opts="-v --verbose -q --quiet --color -h --help -V --version"
 			;;
@@ -82,14 +102,20 @@ _certscope()
 	connect)
 		_known_hosts_real -- "$cur"
 		;;
+	check)
+		_filedir
+		;;
+	serve)
+		
+		;;
 	completion)
 		COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur"))
 		;;
 	help)
-		COMPREPLY=($(compgen -W "show verify connect completion help" -- "$cur"))
+		COMPREPLY=($(compgen -W "show verify connect check serve completion help" -- "$cur"))
 		;;
 	*)
-		COMPREPLY=($(compgen -W "show verify connect completion help" -- "$cur"))
+		COMPREPLY=($(compgen -W "show verify connect check serve completion help" -- "$cur"))
 		;;
 	esac
 } &&

@@ -93,6 +93,8 @@ const char *cli_purpose_choice(size_t i);
 int cmd_show(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_connect(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 

@@ -19,6 +19,20 @@ static const char *starttls_choice(size_t i)
 	       cs_starttls_name((enum cs_starttls)(i + 1)) : NULL;
 }
 
+static const char *format_choice(size_t i)
+{
+	static const char *const v[] = {"text", "nagios", "json", "prometheus"};
+
+	return i < sizeof(v) / sizeof(*v) ? v[i] : NULL;
+}
+
+static const char *unreachable_choice(size_t i)
+{
+	static const char *const v[] = {"unknown", "critical"};
+
+	return i < sizeof(v) / sizeof(*v) ? v[i] : NULL;
+}
+
 static const char *command_choice(size_t i)
 {
 	return i < cli_n_commands ? cli_commands[i].name : NULL;
@@ -48,14 +62,15 @@ const struct cli_option cli_options[] = {
 	{OPT_DUMP_MAN, "dump-man-options", 0, CLI_ARG_NONE, NULL, NULL,
 	 CLI_GLOBAL, CLI_HIDDEN, "the man page's generated sections", NULL},
 
-	/* ---- show, verify and connect ---- */
+	/* ---- show, verify, connect and check ---- */
 	{OPT_JSON, "json", 0, CLI_ARG_NONE, NULL, NULL,
-	 CLI_CMD_SHOW | CLI_VERIFYING, 0, "one JSON document for the run",
-	 "One JSON document for the run instead of text. *show*: the "
-	 "certificates, CRLs and errors, each with its origin (file, index, "
-	 "line); *verify*: per input the verdict, the path and every "
-	 "finding; *connect*: the whole report. Times are RFC 3339 UTC. The "
-	 "schema is in *doc/json-schema.md*."},
+	 CLI_CMD_SHOW | CLI_VERIFYING, 0, "JSON instead of text",
+	 "JSON instead of text. *show*: one document, the certificates, "
+	 "CRLs and errors, each with its origin (file, index, line); "
+	 "*verify*: one document, per input the verdict, the path and every "
+	 "finding; *connect*: the whole report; *check*: the same as "
+	 "*--format json* (JSON Lines). Times are RFC 3339 UTC. The schema "
+	 "is in *doc/json-schema.md*."},
 	{OPT_PASSWORD_FILE, "password-file", 0, CLI_ARG_FILE, "FILE", NULL,
 	 CLI_CMD_SHOW | CLI_VERIFYING, 0,
 	 "PKCS#12 or key password (else $CERTSCOPE_PASSWORD)",
@@ -64,10 +79,12 @@ const struct cli_option cli_options[] = {
 	 "Without it the environment variable *CERTSCOPE_PASSWORD* is "
 	 "used. Passwords are never taken from the command line."},
 	{OPT_AT, "at", 0, CLI_ARG_TIME, "TIME", NULL,
-	 CLI_CMD_SHOW | CLI_VERIFYING, 0,
+	 CLI_CMD_SHOW | CLI_VERIFYING | CLI_CMD_SERVE, 0,
 	 "check at TIME, not now (2027-01-31, +30d, @SECS)",
 	 "Validate at _TIME_ instead of now; for *show*, compute \"expires "
-	 "in\" against _TIME_. See *TIME* below."},
+	 "in\" against _TIME_; for *check*, \"what will be wrong on "
+	 "Friday\"; for *serve*, every probe (for tests). See *TIME* "
+	 "below."},
 
 	/* ---- show ---- */
 	{OPT_LONG, "long", 0, CLI_ARG_NONE, NULL, NULL, CLI_CMD_SHOW, 0,
@@ -138,19 +155,19 @@ const struct cli_option cli_options[] = {
 	 "its answer quoted; bytes a server sends after its go-ahead and "
 	 "before the handshake are an error too (the STARTTLS "
 	 "response-injection class of attacks), never read as TLS."},
-	{OPT_SNI, "sni", 0, CLI_ARG_HOST, "NAME", NULL, CLI_CMD_CONNECT, 0,
+	{OPT_SNI, "sni", 0, CLI_ARG_HOST, "NAME", NULL, CLI_CMD_CONNECT | CLI_CMD_CHECK, 0,
 	 "server name to send (default: HOST unless an IP)",
 	 "Server name to send. By default _HOST_, and none for an IP "
-	 "address."},
-	{OPT_NO_SNI, "no-sni", 0, CLI_ARG_NONE, NULL, NULL, CLI_CMD_CONNECT,
+	 "address; *check*: by default the name checked."},
+	{OPT_NO_SNI, "no-sni", 0, CLI_ARG_NONE, NULL, NULL, CLI_CMD_CONNECT | CLI_CMD_CHECK,
 	 0, "send no server name", "Send no server name. Excludes *--sni*."},
 	{OPT_TIMEOUT, "timeout", 0, CLI_ARG_NUMBER, "SEC", NULL,
-	 CLI_CMD_CONNECT, 0, "one deadline for everything (default 10)",
+	 CLI_CMD_CONNECT | CLI_CMD_CHECK, 0, "one deadline for everything (default 10)",
 	 "One deadline for resolution, connection, STARTTLS and handshake "
 	 "together (default 10, at most 3600). The command always returns "
-	 "by then."},
+	 "by then. *check*: the deadline of each endpoint."},
 	{OPT_ALL_ADDRESSES, "all-addresses", 0, CLI_ARG_NONE, NULL, NULL,
-	 CLI_CMD_CONNECT, 0, "check every address and compare them",
+	 CLI_CMD_CONNECT | CLI_CMD_CHECK, 0, "check every address and compare them",
 	 "Check every A and AAAA address of _HOST_ separately (at most 16) "
 	 "and report the differences between them (a load balancer with "
 	 "one stale backend): after the report of each address, a table of "
@@ -159,9 +176,11 @@ const struct cli_option cli_options[] = {
 	 "certificate, the chain sent, the protocol version, the cipher "
 	 "suite, the stapled OCSP response. The exit code is the worst of "
 	 "them. Without this option the first address that answers is "
-	 "checked (a network failure tries the next while time is left)."},
+	 "checked (a network failure tries the next while time is left). "
+	 "*check*: every address is checked and the target's state is the "
+	 "worst, its reason naming the address."},
 	{OPT_DNS_SERVERS, "dns-servers", 0, CLI_ARG_TEXT, "LIST", NULL,
-	 CLI_CMD_CONNECT, 0, "resolve with these servers: IP[:PORT],...",
+	 CLI_CMD_CONNECT | CLI_CMD_CHECK, 0, "resolve with these servers: IP[:PORT],...",
 	 "Resolve _HOST_ with these DNS servers, _IP_[:_PORT_] separated by "
 	 "commas (an IPv6 address with a port in brackets: *[::1]:53*), "
 	 "instead of the ones in /etc/resolv.conf, and without reading "
@@ -200,6 +219,59 @@ const struct cli_option cli_options[] = {
 	 "The private key of *--cert* (PKCS#1, SEC1 or PKCS#8, PEM or DER; "
 	 "an encrypted PKCS#8 key takes the password of *--password-file* "
 	 "or *CERTSCOPE_PASSWORD*). Needs *--cert*."},
+
+	/* ---- check ---- */
+	{OPT_WARN, "warn", 0, CLI_ARG_TIME, "DURATION", NULL, CLI_CMD_CHECK,
+	 0, "WARNING when it expires within this (default 30d)",
+	 "A target whose validated path expires within _DURATION_ (*30d*, "
+	 "*12h*, *3w*; default *30d*) is WARNING."},
+	{OPT_CRIT, "crit", 0, CLI_ARG_TIME, "DURATION", NULL, CLI_CMD_CHECK,
+	 0, "CRITICAL when it expires within this (default 7d)",
+	 "A target whose validated path expires within _DURATION_ (default "
+	 "*7d*) is CRITICAL. At most *--warn*."},
+	{OPT_FORMAT, "format", 0, CLI_ARG_CHOICE, "FORMAT", format_choice,
+	 CLI_CMD_CHECK, 0, "text (default), nagios, json, prometheus",
+	 "*text* (the default: nothing when every target is OK, else one "
+	 "line per target that is not, worst first), *nagios* (the plugin "
+	 "output: a status line with performance data, then the targets "
+	 "that are not OK), *json* (JSON Lines, one object per target as it "
+	 "finishes) or *prometheus* (the text exposition format, for "
+	 "node_exporter's textfile collector). See *CHECK*."},
+	{OPT_JOBS, "jobs", 'j', CLI_ARG_NUMBER, "N", NULL, CLI_CMD_CHECK, 0,
+	 "endpoints in flight at once (default 32)",
+	 "Check at most _N_ endpoints at once (default 32, at most 1024), "
+	 "all on one event loop."},
+	{OPT_TARGETS, "targets", 0, CLI_ARG_FILE, "FILE", NULL, CLI_CMD_CHECK,
+	 0, "read targets from FILE, one a line (- for stdin)",
+	 "Read targets from _FILE_ (*-* for standard input), one a line, "
+	 "after those of the command line; see *CHECK* for the line's "
+	 "settings."},
+	{OPT_SHARD, "shard", 0, CLI_ARG_TEXT, "K/N", NULL, CLI_CMD_CHECK, 0,
+	 "check only the K-th of N slices of the targets",
+	 "Check only the targets of slice _K_ (1 to _N_) of _N_, chosen by a "
+	 "stable hash of the target, so that _N_ machines or jobs share a "
+	 "list and adding a target moves no other."},
+	{OPT_UNREACHABLE, "unreachable", 0, CLI_ARG_CHOICE, "STATE",
+	 unreachable_choice, CLI_CMD_CHECK, 0,
+	 "state of unreachable targets: unknown, critical",
+	 "The state of a target that cannot be checked (unreachable, timed "
+	 "out, unreadable): *unknown* (the default) or *critical*."},
+	{OPT_OUTPUT, "output", 'o', CLI_ARG_FILE, "FILE", NULL, CLI_CMD_CHECK,
+	 0, "write to FILE (a temporary file renamed at the end)",
+	 "Write the report to _FILE_ instead of standard output: to a "
+	 "temporary file beside it, renamed over _FILE_ when complete, so a "
+	 "reader (node_exporter's textfile collector) never sees half a "
+	 "file."},
+
+	/* ---- serve ---- */
+	{OPT_LISTEN, "listen", 0, CLI_ARG_TEXT, "ADDR:PORT", NULL,
+	 CLI_CMD_SERVE, 0, "listen here (default 127.0.0.1:9219)",
+	 "Listen on _ADDR_:_PORT_ (default *127.0.0.1:9219*; an IPv6 "
+	 "address in brackets)."},
+	{OPT_CONFIG, "config", 'c', CLI_ARG_FILE, "FILE", NULL,
+	 CLI_CMD_SERVE, 0, "the exporter's YAML configuration",
+	 "The exporter's configuration (YAML; see *EXPORTER*). Without it "
+	 "nothing is allowed to be probed. *SIGHUP* reads it again."},
 };
 const size_t cli_n_options = sizeof(cli_options) / sizeof(*cli_options);
 
@@ -222,6 +294,18 @@ const struct cli_command cli_commands[] = {
 	 {"certscope connect www.example.com",
 	  "certscope connect --starttls smtp mail.example.com",
 	  "certscope connect --all-addresses --json example.com:8443"}},
+	{"check", CLI_CMD_CHECK, cmd_check, "TARGET ...", CLI_ARG_PATH, NULL,
+	 "expiry and validity of many files, trees and servers",
+	 NULL,
+	 {"certscope check --warn 21d /etc/ssl/private www.example.com",
+	  "certscope check --format nagios --targets /etc/certscope/targets",
+	  "certscope check --format prometheus -o /var/lib/node/cs.prom "
+	  "--targets t"}},
+	{"serve", CLI_CMD_SERVE, cmd_serve, "", CLI_ARG_NONE, NULL,
+	 "the Prometheus exporter: probes on request",
+	 "GET /probe?target=HOST:PORT&module=NAME, /metrics, /.",
+	 {"certscope serve --config /etc/certscope/exporter.yml",
+	  "certscope serve --listen [::1]:9219 --config exporter.yml"}},
 	{"completion", CLI_CMD_COMPLETION, cmd_completion, "SHELL",
 	 CLI_ARG_CHOICE, cli_shell_choice,
 	 "print the completion script for bash, zsh or fish", NULL,
@@ -237,13 +321,19 @@ const size_t cli_n_commands = sizeof(cli_commands) / sizeof(*cli_commands);
 const struct cli_group cli_groups[] = {
 	{CLI_GLOBAL, "Global options",
 	 "Accepted before or after the command.", ~0u},
-	{CLI_CMD_SHOW | CLI_VERIFYING, "Options of show, verify and connect",
-	 NULL, 0},
+	{CLI_CMD_SHOW | CLI_VERIFYING | CLI_CMD_SERVE,
+	 "Options of show, verify, connect, check and serve", NULL, 0},
+	{CLI_CMD_SHOW | CLI_VERIFYING,
+	 "Options of show, verify, connect and check", NULL, CLI_CMD_CHECK},
 	{CLI_CMD_SHOW, "Options of show", NULL, 0},
 	{CLI_VERIFYING, "Verify options",
-	 "The same for every command that validates a chain: *verify* and "
-	 "*connect*.", CLI_VERIFYING & ~CLI_CMD_VERIFY},
+	 "The same for every command that validates a chain: *verify*, "
+	 "*connect* and *check*.", CLI_VERIFYING & ~CLI_CMD_VERIFY},
+	{CLI_CMD_CONNECT | CLI_CMD_CHECK, "Options of connect and check",
+	 NULL, CLI_CMD_CHECK},
 	{CLI_CMD_CONNECT, "Options of connect", NULL, 0},
+	{CLI_CMD_CHECK, "Options of check", NULL, 0},
+	{CLI_CMD_SERVE, "Options of serve", NULL, 0},
 };
 const size_t cli_n_groups = sizeof(cli_groups) / sizeof(*cli_groups);
 

@@ -21,11 +21,13 @@ enum {
 	CLI_CMD_CONNECT = 1u << 2,
 	CLI_CMD_COMPLETION = 1u << 3,
 	CLI_CMD_HELP = 1u << 4,
+	CLI_CMD_CHECK = 1u << 5,
+	CLI_CMD_SERVE = 1u << 6,
 	CLI_GLOBAL = 1u << 15,  /* before or after any command */
 };
 /* The commands that validate a chain share the verify options: a new
  * verify option (or a new such command) appears in all of them. */
-#define CLI_VERIFYING (CLI_CMD_VERIFY | CLI_CMD_CONNECT)
+#define CLI_VERIFYING (CLI_CMD_VERIFY | CLI_CMD_CONNECT | CLI_CMD_CHECK)
 
 /* What an argument is: the completions offer file names for FILE and
  * PATH, host names for HOST, the list for CHOICE. */
@@ -63,6 +65,11 @@ enum cli_opt_id {
 	OPT_STARTTLS, OPT_SNI, OPT_NO_SNI, OPT_TIMEOUT, OPT_ALL_ADDRESSES,
 	OPT_DNS_SERVERS, OPT_ALPN, OPT_OCSP_STAPLING, OPT_SAVE_CHAIN,
 	OPT_CERT, OPT_KEY,
+	/* check */
+	OPT_WARN, OPT_CRIT, OPT_FORMAT, OPT_JOBS, OPT_TARGETS, OPT_SHARD,
+	OPT_UNREACHABLE, OPT_OUTPUT,
+	/* serve */
+	OPT_LISTEN, OPT_CONFIG,
 };
 
 /* The values of a CHOICE: choices(i) for i = 0, 1, ... until NULL. */

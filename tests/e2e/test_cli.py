@@ -167,9 +167,9 @@ class UsageErrors(unittest.TestCase):
 
     def test_option_of_another_command(self):
         self.usage(["show", "--trust", "a", "b"], "option '--trust' is not "
-                   "one of show (it is one of verify, connect)", "show")
+                   "one of show (it is one of verify, connect, check)", "show")
         self.usage(["--json", "show", "x"], "option '--json' goes after "
-                   "the command (show, verify, connect)")
+                   "the command (show, verify, connect, check)")
 
     def test_ambiguous_prefix(self):
         rc, _, err = run("connect", "--s", "example.com")

@@ -175,7 +175,7 @@ modules:
     def stop(self, p, sig=signal.SIGTERM, within=15):
         p.send_signal(sig)
         rc = p.wait(timeout=within)
-        err = p.stderr.read().decode()
+        err = p.stderr.read().decode() if p.stderr else ""
         self.assertNotIn("Sanitizer", err)
         return rc, err
 
@@ -333,8 +333,12 @@ modules:
                            input=body.encode(), stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT)
         self.assertEqual(r.returncode, 0, r.stdout.decode() + body)
+        # good, expiring (valid: WARNING) and the file succeed; the
+        # untrusted and the unreachable fail
         self.assertIn('certscope_exporter_probes_total{module="default",'
-                      'result="success"} 2', body)
+                      'result="success"} 3', body)
+        self.assertIn('certscope_exporter_probes_total{module="default",'
+                      'result="failure"} 2', body)
         self.assertIn("certscope_exporter_probe_duration_seconds_count 5",
                       body)
         self.assertIn("certscope_exporter_build_info{", body)
@@ -347,8 +351,8 @@ modules:
     # -- security and bad requests ---------------------------------------
     def test_allow_list_and_bad_requests(self):
         p, base = self.serve(self.default_config())
-        for target, frag in [("10.1.2.3:443", "not in allow.networks"),
-                             ("example.com:443", "does not match"),
+        for target, frag in [("10.1.2.3:8443", "not in allow.networks"),
+                             ("example.com:8443", "does not match"),
                              ("127.0.0.1:22", "port 22"),
                              ("/etc/passwd", "not under an allowed"),
                              (pki("../bad/junk.bin"), "not under an")]:
