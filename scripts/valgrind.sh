@@ -4,7 +4,7 @@
 # every certscope process under valgrind --leak-check=full: a leak or a
 # memory error makes that process exit 99, which no test expects, so the
 # test fails.  (99, not 1: 1 is verify's "not trusted".)  The test server
-# itself is not wrapped.  CS_VALGRIND_SUITES picks suites (default: all six).
+# itself is not wrapped.  CS_VALGRIND_SUITES picks suites (default: all).
 # Usage: scripts/valgrind.sh [BUILD_DIR]   (default: build-ci, else build)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -29,17 +29,23 @@ export CERTSCOPE="$wrap/certscope" CS_TESTCERTS=$top/testcerts \
 	CS_TLS_SERVER=$top/$dir/tests/tls_server \
 	CS_DNS_SERVER=$top/tests/dns_server.py \
 	CS_CORPUS_BATCH=${CS_CORPUS_BATCH:-64} \
-	CS_DEADLINE_SLACK=${CS_DEADLINE_SLACK:-10}
-suites=${CS_VALGRIND_SUITES:-show verify badinput cli connect corpus}
+	CS_DEADLINE_SLACK=${CS_DEADLINE_SLACK:-10} \
+	CS_CHECK_TIMEOUT=${CS_CHECK_TIMEOUT:-15} \
+	CS_SCRAPE_SECONDS=${CS_SCRAPE_SECONDS:-5}
+suites=${CS_VALGRIND_SUITES:-show verify badinput cli connect corpus check serve}
 # The suites run side by side (valgrind is single-threaded); each prints
 # one line: "e2e NAME: N tests, clean" or "e2e NAME: FAILED".
-# connect times deadlines, so it runs alone, after the others.
+# connect, check and serve time deadlines, so they run alone, after the
+# others, one at a time.
 run() { python3 "tests/e2e/test_$1.py" >"$wrap/$1.log" 2>&1; echo $? >"$wrap/$1.rc"; }
+timed=" connect check serve "
 for t in $suites; do
-	[ "$t" = connect ] || run "$t" &
+	case $timed in *" $t "*) ;; *) run "$t" & ;; esac
 done
 wait
-case " $suites " in *" connect "*) run connect ;; esac
+for t in $suites; do
+	case $timed in *" $t "*) run "$t" ;; esac
+done
 fail=0
 for t in $suites; do
 	n=$(sed -n 's/^\([0-9]*\) passed, 0 failed.*/\1/p' "$wrap/$t.log")
