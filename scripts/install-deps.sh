@@ -3,11 +3,15 @@
 # or with sudo available).  Idempotent: does nothing when all is present.
 set -eu
 # zsh, fish, bash-completion and man-db: the completion and install tests
-# ask the real shells and render the man page with man -l.
+# ask the real shells and render the man page with man -l.  prometheus:
+# promtool checks the exposition text, and serve's tests scrape it with a
+# real Prometheus server (started and stopped by the test, not the
+# package's service).
 pkgs="meson ninja-build pkg-config gcc libgnutls28-dev libtasn1-6-dev
-libjansson-dev libc-ares-dev libcmocka-dev gnutls-bin openssl python3 scdoc valgrind
+libjansson-dev libc-ares-dev libmicrohttpd-dev libyaml-dev libcmocka-dev
+gnutls-bin openssl python3 scdoc valgrind
 ca-certificates clang libclang-rt-14-dev
-zsh fish bash-completion man-db"
+zsh fish bash-completion man-db prometheus"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
