@@ -878,6 +878,65 @@ static void test_load_dirtree(void **state)
 	cs_itemlist_free(&l);
 }
 
+struct each_seen {
+	size_t calls, certs, files_read, files_skipped, stop_after;
+	char last[512];
+};
+
+static int each_file(void *ctx, struct cs_itemlist *items,
+		     struct cs_error *err)
+{
+	struct each_seen *e = ctx;
+	size_t i;
+
+	e->calls++;
+	e->files_read += items->files_read;
+	e->files_skipped += items->files_skipped;
+	e->certs += cs_itemlist_count(items, CS_ITEM_CERT);
+	/* one file per call, in the walk's order */
+	for (i = 0; i < items->n; i++) {
+		assert_string_equal(items->items[i].origin.path,
+				    items->items[0].origin.path);
+		assert_true(strcmp(e->last, items->items[i].origin.path) <= 0);
+	}
+	if (items->n)
+		snprintf(e->last, sizeof(e->last), "%s",
+			 items->items[0].origin.path);
+	if (e->stop_after && e->calls == e->stop_after)
+		return cs_error_setx(err, CS_E_INTERNAL, "enough");
+	return 0;
+}
+
+/* A tree a file at a time: the same items as cs_load_path, never more
+ * than one file's at once; the callback can stop the walk. */
+static void test_load_each(void **state)
+{
+	struct each_seen e;
+	struct cs_error err;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(cs_load_each(tc_path("dirtree"), NULL, each_file, &e,
+				      &err), 0);
+	assert_int_equal(e.certs, 4);
+	assert_int_equal(e.files_read, 3);
+	assert_int_equal(e.files_skipped, 2);
+	assert_true(e.calls >= 3);
+	/* a plain file: one call */
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(cs_load_each(tc_path("pki/chain-rsa.pem"), NULL,
+				      each_file, &e, &err), 0);
+	assert_int_equal(e.calls, 1);
+	assert_int_equal(e.certs, 2);
+	/* stopped by the callback: its error, nothing after */
+	memset(&e, 0, sizeof(e));
+	e.stop_after = 1;
+	assert_int_equal(cs_load_each(tc_path("dirtree"), NULL, each_file, &e,
+				      &err), -1);
+	assert_string_equal(err.msg, "enough");
+	assert_int_equal(e.calls, 1);
+}
+
 static void copy_file(const char *from, const char *to)
 {
 	size_t len;
@@ -1153,6 +1212,7 @@ int main(void)
 		cmocka_unit_test(test_load_deep_nesting),
 		cmocka_unit_test(test_load_trailing_byte),
 		cmocka_unit_test(test_load_dirtree),
+		cmocka_unit_test(test_load_each),
 		cmocka_unit_test(test_load_dir_symlink_loop),
 		cmocka_unit_test(test_load_file_size_limit),
 		cmocka_unit_test(test_load_items_limit),

@@ -1,7 +1,7 @@
 /*
- * check.c - one target's state: a file or tree checked leaf by leaf with
- * the rest of it as the pool, an endpoint's chain fetched and validated,
- * and the state of a verdict against the thresholds.
+ * check.c - one target's state: the state of a verdict against the
+ * thresholds, and an endpoint's chain fetched and validated (files and
+ * trees are files.c's).
  *
  * Does not: schedule (loop.c runs targets concurrently), print, exit.
  */
@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "path/pool.h"
 
 #define DAY_SECS 86400
 
@@ -213,167 +212,6 @@ int cs_check_evaluate(const struct cs_verify_result *vr,
 	r->code = strdup(r->state == CS_CHECK_OK ? "ok" : "expires-soon");
 	r->reason = strdup(buf);
 	return r->code && r->reason ? 0 : -1;
-}
-
-/* ---- files and trees ---------------------------------------------- */
-
-/* Append to dst, borrowed (never freed item by item: only the array is
- * ours), the certificates of src that are not in skip (ascending indices
- * of src, nskip of them), or all of src when skip is NULL. */
-static int borrow(struct cs_itemlist *dst, const struct cs_itemlist *src,
-		  const size_t *skip, size_t nskip)
-{
-	struct cs_item *v;
-	size_t i, k = 0;
-
-	if (!src || !src->n)
-		return 0;
-	v = realloc(dst->items, (dst->n + src->n) * sizeof(*v));
-	if (!v)
-		return -1;
-	dst->items = v;
-	for (i = 0; i < src->n; i++) {
-		if (skip && k < nskip && skip[k] == i) {
-			k++;
-			continue;
-		}
-		if (src->items[i].kind == CS_ITEM_CERT)
-			v[dst->n++] = src->items[i];
-	}
-	dst->cap = dst->n;
-	return 0;
-}
-
-/* "FILE" or "FILE#N" when the file holds several targets. */
-static char *item_name(const struct cs_item *it, bool several)
-{
-	char *s;
-	size_t len = strlen(it->origin.path) + 24;
-
-	s = malloc(len);
-	if (!s)
-		return NULL;
-	if (several)
-		snprintf(s, len, "%s#%zu", it->origin.path, it->origin.index);
-	else
-		snprintf(s, len, "%s", it->origin.path);
-	return s;
-}
-
-/* Leaves of the same file as l->items[leaves[k]]. */
-static bool file_has_several(const struct cs_itemlist *l,
-			     const size_t *leaves, size_t n, size_t k)
-{
-	const char *p = l->items[leaves[k]].origin.path;
-
-	return (k > 0 && !strcmp(l->items[leaves[k - 1]].origin.path, p)) ||
-	       (k + 1 < n && !strcmp(l->items[leaves[k + 1]].origin.path, p));
-}
-
-static int emit_one(struct cs_check_result *r, cs_check_emit_fn emit,
-		    void *ctx)
-{
-	int rc = emit(ctx, r);
-
-	cs_check_result_free(r);
-	return rc;
-}
-
-int check_path(const struct cs_check_target *t,
-	       const struct cs_check_opts *o, cs_check_emit_fn emit,
-	       void *ctx, struct cs_error *err)
-{
-	struct cs_itemlist list, pool, one;
-	struct cs_check_result r;
-	struct cs_verify_opts vo = o->verify;
-	struct cs_error e;
-	size_t *leaves = NULL, nleaves = 0, i;
-	int rc = -1, stop = 0;
-	int64_t t0 = o->now_ms(o->clock_ctx);
-
-	cs_itemlist_init(&list);
-	cs_itemlist_init(&pool);
-	check_result_init(&r);
-	vo.host = o->host;
-	cs_error_clear(&e);
-	if (cs_load_path(&list, t->spec, &o->load, &e) < 0) {
-		r.target = strdup(t->spec);
-		if (!r.target || check_set_error(&r, o, &e) < 0)
-			goto nomem;
-		stop = emit_one(&r, emit, ctx);
-		goto out_ok;
-	}
-	/* what could not be read: one UNKNOWN each, naming the item */
-	for (i = 0; i < list.n && !stop; i++) {
-		const struct cs_item *it = &list.items[i];
-
-		if (it->kind != CS_ITEM_ERROR)
-			continue;
-		check_result_init(&r);
-		r.target = item_name(it, it->origin.index > 1);
-		if (!r.target || check_set_error(&r, o, &it->err) < 0)
-			goto nomem;
-		stop = emit_one(&r, emit, ctx);
-	}
-	if (cs_pool_leaves(&list, &leaves, &nleaves, err) < 0)
-		goto out;
-	if (nleaves == 0 && cs_itemlist_count(&list, CS_ITEM_ERROR) == 0) {
-		check_result_init(&r);
-		cs_error_setx(&e, CS_E_EMPTY, "no certificate found in %s%s",
-			      t->spec, list.files_skipped ?
-			      " (files were skipped)" : "");
-		r.target = strdup(t->spec);
-		if (!r.target || check_set_error(&r, o, &e) < 0)
-			goto nomem;
-		stop = emit_one(&r, emit, ctx);
-	}
-	/* the tree's certificates that issued others (and --untrusted) are
-	 * every leaf's pool; a leaf issues no other leaf, and leaving the
-	 * leaves out keeps a tree of thousands linear */
-	if (borrow(&pool, &list, leaves, nleaves) < 0 ||
-	    borrow(&pool, o->untrusted, NULL, 0) < 0)
-		goto nomem;
-	for (i = 0; i < nleaves && !stop; i++) {
-		struct cs_verify_result vr;
-		const struct cs_item *it = &list.items[leaves[i]];
-
-		memset(&vr, 0, sizeof(vr));
-		check_result_init(&r);
-		one.items = (struct cs_item *)it;
-		one.n = one.cap = 1;
-		one.files_read = 1;
-		one.files_skipped = 0;
-		r.target = item_name(it, file_has_several(&list, leaves,
-							  nleaves, i));
-		if (o->host && !(r.host = strdup(o->host)))
-			goto nomem;
-		if (!r.target)
-			goto nomem;
-		if (cs_verify_chain(&one, &pool, o->trust, &vo, &vr, &e) < 0) {
-			if (check_set_error(&r, o, &e) < 0) {
-				cs_verify_result_free(&vr);
-				goto nomem;
-			}
-		} else if (cs_check_evaluate(&vr, o, &r) < 0) {
-			cs_verify_result_free(&vr);
-			goto nomem;
-		}
-		cs_verify_result_free(&vr);
-		r.duration_ms = o->now_ms(o->clock_ctx) - t0;
-		stop = emit_one(&r, emit, ctx);
-	}
-out_ok:
-	rc = stop ? cs_error_setx(err, CS_E_INTERNAL, "stopped") : 0;
-	goto out;
-nomem:
-	cs_check_result_free(&r);
-	cs_error_setx(err, CS_E_NOMEM, "out of memory");
-	rc = -1;
-out:
-	free(leaves);
-	free(pool.items);
-	cs_itemlist_free(&list);
-	return rc;
 }
 
 /* ---- endpoints ---------------------------------------------------- */

@@ -528,3 +528,24 @@ int cs_load_path(struct cs_itemlist *list, const char *path,
 		return load_file(list, path, opts, 0, err);
 	return load_dir(list, path, &st, opts, err);
 }
+
+/* see load.h */
+int cs_load_each(const char *path, const struct cs_load_opts *opts,
+		 cs_load_each_fn fn, void *ctx, struct cs_error *err)
+{
+	struct cs_itemlist list;
+	struct stat st;
+	int rc;
+
+	cs_itemlist_init(&list);
+	if (strcmp(path, "-") == 0 || stat(path, &st) < 0 ||
+	    !S_ISDIR(st.st_mode)) {
+		rc = load_file(&list, path, opts, 0, err);
+		if (rc == 0)
+			rc = fn(ctx, &list, err);
+	} else {
+		rc = load_dir_each(&list, path, &st, opts, fn, ctx, err);
+	}
+	cs_itemlist_free(&list);
+	return rc;
+}

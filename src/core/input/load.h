@@ -122,6 +122,21 @@ CS_MUST_CHECK int cs_load_path(struct cs_itemlist *list, const char *path,
 			       struct cs_error *err);
 
 /*
+ * As cs_load_path(), one file at a time: each file's items (and each
+ * error about a file or directory) are handed to fn in a list of their
+ * own, which is freed when fn returns; so a tree of any size is read in
+ * the memory of its largest file.  The list's files_read and
+ * files_skipped count that file.  fn returns 0 to go on, -1 to stop (its
+ * reason in *err).  Returns 0, or -1 with *err.
+ */
+typedef int (*cs_load_each_fn)(void *ctx, struct cs_itemlist *items,
+			       struct cs_error *err);
+CS_MUST_CHECK int cs_load_each(const char *path,
+			       const struct cs_load_opts *opts,
+			       cs_load_each_fn fn, void *ctx,
+			       struct cs_error *err);
+
+/*
  * Parse a buffer already in memory, as if read from a file called NAME
  * (borrowed, copied into each origin).  Appends items to *list.
  * Returns as cs_load_path().  If the buffer holds nothing loadable, one

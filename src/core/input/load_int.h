@@ -104,4 +104,11 @@ int load_dir(struct cs_itemlist *list, const char *path,
 	     const struct stat *st, const struct cs_load_opts *opts,
 	     struct cs_error *err);
 
+/* walk.c: as load_dir(), handing each file's items to fn (cs_load_each);
+ * list collects what is not a file's (a directory's errors) and is
+ * handed to fn too, whenever it holds something. */
+int load_dir_each(struct cs_itemlist *list, const char *path,
+		  const struct stat *st, const struct cs_load_opts *opts,
+		  cs_load_each_fn fn, void *ctx, struct cs_error *err);
+
 #endif

@@ -29,7 +29,22 @@ struct walk {
 	int stop;              /* CS_MAX_DIR_FILES reached */
 	struct devino *seen;   /* owned; sorted visited directories */
 	size_t nseen, capseen;
+	cs_load_each_fn each;  /* cs_load_each: a file at a time */
+	void *each_ctx;
 };
+
+/* cs_load_each: hand what list holds to the callback and empty it. */
+static int flush(struct walk *w, struct cs_itemlist *list)
+{
+	int rc;
+
+	if (!w->each || (list->n == 0 && !list->files_skipped))
+		return 0;
+	rc = w->each(w->each_ctx, list, w->err);
+	cs_itemlist_free(list);
+	list->files_read = list->files_skipped = 0;
+	return rc;
+}
 
 static int devino_cmp(const struct devino *a, const struct devino *b)
 {
@@ -169,6 +184,17 @@ static int walk_entry(struct walk *w, const char *path, int depth)
 		w->list->files_skipped++;
 		return 0;
 	}
+	if (w->each) {
+		struct cs_itemlist one;
+		int rc;
+
+		cs_itemlist_init(&one);
+		rc = load_file(&one, path, w->opts, 1, w->err);
+		if (rc == 0)
+			rc = flush(w, &one);
+		cs_itemlist_free(&one);
+		return rc;
+	}
 	return load_file(w->list, path, w->opts, 1, w->err);
 }
 
@@ -208,6 +234,8 @@ static int walk_dir(struct walk *w, const char *dir, const struct stat *dst,
 			break;
 		}
 		rc = walk_entry(w, path, depth);
+		if (rc == 0)
+			rc = flush(w, w->list);
 		free(path);
 		path = NULL;
 	}
@@ -228,6 +256,27 @@ int load_dir(struct cs_itemlist *list, const char *path,
 	w.opts = opts;
 	w.err = err;
 	rc = walk_dir(&w, path, st, 0);
+	free(w.seen);
+	return rc;
+}
+
+/* see load_int.h */
+int load_dir_each(struct cs_itemlist *list, const char *path,
+		  const struct stat *st, const struct cs_load_opts *opts,
+		  cs_load_each_fn fn, void *ctx, struct cs_error *err)
+{
+	struct walk w;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	w.list = list;
+	w.opts = opts;
+	w.err = err;
+	w.each = fn;
+	w.each_ctx = ctx;
+	rc = walk_dir(&w, path, st, 0);
+	if (rc == 0)
+		rc = flush(&w, list);
 	free(w.seen);
 	return rc;
 }
