@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "cs_config.h"
+#include "net/net.h"
 #include "opts.h"
 #include "serve/config.h"
 #include "serve/server.h"
@@ -36,9 +37,17 @@ static int set_option(void *ctx, int id, const char *arg)
 	struct cs_error err;
 
 	switch (id) {
-	case OPT_LISTEN:
+	case OPT_LISTEN: {
+		struct cs_net_target t;
+
+		if (cs_net_parse_target(arg, &t, &err) < 0 || !t.is_ip ||
+		    !t.port_given || t.starttls)
+			return cli_usage("serve", "--listen takes ADDR:PORT "
+					 "with an IP address (127.0.0.1:9219, "
+					 "[::1]:9219), not '%s'", arg);
 		c->listen = arg;
 		return -1;
+	}
 	case OPT_CONFIG:
 		c->config = arg;
 		return -1;

@@ -91,7 +91,6 @@ struct run {
 	json_t *certs, *crls, *errors; /* JSON mode */
 	size_t shown;
 	int rc;
-	bool write_failed;
 };
 
 static void add_json(struct run *r, json_t *arr, json_t *v)
@@ -160,8 +159,7 @@ static void show_item(struct run *r, const struct cs_item *it)
 		cs_model_free(&m);
 		break;
 	}
-	if (w < 0)
-		r->write_failed = true;
+	(void)w; /* a failed write sets stdout's error flag: main reports it */
 }
 
 /* English plural suffix for a count in a note. */
@@ -195,6 +193,18 @@ static void show_path(struct run *r, const char *path,
 	}
 	for (size_t i = 0; i < list.n; i++)
 		show_item(r, &list.items[i]);
+	if (list.n == 0 && r->rc != CS_EXIT_INPUT) {
+		/* a tree with nothing in it, as an empty file is an error */
+		struct cs_item e;
+
+		memset(&e, 0, sizeof(e));
+		e.kind = CS_ITEM_ERROR;
+		e.origin.path = (char *)path;
+		cs_error_setx(&e.err, CS_E_EMPTY, "no certificate found in "
+			      "this directory (%zu file%s skipped)",
+			      list.files_skipped, plural(list.files_skipped));
+		show_item(r, &e);
+	}
 	ncert = cs_itemlist_count(&list, CS_ITEM_CERT);
 	ncrl = cs_itemlist_count(&list, CS_ITEM_CRL);
 	nerr = cs_itemlist_count(&list, CS_ITEM_ERROR);
@@ -247,19 +257,18 @@ int cmd_show(int argc, char **argv)
 					r.certs, "crls", r.crls, "errors",
 					r.errors);
 
-		if (doc == NULL ||
-		    json_dumpf(doc, stdout, JSON_INDENT(2) |
-			       JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) < 0 ||
-		    fputc('\n', stdout) == EOF)
-			r.write_failed = true;
+		if (doc == NULL) {
+			cli_error(NULL, "out of memory");
+			r.rc = CS_EXIT_INPUT;
+		} else if (json_dumpf(doc, stdout, JSON_INDENT(2) |
+				      JSON_PRESERVE_ORDER |
+				      JSON_ENSURE_ASCII) == 0) {
+			fputc('\n', stdout);
+		}
 		json_decref(doc);
 	}
-	if (fflush(stdout) == EOF || ferror(stdout))
-		r.write_failed = true;
-	if (r.write_failed) {
-		cli_error(NULL, "cannot write the output");
-		r.rc = CS_EXIT_INPUT;
-	}
+	/* a failed write sets stdout's error flag: main reports it, once,
+	 * with the reason (check_output) */
 out:
 	json_decref(r.certs);
 	json_decref(r.crls);

@@ -53,6 +53,7 @@ enum {
 /* Option ids: short options are their letter, the others from 256. */
 enum cli_opt_id {
 	OPT_VERBOSE = 'v', OPT_QUIET = 'q', OPT_HELP = 'h', OPT_VERSION = 'V',
+	OPT_JOBS = 'j', OPT_OUTPUT = 'o', OPT_CONFIG = 'c',
 	OPT_COLOR = 256, OPT_DUMP_MAN,
 	/* show, verify, connect */
 	OPT_JSON, OPT_PASSWORD_FILE, OPT_AT,
@@ -66,10 +67,10 @@ enum cli_opt_id {
 	OPT_DNS_SERVERS, OPT_ALPN, OPT_OCSP_STAPLING, OPT_SAVE_CHAIN,
 	OPT_CERT, OPT_KEY,
 	/* check */
-	OPT_WARN, OPT_CRIT, OPT_FORMAT, OPT_JOBS, OPT_TARGETS, OPT_SHARD,
-	OPT_UNREACHABLE, OPT_OUTPUT,
+	OPT_WARN, OPT_CRIT, OPT_FORMAT, OPT_TARGETS, OPT_SHARD,
+	OPT_UNREACHABLE,
 	/* serve */
-	OPT_LISTEN, OPT_CONFIG,
+	OPT_LISTEN,
 };
 
 /* The values of a CHOICE: choices(i) for i = 0, 1, ... until NULL. */

@@ -19,7 +19,7 @@ CERTSCOPE = os.environ.get("CERTSCOPE", "certscope")
 TESTCERTS = os.environ.get("CS_TESTCERTS", "testcerts")
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 AT = "2026-06-01T00:00:00Z"
-COMMANDS = ["show", "verify", "connect", "completion", "help"]
+COMMANDS = ["show", "verify", "connect", "check", "serve", "completion", "help"]
 USAGE_END = re.compile(r"\nTry 'certscope( [a-z]+)? --help'\.\n\Z")
 
 
@@ -196,15 +196,84 @@ class UsageErrors(unittest.TestCase):
         for args in (["show", "--at", "someday", "x"],
                      ["verify", "--max-depth", "x", "y"],
                      ["connect", "--timeout", "0", "example.com"],
+                     ["check", "--warn", "soon", "x.pem"],
+                     ["serve", "--listen", "nowhere"],
                      ["completion"],
                      ["help", "a", "b"]):
             with self.subTest(args=args):
                 rc, out, err = run(*args)
-                self.assertEqual(rc, 2, err)
+                # check exits as a Nagios plugin: a usage error is UNKNOWN
+                self.assertEqual(rc, 3 if args[0] == "check" else 2, err)
                 self.assertEqual(out, "")
                 self.assertTrue(err.startswith("certscope: "), err)
                 self.assertEqual(err.count("\n"), 2, err)
                 self.assertRegex(err, USAGE_END)
+
+
+class OutputErrors(unittest.TestCase):
+    """Output that cannot be written is an error: exit 2 (check: 3) with
+    'cannot write output', never 0 and never death by SIGPIPE."""
+
+    CASES = [
+        ["show", "--at", AT, tc("pki/chain-rsa.pem")],
+        ["show", "--json", tc("pki/chain-rsa.pem")],
+        ["verify", *verify_args()],
+        ["verify", "--json", *verify_args()],
+        ["check", "-v", "--at", AT, "--trust", tc("pki/root-rsa.pem"),
+         tc("pki/chain-rsa.pem")],
+        ["completion", "bash"],
+        ["help", "verify"],
+        ["--help"],
+    ]
+
+    def run_to(self, args, stdout, preexec=None):
+        p = subprocess.run([CERTSCOPE, *args], stdout=stdout,
+                           stderr=subprocess.PIPE, timeout=60,
+                           preexec_fn=preexec,
+                           env=dict(os.environ, NO_COLOR="1"))
+        return p.returncode, p.stderr.decode("utf-8", "replace")
+
+    def expect(self, args, rc, err):
+        want = 3 if "check" in args else 2
+        self.assertEqual(rc, want, "%s: %s" % (args, err))
+        self.assertIn("cannot write output", err)
+
+    def test_full_disk(self):
+        for args in self.CASES:
+            with self.subTest(args=args), open("/dev/full", "w") as full:
+                self.expect(args, *self.run_to(args, full))
+
+    def test_stdout_closed(self):
+        for args in self.CASES:
+            with self.subTest(args=args):
+                self.expect(args, *self.run_to(args, None,
+                                               lambda: os.close(1)))
+
+    def test_pipe_nobody_reads(self):
+        for args in self.CASES:
+            with self.subTest(args=args):
+                r, w = os.pipe()
+                os.close(r)
+                try:
+                    rc, err = self.run_to(args, w)
+                finally:
+                    os.close(w)
+                self.assertGreaterEqual(rc, 0, "killed by a signal")
+                self.expect(args, rc, err)
+
+    def test_closed_stdout_never_reaches_a_file(self):
+        # with fd 1 closed, the first file opened must not take its place
+        # and receive the report: --save-chain, --output and the like
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "out.prom")
+            rc, err = self.run_to(["check", "--format", "prometheus", "-o",
+                                   out, "--at", AT, "--trust",
+                                   tc("pki/root-rsa.pem"),
+                                   tc("pki/chain-rsa.pem")], None,
+                                  lambda: os.close(1))
+            self.assertEqual(rc, 0, err)
+            with open(out) as f:
+                self.assertIn("certscope_check_state", f.read())
 
 
 class Help(unittest.TestCase):
@@ -270,7 +339,7 @@ class Completion(unittest.TestCase):
 if __name__ == "__main__":
     suite = unittest.TestSuite()
     loader = unittest.TestLoader()
-    for cls in (GlobalOptions, UsageErrors, Help, Completion):
+    for cls in (GlobalOptions, UsageErrors, OutputErrors, Help, Completion):
         suite.addTests(loader.loadTestsFromTestCase(cls))
     res = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     failed = len(res.failures) + len(res.errors)

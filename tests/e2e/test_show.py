@@ -152,6 +152,32 @@ class Text(unittest.TestCase):
         self.assertIn(b"\x1b[", col)
 
 
+class EmptyTree(unittest.TestCase):
+
+    def test_directory_without_certificates(self):
+        # a tree holding nothing is an input error, as an empty file is,
+        # and the other inputs of the run are still shown
+        with tempfile.TemporaryDirectory() as d:
+            os.mkdir(os.path.join(d, "sub"))
+            for name in ("notes.txt", "sub/key.pem"):
+                with open(os.path.join(d, name), "w") as f:
+                    f.write("nothing here\n")
+            rc, out, err = run("show", "--at", "2026-06-01", d,
+                               os.path.join(TESTCERTS, "pki",
+                                            "ee-rsa.pem"))
+            self.assertEqual(rc, 2, err)
+            self.assertIn("%s: no certificate found in this directory "
+                          "(2 files skipped)" % d, err)
+            self.assertIn(b"www.example.test", out)
+            rc, out, err = run("show", "--json", d)
+            self.assertEqual(rc, 2)
+            doc = json.loads(out)
+            self.assertEqual(doc["certificates"], [])
+            self.assertEqual(doc["errors"][0]["kind"], "empty")
+            self.assertIn("no certificate found in this directory",
+                          doc["errors"][0]["error"])
+
+
 class Formats(unittest.TestCase):
 
     def fingerprints(self, *args, **kw):
@@ -363,7 +389,7 @@ class Cli(unittest.TestCase):
 if __name__ == "__main__":
     suite = unittest.TestSuite()
     loader = unittest.TestLoader()
-    for cls in (Manifest, Text, Formats, BadInput, Cli):
+    for cls in (Manifest, Text, EmptyTree, Formats, BadInput, Cli):
         suite.addTests(loader.loadTestsFromTestCase(cls))
     res = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     failed = len(res.failures) + len(res.errors)

@@ -204,9 +204,10 @@ static const struct file_case file_cases[] = {
 	/* prose */
 	{ .file = "bad/notacert.txt", .errors = 1, .want_code = CS_E_EMPTY,
 	  .want_msg = "no certificate or CRL found" },
-	/* only a private key */
+	/* only a private key: named for what it is, and never shown */
 	{ .file = "bad/key-only.pem", .errors = 1, .want_code = CS_E_EMPTY,
-	  .want_msg = "no certificate or CRL found" },
+	  .want_msg = "a private key, not a certificate; keys are never "
+		      "printed" },
 	/* does not exist: strerror */
 	{ .file = "bad/no-such-file.pem", .errors = 1, .want_code = CS_E_IO,
 	  .want_msg = "No such file or directory" },
@@ -645,6 +646,18 @@ static const struct buf_case buf_cases[] = {
 	      "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"),
 	  .want_found = 1, .want_errors = 1, .want_code = CS_E_PARSE,
 	  .want_msg = "not a certificate: GnuTLS says: " },
+	/* a CSR, a public key, PKCS#8: said for what they are */
+	{ BUF("-----BEGIN CERTIFICATE REQUEST-----\nMA==\n"
+	      "-----END CERTIFICATE REQUEST-----\n"), .want_errors = 1,
+	  .want_code = CS_E_EMPTY,
+	  .want_msg = "a certificate signing request (CSR), not a "
+		      "certificate" },
+	{ BUF("-----BEGIN PUBLIC KEY-----\nMA==\n-----END PUBLIC KEY-----\n"),
+	  .want_errors = 1, .want_code = CS_E_EMPTY,
+	  .want_msg = "a public key, not a certificate" },
+	{ BUF("-----BEGIN ENCRYPTED PRIVATE KEY-----\nMA==\n"
+	      "-----END ENCRYPTED PRIVATE KEY-----\n"), .want_errors = 1,
+	  .want_code = CS_E_EMPTY, .want_msg = "keys are never printed" },
 	/* BEGIN and nothing else */
 	{ BUF("-----BEGIN CERTIFICATE-----\n"), .want_found = 1,
 	  .want_errors = 1, .want_code = CS_E_PARSE,

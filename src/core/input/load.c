@@ -227,6 +227,38 @@ static enum pem_kind pem_kind(const unsigned char *label, size_t len)
 	return PK_NONE;
 }
 
+/* PEM blocks that are not certificates but are often mistaken for them:
+ * said for what they are when a file holds nothing else (RFC 7468). */
+static const struct {
+	const char *label;
+	const char *what;
+} other_labels[] = {
+	{ "PRIVATE KEY", "a private key" },
+	{ "ENCRYPTED PRIVATE KEY", "a private key" },
+	{ "RSA PRIVATE KEY", "a private key" },
+	{ "EC PRIVATE KEY", "a private key" },
+	{ "DSA PRIVATE KEY", "a private key" },
+	{ "OPENSSH PRIVATE KEY", "a private key" },
+	{ "PUBLIC KEY", "a public key" },
+	{ "RSA PUBLIC KEY", "a public key" },
+	{ "CERTIFICATE REQUEST", "a certificate signing request (CSR)" },
+	{ "NEW CERTIFICATE REQUEST", "a certificate signing request (CSR)" },
+	{ "DH PARAMETERS", "key parameters" },
+	{ "EC PARAMETERS", "key parameters" },
+	{ "X509 CRL REQUEST", "a CRL request" },
+};
+
+static const char *pem_other(const unsigned char *label, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(other_labels) / sizeof(other_labels[0]); i++)
+		if (strlen(other_labels[i].label) == len &&
+		    memcmp(other_labels[i].label, label, len) == 0)
+			return other_labels[i].what;
+	return NULL;
+}
+
 /* Does a malformed BEGIN line look like one of ours (worth an error)? */
 static int pem_bad_begin_relevant(const unsigned char *text, size_t len)
 {
@@ -312,8 +344,13 @@ static int load_pem(struct load_ctx *c, size_t start)
 			continue;
 		}
 		k = pem_kind(c->data + b.label, b.label_len);
-		if (k == PK_NONE)
-			continue; /* keys, parameters, ...: not ours */
+		if (k == PK_NONE) {
+			/* keys, parameters, ...: not ours, but remembered */
+			if (!c->other)
+				c->other = pem_other(c->data + b.label,
+						     b.label_len);
+			continue;
+		}
 		/* label_ok() allowed only printable ASCII. */
 		memcpy(label, c->data + b.label, b.label_len);
 		label[b.label_len] = '\0';
@@ -405,6 +442,14 @@ int cs_load_buffer(struct cs_itemlist *list, const unsigned char *data,
 					    "no certificate or CRL found: the "
 					    "file is UTF-16 text; convert it "
 					    "to UTF-8");
+	if (c.other && !strcmp(c.other, "a private key"))
+		return load_push_file_error(&c, CS_E_EMPTY, 0,
+					    "a private key, not a "
+					    "certificate; keys are never "
+					    "printed");
+	if (c.other)
+		return load_push_file_error(&c, CS_E_EMPTY, 0,
+					    "%s, not a certificate", c.other);
 	return load_push_file_error(&c, CS_E_EMPTY, 0,
 				    "no certificate or CRL found (not PEM, "
 				    "DER, PKCS#7 or PKCS#12)");

@@ -49,6 +49,9 @@ struct load_ctx {
 	size_t index;                /* items appended for this buffer */
 	size_t max_items;
 	struct cs_error *err;        /* fatal errors only */
+	const char *other;           /* static: what a PEM block that is not
+					ours was ("a private key, ..."), to
+					say so when nothing else is found */
 };
 
 /* items.c */
