@@ -351,6 +351,70 @@ static void test_json_fields(void **state)
 	loaded_free(&l);
 }
 
+/* The type line and self_signed of show's own model (no self-signature
+ * check): "self-issued" from the names and key identifiers, never
+ * "self-signed"; JSON self_signed null.  A model from cs_model_from_crt
+ * (checked) still says "self-signed". */
+static void test_show_model_self_issued(void **state)
+{
+	static const struct {
+		const char *file, *checked, *unchecked;
+	} rows[] = {
+		{"pki/root-rsa.pem", "root CA (self-signed)",
+		 "root CA (self-issued)"},
+		{"pki/root-ed25519.pem", "root CA (self-signed)",
+		 "root CA (self-issued)"},
+		{"pki/ee-selfsigned.pem", "leaf (self-signed)",
+		 "leaf (self-issued)"},
+		{"pki/ica-pathlen0.pem", "CA, path length 0",
+		 "CA, path length 0"},
+		{"pki/root-new-by-old.pem", "CA", "CA"},
+		{"pki/ee-rsa.pem", "leaf", "leaf"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+		struct cs_report_opts o = {.now = AT};
+		struct cs_error err;
+		struct loaded l;
+		char want[128], *t;
+		json_t *j;
+
+		print_message("# %s\n", rows[i].file);
+		load_first(&l, tc(rows[i].file));
+		t = render(&l, false, false);
+		snprintf(want, sizeof(want), "\n  type         %s\n",
+			 rows[i].checked);
+		assert_non_null(strstr(t, want));
+		free(t);
+		cs_model_free(&l.m);
+		for (int json = 0; json < 2; json++) {
+			o.long_view = !json;
+			assert_int_equal(cs_report_cert_model(&l.m, l.item, &o,
+							      json, &err), 0);
+			assert_false(l.m.self_sig_checked);
+			/* --json and --long get every field */
+			assert_true(l.m.spki_sha256_b64[0] != '\0');
+			cs_model_free(&l.m);
+		}
+		o.long_view = false;
+		assert_int_equal(cs_report_cert_model(&l.m, l.item, &o, false,
+						      &err), 0);
+		assert_string_equal(l.m.spki_sha256_b64, "");
+		t = render(&l, false, false);
+		snprintf(want, sizeof(want), "\n  type         %s\n",
+			 rows[i].unchecked);
+		assert_non_null(strstr(t, want));
+		assert_null(strstr(t, "self-signed"));
+		free(t);
+		j = cs_report_cert_json(l.item, &l.m, &o);
+		assert_non_null(j);
+		assert_true(json_is_null(json_object_get(j, "self_signed")));
+		json_decref(j);
+		loaded_free(&l);
+	}
+}
+
 /* A hostile CN: no raw ESC in text; JSON keeps it as data, escaped. */
 static void test_hostile_cn(void **state)
 {
@@ -578,6 +642,7 @@ int main(void)
 		cmocka_unit_test(test_expiry_boundaries),
 		cmocka_unit_test(test_text_not_yet_valid),
 		cmocka_unit_test(test_json_fields),
+		cmocka_unit_test(test_show_model_self_issued),
 		cmocka_unit_test(test_nul_cn),
 		cmocka_unit_test(test_crl),
 		cmocka_unit_test(test_error_json),

@@ -33,7 +33,8 @@ static const char *const known_ext_oids[] = {
 	OID_CRLDP, OID_POLICIES, OID_NC, OID_AIA, OID_SCT,
 };
 
-static void read_constraints(struct cs_cert_model *m, gnutls_x509_crt_t crt)
+static void read_constraints(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+			     bool details)
 {
 	unsigned crit = 0, ca = 0, ku = 0;
 	int pathlen = -1, ret;
@@ -47,6 +48,8 @@ static void read_constraints(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 		m->is_ca = ca != 0;
 		m->path_len = pathlen >= 0 ? pathlen : -1;
 	}
+	if (!details)
+		return;
 	crit = 0;
 	if (gnutls_x509_crt_get_key_usage(crt, &ku, &crit) >= 0) {
 		m->has_key_usage = true;
@@ -372,10 +375,13 @@ static int read_exts(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 }
 
 /* see model_int.h */
-int model_read_extensions(struct cs_cert_model *m, gnutls_x509_crt_t crt)
+int model_read_extensions(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+			  bool details)
 {
-	read_constraints(m, crt);
+	read_constraints(m, crt, details);
 	read_key_ids(m, crt);
+	if (!details)
+		return 0;
 	if (read_eku(m, crt) < 0 || read_aia(m, crt) < 0 ||
 	    read_crldp(m, crt) < 0 || read_policies(m, crt) < 0 ||
 	    model_read_name_constraints(m, crt) < 0 || read_scts(m, crt) < 0 ||

@@ -1,7 +1,8 @@
 /*
  * model.c - extract the fields a person asks about from a parsed
- * certificate into struct cs_cert_model (see model.h): cs_model_from_crt()
- * and cs_model_free(), the subject and issuer names with the first CN,
+ * certificate into struct cs_cert_model (see model.h): cs_model_build()
+ * (the parts a caller asks for), cs_model_from_crt() (all of them) and
+ * cs_model_free(), the subject and issuer names with the first CN,
  * the key, the signature algorithm, the digests and whether the
  * certificate signs itself.  The raw DER fields are in raw.c, the names
  * of subjectAltName and nameConstraints in altnames.c, the other
@@ -174,7 +175,14 @@ static int read_cn(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 	return 0;
 }
 
-static int read_names(struct cs_cert_model *m, gnutls_x509_crt_t crt)
+static bool tlv_eq(const struct cs_tlv *a, const struct cs_tlv *b)
+{
+	return a->hdr + a->len == b->hdr + b->len &&
+	       memcmp(a->val - a->hdr, b->val - b->hdr, a->hdr + a->len) == 0;
+}
+
+static int read_names(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+		      const struct raw_cert *r, bool details)
 {
 	gnutls_datum_t a = {NULL, 0}, b = {NULL, 0};
 
@@ -183,11 +191,17 @@ static int read_names(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 	if (m->subject == NULL || m->issuer == NULL)
 		return -1;
 
-	if (read_cn(m, crt) < 0)
+	if (details && read_cn(m, crt) < 0)
 		return -1;
 
 	/* Self-issued compares the encoded names (RFC 5280 6.1: "the same
-	 * name"; byte equality is what GnuTLS itself uses). */
+	 * name"; byte equality is what GnuTLS itself uses): the Name TLVs
+	 * as encoded, which are the bytes gnutls_x509_crt_get_raw_dn and
+	 * _raw_issuer_dn return. */
+	if (r->have_names) {
+		m->self_issued = tlv_eq(&r->subject, &r->issuer);
+		return 0;
+	}
 	if (gnutls_x509_crt_get_raw_dn(crt, &a) >= 0 &&
 	    gnutls_x509_crt_get_raw_issuer_dn(crt, &b) >= 0)
 		m->self_issued = a.size == b.size &&
@@ -278,7 +292,8 @@ static void read_sig(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 }
 
 static void read_digests(struct cs_cert_model *m, gnutls_x509_crt_t crt,
-			 const unsigned char *der, size_t der_len)
+			 const unsigned char *der, size_t der_len,
+			 bool details)
 {
 	/* Hashes of the bytes as encoded, what `sha256sum cert.der` gives;
 	 * gnutls_x509_crt_get_fingerprint re-encodes the certificate from
@@ -291,6 +306,8 @@ static void read_digests(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 	size = sizeof(m->sha256);
 	if (gnutls_fingerprint(GNUTLS_DIG_SHA256, &d, m->sha256, &size) < 0)
 		memset(m->sha256, 0, sizeof(m->sha256));
+	if (!details)
+		return;
 	size = sizeof(m->sha1);
 	if (gnutls_fingerprint(GNUTLS_DIG_SHA1, &d, m->sha1, &size) < 0)
 		memset(m->sha1, 0, sizeof(m->sha1));
@@ -311,6 +328,7 @@ static void read_self_signed(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 	gnutls_pubkey_t pub = NULL;
 	gnutls_datum_t tbs, sig;
 
+	m->self_sig_checked = true;
 	if (!m->self_issued || !r->have_sig || m->gnutls_sign == 0)
 		return;
 	if (gnutls_pubkey_init(&pub) < 0)
@@ -334,11 +352,12 @@ out:
 }
 
 /* see model.h */
-int cs_model_from_crt(struct cs_cert_model *m, gnutls_x509_crt_t crt,
-		      const unsigned char *der, size_t der_len,
-		      struct cs_error *err)
+int cs_model_build(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+		   const unsigned char *der, size_t der_len, unsigned parts,
+		   struct cs_error *err)
 {
 	gnutls_datum_t exported = {NULL, 0};
+	bool details = (parts & CS_MODEL_DETAILS) != 0;
 	struct raw_cert raw;
 	int ver;
 
@@ -374,14 +393,16 @@ int cs_model_from_crt(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 
 	ver = gnutls_x509_crt_get_version(crt);
 	m->version = ver > 0 ? (unsigned)ver : 0;
-	if (model_read_raw(m, &raw) < 0 || read_names(m, crt) < 0 ||
+	if (model_read_raw(m, &raw) < 0 ||
+	    read_names(m, crt, &raw, details) < 0 ||
 	    model_read_sans(m, crt) < 0)
 		goto nomem;
 	read_key(m, crt);
 	read_sig(m, crt);
-	read_digests(m, crt, der, raw.outer.hdr + raw.outer.len);
-	read_self_signed(m, crt, &raw);
-	if (model_read_extensions(m, crt) < 0)
+	read_digests(m, crt, der, raw.outer.hdr + raw.outer.len, details);
+	if (parts & CS_MODEL_SELF_SIG)
+		read_self_signed(m, crt, &raw);
+	if (model_read_extensions(m, crt, details) < 0)
 		goto nomem;
 	/* RFC 5280 4.1.2.9: extensions only in version 3. */
 	if (m->version < 3 && m->n_exts > 0 &&
@@ -399,6 +420,14 @@ fail:
 	gnutls_free(exported.data);
 	cs_model_free(m);
 	return -1;
+}
+
+/* see model.h */
+int cs_model_from_crt(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+		      const unsigned char *der, size_t der_len,
+		      struct cs_error *err)
+{
+	return cs_model_build(m, crt, der, der_len, CS_MODEL_ALL, err);
 }
 
 /* see model.h */

@@ -73,16 +73,17 @@ void model_copy_fixed(char *out, size_t outsz, const void *p, size_t len);
 /* What the raw walk found; all pointers borrow the caller's DER. */
 struct raw_cert {
 	struct cs_tlv outer, tbs, serial, not_before, not_after;
+	struct cs_tlv issuer, subject; /* the Name TLVs */
 	const unsigned char *tbs_der; /* whole tbsCertificate TLV */
 	size_t tbs_der_len;
 	const unsigned char *sig; /* signature BIT STRING content */
 	size_t sig_len;
-	bool have_validity, have_sig;
+	bool have_validity, have_names, have_sig;
 };
 
-/* Find the serial, the Validity times and the signature in a
- * certificate's DER.  -1 if the serial cannot be located; the rest is
- * optional (have_validity, have_sig). */
+/* Find the serial, the Validity times, the issuer and subject names and
+ * the signature in a certificate's DER.  -1 if the serial cannot be
+ * located; the rest is optional (have_validity, have_names, have_sig). */
 int model_raw_walk(const unsigned char *der, size_t der_len,
 		   struct raw_cert *r);
 
@@ -95,7 +96,10 @@ int model_read_sans(struct cs_cert_model *m, gnutls_x509_crt_t crt);
 int model_read_name_constraints(struct cs_cert_model *m,
 				gnutls_x509_crt_t crt);
 
-/* ext.c: every extension but subjectAltName, and the extension list. */
-int model_read_extensions(struct cs_cert_model *m, gnutls_x509_crt_t crt);
+/* ext.c: basic constraints and the key identifiers, and with details
+ * (CS_MODEL_DETAILS) every other extension but subjectAltName and the
+ * extension list. */
+int model_read_extensions(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+			  bool details);
 
 #endif

@@ -4,8 +4,9 @@
  * the serial number as encoded (zero, negative, over 20 octets, not
  * minimal), the Validity times exactly (UTCTime "50" is 1950, RFC 5280
  * 4.1.2.5.1, where GnuTLS returns 0; every form RFC 5280 forbids is a
- * warning), non-minimal outer lengths, and the tbsCertificate and
- * signature bytes for the self-signed check.
+ * warning), non-minimal outer lengths, the issuer and subject names as
+ * encoded (self-issued), and the tbsCertificate and signature bytes for
+ * the self-signed check.
  *
  * Does not: call GnuTLS, or judge the times against a clock.
  */
@@ -53,11 +54,12 @@ int model_raw_walk(const unsigned char *der, size_t der_len,
 		return -1;
 	r->serial = t;
 
-	/* signature AlgorithmIdentifier, issuer Name, then Validity */
-	for (int i = 0; i < 2; i++)
-		if (!cs_der_child(r->tbs.val, r->tbs.len, &tpos, &t) ||
-		    t.tag != 0x30)
-			goto sig;
+	/* signature AlgorithmIdentifier, issuer Name, Validity, subject */
+	if (!cs_der_child(r->tbs.val, r->tbs.len, &tpos, &t) ||
+	    t.tag != 0x30 ||
+	    !cs_der_child(r->tbs.val, r->tbs.len, &tpos, &r->issuer) ||
+	    r->issuer.tag != 0x30)
+		goto sig;
 	if (!cs_der_child(r->tbs.val, r->tbs.len, &tpos, &validity) ||
 	    validity.tag != 0x30)
 		goto sig;
@@ -66,6 +68,9 @@ int model_raw_walk(const unsigned char *der, size_t der_len,
 	    !cs_der_child(validity.val, validity.len, &vpos, &r->not_after))
 		goto sig;
 	r->have_validity = true;
+	if (cs_der_child(r->tbs.val, r->tbs.len, &tpos, &r->subject) &&
+	    r->subject.tag == 0x30)
+		r->have_names = true;
 sig:
 	/* signatureAlgorithm, then signatureValue BIT STRING whose first
 	 * content octet counts unused bits (X.690 8.6.2). */
