@@ -961,12 +961,15 @@ static void model_parts_match(const struct cs_cert_model *full,
 }
 
 /* Build l's model with each combination of parts and compare each with
- * the full one. */
+ * the full one: with CS_MODEL_FROM_DER that compares the names, basic
+ * constraints and key identifiers read from the DER with GnuTLS's. */
 static void check_parts(const struct loaded *l,
 			const struct cs_cert_model *full)
 {
-	static const unsigned combos[] = {0, CS_MODEL_DETAILS,
-					  CS_MODEL_SELF_SIG};
+	static const unsigned combos[] = {
+		0, CS_MODEL_DETAILS, CS_MODEL_SELF_SIG, CS_MODEL_FROM_DER,
+		CS_MODEL_FROM_DER | CS_MODEL_DETAILS,
+	};
 
 	for (size_t i = 0; i < sizeof(combos) / sizeof(*combos); i++) {
 		struct cs_cert_model part;

@@ -203,7 +203,8 @@ int cs_report_cert_model(struct cs_cert_model *m, const struct cs_item *item,
 			 const struct cs_report_opts *o, bool json,
 			 struct cs_error *err)
 {
-	unsigned parts = json || o->long_view ? CS_MODEL_DETAILS : 0;
+	unsigned parts = CS_MODEL_FROM_DER |
+			 (json || o->long_view ? CS_MODEL_DETAILS : 0);
 
 	return cs_model_build(m, item->crt, item->der, item->der_len, parts,
 			      err);

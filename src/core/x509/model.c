@@ -182,12 +182,18 @@ static bool tlv_eq(const struct cs_tlv *a, const struct cs_tlv *b)
 }
 
 static int read_names(struct cs_cert_model *m, gnutls_x509_crt_t crt,
-		      const struct raw_cert *r, bool details)
+		      const struct raw_cert *r, bool details, bool from_der)
 {
 	gnutls_datum_t a = {NULL, 0}, b = {NULL, 0};
 
-	m->subject = dn_string(crt, false);
-	m->issuer = dn_string(crt, true);
+	if (from_der && r->have_names &&
+	    (model_raw_dn(&r->subject, &m->subject) < 0 ||
+	     model_raw_dn(&r->issuer, &m->issuer) < 0))
+		return -1;
+	if (m->subject == NULL)
+		m->subject = dn_string(crt, false);
+	if (m->issuer == NULL)
+		m->issuer = dn_string(crt, true);
 	if (m->subject == NULL || m->issuer == NULL)
 		return -1;
 
@@ -394,7 +400,8 @@ int cs_model_build(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 	ver = gnutls_x509_crt_get_version(crt);
 	m->version = ver > 0 ? (unsigned)ver : 0;
 	if (model_read_raw(m, &raw) < 0 ||
-	    read_names(m, crt, &raw, details) < 0 ||
+	    read_names(m, crt, &raw, details,
+		       (parts & CS_MODEL_FROM_DER) != 0) < 0 ||
 	    model_read_sans(m, crt) < 0)
 		goto nomem;
 	read_key(m, crt);
@@ -402,7 +409,9 @@ int cs_model_build(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 	read_digests(m, crt, der, raw.outer.hdr + raw.outer.len, details);
 	if (parts & CS_MODEL_SELF_SIG)
 		read_self_signed(m, crt, &raw);
-	if (model_read_extensions(m, crt, details) < 0)
+	if (model_read_extensions(m, crt,
+				  parts & CS_MODEL_FROM_DER ? &raw : NULL,
+				  details) < 0)
 		goto nomem;
 	/* RFC 5280 4.1.2.9: extensions only in version 3. */
 	if (m->version < 3 && m->n_exts > 0 &&

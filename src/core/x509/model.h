@@ -155,6 +155,13 @@ struct cs_cert_model {
 #define CS_MODEL_DETAILS 0x2u  /* the first CN, SHA-1, the SPKI pin, every
 				  other extension, the extension list and
 				  the warnings about extensions */
+#define CS_MODEL_FROM_DER 0x4u /* subject, issuer, basic constraints and
+				  key identifiers read from the DER where
+				  they are in the plain form nearly every
+				  certificate uses (GnuTLS's getters for the
+				  rest): the same values (the unit tests
+				  compare them on the corpus), a fraction of
+				  the cost */
 #define CS_MODEL_ALL (CS_MODEL_SELF_SIG | CS_MODEL_DETAILS)
 
 /* Fill *m from crt (and its DER, for the raw fields) with the parts
@@ -166,7 +173,8 @@ CS_MUST_CHECK int cs_model_build(struct cs_cert_model *m,
 				 unsigned parts, struct cs_error *err);
 
 /* cs_model_build() with CS_MODEL_ALL: every field, the self-signature
- * checked (what verify and connect use). */
+ * checked, every value from GnuTLS's getters (what verify and connect
+ * use). */
 CS_MUST_CHECK int cs_model_from_crt(struct cs_cert_model *m,
 				    gnutls_x509_crt_t crt,
 				    const unsigned char *der, size_t der_len,
