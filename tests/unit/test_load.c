@@ -936,6 +936,61 @@ static void test_load_dir_symlink_loop(void **state)
 	rmdir(dir);
 }
 
+/* A hashed directory (HASH.0 links beside their targets, the links
+ * sorting first or last): every file is read under each name, and once
+ * with skip_seen_files, under the first name; defer_import keeps the
+ * DER without a GnuTLS import and still checks the element count. */
+static void test_load_dir_skip_seen_files(void **state)
+{
+	char dir[] = "/tmp/cs-test-load-XXXXXX";
+	static const char *const names[] = {"0abc.0", "ee.pem", "root.pem",
+					    "zzz.0"};
+	char p[PATH_MAX];
+	struct cs_load_opts lo = {0};
+	struct cs_itemlist l;
+	struct cs_error err = { 0 };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/ee.pem", dir);
+	copy_file(tc_path("pki/ee-rsa.pem"), p);
+	snprintf(p, sizeof(p), "%s/root.pem", dir);
+	copy_file(tc_path("pki/root-rsa.pem"), p);
+	snprintf(p, sizeof(p), "%s/0abc.0", dir);
+	assert_int_equal(symlink("root.pem", p), 0);
+	snprintf(p, sizeof(p), "%s/zzz.0", dir);
+	assert_int_equal(symlink("ee.pem", p), 0);
+
+	cs_itemlist_init(&l);
+	assert_cs_ok(cs_load_path(&l, dir, &lo, &err), &err);
+	assert_int_equal(cs_itemlist_count(&l, CS_ITEM_CERT), 4);
+	cs_itemlist_free(&l);
+
+	lo.skip_seen_files = true;
+	lo.defer_import = true;
+	assert_cs_ok(cs_load_path(&l, dir, &lo, &err), &err);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(cs_itemlist_count(&l, CS_ITEM_CERT), 2);
+	assert_non_null(strstr(l.items[0].origin.path, "/0abc.0"));
+	assert_non_null(strstr(l.items[1].origin.path, "/ee.pem"));
+	for (size_t i = 0; i < l.n; i++) {
+		gnutls_x509_crt_t crt;
+
+		assert_null(l.items[i].crt);
+		assert_int_equal(cs_cert_import(&crt, l.items[i].der,
+						l.items[i].der_len,
+						&l.items[i].origin, &err), 0);
+		gnutls_x509_crt_deinit(crt);
+	}
+	cs_itemlist_free(&l);
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
 /* ------------------------------------------------------------------ */
 /* Limits and stdin. */
 
@@ -1154,6 +1209,7 @@ int main(void)
 		cmocka_unit_test(test_load_trailing_byte),
 		cmocka_unit_test(test_load_dirtree),
 		cmocka_unit_test(test_load_dir_symlink_loop),
+		cmocka_unit_test(test_load_dir_skip_seen_files),
 		cmocka_unit_test(test_load_file_size_limit),
 		cmocka_unit_test(test_load_items_limit),
 		cmocka_unit_test(test_load_stdin),

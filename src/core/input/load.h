@@ -101,6 +101,9 @@ struct cs_load_opts {
 				  NULL; cs_cert_import() when one is needed
 				  (the trust store decodes only the anchors
 				  it looks up) */
+	bool skip_seen_files;  /* directory trees: a file reached again by
+				  another name (a symbolic link) is not read
+				  again, as a directory is never read twice */
 };
 
 /*

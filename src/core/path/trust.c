@@ -530,7 +530,10 @@ static void item_refused(struct cs_item *it, const struct cs_error *e)
 int cs_trust_add_path(struct cs_trust *t, const char *path,
 		      struct cs_itemlist *problems, struct cs_error *err)
 {
-	struct cs_load_opts lo = {.defer_import = true};
+	/* a hashed directory's HASH.0 links lead to the files beside them:
+	 * each is read once (its anchors would be deduplicated anyway) */
+	struct cs_load_opts lo = {.defer_import = true,
+				  .skip_seen_files = true};
 	struct cs_itemlist list;
 	struct cs_error first_err, e;
 	size_t i, certs = 0;
