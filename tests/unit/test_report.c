@@ -415,6 +415,74 @@ static void test_show_model_self_issued(void **state)
 	}
 }
 
+/* Items loaded with defer_import (no GnuTLS import on loading): show's
+ * model decodes each when it is shown, and gives the same text; one
+ * GnuTLS refuses fails with the loader's message and position. */
+static void test_show_model_deferred_import(void **state)
+{
+	struct cs_report_opts o = {.now = AT};
+	struct cs_load_opts lo = {.defer_import = true};
+	struct cs_itemlist list, eager;
+	struct cs_cert_model m;
+	struct cs_error err, e2;
+	unsigned char *bad;
+	struct loaded l;
+	char *a, *b;
+	size_t i, len;
+	FILE *f;
+
+	(void)state;
+	load_first(&l, tc("pki/chain-rsa.pem"));
+	cs_model_free(&l.m);
+	assert_int_equal(cs_report_cert_model(&l.m, l.item, &o, false, &err),
+			 0);
+	a = render(&l, false, false);
+	loaded_free(&l);
+
+	cs_itemlist_init(&list);
+	assert_int_equal(cs_load_path(&list, tc("pki/chain-rsa.pem"), &lo,
+				      &err), 0);
+	assert_null(list.items[0].crt);
+	assert_int_equal(cs_report_cert_model(&m, &list.items[0], &o, false,
+					      &err), 0);
+	f = open_memstream(&b, &len);
+	assert_non_null(f);
+	assert_int_equal(cs_report_cert_text(f, &list.items[0], &m, &o), 0);
+	fclose(f);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	cs_model_free(&m);
+
+	/* the first UTCTime retagged as an OCTET STRING: GnuTLS refuses */
+	len = list.items[0].der_len;
+	bad = malloc(len);
+	assert_non_null(bad);
+	memcpy(bad, list.items[0].der, len);
+	for (i = 0; i + 1 < len; i++)
+		if (bad[i] == 0x17 && bad[i + 1] == 0x0d)
+			break;
+	assert_true(i + 1 < len);
+	bad[i] = 0x04;
+	cs_itemlist_init(&eager);
+	assert_int_equal(cs_load_buffer(&eager, bad, len, "bad.der", NULL, 0,
+					NULL, &e2), 0);
+	assert_int_equal(eager.items[0].kind, CS_ITEM_ERROR);
+	cs_itemlist_free(&list);
+	assert_int_equal(cs_load_buffer(&list, bad, len, "bad.der", &lo, 0,
+					NULL, &err), 0);
+	assert_int_equal(list.items[0].kind, CS_ITEM_CERT);
+	assert_int_equal(cs_report_cert_model(&m, &list.items[0], &o, true,
+					      &err), -1);
+	assert_string_equal(err.msg, eager.items[0].err.msg);
+	assert_int_equal(err.code, eager.items[0].err.code);
+	assert_non_null(strstr(err.msg, "GnuTLS says"));
+	cs_model_free(&m);
+	cs_itemlist_free(&eager);
+	cs_itemlist_free(&list);
+	free(bad);
+}
+
 /* A hostile CN: no raw ESC in text; JSON keeps it as data, escaped. */
 static void test_hostile_cn(void **state)
 {
@@ -643,6 +711,7 @@ int main(void)
 		cmocka_unit_test(test_text_not_yet_valid),
 		cmocka_unit_test(test_json_fields),
 		cmocka_unit_test(test_show_model_self_issued),
+		cmocka_unit_test(test_show_model_deferred_import),
 		cmocka_unit_test(test_nul_cn),
 		cmocka_unit_test(test_crl),
 		cmocka_unit_test(test_error_json),

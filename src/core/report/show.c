@@ -205,9 +205,21 @@ int cs_report_cert_model(struct cs_cert_model *m, const struct cs_item *item,
 {
 	unsigned parts = CS_MODEL_FROM_DER |
 			 (json || o->long_view ? CS_MODEL_DETAILS : 0);
+	gnutls_x509_crt_t crt = NULL;
+	int rc;
 
-	return cs_model_build(m, item->crt, item->der, item->der_len, parts,
-			      err);
+	if (item->crt != NULL)
+		return cs_model_build(m, item->crt, item->der, item->der_len,
+				      parts, err);
+	/* loaded with defer_import: decoded here, one at a time, with the
+	 * loader's checks and messages */
+	memset(m, 0, sizeof(*m));
+	if (cs_cert_import(&crt, item->der, item->der_len, &item->origin,
+			   err) < 0)
+		return -1;
+	rc = cs_model_build(m, crt, item->der, item->der_len, parts, err);
+	gnutls_x509_crt_deinit(crt);
+	return rc;
 }
 
 /* ---- text ------------------------------------------------------------ */

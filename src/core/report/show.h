@@ -34,8 +34,12 @@ struct cs_report_opts {
  * otherwise; see CS_MODEL_DETAILS in model.h), and no self-signature
  * check: that is verify's work, and a public-key operation per root.  The
  * text then says "self-issued" (from the names and the key identifiers)
- * and the JSON gives self_signed as null.  Returns 0, or -1 with *err
- * (*m left empty, safe to cs_model_free).
+ * and the JSON gives self_signed as null.  Fields GnuTLS makes costly
+ * are read from the DER where they are plain (CS_MODEL_FROM_DER).  An
+ * item loaded with defer_import (crt NULL) is decoded here and freed
+ * again, so a run holds one decoded certificate at a time; one GnuTLS
+ * refuses fails with the loader's message for it.  Returns 0, or -1 with
+ * *err (*m left empty, safe to cs_model_free).
  */
 CS_MUST_CHECK int cs_report_cert_model(struct cs_cert_model *m,
 				       const struct cs_item *item,

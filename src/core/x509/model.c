@@ -404,7 +404,8 @@ int cs_model_build(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 		       (parts & CS_MODEL_FROM_DER) != 0) < 0 ||
 	    model_read_sans(m, crt) < 0)
 		goto nomem;
-	read_key(m, crt);
+	if (!(parts & CS_MODEL_FROM_DER) || !model_raw_key(m, &raw))
+		read_key(m, crt);
 	read_sig(m, crt);
 	read_digests(m, crt, der, raw.outer.hdr + raw.outer.len, details);
 	if (parts & CS_MODEL_SELF_SIG)

@@ -74,6 +74,7 @@ void model_copy_fixed(char *out, size_t outsz, const void *p, size_t len);
 struct raw_cert {
 	struct cs_tlv outer, tbs, serial, not_before, not_after;
 	struct cs_tlv issuer, subject; /* the Name TLVs */
+	struct cs_tlv spki;            /* SubjectPublicKeyInfo */
 	struct cs_tlv exts;            /* the SEQUENCE OF Extension */
 	const unsigned char *tbs_der; /* whole tbsCertificate TLV */
 	size_t tbs_der_len;
@@ -112,6 +113,12 @@ int model_raw_ext(const struct raw_cert *r, const unsigned char *oid,
 bool model_raw_basic_constraints(struct cs_cert_model *m,
 				 const struct raw_cert *r);
 bool model_raw_key_ids(struct cs_cert_model *m, const struct raw_cert *r);
+
+/* The key's algorithm, size and curve from the DER for the plain keys
+ * (RSA with NULL parameters, ECDSA on P-256, P-384 or P-521 with an
+ * uncompressed point, Ed25519): true when read, false to ask GnuTLS;
+ * the same values as GnuTLS's (the unit tests compare them). */
+bool model_raw_key(struct cs_cert_model *m, const struct raw_cert *r);
 
 /* altnames.c */
 int model_read_sans(struct cs_cert_model *m, gnutls_x509_crt_t crt);

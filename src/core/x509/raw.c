@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gnutls/gnutls.h>
+
 /* Longest raw Validity string we keep (the field is char[32]). */
 #define CS_TIME_RAW_MAX 31
 /* RFC 5280 4.1.2.2: serial numbers are at most 20 octets. */
@@ -74,7 +76,8 @@ int model_raw_walk(const unsigned char *der, size_t der_len,
 		r->have_names = true;
 	/* subjectPublicKeyInfo, [1] and [2] unique ids, [3] extensions */
 	if (!r->have_names ||
-	    !cs_der_child(r->tbs.val, r->tbs.len, &tpos, &t) || t.tag != 0x30)
+	    !cs_der_child(r->tbs.val, r->tbs.len, &tpos, &r->spki) ||
+	    r->spki.tag != 0x30)
 		goto sig;
 	while ((more = cs_der_child(r->tbs.val, r->tbs.len, &tpos, &t)) &&
 	       (t.tag == 0x81 || t.tag == 0xa1 || t.tag == 0x82 ||
@@ -547,4 +550,109 @@ bool model_raw_key_ids(struct cs_cert_model *m, const struct raw_cert *r)
 	if (has_aki)
 		cs_hex_colon(m->aki_hex, sizeof(m->aki_hex), aki.val, aki.len);
 	return true;
+}
+
+/* ---- the key ------------------------------------------------------- */
+
+/* Bits of a positive INTEGER's value (leading zero octets ignored). */
+static unsigned int_bits(const struct cs_tlv *t)
+{
+	size_t i = 0;
+	unsigned b;
+
+	while (i < t->len && t->val[i] == 0)
+		i++;
+	if (i == t->len)
+		return 0;
+	b = (unsigned)(t->len - i - 1) * 8;
+	for (unsigned c = t->val[i]; c; c >>= 1)
+		b++;
+	return b;
+}
+
+/* see model_int.h */
+bool model_raw_key(struct cs_cert_model *m, const struct raw_cert *r)
+{
+	static const unsigned char rsa[] = {0x2a, 0x86, 0x48, 0x86, 0xf7,
+					    0x0d, 0x01, 0x01, 0x01};
+	static const unsigned char ecpk[] = {0x2a, 0x86, 0x48, 0xce, 0x3d,
+					     0x02, 0x01};
+	static const unsigned char ed25519[] = {0x2b, 0x65, 0x70};
+	static const struct {
+		unsigned char oid[8];
+		unsigned char len;
+		const char *name;
+		unsigned bits;
+		size_t point; /* uncompressed point: 1 + 2 coordinates */
+	} curves[] = {
+		{{0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07}, 8,
+		 "P-256", 256, 65},
+		{{0x2b, 0x81, 0x04, 0x00, 0x22}, 5, "P-384", 384, 97},
+		/* GnuTLS counts the 66 octets of a P-521 coordinate */
+		{{0x2b, 0x81, 0x04, 0x00, 0x23}, 5, "P-521", 528, 133},
+	};
+	struct cs_tlv alg, oid, params, key, seq, n, e;
+	size_t pos = 0, apos = 0, kpos = 0;
+	bool more;
+
+	/* SubjectPublicKeyInfo ::= SEQUENCE { algorithm
+	 * AlgorithmIdentifier, subjectPublicKey BIT STRING } (4.1.2.7) */
+	if (r->spki.tag != 0x30 ||
+	    !cs_der_child(r->spki.val, r->spki.len, &pos, &alg) ||
+	    alg.tag != 0x30 ||
+	    !cs_der_child(r->spki.val, r->spki.len, &pos, &key) ||
+	    pos != r->spki.len || key.tag != 0x03 || key.len < 2 ||
+	    key.val[0] != 0 ||
+	    !cs_der_child(alg.val, alg.len, &apos, &oid) || oid.tag != 0x06)
+		return false;
+	more = cs_der_child(alg.val, alg.len, &apos, &params);
+	if (apos != alg.len)
+		return false;
+	if (oid.len == sizeof(rsa) && memcmp(oid.val, rsa, oid.len) == 0) {
+		/* RFC 3279 2.3.1: NULL parameters, RSAPublicKey ::=
+		 * SEQUENCE { modulus INTEGER, publicExponent INTEGER } */
+		if (!more || params.tag != 0x05 || params.len != 0 ||
+		    cs_der_read(key.val + 1, key.len - 1, &seq) != CS_DER_OK ||
+		    seq.tag != 0x30 || seq.hdr + seq.len != key.len - 1 ||
+		    !cs_der_child(seq.val, seq.len, &kpos, &n) ||
+		    !cs_der_child(seq.val, seq.len, &kpos, &e) ||
+		    kpos != seq.len || n.tag != 0x02 || e.tag != 0x02 ||
+		    n.len < 2 || n.val[0] & 0x80 || e.len < 1 ||
+		    e.val[0] & 0x80 || (n.val[0] == 0 && !(n.val[1] & 0x80)))
+			return false;
+		m->gnutls_pk = GNUTLS_PK_RSA;
+		snprintf(m->key_alg, sizeof(m->key_alg), "RSA");
+		m->key_bits = int_bits(&n);
+		return true;
+	}
+	if (oid.len == sizeof(ecpk) && memcmp(oid.val, ecpk, oid.len) == 0) {
+		/* RFC 5480 2.1.1: a namedCurve, an uncompressed point */
+		if (!more || params.tag != 0x06)
+			return false;
+		for (size_t i = 0; i < sizeof(curves) / sizeof(*curves); i++) {
+			if (params.len != curves[i].len ||
+			    memcmp(params.val, curves[i].oid, params.len) != 0)
+				continue;
+			if (key.len - 1 != curves[i].point || key.val[1] != 0x04)
+				return false;
+			m->gnutls_pk = GNUTLS_PK_ECDSA;
+			snprintf(m->key_alg, sizeof(m->key_alg), "ECDSA");
+			snprintf(m->key_curve, sizeof(m->key_curve), "%s",
+				 curves[i].name);
+			m->key_bits = curves[i].bits;
+			return true;
+		}
+		return false;
+	}
+	if (oid.len == sizeof(ed25519) &&
+	    memcmp(oid.val, ed25519, oid.len) == 0) {
+		/* RFC 8410 3: no parameters, a 32-byte key */
+		if (more || key.len - 1 != 32)
+			return false;
+		m->gnutls_pk = GNUTLS_PK_EDDSA_ED25519;
+		snprintf(m->key_alg, sizeof(m->key_alg), "Ed25519");
+		m->key_bits = 256;
+		return true;
+	}
+	return false;
 }
