@@ -151,13 +151,27 @@ static unsigned char *dn_attr(gnutls_x509_crt_t crt, const char *oid,
 	return buf;
 }
 
-/* First CN (RFC 5280 4.1.2.6); may hold a NUL, so keep its length. */
-static int read_cn(struct cs_cert_model *m, gnutls_x509_crt_t crt)
+/* First CN (RFC 5280 4.1.2.6); may hold a NUL, so keep its length.
+ * From r's subject when given and plain (CS_MODEL_FROM_DER). */
+static int read_cn(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+		   const struct raw_cert *r)
 {
 	unsigned char *der, *txt;
+	struct cs_tlv v;
 	size_t len = 0;
 	int rc = 0;
 
+	rc = r != NULL && r->have_names ? model_raw_first_cn(&r->subject, &v)
+					: -1;
+	if (rc == 0)
+		return 0; /* no CN */
+	if (rc == 1) {
+		rc = decode_dirstring(v.val - v.hdr, v.hdr + v.len,
+				      &m->subject_cn, &m->subject_cn_len);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+	}
+	rc = 0;
 	der = dn_attr(crt, GNUTLS_OID_X520_COMMON_NAME, 1, &len);
 	if (der != NULL) {
 		rc = decode_dirstring(der, len, &m->subject_cn,
@@ -197,7 +211,7 @@ static int read_names(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 	if (m->subject == NULL || m->issuer == NULL)
 		return -1;
 
-	if (details && read_cn(m, crt) < 0)
+	if (details && read_cn(m, crt, from_der ? r : NULL) < 0)
 		return -1;
 
 	/* Self-issued compares the encoded names (RFC 5280 6.1: "the same
@@ -299,7 +313,7 @@ static void read_sig(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 
 static void read_digests(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 			 const unsigned char *der, size_t der_len,
-			 bool details)
+			 bool details, const struct cs_tlv *raw_spki)
 {
 	/* Hashes of the bytes as encoded, what `sha256sum cert.der` gives;
 	 * gnutls_x509_crt_get_fingerprint re-encodes the certificate from
@@ -318,10 +332,20 @@ static void read_digests(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 	if (gnutls_fingerprint(GNUTLS_DIG_SHA1, &d, m->sha1, &size) < 0)
 		memset(m->sha1, 0, sizeof(m->sha1));
 	/* RFC 7469 2.4: pin-sha256 is SHA-256 of the SPKI DER, which is
-	 * what GnuTLS's key id is with USE_SHA256. */
+	 * what GnuTLS's key id is with USE_SHA256: it re-encodes the key,
+	 * which for a plain key (raw_spki) gives back its bytes. */
 	size = sizeof(id);
-	if (gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA256, id,
-				       &size) >= 0 && size == 32)
+	if (raw_spki != NULL) {
+		gnutls_datum_t k = {
+			(unsigned char *)raw_spki->val - raw_spki->hdr,
+			(unsigned)(raw_spki->hdr + raw_spki->len)};
+
+		if (gnutls_fingerprint(GNUTLS_DIG_SHA256, &k, id, &size) >= 0 &&
+		    size == 32)
+			model_base64(m->spki_sha256_b64,
+				     sizeof(m->spki_sha256_b64), id, size);
+	} else if (gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA256,
+					      id, &size) >= 0 && size == 32)
 		model_base64(m->spki_sha256_b64, sizeof(m->spki_sha256_b64), id,
 			     size);
 }
@@ -363,7 +387,7 @@ int cs_model_build(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 		   struct cs_error *err)
 {
 	gnutls_datum_t exported = {NULL, 0};
-	bool details = (parts & CS_MODEL_DETAILS) != 0;
+	bool details = (parts & CS_MODEL_DETAILS) != 0, raw_key;
 	struct raw_cert raw;
 	int ver;
 
@@ -404,10 +428,12 @@ int cs_model_build(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 		       (parts & CS_MODEL_FROM_DER) != 0) < 0 ||
 	    model_read_sans(m, crt) < 0)
 		goto nomem;
-	if (!(parts & CS_MODEL_FROM_DER) || !model_raw_key(m, &raw))
+	raw_key = (parts & CS_MODEL_FROM_DER) && model_raw_key(m, &raw);
+	if (!raw_key)
 		read_key(m, crt);
 	read_sig(m, crt);
-	read_digests(m, crt, der, raw.outer.hdr + raw.outer.len, details);
+	read_digests(m, crt, der, raw.outer.hdr + raw.outer.len, details,
+		     raw_key ? &raw.spki : NULL);
 	if (parts & CS_MODEL_SELF_SIG)
 		read_self_signed(m, crt, &raw);
 	if (model_read_extensions(m, crt,

@@ -155,8 +155,9 @@ struct cs_cert_model {
 #define CS_MODEL_DETAILS 0x2u  /* the first CN, SHA-1, the SPKI pin, every
 				  other extension, the extension list and
 				  the warnings about extensions */
-#define CS_MODEL_FROM_DER 0x4u /* subject, issuer, key, basic constraints
-				  and key identifiers read from the DER where
+#define CS_MODEL_FROM_DER 0x4u /* subject, issuer, first CN, key, SPKI
+				  pin, basic constraints and key
+				  identifiers read from the DER where
 				  they are in the plain form nearly every
 				  certificate uses (GnuTLS's getters for the
 				  rest): the same values (the unit tests

@@ -99,6 +99,11 @@ int model_read_raw(struct cs_cert_model *m, const struct raw_cert *r);
  * 0 when the name is not plain (ask GnuTLS), -1 out of memory. */
 int model_raw_dn(const struct cs_tlv *name, char **out);
 
+/* The value of the first commonName in a Name's encoding: 1 with the
+ * value's TLV, 0 when there is none, -1 when the Name is not plain DER
+ * (ask GnuTLS). */
+int model_raw_first_cn(const struct cs_tlv *name, struct cs_tlv *value);
+
 /* The first extension with this OID (the contents of its OBJECT
  * IDENTIFIER): 1 with the extnValue OCTET STRING in *value and its
  * criticality, 0 when there is none, -1 when the extensions are not
@@ -116,8 +121,11 @@ bool model_raw_key_ids(struct cs_cert_model *m, const struct raw_cert *r);
 
 /* The key's algorithm, size and curve from the DER for the plain keys
  * (RSA with NULL parameters, ECDSA on P-256, P-384 or P-521 with an
- * uncompressed point, Ed25519): true when read, false to ask GnuTLS;
- * the same values as GnuTLS's (the unit tests compare them). */
+ * uncompressed point, Ed25519, every length and integer in its shortest
+ * form): true when read, false to ask GnuTLS; the same values as
+ * GnuTLS's (the unit tests compare them).  Such a SubjectPublicKeyInfo
+ * is the one GnuTLS re-encodes from the key, so its SHA-256 is GnuTLS's
+ * key id. */
 bool model_raw_key(struct cs_cert_model *m, const struct raw_cert *r);
 
 /* altnames.c */

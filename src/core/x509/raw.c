@@ -606,7 +606,9 @@ bool model_raw_key(struct cs_cert_model *m, const struct raw_cert *r)
 	    !cs_der_child(alg.val, alg.len, &apos, &oid) || oid.tag != 0x06)
 		return false;
 	more = cs_der_child(alg.val, alg.len, &apos, &params);
-	if (apos != alg.len)
+	if (apos != alg.len || r->spki.nonminimal || alg.nonminimal ||
+	    key.nonminimal || oid.nonminimal ||
+	    (more && params.nonminimal))
 		return false;
 	if (oid.len == sizeof(rsa) && memcmp(oid.val, rsa, oid.len) == 0) {
 		/* RFC 3279 2.3.1: NULL parameters, RSAPublicKey ::=
@@ -618,7 +620,9 @@ bool model_raw_key(struct cs_cert_model *m, const struct raw_cert *r)
 		    !cs_der_child(seq.val, seq.len, &kpos, &e) ||
 		    kpos != seq.len || n.tag != 0x02 || e.tag != 0x02 ||
 		    n.len < 2 || n.val[0] & 0x80 || e.len < 1 ||
-		    e.val[0] & 0x80 || (n.val[0] == 0 && !(n.val[1] & 0x80)))
+		    e.val[0] & 0x80 || (n.val[0] == 0 && !(n.val[1] & 0x80)) ||
+		    (e.len > 1 && e.val[0] == 0 && !(e.val[1] & 0x80)) ||
+		    seq.nonminimal || n.nonminimal || e.nonminimal)
 			return false;
 		m->gnutls_pk = GNUTLS_PK_RSA;
 		snprintf(m->key_alg, sizeof(m->key_alg), "RSA");
@@ -655,4 +659,42 @@ bool model_raw_key(struct cs_cert_model *m, const struct raw_cert *r)
 		return true;
 	}
 	return false;
+}
+
+/* see model_int.h */
+int model_raw_first_cn(const struct cs_tlv *name, struct cs_tlv *value)
+{
+	static const unsigned char cn[] = {0x55, 0x04, 0x03};
+	struct cs_tlv rdn, atv, oid, v;
+	size_t pos = 0;
+	int found = 0;
+
+	if (name->tag != 0x30)
+		return -1;
+	/* every RDN and attribute in order, as GnuTLS looks: the first CN
+	 * of the encoding */
+	while (cs_der_child(name->val, name->len, &pos, &rdn)) {
+		size_t rpos = 0;
+
+		if (rdn.tag != 0x31)
+			return -1;
+		while (cs_der_child(rdn.val, rdn.len, &rpos, &atv)) {
+			size_t apos = 0;
+
+			if (atv.tag != 0x30 ||
+			    !cs_der_child(atv.val, atv.len, &apos, &oid) ||
+			    oid.tag != 0x06 ||
+			    !cs_der_child(atv.val, atv.len, &apos, &v) ||
+			    apos != atv.len)
+				return -1;
+			if (!found && oid.len == sizeof(cn) &&
+			    memcmp(oid.val, cn, sizeof(cn)) == 0) {
+				*value = v;
+				found = 1;
+			}
+		}
+		if (rpos != rdn.len || rpos == 0)
+			return -1;
+	}
+	return pos == name->len ? found : -1;
 }
