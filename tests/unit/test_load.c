@@ -942,9 +942,16 @@ static void test_load_dir_symlink_loop(void **state)
  * DER without a GnuTLS import and still checks the element count. */
 static void test_load_dir_skip_seen_files(void **state)
 {
+	/* name, and a testcerts file to copy or a name to link to */
+	static const struct {
+		const char *name, *copy, *link;
+	} files[] = {
+		{"ee.pem", "pki/ee-rsa.pem", NULL},
+		{"root.pem", "pki/root-rsa.pem", NULL},
+		{"0abc.0", NULL, "root.pem"}, /* sorts before its target */
+		{"zzz.0", NULL, "ee.pem"},    /* and after */
+	};
 	char dir[] = "/tmp/cs-test-load-XXXXXX";
-	static const char *const names[] = {"0abc.0", "ee.pem", "root.pem",
-					    "zzz.0"};
 	char p[PATH_MAX];
 	struct cs_load_opts lo = {0};
 	struct cs_itemlist l;
@@ -952,14 +959,13 @@ static void test_load_dir_skip_seen_files(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	snprintf(p, sizeof(p), "%s/ee.pem", dir);
-	copy_file(tc_path("pki/ee-rsa.pem"), p);
-	snprintf(p, sizeof(p), "%s/root.pem", dir);
-	copy_file(tc_path("pki/root-rsa.pem"), p);
-	snprintf(p, sizeof(p), "%s/0abc.0", dir);
-	assert_int_equal(symlink("root.pem", p), 0);
-	snprintf(p, sizeof(p), "%s/zzz.0", dir);
-	assert_int_equal(symlink("ee.pem", p), 0);
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i].name);
+		if (files[i].copy)
+			copy_file(tc_path(files[i].copy), p);
+		else
+			assert_int_equal(symlink(files[i].link, p), 0);
+	}
 
 	cs_itemlist_init(&l);
 	assert_cs_ok(cs_load_path(&l, dir, &lo, &err), &err);
@@ -984,8 +990,8 @@ static void test_load_dir_skip_seen_files(void **state)
 	}
 	cs_itemlist_free(&l);
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
-		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i].name);
 		unlink(p);
 	}
 	rmdir(dir);
