@@ -418,6 +418,7 @@ out:
 		fclose(src.f);
 	free(src.buf);
 	free(password);
+	cli_verify_late_problems(trust);
 	cs_trust_free(trust);
 	cli_verify_free(&c.va);
 	return rc;

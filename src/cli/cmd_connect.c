@@ -368,6 +368,7 @@ int cmd_connect(int argc, char **argv)
 out:
 	json_decref(arr);
 	cs_net_addrlist_free(&al);
+	cli_verify_late_problems(trust);
 	cs_trust_free(trust);
 	cs_net_client_free(client);
 	cli_verify_free(&o.va);

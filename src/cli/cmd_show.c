@@ -144,8 +144,7 @@ static void show_item(struct run *r, const struct cs_item *it)
 			break;
 		}
 		memset(&m, 0, sizeof(m));
-		if (cs_model_from_crt(&m, it->crt, it->der, it->der_len,
-				      &err) < 0) {
+		if (cs_report_cert_model(&m, it, &o->r, o->json, &err) < 0) {
 			cs_model_free(&m);
 			model_error(r, it, &err);
 			return;
@@ -237,6 +236,7 @@ int cmd_show(int argc, char **argv)
 	if (pw_failed)
 		return CS_EXIT_INPUT;
 	lo.password = password;
+	lo.defer_import = true;
 
 	r.o = &o;
 	r.rc = CS_EXIT_OK;

@@ -257,6 +257,7 @@ int cmd_verify(int argc, char **argv)
 		(void)cs_report_verify_json_doc(stdout, jinputs);
 out:
 	json_decref(jinputs);
+	cli_verify_late_problems(trust);
 	cs_trust_free(trust);
 	free(password);
 	cli_verify_free(&o.va);

@@ -334,3 +334,14 @@ void cli_verify_free(struct cli_verify_args *a)
 	cs_itemlist_free(&a->pool);
 	cs_itemlist_free(&a->crls);
 }
+
+/* see verifyopts.h */
+void cli_verify_late_problems(const struct cs_trust *t)
+{
+	const struct cs_itemlist *late = t ? cs_trust_late_problems(t) : NULL;
+
+	for (size_t k = 0; late && k < late->n; k++)
+		cli_warn(late->items[k].origin.path,
+			 "%s (ignored in the trust store)",
+			 late->items[k].err.msg);
+}

@@ -50,6 +50,10 @@ struct cs_trust *cli_verify_load(struct cli_verify_args *a,
 
 void cli_verify_free(struct cli_verify_args *a);
 
+/* After the work: warn about --trust certificates GnuTLS refused when a
+ * lookup first decoded them (they were never used as anchors). */
+void cli_verify_late_problems(const struct cs_trust *t);
+
 /* Print the error items of list on stderr; returns how many. */
 size_t cli_print_errors(const struct cs_itemlist *list);
 

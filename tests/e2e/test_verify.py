@@ -267,6 +267,79 @@ class Cli(unittest.TestCase):
             self.assertEqual(rc, 0, err)
             self.assertIn("1 anchors", err)
 
+    def test_hashed_directory_links_beside_files(self):
+        """A hashed directory as c_rehash makes it: HASH.0 links to the
+        files beside them; the same verdict and anchor count as the
+        bundle of those files (each anchor once)."""
+        with tempfile.TemporaryDirectory() as d:
+            for name, link in (("root-rsa.pem", "0a1b2c3d.0"),
+                               ("root-ec.pem", "ffee0011.0")):
+                with open(tc("pki/" + name), "rb") as s, \
+                        open(os.path.join(d, name), "wb") as o:
+                    o.write(s.read())
+                os.symlink(name, os.path.join(d, link))
+            rc, out, err = run("verify", "-v", "--at", AT, "--trust", d,
+                               "--untrusted", tc("pki/ica-rsa.pem"),
+                               tc("pki/ee-rsa.pem"))
+            self.assertEqual(rc, 0, err)
+            self.assertIn("2 anchors", err)
+            self.assertIn("trusted", out)
+
+    @staticmethod
+    def refused_pem():
+        """root-ec.pem with its first UTCTime retagged as an OCTET
+        STRING: found by the DER walk, refused by GnuTLS."""
+        import base64
+        with open(tc("pki/root-ec.pem"), encoding="ascii") as f:
+            b64 = "".join(line for line in f.read().splitlines()
+                          if line and not line.startswith("-----"))
+        der = bytearray(base64.b64decode(b64))
+        der[der.index(b"\x17\x0d")] = 0x04
+        body = base64.b64encode(bytes(der)).decode()
+        lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+        return ("-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) +
+                "\n-----END CERTIFICATE-----\n")
+
+    def test_trust_file_refused_anchor_reported(self):
+        """A --trust file's anchors are decoded when looked up; one
+        GnuTLS refuses before any it accepts is still reported on
+        loading, with the loader's message, and ignored."""
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "anchors.pem")
+            with open(tc("pki/root-rsa.pem"), encoding="ascii") as s, \
+                    open(p, "w", encoding="ascii") as o:
+                o.write(self.refused_pem() + s.read())
+            rc, out, err = run("verify", "-v", "--at", AT, "--trust", p,
+                               "--untrusted", tc("pki/ica-rsa.pem"),
+                               tc("pki/ee-rsa.pem"))
+            self.assertEqual(rc, 0, err)
+            self.assertIn("anchors.pem: not a certificate: GnuTLS says: ",
+                          err)
+            self.assertIn("(line 1) (ignored in the trust store)", err)
+            self.assertIn("1 anchors", err)
+            self.assertIn("trusted", out)
+
+            # after a good one, a refused anchor is found when a lookup
+            # decodes it, and said then, once the work is done
+            with open(tc("pki/root-rsa.pem"), encoding="ascii") as s, \
+                    open(p, "w", encoding="ascii") as o:
+                o.write(s.read() + self.refused_pem())
+            rc, out, err = run("verify", "--at", AT, "--trust", p,
+                               tc("pki/chain-ec.pem"))
+            self.assertEqual(rc, 1, err)
+            self.assertIn("anchors.pem: not a certificate: GnuTLS says: ",
+                          err)
+            self.assertIn("(ignored in the trust store)", err)
+            self.assertIn("NOT TRUSTED", out)
+
+            with open(p, "w", encoding="ascii") as o:
+                o.write(self.refused_pem())
+            rc, out, err = run("verify", "--at", AT, "--trust", p,
+                               tc("pki/ee-rsa.pem"))
+            self.assertEqual(rc, 2)
+            self.assertEqual(out, "")
+            self.assertIn("not a certificate: GnuTLS says: ", err)
+
     def test_crl_file_without_crl_is_error(self):
         rc, _, err = run("verify", *rsa_args(), "--crl",
                          tc("pki/root-rsa.pem"), tc("pki/ee-rsa.pem"))

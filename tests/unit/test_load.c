@@ -1008,6 +1008,67 @@ static void test_load_dir_symlink_loop(void **state)
 	rmdir(dir);
 }
 
+/* A hashed directory (HASH.0 links beside their targets, the links
+ * sorting first or last): every file is read under each name, and once
+ * with skip_seen_files, under the first name; defer_import keeps the
+ * DER without a GnuTLS import and still checks the element count. */
+static void test_load_dir_skip_seen_files(void **state)
+{
+	/* name, and a testcerts file to copy or a name to link to */
+	static const struct {
+		const char *name, *copy, *link;
+	} files[] = {
+		{"ee.pem", "pki/ee-rsa.pem", NULL},
+		{"root.pem", "pki/root-rsa.pem", NULL},
+		{"0abc.0", NULL, "root.pem"}, /* sorts before its target */
+		{"zzz.0", NULL, "ee.pem"},    /* and after */
+	};
+	char dir[] = "/tmp/cs-test-load-XXXXXX";
+	char p[PATH_MAX];
+	struct cs_load_opts lo = {0};
+	struct cs_itemlist l;
+	struct cs_error err = { 0 };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i].name);
+		if (files[i].copy)
+			copy_file(tc_path(files[i].copy), p);
+		else
+			assert_int_equal(symlink(files[i].link, p), 0);
+	}
+
+	cs_itemlist_init(&l);
+	assert_cs_ok(cs_load_path(&l, dir, &lo, &err), &err);
+	assert_int_equal(cs_itemlist_count(&l, CS_ITEM_CERT), 4);
+	cs_itemlist_free(&l);
+
+	lo.skip_seen_files = true;
+	lo.defer_import = true;
+	assert_cs_ok(cs_load_path(&l, dir, &lo, &err), &err);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(cs_itemlist_count(&l, CS_ITEM_CERT), 2);
+	assert_non_null(strstr(l.items[0].origin.path, "/0abc.0"));
+	assert_non_null(strstr(l.items[1].origin.path, "/ee.pem"));
+	for (size_t i = 0; i < l.n; i++) {
+		gnutls_x509_crt_t crt;
+
+		assert_null(l.items[i].crt);
+		assert_int_equal(cs_cert_import(&crt, l.items[i].der,
+						l.items[i].der_len,
+						&l.items[i].origin, &err), 0);
+		gnutls_x509_crt_deinit(crt);
+	}
+	cs_itemlist_free(&l);
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i].name);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
 /* ------------------------------------------------------------------ */
 /* Limits and stdin. */
 
@@ -1227,6 +1288,7 @@ int main(void)
 		cmocka_unit_test(test_load_dirtree),
 		cmocka_unit_test(test_load_each),
 		cmocka_unit_test(test_load_dir_symlink_loop),
+		cmocka_unit_test(test_load_dir_skip_seen_files),
 		cmocka_unit_test(test_load_file_size_limit),
 		cmocka_unit_test(test_load_items_limit),
 		cmocka_unit_test(test_load_stdin),

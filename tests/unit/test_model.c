@@ -828,6 +828,186 @@ static void test_model_nul_in_cn_and_san(void **state)
 	loaded_free(&l);
 }
 
+/* ---- the parts of a model (cs_model_build) ------------------------- */
+
+static void names_same(const struct cs_namelist *a,
+		       const struct cs_namelist *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_int_equal(a->v[i].type, b->v[i].type);
+		assert_int_equal(a->v[i].len, b->v[i].len);
+		assert_memory_equal(a->v[i].value, b->v[i].value, a->v[i].len);
+		assert_int_equal(a->v[i].raw_len, b->v[i].raw_len);
+		assert_memory_equal(a->v[i].raw, b->v[i].raw, a->v[i].raw_len);
+	}
+}
+
+static void strs_same(const struct cs_strlist *a, const struct cs_strlist *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++)
+		assert_string_equal(a->v[i], b->v[i]);
+}
+
+static bool empty_strs(const struct cs_strlist *l)
+{
+	return l->n == 0 && l->v == NULL;
+}
+
+/*
+ * part is a model of the same certificate as full (cs_model_from_crt)
+ * built with fewer parts: every field it was asked for is the same, the
+ * others are empty, and self_signed is false and unchecked unless it was
+ * asked for.
+ */
+static void model_parts_match(const struct cs_cert_model *full,
+			      const struct cs_cert_model *part,
+			      unsigned parts)
+{
+	bool details = (parts & CS_MODEL_DETAILS) != 0;
+
+	assert_true(full->self_sig_checked);
+	assert_int_equal(part->version, full->version);
+	assert_string_equal(part->subject, full->subject);
+	assert_string_equal(part->issuer, full->issuer);
+	assert_string_equal(part->serial_hex, full->serial_hex);
+	assert_int_equal(part->serial_negative, full->serial_negative);
+	assert_int_equal(part->serial_len, full->serial_len);
+	assert_int_equal(part->not_before, full->not_before);
+	assert_int_equal(part->not_after, full->not_after);
+	assert_string_equal(part->not_before_raw, full->not_before_raw);
+	assert_string_equal(part->not_after_raw, full->not_after_raw);
+	assert_int_equal(part->not_before_utc, full->not_before_utc);
+	assert_int_equal(part->not_after_utc, full->not_after_utc);
+	names_same(&part->sans, &full->sans);
+	assert_string_equal(part->key_alg, full->key_alg);
+	assert_int_equal(part->key_bits, full->key_bits);
+	assert_string_equal(part->key_curve, full->key_curve);
+	assert_string_equal(part->sig_alg, full->sig_alg);
+	assert_string_equal(part->sig_oid, full->sig_oid);
+	assert_int_equal(part->gnutls_sign, full->gnutls_sign);
+	assert_int_equal(part->gnutls_pk, full->gnutls_pk);
+	assert_memory_equal(part->sha256, full->sha256, 32);
+	assert_int_equal(part->self_issued, full->self_issued);
+	if (parts & CS_MODEL_SELF_SIG) {
+		assert_true(part->self_sig_checked);
+		assert_int_equal(part->self_signed, full->self_signed);
+	} else {
+		assert_false(part->self_sig_checked);
+		assert_false(part->self_signed);
+	}
+	assert_int_equal(part->has_basic_constraints,
+			 full->has_basic_constraints);
+	assert_int_equal(part->bc_critical, full->bc_critical);
+	assert_int_equal(part->is_ca, full->is_ca);
+	assert_int_equal(part->path_len, full->path_len);
+	assert_string_equal(part->ski_hex, full->ski_hex);
+	assert_string_equal(part->aki_hex, full->aki_hex);
+	if (!details) {
+		static const unsigned char zero[32];
+
+		assert_null(part->subject_cn);
+		assert_memory_equal(part->sha1, zero, sizeof(part->sha1));
+		assert_string_equal(part->spki_sha256_b64, "");
+		assert_false(part->has_key_usage || part->has_eku ||
+			     part->has_name_constraints);
+		assert_true(empty_strs(&part->eku) &&
+			    empty_strs(&part->ocsp_urls) &&
+			    empty_strs(&part->ca_issuer_urls) &&
+			    empty_strs(&part->crl_urls) &&
+			    empty_strs(&part->policies));
+		assert_int_equal(part->n_exts + part->n_scts +
+					 part->nc_permitted.n +
+					 part->nc_excluded.n, 0);
+		/* the raw fields' warnings come first in a full model */
+		assert_true(part->warnings.n <= full->warnings.n);
+		for (size_t i = 0; i < part->warnings.n; i++)
+			assert_string_equal(part->warnings.v[i],
+					    full->warnings.v[i]);
+		return;
+	}
+	assert_int_equal(part->subject_cn_len, full->subject_cn_len);
+	if (full->subject_cn == NULL)
+		assert_null(part->subject_cn);
+	else
+		assert_memory_equal(part->subject_cn, full->subject_cn,
+				    full->subject_cn_len);
+	assert_memory_equal(part->sha1, full->sha1, 20);
+	assert_string_equal(part->spki_sha256_b64, full->spki_sha256_b64);
+	assert_int_equal(part->has_key_usage, full->has_key_usage);
+	assert_int_equal(part->ku_critical, full->ku_critical);
+	assert_int_equal(part->key_usage, full->key_usage);
+	assert_int_equal(part->has_eku, full->has_eku);
+	strs_same(&part->eku, &full->eku);
+	strs_same(&part->ocsp_urls, &full->ocsp_urls);
+	strs_same(&part->ca_issuer_urls, &full->ca_issuer_urls);
+	strs_same(&part->crl_urls, &full->crl_urls);
+	strs_same(&part->policies, &full->policies);
+	assert_int_equal(part->has_name_constraints,
+			 full->has_name_constraints);
+	assert_int_equal(part->nc_critical, full->nc_critical);
+	names_same(&part->nc_permitted, &full->nc_permitted);
+	names_same(&part->nc_excluded, &full->nc_excluded);
+	assert_int_equal(part->n_scts, full->n_scts);
+	if (full->n_scts)
+		assert_memory_equal(part->scts, full->scts,
+				    full->n_scts * sizeof(*full->scts));
+	assert_int_equal(part->n_exts, full->n_exts);
+	if (full->n_exts)
+		assert_memory_equal(part->exts, full->exts,
+				    full->n_exts * sizeof(*full->exts));
+	strs_same(&part->warnings, &full->warnings);
+}
+
+/* Build l's model with each combination of parts and compare each with
+ * the full one: with CS_MODEL_FROM_DER that compares the names, basic
+ * constraints and key identifiers read from the DER with GnuTLS's. */
+static void check_parts(const struct loaded *l,
+			const struct cs_cert_model *full)
+{
+	static const unsigned combos[] = {
+		0, CS_MODEL_DETAILS, CS_MODEL_SELF_SIG, CS_MODEL_FROM_DER,
+		CS_MODEL_FROM_DER | CS_MODEL_DETAILS,
+	};
+
+	for (size_t i = 0; i < sizeof(combos) / sizeof(*combos); i++) {
+		struct cs_cert_model part;
+		struct cs_error err;
+
+		cs_error_clear(&err);
+		assert_cs_ok(cs_model_build(&part, l->crt,
+					    l->pem ? NULL : l->bytes,
+					    l->pem ? 0 : l->len, combos[i],
+					    &err), &err);
+		model_parts_match(full, &part, combos[i]);
+		cs_model_free(&part);
+	}
+}
+
+/* show's model: no self-signature check (a root stays unchecked), the
+ * rest as verify's; a broken self-signature makes no difference to it. */
+static void test_model_parts(void **state)
+{
+	static const char *const files[] = {
+		"pki/root-rsa.pem", "pki/root-ec.pem", "pki/root-ed25519.pem",
+		"pki/ee-full.pem", "pki/ee-selfsigned.pem", "pki/ee-nc-ok.pem",
+		"pki/ica-nc.pem", "pki/root-old-by-new.pem", "pki/ee-badsig.pem",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		struct cs_cert_model full;
+		struct loaded l;
+
+		print_message("# %s\n", files[i]);
+		model_of(&full, &l, files[i]);
+		check_parts(&l, &full);
+		cs_model_free(&full);
+		loaded_free(&l);
+	}
+}
+
 /* ---- API edges ----------------------------------------------------- */
 
 static void test_model_der_from_crt_matches_file_der(void **state)
@@ -881,7 +1061,8 @@ static void test_model_errors_leave_model_empty(void **state)
 	loaded_free(&l);
 }
 
-/* ---- whole corpus: no crash, no leak, model always builds ---------- */
+/* ---- whole corpus: no crash, no leak, model always builds, and the
+ * models of fewer parts agree with the full one ---------------------- */
 
 static void sweep_dir(const char *dir, unsigned depth, unsigned *tried,
 		      unsigned *modelled)
@@ -926,6 +1107,7 @@ static void sweep_dir(const char *dir, unsigned depth, unsigned *tried,
 			(*modelled)++;
 			assert_non_null(m.subject);
 			assert_non_null(m.serial_hex);
+			check_parts(&l, &m);
 			cs_model_free(&m);
 		}
 		loaded_free(&l);
@@ -969,6 +1151,7 @@ int main(void)
 		cmocka_unit_test(test_model_nul_in_cn_and_san),
 		cmocka_unit_test(test_model_der_from_crt_matches_file_der),
 		cmocka_unit_test(test_model_errors_leave_model_empty),
+		cmocka_unit_test(test_model_parts),
 		cmocka_unit_test(test_model_corpus_sweep),
 	};
 

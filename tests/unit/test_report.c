@@ -351,6 +351,138 @@ static void test_json_fields(void **state)
 	loaded_free(&l);
 }
 
+/* The type line and self_signed of show's own model (no self-signature
+ * check): "self-issued" from the names and key identifiers, never
+ * "self-signed"; JSON self_signed null.  A model from cs_model_from_crt
+ * (checked) still says "self-signed". */
+static void test_show_model_self_issued(void **state)
+{
+	static const struct {
+		const char *file, *checked, *unchecked;
+	} rows[] = {
+		{"pki/root-rsa.pem", "root CA (self-signed)",
+		 "root CA (self-issued)"},
+		{"pki/root-ed25519.pem", "root CA (self-signed)",
+		 "root CA (self-issued)"},
+		{"pki/ee-selfsigned.pem", "leaf (self-signed)",
+		 "leaf (self-issued)"},
+		{"pki/ica-pathlen0.pem", "CA, path length 0",
+		 "CA, path length 0"},
+		{"pki/root-new-by-old.pem", "CA", "CA"},
+		{"pki/ee-rsa.pem", "leaf", "leaf"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+		struct cs_report_opts o = {.now = AT};
+		struct cs_error err;
+		struct loaded l;
+		char want[128], *t;
+		json_t *j;
+
+		print_message("# %s\n", rows[i].file);
+		load_first(&l, tc(rows[i].file));
+		t = render(&l, false, false);
+		snprintf(want, sizeof(want), "\n  type         %s\n",
+			 rows[i].checked);
+		assert_non_null(strstr(t, want));
+		free(t);
+		cs_model_free(&l.m);
+		for (int json = 0; json < 2; json++) {
+			o.long_view = !json;
+			assert_int_equal(cs_report_cert_model(&l.m, l.item, &o,
+							      json, &err), 0);
+			assert_false(l.m.self_sig_checked);
+			/* --json and --long get every field */
+			assert_true(l.m.spki_sha256_b64[0] != '\0');
+			cs_model_free(&l.m);
+		}
+		o.long_view = false;
+		assert_int_equal(cs_report_cert_model(&l.m, l.item, &o, false,
+						      &err), 0);
+		assert_string_equal(l.m.spki_sha256_b64, "");
+		t = render(&l, false, false);
+		snprintf(want, sizeof(want), "\n  type         %s\n",
+			 rows[i].unchecked);
+		assert_non_null(strstr(t, want));
+		assert_null(strstr(t, "self-signed"));
+		free(t);
+		j = cs_report_cert_json(l.item, &l.m, &o);
+		assert_non_null(j);
+		assert_true(json_is_null(json_object_get(j, "self_signed")));
+		json_decref(j);
+		loaded_free(&l);
+	}
+}
+
+/* Items loaded with defer_import (no GnuTLS import on loading): show's
+ * model decodes each when it is shown, and gives the same text; one
+ * GnuTLS refuses fails with the loader's message and position. */
+static void test_show_model_deferred_import(void **state)
+{
+	struct cs_report_opts o = {.now = AT};
+	struct cs_load_opts lo = {.defer_import = true};
+	struct cs_itemlist list, eager;
+	struct cs_cert_model m;
+	struct cs_error err, e2;
+	unsigned char *bad;
+	struct loaded l;
+	char *a, *b;
+	size_t i, len;
+	FILE *f;
+
+	(void)state;
+	load_first(&l, tc("pki/chain-rsa.pem"));
+	cs_model_free(&l.m);
+	assert_int_equal(cs_report_cert_model(&l.m, l.item, &o, false, &err),
+			 0);
+	a = render(&l, false, false);
+	loaded_free(&l);
+
+	cs_itemlist_init(&list);
+	assert_int_equal(cs_load_path(&list, tc("pki/chain-rsa.pem"), &lo,
+				      &err), 0);
+	assert_null(list.items[0].crt);
+	assert_int_equal(cs_report_cert_model(&m, &list.items[0], &o, false,
+					      &err), 0);
+	f = open_memstream(&b, &len);
+	assert_non_null(f);
+	assert_int_equal(cs_report_cert_text(f, &list.items[0], &m, &o), 0);
+	fclose(f);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	cs_model_free(&m);
+
+	/* the first UTCTime retagged as an OCTET STRING: GnuTLS refuses */
+	len = list.items[0].der_len;
+	bad = malloc(len);
+	assert_non_null(bad);
+	memcpy(bad, list.items[0].der, len);
+	for (i = 0; i + 1 < len; i++)
+		if (bad[i] == 0x17 && bad[i + 1] == 0x0d)
+			break;
+	assert_true(i + 1 < len);
+	bad[i] = 0x04;
+	cs_itemlist_init(&eager);
+	assert_int_equal(cs_load_buffer(&eager, bad, len, "bad.der", NULL, 0,
+					NULL, &e2), 0);
+	assert_int_equal(eager.items[0].kind, CS_ITEM_ERROR);
+	cs_itemlist_free(&list);
+	assert_int_equal(cs_load_buffer(&list, bad, len, "bad.der", &lo, 0,
+					NULL, &err), 0);
+	assert_int_equal(list.items[0].kind, CS_ITEM_CERT);
+	assert_int_equal(cs_report_cert_model(&m, &list.items[0], &o, true,
+					      &err), -1);
+	assert_string_equal(err.msg, eager.items[0].err.msg);
+	assert_int_equal(err.code, eager.items[0].err.code);
+	assert_non_null(strstr(err.msg, "GnuTLS says"));
+	cs_model_free(&m);
+	cs_itemlist_free(&eager);
+	cs_itemlist_free(&list);
+	free(bad);
+}
+
 /* A hostile CN: no raw ESC in text; JSON keeps it as data, escaped. */
 static void test_hostile_cn(void **state)
 {
@@ -578,6 +710,8 @@ int main(void)
 		cmocka_unit_test(test_expiry_boundaries),
 		cmocka_unit_test(test_text_not_yet_valid),
 		cmocka_unit_test(test_json_fields),
+		cmocka_unit_test(test_show_model_self_issued),
+		cmocka_unit_test(test_show_model_deferred_import),
 		cmocka_unit_test(test_nul_cn),
 		cmocka_unit_test(test_crl),
 		cmocka_unit_test(test_error_json),

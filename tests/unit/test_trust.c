@@ -179,6 +179,162 @@ static void test_trust_hashed_dir(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* ---- anchors indexed lazily: one GnuTLS refuses ---- */
+
+/* Append root-ec.pem as PEM with its first UTCTime retagged as an OCTET
+ * STRING: the DER walk finds subject and key, GnuTLS refuses it ("Error
+ * in DER parsing"), as the loader says when it imports it. */
+static void append_refused(FILE *f)
+{
+	gnutls_x509_crt_t ec = load_crt("pki/root-ec.pem");
+	gnutls_datum_t der = {NULL, 0}, pem = {NULL, 0};
+	unsigned i;
+
+	assert_int_equal(gnutls_x509_crt_export2(ec, GNUTLS_X509_FMT_DER,
+						 &der), 0);
+	for (i = 0; i + 1 < der.size; i++)
+		if (der.data[i] == 0x17 && der.data[i + 1] == 0x0d)
+			break;
+	assert_true(i + 1 < der.size);
+	der.data[i] = 0x04;
+	assert_int_equal(gnutls_pem_base64_encode2("CERTIFICATE", &der, &pem),
+			 0);
+	assert_int_equal(fwrite(pem.data, 1, pem.size, f), pem.size);
+	gnutls_free(pem.data);
+	gnutls_free(der.data);
+	gnutls_x509_crt_deinit(ec);
+}
+
+static void append_file(FILE *f, const char *rel)
+{
+	gnutls_datum_t d = {NULL, 0};
+
+	assert_int_equal(gnutls_load_file(tc(rel), &d), 0);
+	assert_int_equal(fwrite(d.data, 1, d.size, f), d.size);
+	gnutls_free(d.data);
+}
+
+/* The loader's error item for item index of path (imported on loading). */
+static void loader_error(const char *path, size_t index, struct cs_item *out)
+{
+	struct cs_itemlist list;
+	struct cs_error err;
+	size_t i;
+
+	cs_itemlist_init(&list);
+	assert_int_equal(cs_load_path(&list, path, NULL, &err), 0);
+	for (i = 0; i < list.n; i++)
+		if (list.items[i].origin.index == index)
+			break;
+	assert_true(i < list.n);
+	assert_int_equal(list.items[i].kind, CS_ITEM_ERROR);
+	*out = list.items[i];
+	out->origin.path = NULL; /* freed with the list */
+	cs_itemlist_free(&list);
+}
+
+static void assert_same_error(const struct cs_item *got,
+			      const struct cs_item *want, const char *path)
+{
+	assert_int_equal(got->kind, CS_ITEM_ERROR);
+	assert_string_equal(got->err.msg, want->err.msg);
+	assert_int_equal(got->err.code, want->err.code);
+	assert_int_equal(got->err.lib_code, want->err.lib_code);
+	assert_string_equal(got->origin.path, path);
+	assert_int_equal(got->origin.index, want->origin.index);
+	assert_int_equal(got->origin.line, want->origin.line);
+	assert_int_equal(got->origin.offset, want->origin.offset);
+	assert_int_equal(got->origin.format, want->origin.format);
+}
+
+/*
+ * --trust FILE indexes anchors from their DER and decodes them when
+ * looked up.  A certificate GnuTLS refuses is never a candidate and is
+ * reported with the loader's message and origin: among the problems of
+ * cs_trust_add_path when no accepted certificate comes before it (and
+ * the path fails when it holds no other), else as a late problem when a
+ * lookup decodes it.
+ */
+static void test_trust_refused_anchor(void **state)
+{
+	char dir[] = "/tmp/cs-trust-XXXXXX", good_bad[PATH_MAX];
+	char bad_good[PATH_MAX], bad_only[PATH_MAX], cmd[PATH_MAX + 16];
+	gnutls_x509_crt_t out[MAX_CANDIDATES], ec, rsa;
+	struct cs_itemlist problems;
+	struct cs_item want;
+	struct cs_error err;
+	struct cs_trust *t;
+	FILE *f;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(good_bad, sizeof(good_bad), "%s/good-bad.pem", dir);
+	snprintf(bad_good, sizeof(bad_good), "%s/bad-good.pem", dir);
+	snprintf(bad_only, sizeof(bad_only), "%s/bad-only.pem", dir);
+	assert_non_null(f = fopen(good_bad, "w"));
+	append_file(f, "pki/root-rsa.pem");
+	append_refused(f);
+	fclose(f);
+	assert_non_null(f = fopen(bad_good, "w"));
+	append_refused(f);
+	append_file(f, "pki/root-rsa.pem");
+	fclose(f);
+	assert_non_null(f = fopen(bad_only, "w"));
+	append_refused(f);
+	fclose(f);
+	ec = load_crt("pki/root-ec.pem");
+	rsa = load_crt("pki/root-rsa.pem");
+
+	/* good then refused: found when looked up */
+	loader_error(good_bad, 2, &want);
+	assert_non_null(strstr(want.err.msg, "GnuTLS says"));
+	cs_itemlist_init(&problems);
+	assert_non_null(t = cs_trust_new(&err));
+	assert_cs_ok(cs_trust_add_path(t, good_bad, &problems, &err), &err);
+	assert_int_equal(problems.n, 0);
+	assert_int_equal(cs_trust_late_problems(t)->n, 0);
+	assert_int_equal(cs_trust_count(t), 2); /* not decoded yet */
+	assert_false(cs_trust_contains_key(t, ec));
+	assert_int_equal(cs_trust_find_issuers(t, ec, out, MAX_CANDIDATES), 0);
+	assert_int_equal(cs_trust_count(t), 1);
+	assert_int_equal(cs_trust_late_problems(t)->n, 1);
+	assert_same_error(&cs_trust_late_problems(t)->items[0], &want,
+			  good_bad);
+	/* looked up again: reported once */
+	assert_false(cs_trust_contains(t, ec));
+	assert_int_equal(cs_trust_late_problems(t)->n, 1);
+	assert_int_equal(cs_trust_find_issuers(t, rsa, out, MAX_CANDIDATES), 1);
+	cs_trust_free(t);
+
+	/* refused then good: a problem of add_path, as on loading */
+	loader_error(bad_good, 1, &want);
+	assert_non_null(t = cs_trust_new(&err));
+	assert_cs_ok(cs_trust_add_path(t, bad_good, &problems, &err), &err);
+	assert_int_equal(problems.n, 1);
+	assert_same_error(&problems.items[0], &want, bad_good);
+	assert_int_equal(cs_trust_count(t), 1);
+	assert_int_equal(cs_trust_find_issuers(t, ec, out, MAX_CANDIDATES), 0);
+	assert_int_equal(cs_trust_late_problems(t)->n, 0);
+	cs_itemlist_free(&problems);
+	cs_trust_free(t);
+
+	/* nothing GnuTLS accepts: the path fails with the loader's error */
+	loader_error(bad_only, 1, &want);
+	assert_non_null(t = cs_trust_new(&err));
+	assert_int_equal(cs_trust_add_path(t, bad_only, &problems, &err), -1);
+	assert_string_equal(err.msg, want.err.msg);
+	assert_int_equal(problems.n, 1);
+	assert_same_error(&problems.items[0], &want, bad_only);
+	assert_int_equal(cs_trust_count(t), 0);
+	cs_itemlist_free(&problems);
+	cs_trust_free(t);
+
+	gnutls_x509_crt_deinit(ec);
+	gnutls_x509_crt_deinit(rsa);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* ---- lookup ---- */
 
 struct issuer_case {
@@ -428,6 +584,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_trust_add_path_table),
 		cmocka_unit_test(test_trust_hashed_dir),
+		cmocka_unit_test(test_trust_refused_anchor),
 		cmocka_unit_test(test_trust_find_issuers_table),
 		cmocka_unit_test(test_trust_find_issuers_respects_max),
 		cmocka_unit_test(test_trust_contains_table),

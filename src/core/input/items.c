@@ -205,37 +205,86 @@ static unsigned char *dup_der(const unsigned char *der, size_t len)
 	return p;
 }
 
+/* Size and element count: 0, or -1 with *err (an item's error). */
+static int cert_check(const unsigned char *der, size_t len,
+		      const struct load_pos *at, struct cs_error *err)
+{
+	char wbuf[48], why[320];
+
+	if (len > UINT32_MAX)
+		return cs_error_setx(err, CS_E_LIMIT,
+				     "certificate of %zu bytes is too large%s",
+				     len, load_where(at, wbuf, sizeof(wbuf)));
+	if (cs_cert_check_elements(der, len, why, sizeof(why)) < 0)
+		return cs_error_setx(err, CS_E_LIMIT, "%s%s", why,
+				     load_where(at, wbuf, sizeof(wbuf)));
+	return 0;
+}
+
+static int cert_import(gnutls_x509_crt_t *crt, const unsigned char *der,
+		       size_t len, const struct load_pos *at,
+		       struct cs_error *err)
+{
+	gnutls_datum_t d = { (unsigned char *)der, (unsigned)len };
+	char wbuf[48];
+	int r;
+
+	*crt = NULL;
+	if (cert_check(der, len, at, err) < 0)
+		return -1;
+	r = gnutls_x509_crt_init(crt);
+	if (r < 0) {
+		*crt = NULL;
+		cs_error_setlib(err, CS_E_INTERNAL, r,
+				"gnutls_x509_crt_init: %s", gnutls_strerror(r));
+		return -2;
+	}
+	r = gnutls_x509_crt_import(*crt, &d, GNUTLS_X509_FMT_DER);
+	if (r < 0) {
+		gnutls_x509_crt_deinit(*crt);
+		*crt = NULL;
+		return cs_error_setlib(err, CS_E_PARSE, r,
+				       "not a certificate: GnuTLS says: %s%s",
+				       gnutls_strerror(r),
+				       load_where(at, wbuf, sizeof(wbuf)));
+	}
+	return 0;
+}
+
+/* see load.h */
+int cs_cert_import(gnutls_x509_crt_t *crt, const unsigned char *der,
+		   size_t len, const struct cs_origin *o, struct cs_error *err)
+{
+	struct load_pos at = { 0, 0, CS_FMT_UNKNOWN };
+
+	if (o) {
+		at.offset = o->offset;
+		at.line = o->line;
+		at.fmt = o->format;
+	}
+	return cert_import(crt, der, len, &at, err);
+}
+
 /* see load_int.h */
 int load_push_cert(struct load_ctx *c, const unsigned char *der, size_t len,
 		   const struct load_pos *at)
 {
 	struct cs_item it;
-	gnutls_datum_t d = { (unsigned char *)der, (unsigned)len };
-	char wbuf[48], why[320];
+	struct cs_error e;
 	int r;
 
 	memset(&it, 0, sizeof(it));
-	if (len > UINT32_MAX)
-		return load_push_error(c, at, CS_E_LIMIT, 0,
-				       "certificate of %zu bytes is too "
-				       "large%s", len,
-				       load_where(at, wbuf, sizeof(wbuf)));
-	if (cs_cert_check_elements(der, len, why, sizeof(why)) < 0)
-		return load_push_error(c, at, CS_E_LIMIT, 0, "%s%s", why,
-				       load_where(at, wbuf, sizeof(wbuf)));
-	r = gnutls_x509_crt_init(&it.crt);
-	if (r < 0)
-		return cs_error_setlib(c->err, CS_E_INTERNAL, r,
-				       "gnutls_x509_crt_init: %s",
-				       gnutls_strerror(r));
-	r = gnutls_x509_crt_import(it.crt, &d, GNUTLS_X509_FMT_DER);
-	if (r < 0) {
-		item_clear(&it);
-		return load_push_error(c, at, CS_E_PARSE, r,
-				       "not a certificate: GnuTLS says: %s%s",
-				       gnutls_strerror(r),
-				       load_where(at, wbuf, sizeof(wbuf)));
+	if (c->opts && c->opts->defer_import)
+		r = cert_check(der, len, at, &e);
+	else
+		r = cert_import(&it.crt, der, len, at, &e);
+	if (r == -2) {
+		if (c->err)
+			*c->err = e;
+		return -1;
 	}
+	if (r < 0)
+		return load_push_error(c, at, e.code, e.lib_code, "%s", e.msg);
 	it.kind = CS_ITEM_CERT;
 	it.der = dup_der(der, len);
 	if (!it.der) {

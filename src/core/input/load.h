@@ -18,6 +18,7 @@
 #ifndef CS_LOAD_H
 #define CS_LOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <gnutls/x509.h>
@@ -95,7 +96,29 @@ struct cs_load_opts {
 	const char *password;  /* PKCS#12 password, borrowed; NULL = none */
 	size_t max_file_bytes; /* 0 = CS_MAX_FILE_BYTES */
 	size_t max_items;      /* 0 = CS_MAX_ITEMS */
+	bool defer_import;     /* certificates are checked for size and
+				  element count and kept as DER with crt
+				  NULL; cs_cert_import() when one is needed
+				  (the trust store decodes only the anchors
+				  it looks up) */
+	bool skip_seen_files;  /* directory trees: a file reached again by
+				  another name (a symbolic link) is not read
+				  again, as a directory is never read twice */
 };
+
+/*
+ * Import one certificate's DER (borrowed) into a new *crt exactly as the
+ * loader does: its size and element count first, then GnuTLS.  Returns
+ * 0; -1 when the certificate is refused, with *err holding the message
+ * the loader gives such an item (CS_E_LIMIT, or CS_E_PARSE "not a
+ * certificate: GnuTLS says: ...", ending with o's line or offset; o may
+ * be NULL); -2 when GnuTLS could not allocate (CS_E_INTERNAL).  *crt is
+ * NULL unless 0 is returned.
+ */
+CS_MUST_CHECK int cs_cert_import(gnutls_x509_crt_t *crt,
+				 const unsigned char *der, size_t len,
+				 const struct cs_origin *o,
+				 struct cs_error *err);
 
 /* Initialise an empty list. */
 void cs_itemlist_init(struct cs_itemlist *list);

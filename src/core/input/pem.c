@@ -16,12 +16,21 @@ static size_t find(const unsigned char *data, size_t len, size_t from,
 {
 	size_t i;
 
-	/* A plain scan: needles are at most 11 bytes, so this stays linear
-	 * (and gcc 12 with -fsanitize=undefined misreports memmem here). */
-	for (i = from; i < len && len - i >= nlen; i++)
-		if (data[i] == (unsigned char)needle[0] &&
-		    memcmp(data + i, needle, nlen) == 0)
+	/* memchr to each candidate first byte, then compare: needles are at
+	 * most 11 bytes, so this stays linear (and gcc 12 with
+	 * -fsanitize=undefined misreports memmem here).  Every needle starts
+	 * with '-', which base64 never holds: a body is skipped at memchr's
+	 * speed. */
+	for (i = from; i < len && len - i >= nlen; i++) {
+		const unsigned char *c = memchr(data + i, needle[0],
+						len - i - nlen + 1);
+
+		if (c == NULL)
+			break;
+		i = (size_t)(c - data);
+		if (memcmp(data + i, needle, nlen) == 0)
 			return i;
+	}
 	return len;
 }
 
@@ -73,13 +82,24 @@ size_t cs_pem_line_at(struct cs_pem_scan *s, size_t offset)
 	if (offset > s->len)
 		offset = s->len;
 	/* A lone CR is a line break (old Mac files); CRLF counts once, at
-	 * its LF.  Counting forward only keeps the whole scan linear. */
+	 * its LF.  Counting forward only keeps the whole scan linear; memchr
+	 * jumps from one break to the next. */
 	for (i = s->line_pos; i < offset; i++) {
-		if (s->data[i] == '\n')
+		const unsigned char *n = memchr(s->data + i, '\n', offset - i);
+		const unsigned char *r = memchr(s->data + i, '\r',
+						(n ? (size_t)(n - s->data) :
+						 offset) - i);
+
+		if (r != NULL) {
+			i = (size_t)(r - s->data);
+			if (i + 1 >= s->len || s->data[i + 1] != '\n')
+				s->line++;
+		} else if (n != NULL) {
+			i = (size_t)(n - s->data);
 			s->line++;
-		else if (s->data[i] == '\r' &&
-			 (i + 1 >= s->len || s->data[i + 1] != '\n'))
-			s->line++;
+		} else {
+			break;
+		}
 	}
 	if (offset > s->line_pos)
 		s->line_pos = offset;
@@ -150,19 +170,37 @@ size_t cs_pem_decoded_max(size_t len)
 	return len / 4 * 3 + 3;
 }
 
+/* Symbol values (RFC 4648 section 4); B64_BAD for the rest. */
+#define B64_BAD 0xff
+#define B64_ROW(c) B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, \
+	B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD,   \
+	B64_BAD, B64_BAD, B64_BAD
+static const unsigned char b64_values[256] = {
+	B64_ROW(0), B64_ROW(1),
+	/* 0x20: '+' = 62, '/' = 63 */
+	B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD,
+	B64_BAD, B64_BAD, B64_BAD, B64_BAD, 62, B64_BAD, B64_BAD, B64_BAD,
+	63,
+	/* 0x30: '0'-'9' = 52-61 */
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, B64_BAD, B64_BAD, B64_BAD,
+	B64_BAD, B64_BAD, B64_BAD,
+	/* 0x40: 'A'-'O' = 0-14 */
+	B64_BAD, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	/* 0x50: 'P'-'Z' = 15-25 */
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, B64_BAD, B64_BAD,
+	B64_BAD, B64_BAD, B64_BAD,
+	/* 0x60: 'a'-'o' = 26-40 */
+	B64_BAD, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	/* 0x70: 'p'-'z' = 41-51 */
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, B64_BAD, B64_BAD,
+	B64_BAD, B64_BAD, B64_BAD,
+	B64_ROW(8), B64_ROW(9), B64_ROW(10), B64_ROW(11), B64_ROW(12),
+	B64_ROW(13), B64_ROW(14), B64_ROW(15),
+};
+
 static int b64_value(unsigned char c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
+	return b64_values[c] == B64_BAD ? -1 : b64_values[c];
 }
 
 static int is_space(unsigned char c)
@@ -215,6 +253,22 @@ int cs_pem_base64_decode(const unsigned char *in, size_t len,
 
 	*out_len = 0;
 	for (i = skip_headers(in, len); i < len; i++) {
+		/* Whole groups of four symbols at once while there are
+		 * (every line of a body but its last) */
+		while (quad == 0 && pad == 0 && len - i >= 4) {
+			unsigned a = b64_values[in[i]], b = b64_values[in[i + 1]],
+				 c = b64_values[in[i + 2]],
+				 d = b64_values[in[i + 3]];
+
+			if (((a | b | c | d) & 0xc0) != 0) /* B64_BAD */
+				break;
+			out[n++] = (unsigned char)(a << 2 | b >> 4);
+			out[n++] = (unsigned char)(b << 4 | c >> 2);
+			out[n++] = (unsigned char)(c << 6 | d);
+			i += 4;
+		}
+		if (i >= len)
+			break;
 		if (is_space(in[i]))
 			continue;
 		if (in[i] == '=') {

@@ -2,6 +2,8 @@
  * walk.c - directory trees: every entry in name order, symbolic links
  * followed but each directory read once (a link back up the tree does not
  * loop), at most CS_MAX_DIR_DEPTH levels and CS_MAX_DIR_FILES entries;
+ * with skip_seen_files each regular file read once too, under the first
+ * name that leads to it;
  * regular files are loaded, files holding nothing loadable are counted
  * as skipped, FIFOs and devices are skipped unread.
  *
@@ -12,6 +14,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +34,9 @@ struct walk {
 	size_t nseen, capseen;
 	cs_load_each_fn each;  /* cs_load_each: a file at a time */
 	void *each_ctx;
+	struct devino *files_read; /* owned; skip_seen_files: hash set of
+				      the files read, open addressing */
+	size_t nread, capread;     /* capread 0 or a power of two */
 };
 
 /* cs_load_each: hand what list holds to the callback and empty it. */
@@ -86,6 +92,59 @@ static int seen_add(struct walk *w, const struct stat *st)
 		(w->nseen - lo) * sizeof(*w->seen));
 	w->seen[lo] = k;
 	w->nseen++;
+	return 0;
+}
+
+static size_t devino_hash(const struct devino *k, size_t cap)
+{
+	uint64_t h = ((uint64_t)k->dev * 0x9e3779b97f4a7c15ULL) ^
+		     (uint64_t)k->ino;
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return (size_t)(h ^ h >> 32) & (cap - 1);
+}
+
+/* Put k in the file set (capread > 2 * nread, an empty slot has ino 0
+ * and dev 0, which no file has). */
+static int files_put(struct devino *set, size_t cap, const struct devino *k)
+{
+	size_t i = devino_hash(k, cap);
+
+	while (set[i].ino != 0 || set[i].dev != 0) {
+		if (devino_cmp(&set[i], k) == 0)
+			return 1;
+		i = (i + 1) & (cap - 1);
+	}
+	set[i] = *k;
+	return 0;
+}
+
+/* Record a regular file; 1 if it was read before (under another name),
+ * 0 if new, -1 when out of memory.  A hash set: a tree may hold
+ * CS_MAX_DIR_FILES files in any inode order. */
+static int file_seen_add(struct walk *w, const struct stat *st)
+{
+	struct devino k = { st->st_dev, st->st_ino };
+
+	if (k.dev == 0 && k.ino == 0)
+		return 0; /* cannot be told apart from an empty slot */
+	if (2 * (w->nread + 1) > w->capread) {
+		size_t cap = w->capread ? w->capread * 2 : 256;
+		struct devino *n = calloc(cap, sizeof(*n));
+
+		if (!n)
+			return -1;
+		for (size_t i = 0; i < w->capread; i++)
+			if (w->files_read[i].ino || w->files_read[i].dev)
+				files_put(n, cap, &w->files_read[i]);
+		free(w->files_read);
+		w->files_read = n;
+		w->capread = cap;
+	}
+	if (files_put(w->files_read, w->capread, &k))
+		return 1;
+	w->nread++;
 	return 0;
 }
 
@@ -184,6 +243,16 @@ static int walk_entry(struct walk *w, const char *path, int depth)
 		w->list->files_skipped++;
 		return 0;
 	}
+	if (w->opts && w->opts->skip_seen_files) {
+		/* a file read before under another name (a hashed
+		 * directory's HASH.0 link next to its target) */
+		int r = file_seen_add(w, &st);
+
+		if (r < 0)
+			return cs_error_set(w->err, CS_E_NOMEM, "%s", path);
+		if (r > 0)
+			return 0;
+	}
 	if (w->each) {
 		struct cs_itemlist one;
 		int rc;
@@ -257,6 +326,7 @@ int load_dir(struct cs_itemlist *list, const char *path,
 	w.err = err;
 	rc = walk_dir(&w, path, st, 0);
 	free(w.seen);
+	free(w.files_read);
 	return rc;
 }
 
@@ -278,5 +348,6 @@ int load_dir_each(struct cs_itemlist *list, const char *path,
 	if (rc == 0)
 		rc = flush(&w, list);
 	free(w.seen);
+	free(w.files_read);
 	return rc;
 }

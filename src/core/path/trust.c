@@ -12,7 +12,9 @@
  * whole rest of a `certscope verify` run, so bundle files are only
  * base64-decoded and walked far enough to find the subject and the
  * SubjectPublicKeyInfo (RFC 5280 4.1); an anchor becomes a
- * gnutls_x509_crt_t the first time it is a candidate issuer.
+ * gnutls_x509_crt_t the first time it is a candidate issuer.  --trust
+ * files and directories go through the loader (every format, its
+ * messages) without its GnuTLS import, and are indexed the same way.
  *
  * Does not: use a gnutls_x509_trust_list_t (its get_issuer returns one
  * issuer only, and filling it means parsing every anchor), read the
@@ -64,6 +66,8 @@ struct cs_anchor {
 	size_t next;             /* next anchor in the bucket chain */
 	gnutls_x509_crt_t crt;   /* owned; NULL until first needed */
 	int parse_failed;        /* GnuTLS rejected der: never a candidate */
+	struct cs_origin origin; /* --trust paths: where it was read (path
+				    owned); system and bundled: path NULL */
 };
 
 struct cs_trust {
@@ -75,6 +79,8 @@ struct cs_trust {
 	char system_path[CS_TRUST_PATH_MAX];  /* "" = via the GnuTLS API */
 	char bundled_path[CS_TRUST_PATH_MAX];
 	char name[CS_TRUST_NAME_MAX];
+	size_t failed;           /* anchors GnuTLS refused when looked up */
+	struct cs_itemlist late; /* those of them read from --trust paths */
 };
 
 /* ---- DER walking (RFC 5280 4.1, X.690 8.1; the reader is input/der.h) */
@@ -172,7 +178,9 @@ void cs_trust_free(struct cs_trust *t)
 		if (t->a[i].crt)
 			gnutls_x509_crt_deinit(t->a[i].crt);
 		free(t->a[i].der);
+		free(t->a[i].origin.path);
 	}
+	cs_itemlist_free(&t->late);
 	free(t->a);
 	free(t->buckets);
 	free(t);
@@ -207,11 +215,13 @@ static const unsigned char *subj(const struct cs_anchor *a)
  * Add one certificate.  der (cert_len bytes, the Certificate TLV) is
  * copied when own_der is 0 and taken over when it is 1; crt (may be NULL:
  * parsed later) is always taken over, also on failure and for
- * duplicates.  Returns 1 added, 0 duplicate or not a certificate, -1 out
- * of memory / limit.
+ * duplicates; origin (NULL for the system and bundled stores) is copied.
+ * Returns 1 added, 0 duplicate or not a certificate, -1 out of memory /
+ * limit.
  */
 static int add_der(struct cs_trust *t, unsigned char *der, size_t len,
-		   int own_der, gnutls_x509_crt_t crt, struct cs_error *err)
+		   int own_der, gnutls_x509_crt_t crt,
+		   const struct cs_origin *origin, struct cs_error *err)
 {
 	struct cs_anchor a = {0};
 	size_t cert_len, iss_off, iss_len, i;
@@ -246,13 +256,21 @@ static int add_der(struct cs_trust *t, unsigned char *der, size_t len,
 		t->a = na;
 		t->cap = ncap;
 	}
+	if (origin) {
+		a.origin = *origin;
+		a.origin.path = strdup(origin->path ? origin->path : "");
+		if (!a.origin.path)
+			goto nomem;
+	}
 	if (own_der) {
 		a.der = der;
 		der = NULL;
 	} else {
 		a.der = malloc(cert_len);
-		if (!a.der)
+		if (!a.der) {
+			free(a.origin.path);
 			goto nomem;
+		}
 		memcpy(a.der, der, cert_len);
 	}
 	a.crt = crt;
@@ -377,7 +395,7 @@ static long add_pem_buffer(struct cs_trust *t, const unsigned char *buf,
 					     "out of memory for the trust store");
 		dl = b64_decode(body, (size_t)(e - body), der);
 		if (dl > 0) {
-			rc = add_der(t, der, (size_t)dl, 1, NULL, err);
+			rc = add_der(t, der, (size_t)dl, 1, NULL, NULL, err);
 			der = NULL; /* taken over */
 			if (rc < 0)
 				return -1;
@@ -468,56 +486,100 @@ static void copy_path(char *dst, const char *src)
 	snprintf(dst, CS_TRUST_PATH_MAX, "%s", src);
 }
 
-/* see trust.h */
+/* Move *it to the end of l (l owns it, *it is emptied).  0 / -1. */
+static int move_item(struct cs_itemlist *l, struct cs_item *it)
+{
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 8;
+		struct cs_item *grown = realloc(l->items,
+						ncap * sizeof(*grown));
+
+		if (!grown)
+			return -1;
+		l->items = grown;
+		l->cap = ncap;
+	}
+	/* the item's owned origin path and DER go along */
+	l->items[l->n++] = *it;
+	/* emptied: a CERT item with NULL pointers */
+	memset(it, 0, sizeof(*it));
+	return 0;
+}
+
+/* Make certificate item *it the error item the loader would have made
+ * had it imported it (it did not: cs_load_opts.defer_import). */
+static void item_refused(struct cs_item *it, const struct cs_error *e)
+{
+	free(it->der);
+	it->der = NULL;
+	it->der_len = 0;
+	it->kind = CS_ITEM_ERROR;
+	it->err = *e;
+}
+
+/*
+ * see trust.h.  The files are read with the loader (every format, the
+ * same origins, limits and messages), but certificates are indexed from
+ * their DER without a GnuTLS import, as the system store's are: a
+ * bundle of 145 anchors is only base64-decoded and walked, and only the
+ * anchors a lookup needs are decoded (anchor_crt).  The first
+ * certificates are decoded here until GnuTLS accepts one, so a path whose
+ * certificates GnuTLS all refuses is an error, with every refusal
+ * reported in place, as when each was imported on loading.
+ */
 int cs_trust_add_path(struct cs_trust *t, const char *path,
 		      struct cs_itemlist *problems, struct cs_error *err)
 {
+	/* a hashed directory's HASH.0 links lead to the files beside them:
+	 * each is read once (its anchors would be deduplicated anyway) */
+	struct cs_load_opts lo = {.defer_import = true,
+				  .skip_seen_files = true};
 	struct cs_itemlist list;
-	struct cs_error first_err;
+	struct cs_error first_err, e;
 	size_t i, certs = 0;
+	bool accepted = false;
 	int rc = -1, r;
 
 	cs_error_clear(&first_err);
 	cs_itemlist_init(&list);
-	if (cs_load_path(&list, path, NULL, err) < 0)
+	if (cs_load_path(&list, path, &lo, err) < 0)
 		goto out;
 	for (i = 0; i < list.n; i++) {
 		struct cs_item *it = &list.items[i];
+		gnutls_x509_crt_t crt = NULL;
+
+		if (it->kind == CS_ITEM_CERT && it->der && !accepted) {
+			r = cs_cert_import(&crt, it->der, it->der_len,
+					   &it->origin, &e);
+			if (r == -2) {
+				*err = e;
+				goto out;
+			}
+			if (r < 0)
+				item_refused(it, &e);
+			else
+				accepted = true;
+		}
 		if (it->kind == CS_ITEM_ERROR && first_err.code == CS_E_OK)
 			first_err = it->err;
 		if (it->kind != CS_ITEM_CERT || !it->der)
 			continue;
 		certs++;
-		/* Take the parsed certificate over from the loader so it is
-		 * not parsed twice; the DER is copied (the loader's buffer
-		 * may hold trailing aux data). */
-		r = add_der(t, it->der, it->der_len, 0, it->crt, err);
-		it->crt = NULL;
+		/* The DER is copied (the loader's buffer may hold trailing
+		 * aux data); the one decoded certificate is taken over. */
+		r = add_der(t, it->der, it->der_len, 0, crt, &it->origin, err);
 		if (r < 0)
 			goto out;
 	}
 	if (problems) {
 		for (i = 0; i < list.n; i++) {
-			struct cs_item *it = &list.items[i], *grown;
-			if (it->kind != CS_ITEM_ERROR)
+			if (list.items[i].kind != CS_ITEM_ERROR)
 				continue;
-			if (problems->n == problems->cap) {
-				size_t ncap = problems->cap ?
-					      problems->cap * 2 : 8;
-				grown = realloc(problems->items,
-						ncap * sizeof(*grown));
-				if (!grown) {
-					cs_error_setx(err, CS_E_NOMEM,
-						      "out of memory");
-					goto out;
-				}
-				problems->items = grown;
-				problems->cap = ncap;
+			if (move_item(problems, &list.items[i]) < 0) {
+				cs_error_setx(err, CS_E_NOMEM,
+					      "out of memory");
+				goto out;
 			}
-			/* move: the item's owned origin path goes along */
-			problems->items[problems->n++] = *it;
-			/* emptied: a CERT item with NULL pointers */
-			memset(it, 0, sizeof(*it));
 		}
 	}
 	if (certs == 0) {
@@ -559,7 +621,7 @@ static int add_system_api(struct cs_trust *t, struct cs_error *err)
 	while (gnutls_x509_trust_list_iter_get_ca(tl, &iter, &crt) == 0) {
 		r = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der);
 		if (r >= 0) {
-			r = add_der(t, der.data, der.size, 0, crt, err);
+			r = add_der(t, der.data, der.size, 0, crt, NULL, err);
 			crt = NULL; /* taken over */
 			if (r < 0)
 				goto out;
@@ -625,7 +687,13 @@ int cs_trust_add_bundled(struct cs_trust *t, const char *file,
 /* see trust.h */
 size_t cs_trust_count(const struct cs_trust *t)
 {
-	return t ? t->n : 0;
+	return t ? t->n - t->failed : 0;
+}
+
+/* see trust.h */
+const struct cs_itemlist *cs_trust_late_problems(const struct cs_trust *t)
+{
+	return &t->late;
 }
 
 static void update_name(struct cs_trust *t)
@@ -675,35 +743,45 @@ const char *cs_trust_source_name(const struct cs_trust *t)
 
 /* ---- lookup ---- */
 
+/* Anchor a was refused by GnuTLS on first use: it is no anchor, and one
+ * read from a --trust path becomes a late problem with the loader's
+ * message (out of memory only loses the report). */
+static void anchor_refused(struct cs_trust *t, struct cs_anchor *a,
+			   const struct cs_error *e)
+{
+	struct cs_item it;
+
+	a->parse_failed = 1;
+	t->failed++;
+	if (!a->origin.path)
+		return;
+	memset(&it, 0, sizeof(it));
+	it.kind = CS_ITEM_ERROR;
+	it.err = *e;
+	it.origin = a->origin;
+	it.origin.path = strdup(a->origin.path);
+	if (!it.origin.path || move_item(&t->late, &it) < 0)
+		free(it.origin.path);
+}
+
 /* The parsed certificate of anchor i, parsing it on first use.  The
  * store is logically const: this only fills a cache (the array itself was
  * allocated non-const, so writing through the cast is defined).  Not
  * thread-safe, like the rest of the store.  NULL if GnuTLS rejects it. */
 static gnutls_x509_crt_t anchor_crt(const struct cs_trust *t, size_t i)
 {
-	struct cs_anchor *a = (struct cs_anchor *)&t->a[i];
-	gnutls_datum_t d;
-	char why[200];
+	struct cs_trust *tw = (struct cs_trust *)t;
+	struct cs_anchor *a = &tw->a[i];
+	struct cs_error e;
+	int r;
 
 	if (a->crt || a->parse_failed)
 		return a->crt;
-	/* the loader's bound on what one certificate may cost GnuTLS */
-	if (cs_cert_check_elements(a->der, a->der_len, why,
-				   sizeof(why)) < 0) {
-		a->parse_failed = 1;
-		return NULL;
-	}
-	if (gnutls_x509_crt_init(&a->crt) < 0) {
-		a->crt = NULL;
-		return NULL;
-	}
-	d.data = a->der;
-	d.size = (unsigned)a->der_len;
-	if (gnutls_x509_crt_import(a->crt, &d, GNUTLS_X509_FMT_DER) < 0) {
-		gnutls_x509_crt_deinit(a->crt);
-		a->crt = NULL;
-		a->parse_failed = 1;
-	}
+	/* the loader's bounds and messages (element count, then GnuTLS) */
+	r = cs_cert_import(&a->crt, a->der, a->der_len,
+			   a->origin.path ? &a->origin : NULL, &e);
+	if (r == -1)
+		anchor_refused(tw, a, &e);
 	return a->crt;
 }
 
@@ -806,6 +884,10 @@ static bool find_same(const struct cs_trust *t, gnutls_x509_crt_t cert,
 		const struct cs_anchor *a = &t->a[i];
 		if (a->hash != h || a->subj_len != v.subj_len ||
 		    memcmp(subj(a), s, v.subj_len))
+			continue;
+		/* what a --trust path holds is an anchor once GnuTLS has
+		 * accepted it, as when the loader imported each one */
+		if (a->origin.path && !anchor_crt(t, i))
 			continue;
 		if (mode == 0)
 			found = a->der_len == v.der.size &&

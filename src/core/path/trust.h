@@ -34,9 +34,13 @@ CS_MUST_CHECK struct cs_trust *cs_trust_new(struct cs_error *err);
 void cs_trust_free(struct cs_trust *t);
 
 /* Add every certificate of a PEM/DER file or of every file in a directory
- * (OpenSSL hashed directories included).  Load problems of single items
- * are appended to *problems (as error items) when problems is non-NULL;
- * returns -1 only when nothing at all could be read from path. */
+ * (OpenSSL hashed directories included), indexed from its DER and decoded
+ * when a lookup needs it, as the system store's.  Load problems of single
+ * items are appended to *problems (as error items) when problems is
+ * non-NULL; a certificate GnuTLS refuses is among them when it comes
+ * before the first one GnuTLS accepts, else it is found on lookup (see
+ * cs_trust_late_problems).  Returns -1 only when nothing at all could be
+ * read from path, or GnuTLS refuses every certificate in it. */
 CS_MUST_CHECK int cs_trust_add_path(struct cs_trust *t, const char *path,
 				    struct cs_itemlist *problems,
 				    struct cs_error *err);
@@ -50,7 +54,17 @@ CS_MUST_CHECK int cs_trust_add_system(struct cs_trust *t, struct cs_error *err);
 CS_MUST_CHECK int cs_trust_add_bundled(struct cs_trust *t, const char *file,
 				       struct cs_error *err);
 
+/* Anchors in the store: every distinct certificate indexed, less those
+ * GnuTLS has refused so far (an anchor is decoded when first looked up). */
 size_t cs_trust_count(const struct cs_trust *t);
+
+/* The certificates of --trust paths that GnuTLS refused when a lookup
+ * first decoded them (cs_trust_add_path decodes a path's certificates
+ * only until one is accepted): one error item each, with the origin and
+ * the message the loader gives such an item, in the order found.  For
+ * the caller to report after its lookups as it reports the problems of
+ * cs_trust_add_path.  Borrowed: valid while t lives, grows with lookups. */
+const struct cs_itemlist *cs_trust_late_problems(const struct cs_trust *t);
 void cs_trust_set_source(struct cs_trust *t, enum cs_trust_source s);
 enum cs_trust_source cs_trust_source(const struct cs_trust *t);
 /* "--trust files", "system store", "bundled store (...)", ... */

@@ -166,19 +166,60 @@ static void key_text(const struct cs_cert_model *m, char *out, size_t sz)
 		snprintf(out, sz, "%s", m->key_alg);
 }
 
+/* A self-issued certificate that names no other key as its signer
+ * (RFC 5280 4.2.1.1: no authorityKeyIdentifier, or the same identifier
+ * as its subjectKeyIdentifier) presents itself as a root. */
+static bool own_key(const struct cs_cert_model *m)
+{
+	return m->aki_hex[0] == '\0' || strcmp(m->aki_hex, m->ski_hex) == 0;
+}
+
+/* "root CA (self-signed)" only when the signature was checked (a model
+ * from cs_model_from_crt); without the check (show's own model) what the
+ * names and key identifiers tell: "root CA (self-issued)". */
 static void type_text(const struct cs_cert_model *m, char *out, size_t sz)
 {
 	const char *what;
 
-	if (m->is_ca)
+	if (m->self_sig_checked && m->is_ca)
 		what = m->self_signed ? "root CA (self-signed)" :
 		       m->self_issued ? "CA (self-issued)" : "CA";
-	else
+	else if (m->self_sig_checked)
 		what = m->self_signed ? "leaf (self-signed)" : "leaf";
+	else if (m->is_ca)
+		what = !m->self_issued ? "CA" :
+		       own_key(m) ? "root CA (self-issued)" :
+		       "CA (self-issued)";
+	else
+		what = m->self_issued ? "leaf (self-issued)" : "leaf";
 	if (m->is_ca && m->path_len >= 0)
 		snprintf(out, sz, "%s, path length %d", what, m->path_len);
 	else
 		snprintf(out, sz, "%s", what);
+}
+
+/* see show.h */
+int cs_report_cert_model(struct cs_cert_model *m, const struct cs_item *item,
+			 const struct cs_report_opts *o, bool json,
+			 struct cs_error *err)
+{
+	unsigned parts = CS_MODEL_FROM_DER |
+			 (json || o->long_view ? CS_MODEL_DETAILS : 0);
+	gnutls_x509_crt_t crt = NULL;
+	int rc;
+
+	if (item->crt != NULL)
+		return cs_model_build(m, item->crt, item->der, item->der_len,
+				      parts, err);
+	/* loaded with defer_import: decoded here, one at a time, with the
+	 * loader's checks and messages */
+	memset(m, 0, sizeof(*m));
+	if (cs_cert_import(&crt, item->der, item->der_len, &item->origin,
+			   err) < 0)
+		return -1;
+	rc = cs_model_build(m, crt, item->der, item->der_len, parts, err);
+	gnutls_x509_crt_deinit(crt);
+	return rc;
 }
 
 /* ---- text ------------------------------------------------------------ */

@@ -28,6 +28,24 @@ struct cs_report_opts {
 	cs_time_t now;  /* for "expires in 23 days" */
 };
 
+/*
+ * The model `show` prints for a certificate item: the parts its view
+ * prints (everything for --json and --long, the short view's fields
+ * otherwise; see CS_MODEL_DETAILS in model.h), and no self-signature
+ * check: that is verify's work, and a public-key operation per root.  The
+ * text then says "self-issued" (from the names and the key identifiers)
+ * and the JSON gives self_signed as null.  Fields GnuTLS makes costly
+ * are read from the DER where they are plain (CS_MODEL_FROM_DER).  An
+ * item loaded with defer_import (crt NULL) is decoded here and freed
+ * again, so a run holds one decoded certificate at a time; one GnuTLS
+ * refuses fails with the loader's message for it.  Returns 0, or -1 with
+ * *err (*m left empty, safe to cs_model_free).
+ */
+CS_MUST_CHECK int cs_report_cert_model(struct cs_cert_model *m,
+				       const struct cs_item *item,
+				       const struct cs_report_opts *o,
+				       bool json, struct cs_error *err);
+
 /* One text block for one certificate.  Returns 0, -1 on write error. */
 int cs_report_cert_text(FILE *out, const struct cs_item *item,
 			const struct cs_cert_model *m,

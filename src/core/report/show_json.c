@@ -215,7 +215,9 @@ json_t *cs_report_cert_json(const struct cs_item *item,
 	jset(j, "path_len", m->is_ca && m->path_len >= 0 ?
 	     json_integer(m->path_len) : json_null(), &bad);
 	jset(j, "self_issued", json_boolean(m->self_issued), &bad);
-	jset(j, "self_signed", json_boolean(m->self_signed), &bad);
+	/* null: not checked (show leaves that to verify) */
+	jset(j, "self_signed", m->self_sig_checked ?
+	     json_boolean(m->self_signed) : json_null(), &bad);
 	jset(j, "basic_constraints", !m->has_basic_constraints ? json_null() :
 	     json_pack("{s:b,s:b}", "ca", m->is_ca, "critical",
 		       m->bc_critical), &bad);

@@ -33,9 +33,10 @@ static const char *const known_ext_oids[] = {
 	OID_CRLDP, OID_POLICIES, OID_NC, OID_AIA, OID_SCT,
 };
 
-static void read_constraints(struct cs_cert_model *m, gnutls_x509_crt_t crt)
+static void read_basic_constraints(struct cs_cert_model *m,
+				   gnutls_x509_crt_t crt)
 {
-	unsigned crit = 0, ca = 0, ku = 0;
+	unsigned crit = 0, ca = 0;
 	int pathlen = -1, ret;
 
 	ret = gnutls_x509_crt_get_basic_constraints(crt, &crit, &ca,
@@ -47,7 +48,12 @@ static void read_constraints(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 		m->is_ca = ca != 0;
 		m->path_len = pathlen >= 0 ? pathlen : -1;
 	}
-	crit = 0;
+}
+
+static void read_key_usage(struct cs_cert_model *m, gnutls_x509_crt_t crt)
+{
+	unsigned crit = 0, ku = 0;
+
 	if (gnutls_x509_crt_get_key_usage(crt, &ku, &crit) >= 0) {
 		m->has_key_usage = true;
 		m->ku_critical = crit != 0;
@@ -372,10 +378,17 @@ static int read_exts(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 }
 
 /* see model_int.h */
-int model_read_extensions(struct cs_cert_model *m, gnutls_x509_crt_t crt)
+int model_read_extensions(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+			  const struct raw_cert *r, bool details)
 {
-	read_constraints(m, crt);
-	read_key_ids(m, crt);
+	if (r == NULL || !model_raw_basic_constraints(m, r))
+		read_basic_constraints(m, crt);
+	if (details)
+		read_key_usage(m, crt);
+	if (r == NULL || !model_raw_key_ids(m, r))
+		read_key_ids(m, crt);
+	if (!details)
+		return 0;
 	if (read_eku(m, crt) < 0 || read_aia(m, crt) < 0 ||
 	    read_crldp(m, crt) < 0 || read_policies(m, crt) < 0 ||
 	    model_read_name_constraints(m, crt) < 0 || read_scts(m, crt) < 0 ||

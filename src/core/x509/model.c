@@ -1,7 +1,8 @@
 /*
  * model.c - extract the fields a person asks about from a parsed
- * certificate into struct cs_cert_model (see model.h): cs_model_from_crt()
- * and cs_model_free(), the subject and issuer names with the first CN,
+ * certificate into struct cs_cert_model (see model.h): cs_model_build()
+ * (the parts a caller asks for), cs_model_from_crt() (all of them) and
+ * cs_model_free(), the subject and issuer names with the first CN,
  * the key, the signature algorithm, the digests and whether the
  * certificate signs itself.  The raw DER fields are in raw.c, the names
  * of subjectAltName and nameConstraints in altnames.c, the other
@@ -150,13 +151,27 @@ static unsigned char *dn_attr(gnutls_x509_crt_t crt, const char *oid,
 	return buf;
 }
 
-/* First CN (RFC 5280 4.1.2.6); may hold a NUL, so keep its length. */
-static int read_cn(struct cs_cert_model *m, gnutls_x509_crt_t crt)
+/* First CN (RFC 5280 4.1.2.6); may hold a NUL, so keep its length.
+ * From r's subject when given and plain (CS_MODEL_FROM_DER). */
+static int read_cn(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+		   const struct raw_cert *r)
 {
 	unsigned char *der, *txt;
+	struct cs_tlv v;
 	size_t len = 0;
 	int rc = 0;
 
+	rc = r != NULL && r->have_names ? model_raw_first_cn(&r->subject, &v)
+					: -1;
+	if (rc == 0)
+		return 0; /* no CN */
+	if (rc == 1) {
+		rc = decode_dirstring(v.val - v.hdr, v.hdr + v.len,
+				      &m->subject_cn, &m->subject_cn_len);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+	}
+	rc = 0;
 	der = dn_attr(crt, GNUTLS_OID_X520_COMMON_NAME, 1, &len);
 	if (der != NULL) {
 		rc = decode_dirstring(der, len, &m->subject_cn,
@@ -174,20 +189,39 @@ static int read_cn(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 	return 0;
 }
 
-static int read_names(struct cs_cert_model *m, gnutls_x509_crt_t crt)
+static bool tlv_eq(const struct cs_tlv *a, const struct cs_tlv *b)
+{
+	return a->hdr + a->len == b->hdr + b->len &&
+	       memcmp(a->val - a->hdr, b->val - b->hdr, a->hdr + a->len) == 0;
+}
+
+static int read_names(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+		      const struct raw_cert *r, bool details, bool from_der)
 {
 	gnutls_datum_t a = {NULL, 0}, b = {NULL, 0};
 
-	m->subject = dn_string(crt, false);
-	m->issuer = dn_string(crt, true);
+	if (from_der && r->have_names &&
+	    (model_raw_dn(&r->subject, &m->subject) < 0 ||
+	     model_raw_dn(&r->issuer, &m->issuer) < 0))
+		return -1;
+	if (m->subject == NULL)
+		m->subject = dn_string(crt, false);
+	if (m->issuer == NULL)
+		m->issuer = dn_string(crt, true);
 	if (m->subject == NULL || m->issuer == NULL)
 		return -1;
 
-	if (read_cn(m, crt) < 0)
+	if (details && read_cn(m, crt, from_der ? r : NULL) < 0)
 		return -1;
 
 	/* Self-issued compares the encoded names (RFC 5280 6.1: "the same
-	 * name"; byte equality is what GnuTLS itself uses). */
+	 * name"; byte equality is what GnuTLS itself uses): the Name TLVs
+	 * as encoded, which are the bytes gnutls_x509_crt_get_raw_dn and
+	 * _raw_issuer_dn return. */
+	if (r->have_names) {
+		m->self_issued = tlv_eq(&r->subject, &r->issuer);
+		return 0;
+	}
 	if (gnutls_x509_crt_get_raw_dn(crt, &a) >= 0 &&
 	    gnutls_x509_crt_get_raw_issuer_dn(crt, &b) >= 0)
 		m->self_issued = a.size == b.size &&
@@ -278,7 +312,8 @@ static void read_sig(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 }
 
 static void read_digests(struct cs_cert_model *m, gnutls_x509_crt_t crt,
-			 const unsigned char *der, size_t der_len)
+			 const unsigned char *der, size_t der_len,
+			 bool details, const struct cs_tlv *raw_spki)
 {
 	/* Hashes of the bytes as encoded, what `sha256sum cert.der` gives;
 	 * gnutls_x509_crt_get_fingerprint re-encodes the certificate from
@@ -291,14 +326,26 @@ static void read_digests(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 	size = sizeof(m->sha256);
 	if (gnutls_fingerprint(GNUTLS_DIG_SHA256, &d, m->sha256, &size) < 0)
 		memset(m->sha256, 0, sizeof(m->sha256));
+	if (!details)
+		return;
 	size = sizeof(m->sha1);
 	if (gnutls_fingerprint(GNUTLS_DIG_SHA1, &d, m->sha1, &size) < 0)
 		memset(m->sha1, 0, sizeof(m->sha1));
 	/* RFC 7469 2.4: pin-sha256 is SHA-256 of the SPKI DER, which is
-	 * what GnuTLS's key id is with USE_SHA256. */
+	 * what GnuTLS's key id is with USE_SHA256: it re-encodes the key,
+	 * which for a plain key (raw_spki) gives back its bytes. */
 	size = sizeof(id);
-	if (gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA256, id,
-				       &size) >= 0 && size == 32)
+	if (raw_spki != NULL) {
+		gnutls_datum_t k = {
+			(unsigned char *)raw_spki->val - raw_spki->hdr,
+			(unsigned)(raw_spki->hdr + raw_spki->len)};
+
+		if (gnutls_fingerprint(GNUTLS_DIG_SHA256, &k, id, &size) >= 0 &&
+		    size == 32)
+			model_base64(m->spki_sha256_b64,
+				     sizeof(m->spki_sha256_b64), id, size);
+	} else if (gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA256,
+					      id, &size) >= 0 && size == 32)
 		model_base64(m->spki_sha256_b64, sizeof(m->spki_sha256_b64), id,
 			     size);
 }
@@ -311,6 +358,7 @@ static void read_self_signed(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 	gnutls_pubkey_t pub = NULL;
 	gnutls_datum_t tbs, sig;
 
+	m->self_sig_checked = true;
 	if (!m->self_issued || !r->have_sig || m->gnutls_sign == 0)
 		return;
 	if (gnutls_pubkey_init(&pub) < 0)
@@ -334,11 +382,12 @@ out:
 }
 
 /* see model.h */
-int cs_model_from_crt(struct cs_cert_model *m, gnutls_x509_crt_t crt,
-		      const unsigned char *der, size_t der_len,
-		      struct cs_error *err)
+int cs_model_build(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+		   const unsigned char *der, size_t der_len, unsigned parts,
+		   struct cs_error *err)
 {
 	gnutls_datum_t exported = {NULL, 0};
+	bool details = (parts & CS_MODEL_DETAILS) != 0, raw_key;
 	struct raw_cert raw;
 	int ver;
 
@@ -374,14 +423,22 @@ int cs_model_from_crt(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 
 	ver = gnutls_x509_crt_get_version(crt);
 	m->version = ver > 0 ? (unsigned)ver : 0;
-	if (model_read_raw(m, &raw) < 0 || read_names(m, crt) < 0 ||
+	if (model_read_raw(m, &raw) < 0 ||
+	    read_names(m, crt, &raw, details,
+		       (parts & CS_MODEL_FROM_DER) != 0) < 0 ||
 	    model_read_sans(m, crt) < 0)
 		goto nomem;
-	read_key(m, crt);
+	raw_key = (parts & CS_MODEL_FROM_DER) && model_raw_key(m, &raw);
+	if (!raw_key)
+		read_key(m, crt);
 	read_sig(m, crt);
-	read_digests(m, crt, der, raw.outer.hdr + raw.outer.len);
-	read_self_signed(m, crt, &raw);
-	if (model_read_extensions(m, crt) < 0)
+	read_digests(m, crt, der, raw.outer.hdr + raw.outer.len, details,
+		     raw_key ? &raw.spki : NULL);
+	if (parts & CS_MODEL_SELF_SIG)
+		read_self_signed(m, crt, &raw);
+	if (model_read_extensions(m, crt,
+				  parts & CS_MODEL_FROM_DER ? &raw : NULL,
+				  details) < 0)
 		goto nomem;
 	/* RFC 5280 4.1.2.9: extensions only in version 3. */
 	if (m->version < 3 && m->n_exts > 0 &&
@@ -399,6 +456,14 @@ fail:
 	gnutls_free(exported.data);
 	cs_model_free(m);
 	return -1;
+}
+
+/* see model.h */
+int cs_model_from_crt(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+		      const unsigned char *der, size_t der_len,
+		      struct cs_error *err)
+{
+	return cs_model_build(m, crt, der, der_len, CS_MODEL_ALL, err);
 }
 
 /* see model.h */

@@ -13,7 +13,9 @@
  * that dates before 1970 and after 2038 are exact (GnuTLS returns 0 for
  * UTCTime 50 = 1950; RFC 5280 4.1.2.5).
  *
- * Does not: verify signatures, judge validity at a time, or decide trust.
+ * Does not: verify signatures (other than a self-issued certificate's
+ * own, when asked: CS_MODEL_SELF_SIG), judge validity at a time, or
+ * decide trust.
  */
 #ifndef CS_MODEL_H
 #define CS_MODEL_H
@@ -101,7 +103,10 @@ struct cs_cert_model {
 	char spki_sha256_b64[48]; /* pin-sha256 value */
 
 	bool self_issued;      /* subject == issuer (bytes) */
-	bool self_signed;      /* self-issued and its own key verifies it */
+	bool self_signed;      /* self-issued and its own key verifies it;
+				  only when self_sig_checked */
+	bool self_sig_checked; /* built with CS_MODEL_SELF_SIG: self_signed
+				  says something (else it is false, unknown) */
 
 	/* basic constraints (RFC 5280 4.2.1.9) */
 	bool has_basic_constraints, bc_critical;
@@ -136,8 +141,41 @@ struct cs_cert_model {
 	struct cs_strlist warnings;
 };
 
-/* Fill *m from crt (and its DER, for the raw fields).  On failure *m is
- * left empty (safe to cs_model_free).  Returns 0 / -1. */
+/*
+ * What cs_model_build() reads besides the fields every model has: the
+ * version, subject, issuer, self_issued, serial, Validity, subjectAltName,
+ * key, signature algorithm, SHA-256, basic constraints and the key
+ * identifiers (what `show` prints without --long), and the warnings of
+ * the raw fields.
+ */
+#define CS_MODEL_SELF_SIG 0x1u /* a self-issued certificate's signature
+				  checked with its own key (self_signed,
+				  self_sig_checked): a public-key operation,
+				  most of the cost of a model of a root */
+#define CS_MODEL_DETAILS 0x2u  /* the first CN, SHA-1, the SPKI pin, every
+				  other extension, the extension list and
+				  the warnings about extensions */
+#define CS_MODEL_FROM_DER 0x4u /* subject, issuer, first CN, key, SPKI
+				  pin, basic constraints and key
+				  identifiers read from the DER where
+				  they are in the plain form nearly every
+				  certificate uses (GnuTLS's getters for the
+				  rest): the same values (the unit tests
+				  compare them on the corpus), a fraction of
+				  the cost */
+#define CS_MODEL_ALL (CS_MODEL_SELF_SIG | CS_MODEL_DETAILS)
+
+/* Fill *m from crt (and its DER, for the raw fields) with the parts
+ * asked for (CS_MODEL_*); fields of parts not asked for stay empty.  On
+ * failure *m is left empty (safe to cs_model_free).  Returns 0 / -1. */
+CS_MUST_CHECK int cs_model_build(struct cs_cert_model *m,
+				 gnutls_x509_crt_t crt,
+				 const unsigned char *der, size_t der_len,
+				 unsigned parts, struct cs_error *err);
+
+/* cs_model_build() with CS_MODEL_ALL: every field, the self-signature
+ * checked, every value from GnuTLS's getters (what verify and connect
+ * use). */
 CS_MUST_CHECK int cs_model_from_crt(struct cs_cert_model *m,
 				    gnutls_x509_crt_t crt,
 				    const unsigned char *der, size_t der_len,

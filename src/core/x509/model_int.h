@@ -73,16 +73,21 @@ void model_copy_fixed(char *out, size_t outsz, const void *p, size_t len);
 /* What the raw walk found; all pointers borrow the caller's DER. */
 struct raw_cert {
 	struct cs_tlv outer, tbs, serial, not_before, not_after;
+	struct cs_tlv issuer, subject; /* the Name TLVs */
+	struct cs_tlv spki;            /* SubjectPublicKeyInfo */
+	struct cs_tlv exts;            /* the SEQUENCE OF Extension */
 	const unsigned char *tbs_der; /* whole tbsCertificate TLV */
 	size_t tbs_der_len;
 	const unsigned char *sig; /* signature BIT STRING content */
 	size_t sig_len;
-	bool have_validity, have_sig;
+	bool have_validity, have_names, have_sig;
+	bool have_exts;  /* exts found, or the certificate has none (exts
+			    zero) */
 };
 
-/* Find the serial, the Validity times and the signature in a
- * certificate's DER.  -1 if the serial cannot be located; the rest is
- * optional (have_validity, have_sig). */
+/* Find the serial, the Validity times, the issuer and subject names and
+ * the signature in a certificate's DER.  -1 if the serial cannot be
+ * located; the rest is optional (have_validity, have_names, have_sig). */
 int model_raw_walk(const unsigned char *der, size_t der_len,
 		   struct raw_cert *r);
 
@@ -90,12 +95,49 @@ int model_raw_walk(const unsigned char *der, size_t der_len,
  * every encoding RFC 5280 forbids. */
 int model_read_raw(struct cs_cert_model *m, const struct raw_cert *r);
 
+/* The RFC 4514 string of a plain Name (see raw.c) into a new *out: 1,
+ * 0 when the name is not plain (ask GnuTLS), -1 out of memory. */
+int model_raw_dn(const struct cs_tlv *name, char **out);
+
+/* The value of the first commonName in a Name's encoding: 1 with the
+ * value's TLV, 0 when there is none, -1 when the Name is not plain DER
+ * (ask GnuTLS). */
+int model_raw_first_cn(const struct cs_tlv *name, struct cs_tlv *value);
+
+/* The first extension with this OID (the contents of its OBJECT
+ * IDENTIFIER): 1 with the extnValue OCTET STRING in *value and its
+ * criticality, 0 when there is none, -1 when the extensions are not
+ * plain DER (ask GnuTLS). */
+int model_raw_ext(const struct raw_cert *r, const unsigned char *oid,
+		  size_t oid_len, struct cs_tlv *value, bool *critical);
+
+/* Basic constraints, and the subject and authority key identifiers, from
+ * the DER: true when read (or absent), false when the extension is not in
+ * the plain form these read, for GnuTLS's getter; the same values as it
+ * gives (the unit tests compare them). */
+bool model_raw_basic_constraints(struct cs_cert_model *m,
+				 const struct raw_cert *r);
+bool model_raw_key_ids(struct cs_cert_model *m, const struct raw_cert *r);
+
+/* The key's algorithm, size and curve from the DER for the plain keys
+ * (RSA with NULL parameters, ECDSA on P-256, P-384 or P-521 with an
+ * uncompressed point, Ed25519, every length and integer in its shortest
+ * form): true when read, false to ask GnuTLS; the same values as
+ * GnuTLS's (the unit tests compare them).  Such a SubjectPublicKeyInfo
+ * is the one GnuTLS re-encodes from the key, so its SHA-256 is GnuTLS's
+ * key id. */
+bool model_raw_key(struct cs_cert_model *m, const struct raw_cert *r);
+
 /* altnames.c */
 int model_read_sans(struct cs_cert_model *m, gnutls_x509_crt_t crt);
 int model_read_name_constraints(struct cs_cert_model *m,
 				gnutls_x509_crt_t crt);
 
-/* ext.c: every extension but subjectAltName, and the extension list. */
-int model_read_extensions(struct cs_cert_model *m, gnutls_x509_crt_t crt);
+/* ext.c: basic constraints and the key identifiers (from r when it is
+ * not NULL and they are plain, CS_MODEL_FROM_DER), and with details
+ * (CS_MODEL_DETAILS) every other extension but subjectAltName and the
+ * extension list. */
+int model_read_extensions(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+			  const struct raw_cert *r, bool details);
 
 #endif
