@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	shutdown(sv[1], SHUT_WR);
 	dl.at_ms = mono_ms(NULL) + 200;
-	(void)cs_starttls_run(sv[0], proto, "fuzz.example", &dl, &err);
+	(void)cs_starttls_run(sv[0], proto, "fuzz.example", &dl, NULL, &err);
 	close(sv[0]);
 	close(sv[1]);
 	return 0;

@@ -505,7 +505,7 @@ int cmd_connect(int argc, char **argv)
 	o.net.client = client;
 	dl.at_ms = mono_ms(NULL) + (int64_t)(o.timeout_s * 1000.0);
 	cs_error_clear(&err);
-	if (cs_net_resolve(&o.t, o.dns_servers, &dl, &al, &err) < 0) {
+	if (cs_net_resolve(&o.t, o.dns_servers, &dl, NULL, &al, &err) < 0) {
 		cli_error(o.target, "%s", err.msg);
 		rc = CS_EXIT_INPUT;
 		goto out;
