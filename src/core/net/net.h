@@ -165,7 +165,9 @@ void cs_net_result_free(struct cs_net_result *r);
  * bad_certificate, unknown_ca...) or a close is a CS_E_NET error saying
  * the server refused the client certificate (or that none was given).
  *
- * With o->trace, steps are appended: "connect", the STARTTLS lines, each handshake
+ * A failure of our own inside the handshake (a malformed message from the
+ * server, a limit) is told to the server with an alert.  With o->trace,
+ * steps are appended: "connect", the STARTTLS lines, each handshake
  * message either way with what it carried, alerts either way, and on
  * failure "stopped" with the reason (net/trace.h).
  */

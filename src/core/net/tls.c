@@ -524,6 +524,34 @@ static int await_client_verdict(struct conn *c, unsigned ms,
 
 /* ---- the handshake ------------------------------------------------- */
 
+/*
+ * The handshake failed with ret: an alert from the server goes into the
+ * trace; a failure of our own (GnuTLS found the server's message wrong,
+ * or a limit was hit) is told to the server with the alert GnuTLS maps
+ * it to (RFC 8446 section 6.2: implementations SHOULD send one), once,
+ * without waiting.  Not after a transport failure, nor to a server that
+ * does not speak TLS.
+ */
+static void failure_alert(struct conn *c, int ret, struct cs_net_trace *t)
+{
+	int level = GNUTLS_AL_FATAL, a;
+
+	if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		cs_net_trace_alert(t, CS_TRACE_RECEIVED,
+				   (int)gnutls_alert_get(c->s), true);
+		return;
+	}
+	if (ret == GNUTLS_E_PREMATURE_TERMINATION ||
+	    ret == GNUTLS_E_PUSH_ERROR || ret == GNUTLS_E_PULL_ERROR ||
+	    !looks_like_tls(c))
+		return;
+	a = gnutls_error_to_alert(ret, &level);
+	if (a >= 0 && gnutls_alert_send(c->s, (gnutls_alert_level_t)level,
+					(gnutls_alert_description_t)a) == 0)
+		cs_net_trace_alert(t, CS_TRACE_SENT, a,
+				   level == GNUTLS_AL_FATAL);
+}
+
 int cs_net_handshake(const struct cs_net_target *t,
 		     const struct cs_net_addr *addr,
 		     const struct cs_net_opts *o,
@@ -655,9 +683,7 @@ int cs_net_handshake(const struct cs_net_target *t,
 					(int)gnutls_alert_get(c.s), false);
 			continue;
 		}
-		if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
-			cs_net_trace_alert(o->trace, CS_TRACE_RECEIVED,
-					   (int)gnutls_alert_get(c.s), true);
+		failure_alert(&c, ret, o->trace);
 		handshake_error(&c, ret, addr->text, max_msg, err);
 		if (gnutls_certificate_client_get_request_status(c.s)) {
 			/* TLS 1.2: the server judges the client's
