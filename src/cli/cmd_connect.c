@@ -410,7 +410,8 @@ static int check_one(const struct connect_opts *o,
 		cs_report_connect_summarize_error(sum, a->text, err.msg);
 		if (o->json)
 			obj = cs_report_connect_error_json(o->target, a->text,
-							   err.msg);
+							   err.msg,
+							   o->net.trace);
 		goto out;
 	}
 	if (o->save_chain && save_chain(o->save_chain, &r) < 0) {
