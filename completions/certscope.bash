@@ -54,7 +54,7 @@ _certscope()
 	connect)
 		opts="--sni --no-sni --starttls --timeout --all-addresses --dns-servers --alpn
 		      --ocsp-stapling --save-chain --trust --system-trust --host --purpose
-		      --at --cert --key --password-file --json --color= -v --verbose -h --help" ;;
+		      --at --cert --key --password-file --json --trace --color= -v --verbose -h --help" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

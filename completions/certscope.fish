@@ -38,3 +38,4 @@ complete -c certscope -n "__fish_seen_subcommand_from connect" -l at -x -d 'vali
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l cert -r -F -d 'client certificate'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l key -r -F -d 'client private key'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l json -d 'JSON output'
+complete -c certscope -n "__fish_seen_subcommand_from connect" -l trace -d 'the handshake step by step'

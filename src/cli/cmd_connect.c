@@ -27,6 +27,7 @@
 #include "net/net.h"
 #include "path/ocsp.h"
 #include "report/connect.h"
+#include "report/trace.h"
 #include "report/verify.h"
 #include "path/trust.h"
 #include "path/verify.h"
@@ -45,6 +46,7 @@ struct connect_opts {
 	const char *client_cert, *client_key, *password_file;
 	const char *save_chain;
 	bool json;
+	bool trace;                /* --trace */
 	const char *trust[CONNECT_MAX_TRUST];
 	size_t n_trust;
 	bool system_trust;
@@ -56,7 +58,7 @@ enum {
 	OPT_SNI = 256, OPT_NO_SNI, OPT_STARTTLS, OPT_TIMEOUT, OPT_ALL,
 	OPT_SAVE, OPT_JSON, OPT_ALPN, OPT_TRUST, OPT_SYSTEM, OPT_AT,
 	OPT_PURPOSE, OPT_HOST, OPT_OCSP, OPT_DNS, OPT_CERT, OPT_KEY,
-	OPT_PASSWORD_FILE,
+	OPT_PASSWORD_FILE, OPT_TRACE,
 };
 
 static const struct option long_opts[] = {
@@ -78,6 +80,7 @@ static const struct option long_opts[] = {
 	{"purpose", required_argument, NULL, OPT_PURPOSE},
 	{"host", required_argument, NULL, OPT_HOST},
 	{"ocsp-stapling", no_argument, NULL, OPT_OCSP},
+	{"trace", no_argument, NULL, OPT_TRACE},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -117,6 +120,7 @@ static void usage(FILE *out)
 	      "      --purpose P          server (default), client, any, OID\n"
 	      "      --at TIME            validate at TIME\n"
 	      "      --json               the whole report as JSON\n"
+	      "      --trace              first the handshake step by step\n"
 	      "\n"
 	      "Exit codes: 0 trusted, 1 not trusted, 2 usage or network "
 	      "failure.\n", out);
@@ -249,6 +253,9 @@ static int parse_args(int argc, char **argv, cs_time_t now,
 			break;
 		case OPT_OCSP:
 			o->net.ocsp = true;
+			break;
+		case OPT_TRACE:
+			o->trace = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -406,6 +413,9 @@ static int check_one(const struct connect_opts *o,
 	cs_report_connect_summarize_error(sum, a->text, "not checked");
 	if (cs_net_handshake(&o->t, a, &o->net, dl, &r, &err) < 0) {
 		/* the core's message starts with the address */
+		if (o->net.trace && !o->json)
+			(void)cs_report_trace_text(stdout, o->net.trace, NULL);
+		fflush(stdout);
 		cli_error(NULL, "%s", err.msg);
 		cs_report_connect_summarize_error(sum, a->text, err.msg);
 		if (o->json)
@@ -437,7 +447,7 @@ static int check_one(const struct connect_opts *o,
 		.target = o->target, .starttls = o->t.starttls,
 		.alpn_offered = o->net.alpn != NULL, .client = o->net.client,
 		.net = &r, .vr = &vr, .ocsp = have_ocsp ? &ocsp : NULL,
-		.ro = &ro,
+		.ro = &ro, .trace = o->net.trace,
 	};
 	if (o->json) {
 		obj = cs_report_connect_json(&cr);
@@ -452,6 +462,7 @@ out:
 		json_decref(obj);
 	cs_verify_result_free(&vr);
 	cs_net_result_free(&r);
+	cs_net_trace_clear(o->net.trace); /* shown: the next address's own */
 	return rc;
 }
 
@@ -487,6 +498,7 @@ int cmd_connect(int argc, char **argv)
 	struct cs_connect_summary sums[CS_NET_MAX_ADDRS];
 	struct cs_trust *trust = NULL;
 	struct cs_net_client *client = NULL;
+	struct cs_net_trace trace;
 	struct cs_error err;
 	json_t *arr = NULL, *one;
 	size_t i, n_sums = 0;
@@ -505,8 +517,14 @@ int cmd_connect(int argc, char **argv)
 	}
 	o.net.client = client;
 	dl.at_ms = mono_ms(NULL) + (int64_t)(o.timeout_s * 1000.0);
+	cs_net_trace_init(&trace, &dl);
+	o.net.trace = o.trace ? &trace : NULL;
 	cs_error_clear(&err);
-	if (cs_net_resolve(&o.t, o.dns_servers, &dl, NULL, &al, &err) < 0) {
+	if (cs_net_resolve(&o.t, o.dns_servers, &dl, o.net.trace, &al,
+			   &err) < 0) {
+		if (o.net.trace && !o.json)
+			(void)cs_report_trace_text(stdout, &trace, NULL);
+		fflush(stdout);
 		cli_error(o.target, "%s", err.msg);
 		rc = CS_EXIT_INPUT;
 		goto out;
@@ -541,6 +559,7 @@ int cmd_connect(int argc, char **argv)
 					   n_sums);
 out:
 	json_decref(arr);
+	cs_net_trace_free(&trace);
 	cs_net_addrlist_free(&al);
 	cs_trust_free(trust);
 	cs_net_client_free(client);
