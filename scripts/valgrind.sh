@@ -1,10 +1,10 @@
 #!/bin/bash
-# Run the end-to-end tests (show, verify, bad-input, connect against the
-# loopback test server, the whole shared corpus) with every certscope
-# process under valgrind --leak-check=full: a leak or a memory error makes
-# that process exit 99, which no test expects, so the test fails.  (99,
-# not 1: 1 is verify's "not trusted".)  The test server itself is not
-# wrapped.  CS_VALGRIND_SUITES picks suites (default: all five).
+# Run the end-to-end tests (show, verify, bad-input, connect and its
+# --trace against the loopback test server, the whole shared corpus) with
+# every certscope process under valgrind --leak-check=full: a leak or a
+# memory error makes that process exit 99, which no test expects, so the
+# test fails.  (99, not 1: 1 is verify's "not trusted".)  The test server
+# itself is not wrapped.  CS_VALGRIND_SUITES picks suites (default: all six).
 # Usage: scripts/valgrind.sh [BUILD_DIR]   (default: build-ci, else build)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -30,16 +30,19 @@ export CERTSCOPE="$wrap/certscope" CS_TESTCERTS=$top/testcerts \
 	CS_DNS_SERVER=$top/tests/dns_server.py \
 	CS_CORPUS_BATCH=${CS_CORPUS_BATCH:-64} \
 	CS_DEADLINE_SLACK=${CS_DEADLINE_SLACK:-10}
-suites=${CS_VALGRIND_SUITES:-show verify badinput connect corpus}
+suites=${CS_VALGRIND_SUITES:-show verify badinput connect trace corpus}
 # The suites run side by side (valgrind is single-threaded); each prints
 # one line: "e2e NAME: N tests, clean" or "e2e NAME: FAILED".
-# connect times deadlines, so it runs alone, after the others.
+# connect and trace time deadlines, so they run alone, after the others.
 run() { python3 "tests/e2e/test_$1.py" >"$wrap/$1.log" 2>&1; echo $? >"$wrap/$1.rc"; }
+alone=" connect trace "
 for t in $suites; do
-	[ "$t" = connect ] || run "$t" &
+	case $alone in *" $t "*) ;; *) run "$t" & ;; esac
 done
 wait
-case " $suites " in *" connect "*) run connect ;; esac
+for t in $suites; do
+	case $alone in *" $t "*) run "$t" ;; esac
+done
 fail=0
 for t in $suites; do
 	n=$(sed -n 's/^\([0-9]*\) passed, 0 failed.*/\1/p' "$wrap/$t.log")
