@@ -70,7 +70,7 @@ _certscope()
 			      --untrusted --host --email --purpose --max-depth --crl
 			      --starttls --sni --no-sni --timeout --all-addresses
 			      --dns-servers --alpn --ocsp-stapling --save-chain --cert
-			      --key"
+			      --key --trace"
 			;;
 		check)
 			opts="-v --verbose -q --quiet --color -h --help -V --version

@@ -39,6 +39,7 @@ complete -c certscope -n "__fish_seen_subcommand_from connect" -l ocsp-stapling 
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l save-chain -r -F -d 'write the chain as sent, as PEM'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l cert -r -F -d 'client certificate (and chain), or PKCS#12'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l key -r -F -d 'the private key of --cert'
+complete -c certscope -n "__fish_seen_subcommand_from connect" -l trace -d 'first the handshake step by step'
 complete -c certscope -n "__fish_seen_subcommand_from check" -l warn -x -d 'WARNING when it expires within this (default 30d)'
 complete -c certscope -n "__fish_seen_subcommand_from check" -l crit -x -d 'CRITICAL when it expires within this (default 7d)'
 complete -c certscope -n "__fish_seen_subcommand_from check" -l format -x -a 'text nagios json prometheus' -d 'text (default), nagios, json, prometheus'

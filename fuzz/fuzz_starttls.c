@@ -2,15 +2,19 @@
  * fuzz_starttls.c - the STARTTLS dialogues against a hostile server: the
  * first byte picks the protocol, the rest is everything the "server"
  * says (written into a socketpair, then EOF).  The dialogue must end
- * with success or an error, within its deadline, never a crash.
+ * with success or an error, within its deadline, never a crash.  Its
+ * trace (--trace) is recorded and shown, as text and JSON.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "net/starttls.h"
+#include "net/trace.h"
+#include "report/trace.h"
 
 #define MAX_SERVER_BYTES (60 * 1024) /* fits a socket buffer */
 
@@ -28,7 +32,10 @@ static int64_t mono_ms(void *ctx)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cs_deadline dl = {.now_ms = mono_ms};
+	struct cs_net_trace trace;
 	struct cs_error err;
+	FILE *out;
+	json_t *j;
 	enum cs_starttls proto;
 	int sv[2];
 
@@ -45,7 +52,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	shutdown(sv[1], SHUT_WR);
 	dl.at_ms = mono_ms(NULL) + 200;
-	(void)cs_starttls_run(sv[0], proto, "fuzz.example", &dl, &err);
+	cs_net_trace_init(&trace, &dl);
+	if (cs_starttls_run(sv[0], proto, "fuzz.example", &dl, &trace,
+			    &err) < 0)
+		cs_net_trace_stop(&trace, NULL, &err);
+	out = fopen("/dev/null", "w");
+	if (out) {
+		(void)cs_report_trace_text(out, &trace, NULL);
+		fclose(out);
+	}
+	j = cs_report_trace_json(&trace, NULL);
+	json_decref(j);
+	cs_net_trace_free(&trace);
 	close(sv[0]);
 	close(sv[1]);
 	return 0;

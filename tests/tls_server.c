@@ -14,8 +14,10 @@
  *
  * Modes: normal, silent, drip, http, random, reset, alert, empty-chain,
  * many-certs, huge-cert, sni (pair 2 when the client sent SNI, pair 1
- * otherwise), old-tls (TLS 1.0 only), starttls-ok, starttls-refuse,
- * starttls-inject (the last three need --starttls).
+ * otherwise), old-tls (TLS 1.0 only), hello-only (a real ServerHello
+ * record, then the connection closed), bad-hello (a ServerHello too short
+ * to parse: the client answers with an alert), starttls-ok,
+ * starttls-refuse, starttls-inject (the last three need --starttls).
  *
  * Test code: it exits on setup errors and never talks to anything but
  * the loopback client that connected to it.
@@ -28,6 +30,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,6 +385,35 @@ static int starttls_server(int fd)
 	return refuse ? -1 : 0;
 }
 
+/* hello-only: the bytes of the first record the server writes (its
+ * ServerHello) go out, then every write fails, which ends the
+ * handshake. */
+struct first_record {
+	int fd;
+	size_t sent, want; /* want: the record's size, 0 until known */
+};
+
+static ssize_t push_first_record(gnutls_transport_ptr_t p, const void *data,
+				 size_t len)
+{
+	struct first_record *f = p;
+	const unsigned char *d = data;
+	ssize_t w;
+
+	if (f->want == 0 && len >= 5)
+		f->want = 5 + ((size_t)d[3] << 8 | d[4]);
+	if (f->want == 0 || f->sent >= f->want) {
+		errno = EPIPE;
+		return -1;
+	}
+	if (len > f->want - f->sent)
+		len = f->want - f->sent;
+	w = send(f->fd, data, len, MSG_NOSIGNAL);
+	if (w > 0)
+		f->sent += (size_t)w;
+	return w;
+}
+
 /* Wait for the peer to close (or IO_TIMEOUT_S * 3), reading and
  * discarding what it sends. */
 static void drain(int fd, int seconds)
@@ -396,6 +428,7 @@ static void drain(int fd, int seconds)
 
 static void serve_tls(int fd, gnutls_certificate_credentials_t cred)
 {
+	struct first_record first = {fd, 0, 0};
 	gnutls_session_t s;
 	int ret;
 
@@ -419,6 +452,11 @@ static void serve_tls(int fd, gnutls_certificate_credentials_t cred)
 		gnutls_session_set_verify_cert(s, NULL, 0);
 	}
 	gnutls_transport_set_int(s, fd);
+	if (!strcmp(mode, "hello-only")) {
+		gnutls_transport_set_ptr2(s, (gnutls_transport_ptr_t)
+					  (intptr_t)fd, &first);
+		gnutls_transport_set_push_function(s, push_first_record);
+	}
 	gnutls_handshake_set_timeout(s, IO_TIMEOUT_S * 1000);
 	/* our own messages may be huge (huge-cert): no sending limit */
 	gnutls_handshake_set_max_packet_length(s, 0);
@@ -483,6 +521,12 @@ static void serve(int fd, gnutls_certificate_credentials_t cred)
 		send_all(fd, "\x16\x03\x03\x00\x40\x02\x00\x00", 8);
 		usleep(100000);
 		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	} else if (!strcmp(mode, "bad-hello")) {
+		(void)recv(fd, buf, sizeof(buf), 0);
+		/* a ServerHello of 4 bytes: its version and nothing more */
+		send_all(fd, "\x16\x03\x03\x00\x08\x02\x00\x00\x04\x03\x03"
+			 "\x00\x00", 13);
+		drain(fd, 2);
 	} else if (!strcmp(mode, "alert")) {
 		(void)recv(fd, buf, sizeof(buf), 0);
 		/* fatal handshake_failure (40), RFC 8446 section 6 */

@@ -27,6 +27,7 @@
 #include "opts.h"
 #include "path/ocsp.h"
 #include "report/connect.h"
+#include "report/trace.h"
 #include "report/verify.h"
 #include "path/trust.h"
 #include "path/verify.h"
@@ -45,6 +46,7 @@ struct connect_opts {
 	const char *client_cert, *client_key, *password_file;
 	const char *save_chain;
 	bool json;
+	bool trace;                /* --trace */
 	struct cli_verify_args va; /* the verify options */
 	struct cs_verify_opts v;   /* host/purpose_oid borrowed from argv */
 	cs_time_t now;
@@ -108,6 +110,9 @@ static int set_option(void *ctx, int id, const char *arg)
 		return -1;
 	case OPT_SAVE_CHAIN:
 		o->save_chain = arg;
+		return -1;
+	case OPT_TRACE:
+		o->trace = true;
 		return -1;
 	case OPT_JSON:
 		o->json = true;
@@ -227,11 +232,15 @@ static int check_one(const struct connect_opts *o,
 	cs_report_connect_summarize_error(sum, a->text, "not checked");
 	if (cs_net_handshake(&o->t, a, &o->net, dl, &r, &err) < 0) {
 		/* the core's message starts with the address */
+		if (o->net.trace && !o->json)
+			(void)cs_report_trace_text(stdout, o->net.trace, NULL);
+		fflush(stdout);
 		cli_error(NULL, "%s", err.msg);
 		cs_report_connect_summarize_error(sum, a->text, err.msg);
 		if (o->json)
 			obj = cs_report_connect_error_json(o->target, a->text,
-							   err.msg);
+							   err.msg,
+							   o->net.trace);
 		goto out;
 	}
 	if (o->save_chain && save_chain(o->save_chain, &r) < 0) {
@@ -260,7 +269,7 @@ static int check_one(const struct connect_opts *o,
 		.target = o->target, .starttls = o->t.starttls,
 		.alpn_offered = o->net.alpn != NULL, .client = o->net.client,
 		.net = &r, .vr = &vr, .ocsp = have_ocsp ? &ocsp : NULL,
-		.ro = &ro,
+		.ro = &ro, .trace = o->net.trace,
 	};
 	if (o->json) {
 		obj = cs_report_connect_json(&cr);
@@ -275,6 +284,7 @@ out:
 		json_decref(obj);
 	cs_verify_result_free(&vr);
 	cs_net_result_free(&r);
+	cs_net_trace_clear(o->net.trace); /* shown: the next address's own */
 	return rc;
 }
 
@@ -310,6 +320,7 @@ int cmd_connect(int argc, char **argv)
 	struct cs_connect_summary sums[CS_NET_MAX_ADDRS];
 	struct cs_trust *trust = NULL;
 	struct cs_net_client *client = NULL;
+	struct cs_net_trace trace;
 	struct cs_load_opts lo;
 	struct cs_error err;
 	json_t *arr = NULL, *one;
@@ -317,6 +328,7 @@ int cmd_connect(int argc, char **argv)
 	int rc, worst = CS_EXIT_OK;
 
 	memset(&lo, 0, sizeof(lo));
+	cs_net_trace_init(&trace, &dl);
 	rc = parse_args(argc, argv, (cs_time_t)time(NULL), &o);
 	if (rc >= 0) {
 		cli_verify_free(&o.va);
@@ -331,8 +343,13 @@ int cmd_connect(int argc, char **argv)
 		goto out;
 	o.net.client = client;
 	dl.at_ms = mono_ms(NULL) + (int64_t)(o.timeout_s * 1000.0);
+	o.net.trace = o.trace ? &trace : NULL;
 	cs_error_clear(&err);
-	if (cs_net_resolve(&o.t, o.dns_servers, &dl, &al, &err) < 0) {
+	if (cs_net_resolve(&o.t, o.dns_servers, &dl, o.net.trace, &al,
+			   &err) < 0) {
+		if (o.net.trace && !o.json)
+			(void)cs_report_trace_text(stdout, &trace, NULL);
+		fflush(stdout);
 		cli_error(o.target, "%s", err.msg);
 		rc = CS_EXIT_INPUT;
 		goto out;
@@ -367,6 +384,7 @@ int cmd_connect(int argc, char **argv)
 					   n_sums);
 out:
 	json_decref(arr);
+	cs_net_trace_free(&trace);
 	cs_net_addrlist_free(&al);
 	cli_verify_late_problems(trust);
 	cs_trust_free(trust);

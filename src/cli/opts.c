@@ -219,6 +219,29 @@ const struct cli_option cli_options[] = {
 	 "The private key of *--cert* (PKCS#1, SEC1 or PKCS#8, PEM or DER; "
 	 "an encrypted PKCS#8 key takes the password of *--password-file* "
 	 "or *CERTSCOPE_PASSWORD*). Needs *--cert*."},
+	{OPT_TRACE, "trace", 0, CLI_ARG_NONE, NULL, NULL, CLI_CMD_CONNECT, 0,
+	 "first the handshake step by step",
+	 "First the connection step by step, one line each: the milliseconds "
+	 "since the start, the direction (*->* sent, *<-* received) and what "
+	 "happened: the addresses the name resolved to, the TCP connect, the "
+	 "lines of the STARTTLS dialogue, each TLS handshake message with "
+	 "what it carried (the versions, server name, ALPN protocols, number "
+	 "of groups and cipher suites offered; the version, cipher suite, "
+	 "group and ALPN protocol chosen; the certificates and OCSP staple "
+	 "sent; the signature algorithms; the client certificate sent), the "
+	 "alerts either way, and when it fails, the last message and why it "
+	 "stopped (an alert received or sent, a timeout, the connection "
+	 "closed or reset). Under TLS 1.2 a ChangeCipherSpec is shown before "
+	 "each Finished, at its time (GnuTLS reports no time of its own for "
+	 "it); TLS 1.3's compatibility ChangeCipherSpec is not shown. What "
+	 "GnuTLS does not say is left out rather than guessed (the details "
+	 "of a message that failed, the CertificateRequest's contents). Text "
+	 "from the server is escaped and cut at 120 bytes, at most 24 lines "
+	 "of a STARTTLS dialogue are shown (the rest counted) and at most 256 "
+	 "steps are kept; each limit is said when hit. With *--json*, each "
+	 "result has a *trace* array of the same steps. When GnuTLS finds a "
+	 "message from the server wrong, certscope tells the server with an "
+	 "alert (trace or not), as TLS asks."},
 
 	/* ---- check ---- */
 	{OPT_WARN, "warn", 0, CLI_ARG_TIME, "DURATION", NULL, CLI_CMD_CHECK,
@@ -291,9 +314,8 @@ const struct cli_command cli_commands[] = {
 	  "certscope verify --purpose client --at +30d --json client.pem"}},
 	{"connect", CLI_CMD_CONNECT, cmd_connect, "HOST[:PORT]", CLI_ARG_HOST,
 	 NULL, "fetch a live server's chain over TLS and validate it", NULL,
-	 {"certscope connect www.example.com",
-	  "certscope connect --starttls smtp mail.example.com",
-	  "certscope connect --all-addresses --json example.com:8443"}},
+	 {"certscope connect --all-addresses --json www.example.com",
+	  "certscope connect --starttls smtp --trace mail.example.com"}},
 	{"check", CLI_CMD_CHECK, cmd_check, "TARGET ...", CLI_ARG_PATH, NULL,
 	 "expiry and validity of many files, trees and servers",
 	 NULL,

@@ -526,7 +526,9 @@ for _p in PROTOS:
             lambda self, p=_p: self.starttls_inject(p))
 
 
-if __name__ == "__main__":
+def main():
+    """Run the tests of the __main__ module (this one, or test_trace.py);
+    exit 77 (skipped) without the test server."""
     if not (CERTSCOPE and SERVER and os.path.isdir(PKI)):
         print("CERTSCOPE, CS_TLS_SERVER and CS_TESTCERTS are needed")
         sys.exit(77)
@@ -534,3 +536,7 @@ if __name__ == "__main__":
     failed = len(res.failures) + len(res.errors)
     print("%d passed, %d failed" % (res.testsRun - failed, failed))
     sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

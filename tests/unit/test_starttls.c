@@ -195,7 +195,8 @@ static void run_case(const struct dialogue_case *c)
 	/* EOF after the script: a dialogue that wants more sees a close */
 	if (c->server && !c->budget_ms)
 		shutdown(sv[1], SHUT_WR);
-	rc = cs_starttls_run(sv[0], c->proto, "example.test", &dl, &err);
+	rc = cs_starttls_run(sv[0], c->proto, "example.test", &dl, NULL,
+			     &err);
 	if (rc != c->want_rc)
 		fail_msg("%s: rc %d, want %d (%s)", c->name, rc, c->want_rc,
 			 err.msg);
@@ -326,13 +327,13 @@ static void test_net_resolve_literals(void **state)
 
 	(void)state;
 	assert_int_equal(cs_net_parse_target("[::1]:8443", &t, &err), 0);
-	assert_int_equal(cs_net_resolve(&t, NULL, &dl, &l, &err), 0);
+	assert_int_equal(cs_net_resolve(&t, NULL, &dl, NULL, &l, &err), 0);
 	assert_int_equal(l.n, 1);
 	assert_string_equal(l.v[0].text, "[::1]:8443");
 	cs_net_addrlist_free(&l);
 	/* localhost needs no DNS (RFC 6761 section 6.3) */
 	assert_int_equal(cs_net_parse_target("localhost:25", &t, &err), 0);
-	assert_int_equal(cs_net_resolve(&t, NULL, &dl, &l, &err), 0);
+	assert_int_equal(cs_net_resolve(&t, NULL, &dl, NULL, &l, &err), 0);
 	assert_int_equal(l.n, 2);
 	assert_string_equal(l.v[1].text, "127.0.0.1:25");
 	cs_net_addrlist_free(&l);

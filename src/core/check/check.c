@@ -305,7 +305,8 @@ int check_endpoint(const struct cs_check_target *t,
 	if (t->no_sni)
 		no.no_sni = true;
 	cs_error_clear(&e);
-	if (cs_net_resolve(&t->net, o->dns_servers, dl, &addrs, &e) < 0) {
+	if (cs_net_resolve(&t->net, o->dns_servers, dl, NULL, &addrs,
+			   &e) < 0) {
 		rc = check_set_error(r, o, &e);
 		goto out;
 	}

@@ -25,6 +25,7 @@
 #include "error.h"
 #include "input/load.h"
 #include "net/starttls.h"
+#include "net/trace.h"
 
 /* Hard limits against hostile servers. */
 #define CS_NET_MAX_CHAIN_CERTS    32                  /* certs accepted */
@@ -72,11 +73,13 @@ struct cs_net_addrlist {
  * not asked for (the AI_ADDRCONFIG rule).  Fills *out (free with
  * cs_net_addrlist_free).  Returns 0, or -1 with CS_E_NET (no such name,
  * no server reachable), CS_E_TIMEOUT or CS_E_USAGE (bad server list or
- * host name).  Nothing is left running at return.
+ * host name).  Nothing is left running at return.  trace (may be NULL)
+ * gets a "resolve" step, or a "stopped" one on failure.
  */
 CS_MUST_CHECK int cs_net_resolve(const struct cs_net_target *t,
 				 const char *dns_servers,
 				 const struct cs_deadline *dl,
+				 struct cs_net_trace *trace,
 				 struct cs_net_addrlist *out,
 				 struct cs_error *err);
 
@@ -116,6 +119,8 @@ struct cs_net_opts {
 	const char *priority; /* GnuTLS priority string; NULL = default */
 	unsigned max_certs;   /* 0 = CS_NET_MAX_CHAIN_CERTS */
 	size_t max_msg_bytes; /* 0 = CS_NET_MAX_CERT_MSG_BYTES */
+	struct cs_net_trace *trace; /* borrowed; NULL: no trace.  Steps of
+				       cs_net_handshake are appended */
 };
 
 struct cs_net_result {
@@ -159,6 +164,12 @@ void cs_net_result_free(struct cs_net_result *r);
  * NewSessionTicket or data means accepted, an alert (certificate_required,
  * bad_certificate, unknown_ca...) or a close is a CS_E_NET error saying
  * the server refused the client certificate (or that none was given).
+ *
+ * A failure of our own inside the handshake (a malformed message from the
+ * server, a limit) is told to the server with an alert.  With o->trace,
+ * steps are appended: "connect", the STARTTLS lines, each handshake
+ * message either way with what it carried, alerts either way, and on
+ * failure "stopped" with the reason (net/trace.h).
  */
 CS_MUST_CHECK int cs_net_handshake(const struct cs_net_target *t,
 				   const struct cs_net_addr *addr,

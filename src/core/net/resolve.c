@@ -5,10 +5,14 @@
  * the deadline passes), duplicates removed, c-ares' RFC 6724 order kept.
  * See cs_net_resolve in net.h.
  *
+ * With a trace, one step: the addresses and where they came from, or
+ * where it stopped.
+ *
  * Does not: connect (tls.c), parse the target string (target.c), read
  * the clock (the deadline does), or print.
  */
 #include "net/net.h"
+#include "net/trace.h"
 
 #include <arpa/inet.h>
 #include <ares.h>
@@ -24,21 +28,29 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+/* The address without the port into ip (INET6_ADDRSTRLEN bytes);
+ * returns the port. */
+static unsigned addr_ip(const struct cs_net_addr *a, char *ip)
+{
+	const struct sockaddr_in *s4 = (const void *)&a->sa;
+	const struct sockaddr_in6 *s6 = (const void *)&a->sa;
+
+	snprintf(ip, INET6_ADDRSTRLEN, "?");
+	if (a->sa.ss_family == AF_INET) {
+		inet_ntop(AF_INET, &s4->sin_addr, ip, INET6_ADDRSTRLEN);
+		return ntohs(s4->sin_port);
+	}
+	inet_ntop(AF_INET6, &s6->sin6_addr, ip, INET6_ADDRSTRLEN);
+	return ntohs(s6->sin6_port);
+}
+
 static void addr_text(struct cs_net_addr *a)
 {
-	char ip[INET6_ADDRSTRLEN] = "?";
+	char ip[INET6_ADDRSTRLEN];
+	unsigned port = addr_ip(a, ip);
 
-	if (a->sa.ss_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const void *)&a->sa;
-		inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof(ip));
-		snprintf(a->text, sizeof(a->text), "%s:%u", ip,
-			 ntohs(s4->sin_port));
-	} else {
-		const struct sockaddr_in6 *s6 = (const void *)&a->sa;
-		inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof(ip));
-		snprintf(a->text, sizeof(a->text), "[%s]:%u", ip,
-			 ntohs(s6->sin6_port));
-	}
+	snprintf(a->text, sizeof(a->text),
+		 a->sa.ss_family == AF_INET ? "%s:%u" : "[%s]:%u", ip, port);
 }
 
 static int add_addr(struct cs_net_addrlist *l, const struct sockaddr *sa,
@@ -213,9 +225,11 @@ static int dns_wait(ares_channel ch, const struct dns_lookup *q,
 	return 0;
 }
 
-int cs_net_resolve(const struct cs_net_target *t, const char *dns_servers,
-		   const struct cs_deadline *dl, struct cs_net_addrlist *out,
-		   struct cs_error *err)
+/* cs_net_resolve without the trace; *how says where the addresses came
+ * from: "dns", "literal" or "localhost". */
+static int lookup(const struct cs_net_target *t, const char *dns_servers,
+		  const struct cs_deadline *dl, struct cs_net_addrlist *out,
+		  const char **how, struct cs_error *err)
 {
 	struct ares_options opts;
 	struct ares_addrinfo_hints hints;
@@ -228,10 +242,12 @@ int cs_net_resolve(const struct cs_net_target *t, const char *dns_servers,
 
 	out->v = NULL;
 	out->n = 0;
+	*how = t->is_ip ? "literal" : "dns";
 	if (t->is_ip)
 		return add_literal(out, t->host, t->port, err);
 	if (!strcasecmp(t->host, "localhost") ||
 	    !strcasecmp(t->host, "localhost.")) {
+		*how = "localhost";
 		/* RFC 6761 section 6.3: no DNS for localhost */
 		if (add_literal(out, "::1", t->port, err) < 0 ||
 		    add_literal(out, "127.0.0.1", t->port, err) < 0)
@@ -305,6 +321,31 @@ out:
 	if (rc < 0)
 		cs_net_addrlist_free(out);
 	return rc;
+}
+
+/* see net.h */
+int cs_net_resolve(const struct cs_net_target *t, const char *dns_servers,
+		   const struct cs_deadline *dl, struct cs_net_trace *trace,
+		   struct cs_net_addrlist *out, struct cs_error *err)
+{
+	struct cs_net_trace_step *st;
+	const char *how = "dns";
+	char ip[INET6_ADDRSTRLEN];
+	size_t i;
+	int rc = lookup(t, dns_servers, dl, out, &how, err);
+
+	if (rc < 0) {
+		cs_net_trace_stop(trace, NULL, err);
+		return rc;
+	}
+	st = cs_net_trace_add(trace, CS_TRACE_LOCAL, "resolve");
+	cs_net_trace_str(st, "host", t->host);
+	cs_net_trace_str(st, "how", how);
+	for (i = 0; st && i < out->n; i++) {
+		(void)addr_ip(&out->v[i], ip);
+		cs_net_trace_str(st, "addresses", ip);
+	}
+	return 0;
 }
 
 void cs_net_addrlist_free(struct cs_net_addrlist *l)

@@ -1,5 +1,6 @@
 /* see starttls.h */
 #include "net/starttls.h"
+#include "net/trace.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -23,6 +24,9 @@ struct sio {
 	unsigned char buf[CS_STARTTLS_MAX_LINE * 2];
 	size_t off, len;          /* unread bytes are buf[off..len) */
 	size_t total;             /* bytes received so far */
+	struct cs_net_trace *trace; /* borrowed, NULL: no trace */
+	unsigned lines_in;        /* lines and data received, traced */
+	unsigned lines_untraced;  /* ... past CS_NET_TRACE_MAX_LINES */
 };
 
 int cs_deadline_left(const struct cs_deadline *dl)
@@ -66,6 +70,30 @@ static void quote(char *out, size_t outsz, const unsigned char *p, size_t n)
 		}
 	}
 	out[o] = '\0';
+}
+
+/* Trace n bytes sent or received: a line (without its CR LF) or, for the
+ * binary protocols, data.  Lines received past CS_NET_TRACE_MAX_LINES
+ * are only counted. */
+static void sio_trace(struct sio *s, enum cs_net_trace_dir dir,
+		      const void *p, size_t n, bool line)
+{
+	struct cs_net_trace_step *st;
+
+	if (!s->trace)
+		return;
+	if (dir == CS_TRACE_RECEIVED &&
+	    s->lines_in++ >= CS_NET_TRACE_MAX_LINES) {
+		s->lines_untraced++;
+		return;
+	}
+	st = cs_net_trace_add(s->trace, dir, s->proto);
+	if (line) {
+		cs_net_trace_text(st, "line", p, n);
+		return;
+	}
+	cs_net_trace_text(st, "data", p, n);
+	cs_net_trace_num(st, "bytes", (long long)n);
 }
 
 /* Wait until fd is ready for events or the deadline passes. */
@@ -161,6 +189,7 @@ static int sio_line(struct sio *s, char *line, size_t *n,
 		l--;
 	line[l] = '\0';
 	*n = l;
+	sio_trace(s, CS_TRACE_RECEIVED, line, l, true);
 	return 0;
 }
 
@@ -172,6 +201,7 @@ static int sio_read(struct sio *s, unsigned char *out, size_t n,
 			return -1;
 	memcpy(out, s->buf + s->off, n);
 	s->off += n;
+	sio_trace(s, CS_TRACE_RECEIVED, out, n, false);
 	return 0;
 }
 
@@ -181,6 +211,10 @@ static int sio_write(struct sio *s, const void *data, size_t n,
 	const unsigned char *p = data;
 	ssize_t w;
 
+	if (n >= 2 && p[n - 2] == '\r' && p[n - 1] == '\n')
+		sio_trace(s, CS_TRACE_SENT, p, n - 2, true);
+	else
+		sio_trace(s, CS_TRACE_SENT, p, n, false);
 	while (n > 0) {
 		if (wait_fd(s->fd, POLLOUT, s->dl, s->proto, err) < 0)
 			return -1;
@@ -497,7 +531,7 @@ static int xmpp_wait(struct sio *s, const char *want, const char *fail,
 		     bool *failed, struct cs_error *err)
 {
 	unsigned char *p, *gt;
-	size_t wl = strlen(want), fl = strlen(fail);
+	size_t wl = strlen(want), fl = strlen(fail), off = s->off;
 
 	*failed = false;
 	for (;;) {
@@ -505,6 +539,8 @@ static int xmpp_wait(struct sio *s, const char *want, const char *fail,
 		if (p) {
 			*failed = true;
 			s->off = s->len;
+			sio_trace(s, CS_TRACE_RECEIVED, s->buf + off,
+				  s->off - off, false);
 			return 0;
 		}
 		p = memmem(s->buf + s->off, s->len - s->off, want, wl);
@@ -512,11 +548,14 @@ static int xmpp_wait(struct sio *s, const char *want, const char *fail,
 			gt = memchr(p, '>', (size_t)(s->buf + s->len - p));
 			if (gt) {
 				s->off = (size_t)(gt + 1 - s->buf);
+				sio_trace(s, CS_TRACE_RECEIVED, s->buf + off,
+					  s->off - off, false);
 				return 0;
 			}
 		}
 		if (sio_fill(s, err) < 0)
 			return -1;
+		off = s->off; /* sio_fill moved the unread bytes down */
 	}
 }
 
@@ -686,8 +725,10 @@ unsigned cs_starttls_default_port(enum cs_starttls p)
 }
 
 int cs_starttls_run(int fd, enum cs_starttls proto, const char *host,
-		    const struct cs_deadline *dl, struct cs_error *err)
+		    const struct cs_deadline *dl, struct cs_net_trace *trace,
+		    struct cs_error *err)
 {
+	struct cs_net_trace_step *st;
 	struct sio *s;
 	int rc;
 
@@ -702,9 +743,16 @@ int cs_starttls_run(int fd, enum cs_starttls proto, const char *host,
 	s->fd = fd;
 	s->dl = dl;
 	s->proto = protos[proto].label;
+	s->trace = trace;
 	rc = protos[proto].run(s, host, err);
 	if (rc == 0)
 		rc = sio_check_clean(s, err);
+	if (s->lines_untraced) {
+		/* a note, not a message: where it stopped is not here */
+		st = cs_net_trace_add(trace, CS_TRACE_LOCAL, s->proto);
+		cs_net_trace_num(st, "lines_not_shown", s->lines_untraced);
+		cs_net_trace_num(st, "limit", CS_NET_TRACE_MAX_LINES);
+	}
 	free(s);
 	return rc;
 }

@@ -75,11 +75,14 @@ int cs_starttls_lookup(const char *name, enum cs_starttls *out);
 /* The protocol's usual port (25, 143, ...); 443 for CS_STARTTLS_NONE. */
 unsigned cs_starttls_default_port(enum cs_starttls p);
 
+struct cs_net_trace;
+
 /*
  * Speak proto's plaintext dialogue on the connected socket fd (blocking
  * or not: every wait is a poll() bounded by dl) up to the point where the
  * next byte from the server must be TLS.  host (borrowed, may be NULL)
- * names the server where the protocol wants it (XMPP "to").
+ * names the server where the protocol wants it (XMPP "to").  trace (may
+ * be NULL) gets a step for each line sent and received (net/trace.h).
  *
  * Returns 0 when the server agreed to the upgrade and sent nothing more;
  * -1 with *err otherwise: CS_E_TIMEOUT when the deadline passed, CS_E_NET
@@ -91,6 +94,7 @@ unsigned cs_starttls_default_port(enum cs_starttls p);
 CS_MUST_CHECK int cs_starttls_run(int fd, enum cs_starttls proto,
 				  const char *host,
 				  const struct cs_deadline *dl,
+				  struct cs_net_trace *trace,
 				  struct cs_error *err);
 
 #endif

@@ -449,21 +449,6 @@ static int capture(struct conn *c, const struct cs_net_opts *o,
 
 /* ---- TLS 1.3: the verdict on the client certificate ---------------- */
 
-/* Set when a NewSessionTicket arrives: under TLS 1.3 the server sends it
- * only once it accepted the client's Certificate and Finished. */
-static int ticket_hook(gnutls_session_t s, unsigned htype, unsigned when,
-		       unsigned incoming, const gnutls_datum_t *msg)
-{
-	struct cs_net_sess *x = gnutls_session_get_ptr(s);
-
-	(void)htype;
-	(void)when;
-	(void)msg;
-	if (incoming && x)
-		x->ticket = true;
-	return 0;
-}
-
 /* TLS 1.3 with a CertificateRequest: wait up to ms (within the deadline)
  * for the server's verdict on the client's certificate. */
 static int await_client_verdict(struct conn *c, unsigned ms,
@@ -476,13 +461,18 @@ static int await_client_verdict(struct conn *c, unsigned ms,
 	struct pollfd pfd;
 	int ret, left, a;
 
-	gnutls_handshake_set_hook_function(c->s,
-					   GNUTLS_HANDSHAKE_NEW_SESSION_TICKET,
-					   GNUTLS_HOOK_POST, ticket_hook);
+	/* the hook notes the ticket (with a trace it is set already) */
+	if (!x->trace)
+		gnutls_handshake_set_hook_function(c->s,
+			GNUTLS_HANDSHAKE_NEW_SESSION_TICKET, GNUTLS_HOOK_POST,
+			cs_net_trace_hook);
 	while (!x->ticket) {
 		ret = (int)gnutls_record_recv(c->s, buf, sizeof(buf));
 		/* data, a ticket or a polite close (close_notify): the
 		 * server finished its handshake, so it accepted */
+		if (ret == 0) /* GnuTLS: a close_notify of level warning */
+			cs_net_trace_alert(x->trace, CS_TRACE_RECEIVED,
+					   GNUTLS_A_CLOSE_NOTIFY, false);
 		if (ret >= 0 || x->ticket)
 			break;
 		if (ret == GNUTLS_E_PREMATURE_TERMINATION ||
@@ -500,6 +490,8 @@ static int await_client_verdict(struct conn *c, unsigned ms,
 					     "(--cert, --key)");
 		if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED) {
 			a = (int)gnutls_alert_get(c->s);
+			cs_net_trace_alert(x->trace, CS_TRACE_RECEIVED, a,
+					   true);
 			return cs_error_setlib(err, CS_E_NET, ret,
 				"%s: the server refused the client "
 				"certificate%s: alert %s (%d)%s", addr,
@@ -523,13 +515,42 @@ static int await_client_verdict(struct conn *c, unsigned ms,
 		if (cs_deadline_poll(c->dl, &pfd, 1, left) == 0)
 			break;
 	}
-	gnutls_handshake_set_hook_function(c->s,
-					   GNUTLS_HANDSHAKE_NEW_SESSION_TICKET,
-					   GNUTLS_HOOK_POST, NULL);
+	if (!x->trace)
+		gnutls_handshake_set_hook_function(c->s,
+			GNUTLS_HANDSHAKE_NEW_SESSION_TICKET, GNUTLS_HOOK_POST,
+			NULL);
 	return 0;
 }
 
 /* ---- the handshake ------------------------------------------------- */
+
+/*
+ * The handshake failed with ret: an alert from the server goes into the
+ * trace; a failure of our own (GnuTLS found the server's message wrong,
+ * or a limit was hit) is told to the server with the alert GnuTLS maps
+ * it to (RFC 8446 section 6.2: implementations SHOULD send one), once,
+ * without waiting.  Not after a transport failure, nor to a server that
+ * does not speak TLS.
+ */
+static void failure_alert(struct conn *c, int ret, struct cs_net_trace *t)
+{
+	int level = GNUTLS_AL_FATAL, a;
+
+	if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		cs_net_trace_alert(t, CS_TRACE_RECEIVED,
+				   (int)gnutls_alert_get(c->s), true);
+		return;
+	}
+	if (ret == GNUTLS_E_PREMATURE_TERMINATION ||
+	    ret == GNUTLS_E_PUSH_ERROR || ret == GNUTLS_E_PULL_ERROR ||
+	    !looks_like_tls(c))
+		return;
+	a = gnutls_error_to_alert(ret, &level);
+	if (a >= 0 && gnutls_alert_send(c->s, (gnutls_alert_level_t)level,
+					(gnutls_alert_description_t)a) == 0)
+		cs_net_trace_alert(t, CS_TRACE_SENT, a,
+				   level == GNUTLS_AL_FATAL);
+}
 
 int cs_net_handshake(const struct cs_net_target *t,
 		     const struct cs_net_addr *addr,
@@ -538,11 +559,12 @@ int cs_net_handshake(const struct cs_net_target *t,
 		     struct cs_error *err)
 {
 	gnutls_certificate_credentials_t cred = NULL;
-	struct cs_net_sess sctx = {o->client, false};
+	struct cs_net_sess sctx = {o->client, false, o->trace};
+	struct cs_net_trace_step *st;
 	struct conn c;
 	struct pollfd pfd;
 	const char *sni;
-	size_t max_msg;
+	size_t max_msg, trace_from = 0;
 	int64_t t0;
 	int ret, rc = -1, left, fd = -1;
 
@@ -555,9 +577,12 @@ int cs_net_handshake(const struct cs_net_target *t,
 	if (net_connect(addr, dl, &fd, err) < 0)
 		goto out;
 	res->connect_ms = now_ms(dl) - t0;
+	st = cs_net_trace_add(o->trace, CS_TRACE_LOCAL, "connect");
+	cs_net_trace_str(st, "address", addr->text);
+	cs_net_trace_str(st, "transport", "TCP");
 
 	t0 = now_ms(dl);
-	if (cs_starttls_run(fd, t->starttls, t->host, dl, err) < 0) {
+	if (cs_starttls_run(fd, t->starttls, t->host, dl, o->trace, err) < 0) {
 		/* prefix the address: messages name where it happened */
 		char m[sizeof(err->msg)];
 		snprintf(m, sizeof(m), "%s", err->msg);
@@ -617,6 +642,12 @@ int cs_net_handshake(const struct cs_net_target *t,
 	gnutls_transport_set_pull_function(c.s, conn_pull);
 	gnutls_transport_set_push_function(c.s, conn_push);
 	gnutls_transport_set_pull_timeout_function(c.s, conn_pull_timeout);
+	if (o->trace) {
+		trace_from = o->trace->n;
+		gnutls_handshake_set_hook_function(c.s, GNUTLS_HANDSHAKE_ANY,
+						   GNUTLS_HOOK_POST,
+						   cs_net_trace_hook);
+	}
 
 	t0 = now_ms(dl);
 	for (;;) {
@@ -645,8 +676,14 @@ int cs_net_handshake(const struct cs_net_target *t,
 			}
 			continue;
 		}
-		if (!gnutls_error_is_fatal(ret) && looks_like_tls(&c))
-			continue; /* warning alerts: the deadline bounds it */
+		if (!gnutls_error_is_fatal(ret) && looks_like_tls(&c)) {
+			/* warning alerts: the deadline bounds them */
+			if (ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
+				cs_net_trace_alert(o->trace, CS_TRACE_RECEIVED,
+					(int)gnutls_alert_get(c.s), false);
+			continue;
+		}
+		failure_alert(&c, ret, o->trace);
 		handshake_error(&c, ret, addr->text, max_msg, err);
 		if (gnutls_certificate_client_get_request_status(c.s)) {
 			/* TLS 1.2: the server judges the client's
@@ -676,6 +713,10 @@ int cs_net_handshake(const struct cs_net_target *t,
 	(void)gnutls_bye(c.s, GNUTLS_SHUT_WR);
 	rc = 0;
 out:
+	if (c.s && o->trace)
+		cs_net_trace_describe(c.s, o->trace, trace_from, o->client);
+	if (rc < 0)
+		cs_net_trace_stop(o->trace, addr->text, err);
 	if (c.s)
 		gnutls_deinit(c.s);
 	if (cred)

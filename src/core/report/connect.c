@@ -11,6 +11,7 @@
 #include <gnutls/gnutls.h>
 
 #include "escape.h"
+#include "report/trace.h"
 
 static char *esc(const char *s)
 {
@@ -148,6 +149,11 @@ int cs_report_connect_text(FILE *out, const struct cs_connect_report *c)
 {
 	const struct cs_net_result *r = c->net;
 
+	if (c->trace) {
+		if (cs_report_trace_text(out, c->trace, &r->chain) < 0)
+			return -1;
+		fprintf(out, "\n");
+	}
 	fprintf(out, "Connected to %s%s%s%s\n", r->addr,
 		r->sni[0] ? " (SNI " : " (no SNI", r->sni, ")");
 	if (c->starttls != CS_STARTTLS_NONE)
@@ -210,15 +216,25 @@ json_t *cs_report_connect_json(const struct cs_connect_report *c)
 	if (obj)
 		json_object_set_new(obj, "client_certificate",
 				    client_json(r, c->client));
+	if (obj && c->trace)
+		json_object_set_new(obj, "trace",
+				    cs_report_trace_json(c->trace, &r->chain));
 	return obj;
 }
 
 /* see connect.h */
 json_t *cs_report_connect_error_json(const char *target, const char *addr,
-				     const char *msg)
+				     const char *msg,
+				     const struct cs_net_trace *trace)
 {
-	return json_pack("{s:s,s:s,s:s,s:s}", "target", target, "address",
-			 addr, "verdict", "error", "error", msg);
+	json_t *obj = json_pack("{s:s,s:s,s:s,s:s}", "target", target,
+				"address", addr, "verdict", "error", "error",
+				msg);
+
+	if (obj && trace)
+		json_object_set_new(obj, "trace",
+				    cs_report_trace_json(trace, NULL));
+	return obj;
 }
 
 /* ---- --all-addresses: what each address sent, side by side -------- */

@@ -22,6 +22,8 @@
  *     192.0.2.1:443: trusted
  *     (the tree and findings of report/verify.h)
  *
+ * With --trace, the lines of report/trace.h come first.
+ *
  * JSON: {"target": ..., "results": [ {...}, ... ], "comparison": {...}};
  * the schema is in doc/json-schema.md, section "connect".  Every string
  * that came from a certificate is escaped (escape.h) in both forms.
@@ -40,6 +42,7 @@
 
 #include "x509/model.h"
 #include "net/net.h"
+#include "net/trace.h"
 #include "path/ocsp.h"
 #include "path/verify.h"
 #include "report/verify.h"
@@ -55,19 +58,24 @@ struct cs_connect_report {
 	const struct cs_ocsp_result *ocsp;  /* the staple checked, NULL when
 					       none was stapled */
 	const struct cs_verify_report_opts *ro; /* colour, validation time */
+	const struct cs_net_trace *trace;   /* --trace: the steps to show
+					       first, or NULL */
 };
 
-/* The text block for one address.  Returns 0, -1 on a write error. */
+/* The text block for one address (after the trace's lines, if any).
+ * Returns 0, -1 on a write error. */
 int cs_report_connect_text(FILE *out, const struct cs_connect_report *c);
 
 /* A new JSON object for one address (caller json_decref()s), NULL on
- * allocation failure. */
+ * allocation failure; "trace" holds the trace's steps, if any. */
 json_t *cs_report_connect_json(const struct cs_connect_report *c);
 
 /* A new JSON object for an address that could not be checked: msg
- * (borrowed) says why and the verdict is "error". */
+ * (borrowed) says why and the verdict is "error"; with trace (may be
+ * NULL), "trace" holds its steps. */
 json_t *cs_report_connect_error_json(const char *target, const char *addr,
-				     const char *msg);
+				     const char *msg,
+				     const struct cs_net_trace *trace);
 
 /* One address's outcome, kept to compare the addresses after all of
  * them were checked. */
