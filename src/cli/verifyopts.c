@@ -13,21 +13,10 @@
 
 #define VERIFY_MAX_DEPTH_LIMIT 1000 /* largest --max-depth accepted; the
 				     core caps paths at CS_CHAIN_MAX_LEN */
-#define VERIFY_MAX_OID 128        /* longest --purpose OID accepted */
-
-static const struct {
-	const char *name;
-	enum cs_purpose p;
-} purposes[] = {
-	{"server", CS_PURPOSE_SERVER}, {"client", CS_PURPOSE_CLIENT},
-	{"email", CS_PURPOSE_EMAIL},   {"code", CS_PURPOSE_CODE},
-	{"any", CS_PURPOSE_ANY},
-};
 
 const char *cli_purpose_choice(size_t i)
 {
-	return i < sizeof(purposes) / sizeof(*purposes) ? purposes[i].name :
-							  NULL;
+	return cs_purpose_name(i);
 }
 
 static int push(const char ***v, size_t *n, const char *s)
@@ -38,45 +27,6 @@ static int push(const char ***v, size_t *n, const char *s)
 		return -1;
 	nv[(*n)++] = s;
 	*v = nv;
-	return 0;
-}
-
-/* A dotted OID: digits separated by single dots, at least two arcs. */
-static bool is_oid(const char *s)
-{
-	size_t dots = 0, len = strlen(s);
-	const char *p;
-
-	if (len == 0 || len > VERIFY_MAX_OID || s[0] == '.' ||
-	    s[len - 1] == '.')
-		return false;
-	for (p = s; *p; p++) {
-		if (*p == '.') {
-			if (p[1] == '.')
-				return false;
-			dots++;
-		} else if (*p < '0' || *p > '9') {
-			return false;
-		}
-	}
-	return dots >= 1;
-}
-
-static int parse_purpose(const char *s, struct cs_verify_opts *v)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(purposes) / sizeof(*purposes); i++) {
-		if (!strcmp(s, purposes[i].name)) {
-			v->purpose = purposes[i].p;
-			v->purpose_oid = NULL;
-			return 0;
-		}
-	}
-	if (!is_oid(s))
-		return -1;
-	v->purpose = CS_PURPOSE_OID;
-	v->purpose_oid = s;
 	return 0;
 }
 
@@ -133,7 +83,7 @@ int cli_verify_option(const char *cmd, int id, const char *arg,
 			return cli_usage(cmd, "--at: %s", err.msg);
 		return -1;
 	case OPT_PURPOSE:
-		if (parse_purpose(arg, v) < 0)
+		if (cs_purpose_parse(arg, v) < 0)
 			return cli_usage(cmd, "--purpose takes server, client, "
 					 "email, code, any or a dotted OID, "
 					 "not '%s'", arg);

@@ -32,6 +32,8 @@ import tempfile
 import time
 import unittest
 
+from loopback import certtool, free_port, wait_listening
+
 CERTSCOPE = os.environ.get("CERTSCOPE", "")
 SERVER = os.environ.get("CS_TLS_SERVER", "")
 PKI = os.path.join(os.environ.get("CS_TESTCERTS", ""), "pki")
@@ -45,32 +47,6 @@ SLACK = float(os.environ.get("CS_DEADLINE_SLACK", "2"))
 
 def pki(name):
     return os.path.join(PKI, name)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_listening(port, proc, seconds=10):
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited: %r" % proc.returncode)
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("server on port %d never listened" % port)
-
-
-def certtool(*args):
-    subprocess.run(["certtool"] + list(args), check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def make_pki(d):

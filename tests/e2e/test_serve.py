@@ -34,6 +34,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from loopback import certtool, free_port, wait_listening
+
 CERTSCOPE = os.environ.get("CERTSCOPE", "")
 SERVER = os.environ.get("CS_TLS_SERVER", "")
 PKI = os.path.join(os.environ.get("CS_TESTCERTS", ""), "pki")
@@ -51,27 +53,6 @@ def pki(name):
     return os.path.join(PKI, name)
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port(port, proc, seconds=20):
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError("process exited with %r" % proc.returncode)
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("nothing listened on %d" % port)
-
-
 def get(url, headers=None, timeout=30):
     req = urllib.request.Request(url, headers=headers or {})
     try:
@@ -79,11 +60,6 @@ def get(url, headers=None, timeout=30):
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
-
-
-def certtool(*args):
-    subprocess.run(["certtool"] + list(args), check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 class ServeTest(unittest.TestCase):
@@ -120,7 +96,7 @@ class ServeTest(unittest.TestCase):
                              stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
         cls.procs.append(p)
-        wait_port(port, p)
+        wait_listening(port, p)
         cls.expiring = port
         cls.closed = free_port()
         cls.targets = ["127.0.0.1:%d" % p for p in
@@ -173,7 +149,7 @@ modules:
                               "--at", AT] + list(extra),
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.procs.append(p)
-        wait_port(port, p)
+        wait_listening(port, p)
         return p, "http://127.0.0.1:%d" % port
 
     def stop(self, p, sig=signal.SIGTERM, within=15):
@@ -215,7 +191,7 @@ modules:
                              stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
         self.procs.append(p)
-        wait_port(port, p, 60)
+        wait_listening(port, p, 60)
         base = "http://127.0.0.1:%d" % port
         end = time.monotonic() + 60
         while get(base + "/-/ready")[0] != 200:

@@ -82,6 +82,7 @@ static void test_config_errors(void **state)
 		{"modules:\n  x:\n    timeout: 0s\n", "from 1s to 1h"},
 		{"modules:\n  x:\n    colour: red\n", "unknown module key"},
 		{"modules:\n  x:\n    starttls: gopher\n", "unknown protocol"},
+		{"modules:\n  x:\n    purpose: web\n", "c.yml:3: purpose takes"},
 		{"modules:\n  x:\n    warn: 1d\n    crit: 2d\n",
 		 "longer than warn"},
 		{"modules:\n  x: {}\n  x: {}\n", "defined twice"},

@@ -317,20 +317,10 @@ int load_dir(struct cs_itemlist *list, const char *path,
 	     const struct stat *st, const struct cs_load_opts *opts,
 	     struct cs_error *err)
 {
-	struct walk w;
-	int rc;
-
-	memset(&w, 0, sizeof(w));
-	w.list = list;
-	w.opts = opts;
-	w.err = err;
-	rc = walk_dir(&w, path, st, 0);
-	free(w.seen);
-	free(w.files_read);
-	return rc;
+	return load_dir_each(list, path, st, opts, NULL, NULL, err);
 }
 
-/* see load_int.h */
+/* see load_int.h; with fn NULL, everything goes into list */
 int load_dir_each(struct cs_itemlist *list, const char *path,
 		  const struct stat *st, const struct cs_load_opts *opts,
 		  cs_load_each_fn fn, void *ctx, struct cs_error *err)

@@ -509,3 +509,63 @@ out:
 	free(in);
 	return rc;
 }
+
+/* ---- purposes by name ------------------------------------------------ */
+
+#define PURPOSE_MAX_OID 128 /* longest dotted OID accepted */
+
+static const struct {
+	const char *name;
+	enum cs_purpose p;
+} purposes[] = {
+	{"server", CS_PURPOSE_SERVER}, {"client", CS_PURPOSE_CLIENT},
+	{"email", CS_PURPOSE_EMAIL},   {"code", CS_PURPOSE_CODE},
+	{"any", CS_PURPOSE_ANY},
+};
+
+/* see verify.h */
+const char *cs_purpose_name(size_t i)
+{
+	return i < sizeof(purposes) / sizeof(*purposes) ? purposes[i].name :
+							  NULL;
+}
+
+/* A dotted OID: digits separated by single dots, at least two arcs. */
+static bool is_dotted_oid(const char *s)
+{
+	size_t dots = 0, len = strlen(s);
+	const char *p;
+
+	if (len == 0 || len > PURPOSE_MAX_OID || s[0] == '.' ||
+	    s[len - 1] == '.')
+		return false;
+	for (p = s; *p; p++) {
+		if (*p == '.') {
+			if (p[1] == '.')
+				return false;
+			dots++;
+		} else if (*p < '0' || *p > '9') {
+			return false;
+		}
+	}
+	return dots >= 1;
+}
+
+/* see verify.h */
+int cs_purpose_parse(const char *s, struct cs_verify_opts *v)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(purposes) / sizeof(*purposes); i++) {
+		if (!strcmp(s, purposes[i].name)) {
+			v->purpose = purposes[i].p;
+			v->purpose_oid = NULL;
+			return 0;
+		}
+	}
+	if (!is_dotted_oid(s))
+		return -1;
+	v->purpose = CS_PURPOSE_OID;
+	v->purpose_oid = s;
+	return 0;
+}

@@ -93,6 +93,15 @@ CS_MUST_CHECK int cs_verify_chain(const struct cs_itemlist *input,
 
 void cs_verify_result_free(struct cs_verify_result *res);
 
+/* The purpose names, "server", "client", "email", "code", "any", for
+ * i = 0, 1, ...; NULL after the last. */
+const char *cs_purpose_name(size_t i);
+
+/* Set v->purpose from a purpose name or a dotted OID (at least two arcs,
+ * at most 128 characters; v->purpose_oid borrows s).  0, or -1 when s is
+ * neither. */
+CS_MUST_CHECK int cs_purpose_parse(const char *s, struct cs_verify_opts *v);
+
 /* True when res has a finding with this code. */
 bool cs_verify_has(const struct cs_verify_result *res, const char *code);
 

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "path/verify.h"
+
 struct ctx {
 	yaml_document_t doc;
 	const char *name;
@@ -402,8 +404,13 @@ static int module_key(struct ctx *x, struct cs_serve_module *m,
 		char **dst = !strcmp(key, "host") ? &m->host :
 			!strcmp(key, "sni") ? &m->sni : &m->purpose;
 
+		struct cs_verify_opts vo;
+
 		if (want_scalar(x, v, key, &s) < 0)
 			return -1;
+		if (dst == &m->purpose && cs_purpose_parse(s, &vo) < 0)
+			return fail(x, v, "purpose takes server, client, email, "
+				    "code, any or a dotted OID, not '%.40s'", s);
 		free(*dst);
 		*dst = dup(x, s);
 		return *dst ? 0 : -1;

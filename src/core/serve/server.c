@@ -237,32 +237,6 @@ static int load_items(struct cs_itemlist *l, char **paths, size_t n,
 	return 0;
 }
 
-static int purpose_of(const char *p, struct cs_verify_opts *v)
-{
-	static const struct {
-		const char *name;
-		enum cs_purpose p;
-	} names[] = {
-		{"server", CS_PURPOSE_SERVER}, {"client", CS_PURPOSE_CLIENT},
-		{"email", CS_PURPOSE_EMAIL}, {"code", CS_PURPOSE_CODE},
-		{"any", CS_PURPOSE_ANY},
-	};
-
-	v->purpose = CS_PURPOSE_SERVER;
-	if (!p)
-		return 0;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(p, names[i].name)) {
-			v->purpose = names[i].p;
-			return 0;
-		}
-	if (strspn(p, "0123456789.") != strlen(p) || !strchr(p, '.'))
-		return -1;
-	v->purpose = CS_PURPOSE_OID;
-	v->purpose_oid = p;
-	return 0;
-}
-
 struct one_target {
 	const struct cs_check_target *t;
 	bool given;
@@ -414,7 +388,7 @@ static enum MHD_Result probe(struct cs_serve *s, struct MHD_Connection *c,
 	if (!o.trust || load_items(&untrusted, m->untrusted, m->n_untrusted,
 				   &err) < 0 ||
 	    load_items(&crls, m->crl, m->n_crl, &err) < 0 ||
-	    purpose_of(m->purpose, &o.verify) < 0) {
+	    (m->purpose && cs_purpose_parse(m->purpose, &o.verify) < 0)) {
 		ret = respond_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
 				   "module '%s': %s\n", m->name,
 				   err.msg[0] ? err.msg : "bad purpose");
