@@ -268,6 +268,14 @@ class CheckTest(unittest.TestCase):
         self.assertNotIn("OK", states)  # quiet about the good ones
         self.assertEqual(states.count("UNKNOWN"), 3)
         self.assertIn("certificate 1 (CN=check ICA soon", out)
+        # state, target, days left, the certificate and why
+        self.assertRegex(out, r"(?m)^WARNING  127\.0\.0\.1:\d+  19d left  "
+                         r"certificate 0 \(CN=www\.example\.test\): "
+                         r"expires in 19 days \(2026-06-20T00:00:00Z\)$")
+        self.assertRegex(out, r"(?m)^CRITICAL 127\.0\.0\.1:\d+  expired  "
+                         r"certificate 0 .*: expired: ")
+        self.assertRegex(out, r"(?m)^UNKNOWN  127\.0\.0\.1:\d+  -  "
+                         r"timeout: ")
         # all OK: nothing at all on stdout, exit 0
         good = self.tls_server(pki("chain-rsa.pem"), pki("ee-rsa.key"))
         rc, out, err, _ = self.check(

@@ -484,8 +484,8 @@ static void test_report_text(void **state)
 	three(&c);
 	out = render(CS_CHECK_FMT_TEXT, false, &c);
 	show(out);
-	crit = strstr(out, "CRITICAL expired.pem  certificate 0 (");
-	warn = strstr(out, "WARNING  it's=odd|name  certificate 0 (");
+	crit = strstr(out, "CRITICAL expired.pem  expired  certificate 0 (");
+	warn = strstr(out, "WARNING  it's=odd|name  21d left  certificate 0 (");
 	assert_non_null(crit);
 	assert_non_null(warn);
 	assert_true(crit < warn);          /* worst first */

@@ -367,7 +367,8 @@ static const char *state_color(enum cs_check_state s)
 	return "\033[35m";
 }
 
-/* STATE  TARGET  [certificate N (SUBJECT): ]CODE: REASON */
+/* STATE  TARGET  DAYS  [certificate N (SUBJECT): ]CODE: REASON, DAYS
+ * being "21d left", "expired" or "-" when nothing was read. */
 static int text_line(FILE *out, const struct cs_check_result *res,
 		     bool color, enum cs_escape_mode mode)
 {
@@ -387,6 +388,12 @@ static int text_line(FILE *out, const struct cs_check_result *res,
 		w = fprintf(out, "%-8s ", st);
 	if (w >= 0)
 		w = fprintf(out, "%s  ", t);
+	if (w >= 0 && res->reached && res->earliest != CS_TIME_NONE &&
+	    res->days_left >= 0)
+		w = fprintf(out, "%" PRId64 "d left  ", res->days_left);
+	else if (w >= 0)
+		w = fprintf(out, "%s  ", res->reached &&
+			    res->earliest != CS_TIME_NONE ? "expired" : "-");
 	if (w >= 0 && s)
 		w = fprintf(out, "certificate %d (%s): ", res->position, s);
 	if (w >= 0 && strcmp(res->code, "expires-soon") &&

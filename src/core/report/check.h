@@ -4,8 +4,8 @@
  *
  * - text: nothing when every target is OK (unless verbose); otherwise one
  *   line per target that is not OK, worst first:
- *       WARNING   example.com:443  23 days  certificate 1 "CN=Example
- *       ICA" expires in 23 days (2027-01-05T00:00:00Z)
+ *       WARNING  example.com:443  23d left  certificate 1 (CN=Example
+ *       ICA): expires in 23 days (2027-01-05T00:00:00Z)
  * - nagios: the plugin output of the Nagios plugin guidelines: a status
  *   line with performance data (days left per target), then one line per
  *   target that is not OK;
