@@ -575,6 +575,43 @@ static void test_dn_limits(void **state)
 	   NAME(1, O("A")), NULL);
 }
 
+/* High tag numbers (X.690 8.1.2.4): input/der.h does not read them.
+ * An AttributeValue is an ANY, so GnuTLS takes one in a subject; such a
+ * value is compared as an encoding, to the end of its AVA. */
+#define HIGH_TAG(s) raw("\x1f\x1f" s, sizeof(s) + 1)
+#define HIGH_AVA(v) RDN(1, SEQ(2, RAW(OID_O), v))
+
+static void test_dn_high_tag(void **state)
+{
+	struct buf v = HIGH_TAG("\x21hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh");
+
+	(void)state;
+	DN("encoded alike", EXCLUDE(NAME(1, HIGH_AVA(v))), NONE,
+	   NAME(2, HIGH_AVA(v), CN("x")), SUBJ_EXCL);
+	DN("encoded alike, permitted", PERMIT(NAME(1, HIGH_AVA(v))), NONE,
+	   NAME(2, HIGH_AVA(v), CN("x")), NULL);
+	DN("encoded alike, short", EXCLUDE(NAME(1, HIGH_AVA(HIGH_TAG("\x01h")))),
+	   NONE, NAME(1, HIGH_AVA(HIGH_TAG("\x01h"))), SUBJ_EXCL);
+	DN("the last octet differs",
+	   EXCLUDE(NAME(1, HIGH_AVA(v))), NONE,
+	   NAME(1, HIGH_AVA(HIGH_TAG("\x21hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhH"))),
+	   NULL);
+	DN("one octet longer", EXCLUDE(NAME(1, HIGH_AVA(v))), NONE,
+	   NAME(1, HIGH_AVA(cat(2, v, RAW("h")))), NULL);
+	DN("against a UTF8String", EXCLUDE(NAME(1, HIGH_AVA(v))), NONE,
+	   NAME(1, O("hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh")), NULL);
+	DN("a UTF8String against it", EXCLUDE(NAME(1, O("h"))), NONE,
+	   NAME(1, HIGH_AVA(v)), NULL);
+	/* elsewhere a high tag number is as unreadable as a cut TLV */
+	FORM("GeneralName base", ONE(RAW("\xbf\x01\x00")), NOT_GS);
+	FORM("GeneralName base, primitive", ONE(RAW("\x9f\x21\x00")),
+	     NOT_GS);
+	/* (GnuTLS refuses such a SAN when it imports the certificate) */
+	DN("SAN GeneralName stops the walk", PERMIT(NAME(1, O("A"))),
+	   SAN(2, RAW("\xbf\x02\x00\x00"), GN_DIR(NAME(1, O("B")))),
+	   NAME(1, O("A")), NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -589,6 +626,7 @@ int main(void)
 		cmocka_unit_test(test_dn_walk),
 		cmocka_unit_test(test_dn_san),
 		cmocka_unit_test(test_dn_limits),
+		cmocka_unit_test(test_dn_high_tag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
