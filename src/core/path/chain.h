@@ -127,11 +127,6 @@ struct cs_search {
 CS_MUST_CHECK int cs_chain_search(struct cs_pool *p, size_t leaf,
 				  struct cs_search *s, struct cs_error *err);
 
-/* Read one DER header at p[0..len): returns the header size and sets
- * *vlen, or 0 when malformed or longer than len.  Definite lengths only
- * (DER). */
-size_t cs_der_hdr(const unsigned char *p, size_t len, size_t *vlen);
-
 /* Is candidate a (from the store, or a copy of an anchor)? */
 bool cs_cand_is_anchor(const struct cs_cand *c);
 

@@ -21,6 +21,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "input/der.h"
 #include "x509/names.h"
 #include "path/nc.h"
 #include "path/verify_int.h"
@@ -51,21 +52,17 @@ static bool aki_has_issuer_serial(const struct cs_cand *c)
 {
 	gnutls_datum_t d = {NULL, 0};
 	unsigned crit = 0;
-	size_t h, vlen, off, eh, elen;
+	struct cs_tlv aki, e;
+	size_t pos = 0;
 	bool found = false;
 
 	if (gnutls_x509_crt_get_extension_by_oid2(c->crt, OID_AKI, 0, &d,
 						  &crit) < 0)
 		return false;
-	h = cs_der_hdr(d.data, d.size, &vlen);
-	for (off = h; h != 0 && off < h + vlen; off += eh + elen) {
-		eh = cs_der_hdr(d.data + off, h + vlen - off, &elen);
-		if (eh == 0)
-			break;
-		if (d.data[off] == TAG_AKI_ISSUER ||
-		    d.data[off] == TAG_AKI_SERIAL)
-			found = true;
-	}
+	if (cs_der_read(d.data, d.size, &aki) == CS_DER_OK)
+		while (cs_der_child(aki.val, aki.len, &pos, &e))
+			if (e.tag == TAG_AKI_ISSUER || e.tag == TAG_AKI_SERIAL)
+				found = true;
 	gnutls_free(d.data);
 	return found;
 }
@@ -75,13 +72,14 @@ static bool aia_empty(const struct cs_cand *c)
 {
 	gnutls_datum_t d = {NULL, 0};
 	unsigned crit = 0;
-	size_t vlen = 0;
+	struct cs_tlv aia;
 	bool empty;
 
 	if (gnutls_x509_crt_get_extension_by_oid2(c->crt, OID_AIA, 0, &d,
 						  &crit) < 0)
 		return false;
-	empty = cs_der_hdr(d.data, d.size, &vlen) == 0 || vlen == 0;
+	empty = cs_der_read(d.data, d.size, &aia) != CS_DER_OK ||
+		aia.len == 0;
 	gnutls_free(d.data);
 	return empty;
 }
