@@ -808,7 +808,7 @@ static const struct nc_row nc_rows[] = {
 	/* URI without a host under a permitted URI subtree */
 	{.permitted = {URI("example.test")}, .sans = {URI("urn:x:y")},
 	 .want = false},
-	/* directoryName constraints are left to path/nc.c, which compares
+	/* directoryName constraints are left to x509/nc.c, which compares
 	 * them on the DER (test_verify.c test_nc_forms): here a subject
 	 * and a SAN directoryName outside them pass */
 	{.permitted = {DN("O=certscope test PKI")},

@@ -1,4 +1,4 @@
-/* test_nc.c - name constraints read from the DER (src/core/path/nc.c):
+/* test_nc.c - name constraints read from the DER (src/core/x509/nc.c):
  * the extension's form (cs_nc_malformed) and directoryName subtrees
  * (cs_nc_dn_violation), on encodings built here byte by byte: lengths in
  * every form, truncation, unknown tags and the limits on what is read.
@@ -14,7 +14,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "path/nc.h"
+#include "x509/nc.h"
 
 #define OID_NC  "2.5.29.30"
 #define OID_SAN "2.5.29.17"

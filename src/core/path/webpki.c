@@ -12,7 +12,7 @@
  * order of the findings is part of the output.
  *
  * Does not: check signatures, validity or what an issuer must be
- * (rules.c), match names against constraints (x509/names.c, nc.c).
+ * (rules.c), match names against constraints (x509/names.c, x509/nc.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +23,7 @@
 
 #include "input/der.h"
 #include "x509/names.h"
-#include "path/nc.h"
+#include "x509/nc.h"
 #include "path/verify_int.h"
 
 /* Longest CN read as an IP address literal (full IPv6 text is 45). */

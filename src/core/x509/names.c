@@ -846,7 +846,7 @@ bool cs_names_nc_allows(const struct cs_cert_model *ca,
 			return false;
 	}
 	/* directoryName constraints (on the subject DN and SAN
-	 * directoryNames) are checked by path/nc.c on the DER, exactly;
+	 * directoryNames) are checked by nc.c on the DER, exactly;
 	 * they are skipped here. */
 	/* RFC 5280 4.2.1.10: e-mail in the subject DN is an rfc822Name. */
 	pos = cert->subject;

@@ -1,7 +1,7 @@
 /*
  * nc.h - name constraints (RFC 5280 4.2.1.10) read from the DER of the
- * extension: its form, and directoryName subtrees.  Internal to path/
- * (rules.c and webpki.c); no chain types, so that it can join x509/.
+ * extension: its form, and directoryName subtrees.  Used by path/
+ * (rules.c and webpki.c).
  */
 #ifndef CS_NC_H
 #define CS_NC_H

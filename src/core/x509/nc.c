@@ -7,19 +7,18 @@
  * the directoryName subtrees (RFC 5280 6.1.3 (b), (c)): RDN by RDN,
  * directory strings without regard to ASCII case.
  *
- * It takes GnuTLS certificates and raw DNs, no chain types, and reads
- * DER with input/der.h: it is about one certificate's names and belongs
- * beside x509/names.c.
+ * It takes GnuTLS certificates and raw DNs and reads DER with
+ * input/der.h.
  *
- * Does not: match DNS, IP, e-mail or URI constraints (x509/names.c), or
- * choose which certificates are checked against which (rules.c).
+ * Does not: match DNS, IP, e-mail or URI constraints (names.c), or
+ * choose which certificates are checked against which (path/rules.c).
  */
 #include <string.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
 #include "input/der.h"
-#include "path/nc.h"
+#include "x509/nc.h"
 
 #define OID_SAN "2.5.29.17"
 
