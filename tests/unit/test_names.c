@@ -1,5 +1,5 @@
-/* test_names.c - host, IP and e-mail matching and name constraints
- * (src/core/names.c).
+/* test_names.c - host, IP and e-mail matching (src/core/x509/names.c)
+ * and name constraints on the model (src/core/x509/nc_match.c).
  *
  * Most tests build struct cs_cert_model by hand (SANs, CN, subject, name
  * constraints) so they do not depend on model.c; a few at the end run
@@ -19,6 +19,7 @@
 #include <gnutls/x509.h>
 
 #include "x509/names.h"
+#include "x509/nc.h"
 
 #define TEST_MAX_NAMES 8        /* names per list in a table row */
 #define TEST_MAX_FILE (1u << 20) /* largest certificate file we read */
@@ -574,7 +575,7 @@ static void test_names_match_email(void **state)
 	}
 }
 
-/* ---- cs_names_nc_allows ------------------------------------------------ */
+/* ---- cs_nc_allows (x509/nc_match.c) ----------------------------------- */
 
 struct nc_row {
 	struct tname permitted[TEST_MAX_NAMES];
@@ -809,8 +810,8 @@ static const struct nc_row nc_rows[] = {
 	{.permitted = {URI("example.test")}, .sans = {URI("urn:x:y")},
 	 .want = false},
 	/* directoryName constraints are left to x509/nc.c, which compares
-	 * them on the DER (test_verify.c test_nc_forms): here a subject
-	 * and a SAN directoryName outside them pass */
+	 * them on the DER (test_nc.c, test_verify.c test_nc_forms): here a
+	 * subject and a SAN directoryName outside them pass */
 	{.permitted = {DN("O=certscope test PKI")},
 	 .subject = "CN=x,O=Evil", .sans = {DN("CN=y,O=Evil")},
 	 .want = true},
@@ -848,7 +849,7 @@ static void test_names_nc_allows(void **state)
 			    r->cn != NULL ? strlen(r->cn) : 0,
 			    r->subject != NULL ? r->subject : "CN=leaf");
 		memset(why, 'X', sizeof(why));
-		got = cs_names_nc_allows(&ca.m, &leaf.m, why, sizeof(why));
+		got = cs_nc_allows(&ca.m, &leaf.m, why, sizeof(why));
 		if (got != r->want)
 			fail_msg("row %zu: got %d, want %d (%s)", i, got,
 				 r->want, why);
@@ -877,17 +878,17 @@ static void test_names_nc_edge(void **state)
 	tmodel_init(&ca, NULL, NULL, 0, "CN=CA");
 	tmodel_init(&leaf, sans, NULL, 0, "CN=leaf");
 	/* no name constraints extension: everything is allowed */
-	assert_true(cs_names_nc_allows(&ca.m, &leaf.m, why, sizeof(why)));
+	assert_true(cs_nc_allows(&ca.m, &leaf.m, why, sizeof(why)));
 	ca.m.has_name_constraints = true;
 	ca.m.nc_critical = true;
 	ca.m.nc_permitted.v = ca.perm;
 	ca.m.nc_permitted.n = fill(ca.perm, perm);
 	/* a small buffer is cut, still terminated */
-	assert_false(cs_names_nc_allows(&ca.m, &leaf.m, why, sizeof(why)));
+	assert_false(cs_nc_allows(&ca.m, &leaf.m, why, sizeof(why)));
 	assert_int_equal(strlen(why), sizeof(why) - 1);
 	/* no buffer at all */
-	assert_false(cs_names_nc_allows(&ca.m, &leaf.m, NULL, 0));
-	assert_true(cs_names_nc_allows(NULL, &leaf.m, NULL, 0));
+	assert_false(cs_nc_allows(&ca.m, &leaf.m, NULL, 0));
+	assert_true(cs_nc_allows(NULL, &leaf.m, NULL, 0));
 }
 
 /* ---- real certificates through the model ------------------------------ */
@@ -1044,7 +1045,7 @@ static void test_names_real_nc(void **state)
 
 		if (model_of(&leaf, testcerts(), r->leaf) < 0)
 			fail_msg("cannot load %s", r->leaf);
-		got = cs_names_nc_allows(&ca, &leaf, why, sizeof(why));
+		got = cs_nc_allows(&ca, &leaf, why, sizeof(why));
 		cs_model_free(&leaf);
 		if (got != r->want || strcmp(why, r->why) != 0)
 			fail_msg("row %zu: %s: got %d '%s'", i, r->leaf, got,

@@ -1,6 +1,6 @@
 /*
- * names.h - reference identity matching (RFC 6125, RFC 5280 4.2.1.6 and
- * 4.2.1.10), pure functions over the model.
+ * names.h - reference identity matching (RFC 6125, RFC 5280 4.2.1.6),
+ * pure functions over the model.  Name constraints are in nc.h.
  *
  * Host names are matched against SAN dNSNames only, as browsers, Go and
  * rustls do: the subject CN is never used (cs_names_match_host reports
@@ -46,22 +46,6 @@ enum cs_name_result cs_names_match_host(const struct cs_cert_model *m,
 /* Match an e-mail address against rfc822Name SANs. */
 enum cs_name_result cs_names_match_email(const struct cs_cert_model *m,
 					 const char *addr);
-
-/*
- * Check the names of cert against the name constraints of ca: every SAN,
- * the subject DN (as a directoryName), the subject DN's e-mail
- * attributes, and the subject CN when a client could fall back to it (as
- * a DNS name when there is no DNS SAN and the CN looks like a host name;
- * as an IP address when there is no DNS or IP SAN and the CN is an
- * address literal).  Returns true when all
- * names are allowed; otherwise false with a sentence in why such as
- * "DNS name 'www.evil.test' is outside the permitted subtree
- * 'example.test'".  Unsupported constraint forms in a critical extension
- * are a violation (RFC 5280 4.2.1.10: must reject what it cannot check).
- */
-bool cs_names_nc_allows(const struct cs_cert_model *ca,
-			const struct cs_cert_model *cert, char *why,
-			size_t whysz);
 
 /* True when name (without a leading "*.") is a public suffix such as
  * "com" or "co.uk" in the built-in list. */
