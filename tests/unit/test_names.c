@@ -275,6 +275,74 @@ static void test_names_dns_match(void **state)
 	assert_false(cs_names_dns_match("example.com", 11, NULL));
 }
 
+/* ---- cs_names_dns_syntax --------------------------------------------- */
+
+/* The flags its three callers pass: the profile (path/webpki.c), a
+ * dNSName constraint (x509/nc.c), matching (names.c, nc_match.c). */
+#define PROFILE (CS_DNS_WILDCARD | CS_DNS_ROOT_DOT)
+#define CONSTRAINT (CS_DNS_UNDERSCORE | CS_DNS_ROOT_DOT)
+#define MATCH (CS_DNS_UNDERSCORE | CS_DNS_LENGTHS)
+
+struct syntax_row {
+	const char *s;
+	size_t len;
+	bool profile, constraint, match, match_wild;
+};
+
+#define SYN(s, p, c, m, w) {s, sizeof(s) - 1, p, c, m, w}
+#define L63 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define L59 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define N251 L63 "." L63 "." L63 "." L59 /* 253 octets after "a." */
+
+static const struct syntax_row syntax_rows[] = {
+	SYN("example.test", true, true, true, true),
+	SYN("a", true, true, true, true),
+	SYN("A-1.b2", true, true, true, true),
+	SYN("", false, false, false, false),
+	SYN("_srv.example.test", false, true, true, true),
+	SYN("example.test.", true, true, false, false),
+	SYN("example.test..", false, false, false, false),
+	SYN(".example.test", false, false, false, false),
+	SYN("a..b", false, false, false, false),
+	SYN(".", false, false, false, false),
+	SYN("*.example.test", true, false, false, true),
+	SYN("*.", true, false, false, false),
+	SYN("*", false, false, false, false),
+	SYN("*.*.test", false, false, false, false),
+	SYN("f*o.test", false, false, false, false),
+	SYN("www.*", false, false, false, false),
+	SYN("a b.test", false, false, false, false),
+	SYN("a\0b.test", false, false, false, false),
+	SYN("\xc3\xa9.test", false, false, false, false),
+	SYN(L63 ".test", true, true, true, true),
+	SYN(L63 "a.test", true, true, false, false),
+	SYN("a." N251, true, true, true, true),
+	SYN("ab." N251, true, true, false, false),
+	SYN("*." N251, true, false, false, true),
+	SYN("*.a." N251, true, false, false, false),
+};
+
+static void test_names_dns_syntax(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(syntax_rows) / sizeof(syntax_rows[0]);
+	     i++) {
+		const struct syntax_row *r = &syntax_rows[i];
+		bool got[4] = {
+			cs_names_dns_syntax(r->s, r->len, PROFILE),
+			cs_names_dns_syntax(r->s, r->len, CONSTRAINT),
+			cs_names_dns_syntax(r->s, r->len, MATCH),
+			cs_names_dns_syntax(r->s, r->len,
+					    MATCH | CS_DNS_WILDCARD),
+		};
+
+		if (got[0] != r->profile || got[1] != r->constraint ||
+		    got[2] != r->match || got[3] != r->match_wild)
+			fail_msg("row %zu (%zu octets): got %d %d %d %d", i,
+				 r->len, got[0], got[1], got[2], got[3]);
+	}
+}
+
 struct ps_row {
 	const char *name;
 	bool want;
@@ -1106,6 +1174,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_dns_match),
+		cmocka_unit_test(test_names_dns_syntax),
 		cmocka_unit_test(test_names_public_suffix),
 		cmocka_unit_test(test_names_parse_ip),
 		cmocka_unit_test(test_names_match_host),

@@ -88,29 +88,11 @@ static bool aia_empty(const struct cs_cand *c)
  * whole left-most "*" label. */
 static bool dns_syntax_ok(const char *v, size_t len)
 {
-	size_t i, lab = 0;
-
-	if (len == 0 || strlen(v) != len)
-		return false;
-	if (len >= 2 && v[0] == '*' && v[1] == '.') {
-		v += 2;
-		len -= 2;
-	}
-	for (i = 0; i < len; i++) {
-		char ch = v[i];
-
-		if (ch == '.') {
-			if (lab == 0)
-				return false;
-			lab = 0;
-			continue;
-		}
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '-'))
-			return false;
-		lab++;
-	}
-	return true;
+	/* The profile's reading: no '_', outside RFC 1034 3.5, which RFC
+	 * 5280 4.2.1.6 requires (matching, x509/names_int.h, tolerates it);
+	 * lengths are not checked here, and a root dot is let through. */
+	return strlen(v) == len &&
+	       cs_names_dns_syntax(v, len, CS_DNS_WILDCARD | CS_DNS_ROOT_DOT);
 }
 
 /*

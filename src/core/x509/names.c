@@ -48,38 +48,37 @@ static const char *const multi_suffixes[] = {
 	"dyndns.org", "no-ip.org",
 };
 
-static bool is_ldh(char c)
-{
-	/* Letters, digits, hyphen (RFC 1123 2.1); underscore is tolerated
-	 * because it is common in real SANs. */
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
-/* see names_int.h */
-bool names_dns_syntax(const char *s, size_t n, bool wild)
+/* see names.h */
+bool cs_names_dns_syntax(const char *s, size_t n, unsigned flags)
 {
 	size_t label = 0;
 
-	if (n == 0 || n > CS_NAMES_MAX_DNS)
+	if (n == 0 || ((flags & CS_DNS_LENGTHS) && n > CS_NAMES_MAX_DNS))
 		return false;
-	if (wild && n >= 2 && s[0] == '*' && s[1] == '.') {
+	if ((flags & CS_DNS_WILDCARD) && n >= 2 && s[0] == '*' &&
+	    s[1] == '.') {
 		s += 2;
 		n -= 2;
-		if (n == 0)
-			return false;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '.') {
+		char c = s[i];
+
+		if (c == '.') {
 			if (label == 0)
 				return false; /* empty label */
 			label = 0;
 			continue;
 		}
-		if (!is_ldh(s[i]) || ++label > CS_NAMES_MAX_LABEL)
+		/* letters, digits, hyphen (RFC 1123 2.1) */
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' ||
+		      (c == '_' && (flags & CS_DNS_UNDERSCORE))))
+			return false;
+		if (++label > CS_NAMES_MAX_LABEL && (flags & CS_DNS_LENGTHS))
 			return false;
 	}
-	return label > 0;
+	/* "*." is the wildcard label and the root dot */
+	return label > 0 || (flags & CS_DNS_ROOT_DOT);
 }
 
 static bool public_suffix(const char *s, size_t n)
@@ -173,15 +172,16 @@ bool cs_names_dns_match(const char *pattern, size_t plen, const char *host)
 		return false;
 	hn = names_strip_dot(host, hn);
 	plen = names_strip_dot(pattern, plen);
-	if (!names_dns_syntax(host, hn, false) ||
-	    !names_dns_syntax(pattern, plen, true))
+	if (!cs_names_dns_syntax(host, hn, CS_DNS_MATCHING) ||
+	    !cs_names_dns_syntax(pattern, plen,
+				 CS_DNS_MATCHING | CS_DNS_WILDCARD))
 		return false;
 	if (!(plen >= 2 && pattern[0] == '*' && pattern[1] == '.'))
 		return plen == hn && names_ieq(pattern, host, hn);
 	/* RFC 6125 6.4.3, CA/B BR 7.1.4.2.2: "*" is the whole left-most
 	 * label, stands for exactly one label and not over a public
-	 * suffix.  names_dns_syntax() already refused "f*o", "www.*", "*.*" and
-	 * "xn--*" (a '*' anywhere else is an invalid character). */
+	 * suffix.  cs_names_dns_syntax() already refused "f*o", "www.*",
+	 * "*.*" and "xn--*" (a '*' anywhere else is an invalid character). */
 	if (public_suffix(pattern + 2, plen - 2))
 		return false;
 	hrest = memchr(host, '.', hn);

@@ -47,6 +47,24 @@ enum cs_name_result cs_names_match_host(const struct cs_cert_model *m,
 enum cs_name_result cs_names_match_email(const struct cs_cert_model *m,
 					 const char *addr);
 
+/*
+ * Flags of cs_names_dns_syntax.  Without any, a name is letters, digits
+ * and hyphens in labels of one or more, separated by single dots (RFC
+ * 1034 3.5 preferred syntax, RFC 1123 2.1); each flag allows one more
+ * form, but CS_DNS_LENGTHS, which checks the lengths too.
+ */
+enum {
+	CS_DNS_WILDCARD = 1,   /* a left-most label of exactly "*" */
+	CS_DNS_UNDERSCORE = 2, /* '_' in labels */
+	CS_DNS_ROOT_DOT = 4,   /* a trailing dot (the DNS root) */
+	CS_DNS_LENGTHS = 8,    /* checks: at most 253 octets, 63 a label
+				  (RFC 1035 2.3.4) */
+};
+
+/* Is s (n bytes) a DNS name in that syntax, with flags (CS_DNS_*)?  The
+ * empty name never is. */
+bool cs_names_dns_syntax(const char *s, size_t n, unsigned flags);
+
 /* True when name (without a leading "*.") is a public suffix such as
  * "com" or "co.uk" in the built-in list. */
 bool cs_names_is_public_suffix(const char *name);

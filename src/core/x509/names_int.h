@@ -1,13 +1,16 @@
 /*
  * names_int.h - what names.c lends nc_match.c: ASCII case-insensitive
- * comparison, the DNS root dot and name syntax, address literals, and
- * e-mail addresses (the subject DN's too).  Internal to x509/.
+ * comparison, the DNS root dot and the syntax names are matched in,
+ * address literals, and e-mail addresses (the subject DN's too).
+ * Internal to x509/.
  */
 #ifndef CS_NAMES_INT_H
 #define CS_NAMES_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "x509/names.h"
 
 #define CS_NAMES_MAX_EMAIL 1024  /* subject e-mail values we decode */
 
@@ -32,9 +35,10 @@ static inline size_t names_strip_dot(const char *s, size_t n)
 	return n > 0 && s[n - 1] == '.' ? n - 1 : n;
 }
 
-/* Is s (n bytes, no trailing dot) a syntactically valid DNS name?  With
- * wild, the first label may be exactly "*". */
-bool names_dns_syntax(const char *s, size_t n, bool wild);
+/* The syntax of the DNS names names.c and nc_match.c match: '_' is
+ * tolerated because it is common in real SANs, the caller strips the
+ * root dot, and RFC 1035 lengths hold (cs_names_dns_syntax). */
+#define CS_DNS_MATCHING (CS_DNS_UNDERSCORE | CS_DNS_LENGTHS)
 
 /* Is s (n bytes, may end with the root dot) an IP address literal? */
 bool names_is_ip_text(const char *s, size_t n);

@@ -18,6 +18,7 @@
 #include <gnutls/x509.h>
 
 #include "input/der.h"
+#include "x509/names.h"
 #include "x509/nc.h"
 
 #define OID_SAN "2.5.29.17"
@@ -44,23 +45,12 @@
  * rfc5280::nc::invalid-dnsname-*). */
 static bool nc_dns_ok(const unsigned char *v, size_t len)
 {
-	size_t i, lab = 0;
-
-	for (i = 0; i < len; i++) {
-		unsigned char ch = v[i];
-
-		if (ch == '.') {
-			if (lab == 0)
-				return false;
-			lab = 0;
-			continue;
-		}
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
-			return false;
-		lab++;
-	}
-	return true;
+	/* '_' tolerated as in matching (names_int.h), but no wildcard (see
+	 * above); lengths are not checked here, and a root dot is let
+	 * through (matching strips it). */
+	return len == 0 ||
+	       cs_names_dns_syntax((const char *)v, len,
+				   CS_DNS_UNDERSCORE | CS_DNS_ROOT_DOT);
 }
 
 /* An iPAddress constraint: address and a CIDR mask (RFC 5280 4.2.1.10,

@@ -395,8 +395,8 @@ static bool cn_is_host(const char *cn, size_t len)
 	if (cn == NULL || memchr(cn, '\0', len) != NULL)
 		return false;
 	n = names_strip_dot(cn, len);
-	return names_dns_syntax(cn, n, true) && memchr(cn, '.', n) != NULL &&
-	       !names_is_ip_text(cn, len);
+	return cs_names_dns_syntax(cn, n, CS_DNS_MATCHING | CS_DNS_WILDCARD) &&
+	       memchr(cn, '.', n) != NULL && !names_is_ip_text(cn, len);
 }
 
 /* see nc.h */
