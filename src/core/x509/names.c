@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "input/der.h"
 #include "x509/names.h"
 #include "x509/names_int.h"
 
@@ -268,7 +269,8 @@ static int hexval(char c)
 static long hex_der_string(const char *s, size_t n, char *out, size_t outsz)
 {
 	unsigned char der[CS_NAMES_MAX_EMAIL + 8];
-	size_t dl = 0, len, hdr = 2;
+	struct cs_tlv t;
+	size_t dl = 0;
 
 	if (n % 2 != 0 || n / 2 > sizeof(der))
 		return -1;
@@ -279,23 +281,14 @@ static long hex_der_string(const char *s, size_t n, char *out, size_t outsz)
 			return -1;
 		der[dl++] = (unsigned char)(hi << 4 | lo);
 	}
-	if (dl < 2 || (der[0] != 0x16 && der[0] != 0x0c))
+	/* the string fills the value, its length in at most two octets */
+	if (cs_der_read(der, dl, &t) != CS_DER_OK ||
+	    (t.tag != 0x16 && t.tag != 0x0c) || t.len_octets > 2 ||
+	    t.hdr + t.len != dl || t.len >= outsz)
 		return -1;
-	len = der[1];
-	if (len == 0x81 && dl >= 3) {
-		len = der[2];
-		hdr = 3;
-	} else if (len == 0x82 && dl >= 4) {
-		len = (size_t)der[2] << 8 | der[3];
-		hdr = 4;
-	} else if (len >= 0x80) {
-		return -1;
-	}
-	if (hdr + len != dl || len >= outsz)
-		return -1;
-	memcpy(out, der + hdr, len);
-	out[len] = '\0';
-	return (long)len;
+	memcpy(out, t.val, t.len);
+	out[t.len] = '\0';
+	return (long)t.len;
 }
 
 /* see names_int.h */
