@@ -1,7 +1,9 @@
 /*
- * chain.h - internal to verify.c: the candidate pool (input, untrusted
- * pool and the trust anchors looked up so far) and the bounded
- * depth-first search over issuer candidates (RFC 4158).
+ * chain.h - internal to path/: the candidate pool (input, untrusted pool
+ * and the trust anchors looked up so far) and the bounded depth-first
+ * search over issuer candidates (RFC 4158).  verify.c fills the pool
+ * and runs the search; the checks it runs (verify_int.h: rules.c,
+ * webpki.c, revoke.c, findlist.c) read the candidates and paths.
  *
  * Candidates are addressed by index because the pool grows (anchors are
  * added when the trust store returns them) and its array moves.
