@@ -1,5 +1,5 @@
-/* test_names.c - host, IP and e-mail matching and name constraints
- * (src/core/names.c).
+/* test_names.c - host, IP and e-mail matching (src/core/x509/names.c)
+ * and name constraints on the model (src/core/x509/nc_match.c).
  *
  * Most tests build struct cs_cert_model by hand (SANs, CN, subject, name
  * constraints) so they do not depend on model.c; a few at the end run
@@ -19,6 +19,7 @@
 #include <gnutls/x509.h>
 
 #include "x509/names.h"
+#include "x509/nc.h"
 
 #define TEST_MAX_NAMES 8        /* names per list in a table row */
 #define TEST_MAX_FILE (1u << 20) /* largest certificate file we read */
@@ -272,6 +273,74 @@ static void test_names_dns_match(void **state)
 	}
 	assert_false(cs_names_dns_match(NULL, 0, "example.com"));
 	assert_false(cs_names_dns_match("example.com", 11, NULL));
+}
+
+/* ---- cs_names_dns_syntax --------------------------------------------- */
+
+/* The flags its three callers pass: the profile (path/webpki.c), a
+ * dNSName constraint (x509/nc.c), matching (names.c, nc_match.c). */
+#define PROFILE (CS_DNS_WILDCARD | CS_DNS_ROOT_DOT)
+#define CONSTRAINT (CS_DNS_UNDERSCORE | CS_DNS_ROOT_DOT)
+#define MATCH (CS_DNS_UNDERSCORE | CS_DNS_LENGTHS)
+
+struct syntax_row {
+	const char *s;
+	size_t len;
+	bool profile, constraint, match, match_wild;
+};
+
+#define SYN(s, p, c, m, w) {s, sizeof(s) - 1, p, c, m, w}
+#define L63 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define L59 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define N251 L63 "." L63 "." L63 "." L59 /* 253 octets after "a." */
+
+static const struct syntax_row syntax_rows[] = {
+	SYN("example.test", true, true, true, true),
+	SYN("a", true, true, true, true),
+	SYN("A-1.b2", true, true, true, true),
+	SYN("", false, false, false, false),
+	SYN("_srv.example.test", false, true, true, true),
+	SYN("example.test.", true, true, false, false),
+	SYN("example.test..", false, false, false, false),
+	SYN(".example.test", false, false, false, false),
+	SYN("a..b", false, false, false, false),
+	SYN(".", false, false, false, false),
+	SYN("*.example.test", true, false, false, true),
+	SYN("*.", true, false, false, false),
+	SYN("*", false, false, false, false),
+	SYN("*.*.test", false, false, false, false),
+	SYN("f*o.test", false, false, false, false),
+	SYN("www.*", false, false, false, false),
+	SYN("a b.test", false, false, false, false),
+	SYN("a\0b.test", false, false, false, false),
+	SYN("\xc3\xa9.test", false, false, false, false),
+	SYN(L63 ".test", true, true, true, true),
+	SYN(L63 "a.test", true, true, false, false),
+	SYN("a." N251, true, true, true, true),
+	SYN("ab." N251, true, true, false, false),
+	SYN("*." N251, true, false, false, true),
+	SYN("*.a." N251, true, false, false, false),
+};
+
+static void test_names_dns_syntax(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(syntax_rows) / sizeof(syntax_rows[0]);
+	     i++) {
+		const struct syntax_row *r = &syntax_rows[i];
+		bool got[4] = {
+			cs_names_dns_syntax(r->s, r->len, PROFILE),
+			cs_names_dns_syntax(r->s, r->len, CONSTRAINT),
+			cs_names_dns_syntax(r->s, r->len, MATCH),
+			cs_names_dns_syntax(r->s, r->len,
+					    MATCH | CS_DNS_WILDCARD),
+		};
+
+		if (got[0] != r->profile || got[1] != r->constraint ||
+		    got[2] != r->match || got[3] != r->match_wild)
+			fail_msg("row %zu (%zu octets): got %d %d %d %d", i,
+				 r->len, got[0], got[1], got[2], got[3]);
+	}
 }
 
 struct ps_row {
@@ -574,7 +643,7 @@ static void test_names_match_email(void **state)
 	}
 }
 
-/* ---- cs_names_nc_allows ------------------------------------------------ */
+/* ---- cs_nc_allows (x509/nc_match.c) ----------------------------------- */
 
 struct nc_row {
 	struct tname permitted[TEST_MAX_NAMES];
@@ -808,9 +877,9 @@ static const struct nc_row nc_rows[] = {
 	/* URI without a host under a permitted URI subtree */
 	{.permitted = {URI("example.test")}, .sans = {URI("urn:x:y")},
 	 .want = false},
-	/* directoryName constraints are left to path/nc.c, which compares
-	 * them on the DER (test_verify.c test_nc_forms): here a subject
-	 * and a SAN directoryName outside them pass */
+	/* directoryName constraints are left to x509/nc.c, which compares
+	 * them on the DER (test_nc.c, test_verify.c test_nc_forms): here a
+	 * subject and a SAN directoryName outside them pass */
 	{.permitted = {DN("O=certscope test PKI")},
 	 .subject = "CN=x,O=Evil", .sans = {DN("CN=y,O=Evil")},
 	 .want = true},
@@ -848,7 +917,7 @@ static void test_names_nc_allows(void **state)
 			    r->cn != NULL ? strlen(r->cn) : 0,
 			    r->subject != NULL ? r->subject : "CN=leaf");
 		memset(why, 'X', sizeof(why));
-		got = cs_names_nc_allows(&ca.m, &leaf.m, why, sizeof(why));
+		got = cs_nc_allows(&ca.m, &leaf.m, why, sizeof(why));
 		if (got != r->want)
 			fail_msg("row %zu: got %d, want %d (%s)", i, got,
 				 r->want, why);
@@ -877,17 +946,17 @@ static void test_names_nc_edge(void **state)
 	tmodel_init(&ca, NULL, NULL, 0, "CN=CA");
 	tmodel_init(&leaf, sans, NULL, 0, "CN=leaf");
 	/* no name constraints extension: everything is allowed */
-	assert_true(cs_names_nc_allows(&ca.m, &leaf.m, why, sizeof(why)));
+	assert_true(cs_nc_allows(&ca.m, &leaf.m, why, sizeof(why)));
 	ca.m.has_name_constraints = true;
 	ca.m.nc_critical = true;
 	ca.m.nc_permitted.v = ca.perm;
 	ca.m.nc_permitted.n = fill(ca.perm, perm);
 	/* a small buffer is cut, still terminated */
-	assert_false(cs_names_nc_allows(&ca.m, &leaf.m, why, sizeof(why)));
+	assert_false(cs_nc_allows(&ca.m, &leaf.m, why, sizeof(why)));
 	assert_int_equal(strlen(why), sizeof(why) - 1);
 	/* no buffer at all */
-	assert_false(cs_names_nc_allows(&ca.m, &leaf.m, NULL, 0));
-	assert_true(cs_names_nc_allows(NULL, &leaf.m, NULL, 0));
+	assert_false(cs_nc_allows(&ca.m, &leaf.m, NULL, 0));
+	assert_true(cs_nc_allows(NULL, &leaf.m, NULL, 0));
 }
 
 /* ---- real certificates through the model ------------------------------ */
@@ -1044,7 +1113,7 @@ static void test_names_real_nc(void **state)
 
 		if (model_of(&leaf, testcerts(), r->leaf) < 0)
 			fail_msg("cannot load %s", r->leaf);
-		got = cs_names_nc_allows(&ca, &leaf, why, sizeof(why));
+		got = cs_nc_allows(&ca, &leaf, why, sizeof(why));
 		cs_model_free(&leaf);
 		if (got != r->want || strcmp(why, r->why) != 0)
 			fail_msg("row %zu: %s: got %d '%s'", i, r->leaf, got,
@@ -1105,6 +1174,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_dns_match),
+		cmocka_unit_test(test_names_dns_syntax),
 		cmocka_unit_test(test_names_public_suffix),
 		cmocka_unit_test(test_names_parse_ip),
 		cmocka_unit_test(test_names_match_host),

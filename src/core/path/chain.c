@@ -19,6 +19,7 @@
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 
+#include "input/der.h"
 #include "path/chain.h"
 
 #define POOL_MIN_CAP 16
@@ -52,42 +53,20 @@ void cs_pool_free(struct cs_pool *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* see chain.h */
-size_t cs_der_hdr(const unsigned char *p, size_t len, size_t *vlen)
-{
-	size_t n, i, l = 0;
-
-	if (len < 2)
-		return 0;
-	if ((p[1] & 0x80) == 0) {
-		*vlen = p[1];
-		return *vlen <= len - 2 ? 2 : 0;
-	}
-	n = p[1] & 0x7f;
-	if (n == 0 || n > sizeof(size_t) || n > len - 2)
-		return 0;
-	for (i = 0; i < n; i++)
-		l = (l << 8) | p[2 + i];
-	if (l > len - 2 - n)
-		return 0;
-	*vlen = l;
-	return 2 + n;
-}
-
 /* Certificate ::= SEQUENCE { tbsCertificate, ... } (RFC 5280 4.1):
  * locate the tbsCertificate TLV, which is what the issuer signed. */
 static int find_tbs(struct cs_cand *c)
 {
-	size_t h, vlen, h2, vlen2;
+	struct cs_tlv cert, tbs;
 
-	h = cs_der_hdr(c->der, c->der_len, &vlen);
-	if (h == 0 || c->der[0] != 0x30)
+	if (cs_der_read(c->der, c->der_len, &cert) != CS_DER_OK ||
+	    cert.tag != 0x30)
 		return -1;
-	h2 = cs_der_hdr(c->der + h, vlen, &vlen2);
-	if (h2 == 0 || c->der[h] != 0x30)
+	if (cs_der_read(cert.val, cert.len, &tbs) != CS_DER_OK ||
+	    tbs.tag != 0x30)
 		return -1;
-	c->tbs_off = h;
-	c->tbs_len = h2 + vlen2;
+	c->tbs_off = cert.hdr;
+	c->tbs_len = tbs.hdr + tbs.len;
 	return 0;
 }
 

@@ -1,7 +1,9 @@
 /*
- * chain.h - internal to verify.c: the candidate pool (input, untrusted
- * pool and the trust anchors looked up so far) and the bounded
- * depth-first search over issuer candidates (RFC 4158).
+ * chain.h - internal to path/: the candidate pool (input, untrusted pool
+ * and the trust anchors looked up so far) and the bounded depth-first
+ * search over issuer candidates (RFC 4158).  verify.c fills the pool
+ * and runs the search; the checks it runs (verify_int.h: rules.c,
+ * webpki.c, revoke.c, findlist.c) read the candidates and paths.
  *
  * Candidates are addressed by index because the pool grows (anchors are
  * added when the trust store returns them) and its array moves.
@@ -126,11 +128,6 @@ struct cs_search {
 /* Search from candidate leaf.  Returns 0, or -1 with *err. */
 CS_MUST_CHECK int cs_chain_search(struct cs_pool *p, size_t leaf,
 				  struct cs_search *s, struct cs_error *err);
-
-/* Read one DER header at p[0..len): returns the header size and sets
- * *vlen, or 0 when malformed or longer than len.  Definite lengths only
- * (DER). */
-size_t cs_der_hdr(const unsigned char *p, size_t len, size_t *vlen);
 
 /* Is candidate a (from the store, or a copy of an anchor)? */
 bool cs_cand_is_anchor(const struct cs_cand *c);

@@ -18,7 +18,7 @@
 #include <gnutls/x509-ext.h>
 
 #include "x509/names.h"
-#include "path/nc.h"
+#include "x509/nc.h"
 #include "path/verify_int.h"
 
 #define SECS_PER_DAY 86400
@@ -235,7 +235,7 @@ static bool dec_iap(const gnutls_datum_t *d)
 /* The extensions whose content decides the verdict or that RFC 5280 4.2
  * defines; a value that does not decode is not "absent" (limbo
  * rfc5280::san::malformed, webpki::malformed-aia).  Name constraints are
- * checked by cs_nc_malformed (nc.c). */
+ * checked by cs_nc_malformed (x509/nc.c). */
 static const struct {
 	const char *oid;
 	const char *name;
@@ -470,7 +470,7 @@ void cs_check_issuer(struct cs_flist *l, struct cs_pool *p,
 					     dn_why);
 			why[0] = '\0';
 			if (dn_why == NULL &&
-			    !cs_names_nc_allows(m, &d->m, why, sizeof(why)))
+			    !cs_nc_allows(m, &d->m, why, sizeof(why)))
 				cs_flist_add(l, "name-constraint-violation",
 					     (int)j, d,
 					     "Request the certificate under a "

@@ -12,7 +12,7 @@
  * order of the findings is part of the output.
  *
  * Does not: check signatures, validity or what an issuer must be
- * (rules.c), match names against constraints (x509/names.c, nc.c).
+ * (rules.c), match names against constraints (x509/names.c, x509/nc.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,8 +21,9 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "input/der.h"
 #include "x509/names.h"
-#include "path/nc.h"
+#include "x509/nc.h"
 #include "path/verify_int.h"
 
 /* Longest CN read as an IP address literal (full IPv6 text is 45). */
@@ -51,21 +52,17 @@ static bool aki_has_issuer_serial(const struct cs_cand *c)
 {
 	gnutls_datum_t d = {NULL, 0};
 	unsigned crit = 0;
-	size_t h, vlen, off, eh, elen;
+	struct cs_tlv aki, e;
+	size_t pos = 0;
 	bool found = false;
 
 	if (gnutls_x509_crt_get_extension_by_oid2(c->crt, OID_AKI, 0, &d,
 						  &crit) < 0)
 		return false;
-	h = cs_der_hdr(d.data, d.size, &vlen);
-	for (off = h; h != 0 && off < h + vlen; off += eh + elen) {
-		eh = cs_der_hdr(d.data + off, h + vlen - off, &elen);
-		if (eh == 0)
-			break;
-		if (d.data[off] == TAG_AKI_ISSUER ||
-		    d.data[off] == TAG_AKI_SERIAL)
-			found = true;
-	}
+	if (cs_der_read(d.data, d.size, &aki) == CS_DER_OK)
+		while (cs_der_child(aki.val, aki.len, &pos, &e))
+			if (e.tag == TAG_AKI_ISSUER || e.tag == TAG_AKI_SERIAL)
+				found = true;
 	gnutls_free(d.data);
 	return found;
 }
@@ -75,13 +72,14 @@ static bool aia_empty(const struct cs_cand *c)
 {
 	gnutls_datum_t d = {NULL, 0};
 	unsigned crit = 0;
-	size_t vlen = 0;
+	struct cs_tlv aia;
 	bool empty;
 
 	if (gnutls_x509_crt_get_extension_by_oid2(c->crt, OID_AIA, 0, &d,
 						  &crit) < 0)
 		return false;
-	empty = cs_der_hdr(d.data, d.size, &vlen) == 0 || vlen == 0;
+	empty = cs_der_read(d.data, d.size, &aia) != CS_DER_OK ||
+		aia.len == 0;
 	gnutls_free(d.data);
 	return empty;
 }
@@ -90,29 +88,11 @@ static bool aia_empty(const struct cs_cand *c)
  * whole left-most "*" label. */
 static bool dns_syntax_ok(const char *v, size_t len)
 {
-	size_t i, lab = 0;
-
-	if (len == 0 || strlen(v) != len)
-		return false;
-	if (len >= 2 && v[0] == '*' && v[1] == '.') {
-		v += 2;
-		len -= 2;
-	}
-	for (i = 0; i < len; i++) {
-		char ch = v[i];
-
-		if (ch == '.') {
-			if (lab == 0)
-				return false;
-			lab = 0;
-			continue;
-		}
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '-'))
-			return false;
-		lab++;
-	}
-	return true;
+	/* The profile's reading: no '_', outside RFC 1034 3.5, which RFC
+	 * 5280 4.2.1.6 requires (matching, x509/names_int.h, tolerates it);
+	 * lengths are not checked here, and a root dot is let through. */
+	return strlen(v) == len &&
+	       cs_names_dns_syntax(v, len, CS_DNS_WILDCARD | CS_DNS_ROOT_DOT);
 }
 
 /*

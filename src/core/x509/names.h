@@ -1,6 +1,6 @@
 /*
- * names.h - reference identity matching (RFC 6125, RFC 5280 4.2.1.6 and
- * 4.2.1.10), pure functions over the model.
+ * names.h - reference identity matching (RFC 6125, RFC 5280 4.2.1.6),
+ * pure functions over the model.  Name constraints are in nc.h.
  *
  * Host names are matched against SAN dNSNames only, as browsers, Go and
  * rustls do: the subject CN is never used (cs_names_match_host reports
@@ -48,20 +48,22 @@ enum cs_name_result cs_names_match_email(const struct cs_cert_model *m,
 					 const char *addr);
 
 /*
- * Check the names of cert against the name constraints of ca: every SAN,
- * the subject DN (as a directoryName), the subject DN's e-mail
- * attributes, and the subject CN when a client could fall back to it (as
- * a DNS name when there is no DNS SAN and the CN looks like a host name;
- * as an IP address when there is no DNS or IP SAN and the CN is an
- * address literal).  Returns true when all
- * names are allowed; otherwise false with a sentence in why such as
- * "DNS name 'www.evil.test' is outside the permitted subtree
- * 'example.test'".  Unsupported constraint forms in a critical extension
- * are a violation (RFC 5280 4.2.1.10: must reject what it cannot check).
+ * Flags of cs_names_dns_syntax.  Without any, a name is letters, digits
+ * and hyphens in labels of one or more, separated by single dots (RFC
+ * 1034 3.5 preferred syntax, RFC 1123 2.1); each flag allows one more
+ * form, but CS_DNS_LENGTHS, which checks the lengths too.
  */
-bool cs_names_nc_allows(const struct cs_cert_model *ca,
-			const struct cs_cert_model *cert, char *why,
-			size_t whysz);
+enum {
+	CS_DNS_WILDCARD = 1,   /* a left-most label of exactly "*" */
+	CS_DNS_UNDERSCORE = 2, /* '_' in labels */
+	CS_DNS_ROOT_DOT = 4,   /* a trailing dot (the DNS root) */
+	CS_DNS_LENGTHS = 8,    /* checks: at most 253 octets, 63 a label
+				  (RFC 1035 2.3.4) */
+};
+
+/* Is s (n bytes) a DNS name in that syntax, with flags (CS_DNS_*)?  The
+ * empty name never is. */
+bool cs_names_dns_syntax(const char *s, size_t n, unsigned flags);
 
 /* True when name (without a leading "*.") is a public suffix such as
  * "com" or "co.uk" in the built-in list. */

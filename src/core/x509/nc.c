@@ -7,19 +7,19 @@
  * the directoryName subtrees (RFC 5280 6.1.3 (b), (c)): RDN by RDN,
  * directory strings without regard to ASCII case.
  *
- * It takes GnuTLS certificates and raw DNs, no chain types: it is about
- * one certificate's names and belongs beside x509/names.c, but it reads
- * DER with cs_der_hdr (chain.c), which x509/ cannot use.
+ * It takes GnuTLS certificates and raw DNs and reads DER with
+ * input/der.h.
  *
- * Does not: match DNS, IP, e-mail or URI constraints (x509/names.c), or
- * choose which certificates are checked against which (rules.c).
+ * Does not: match DNS, IP, e-mail or URI constraints (names.c), or
+ * choose which certificates are checked against which (path/rules.c).
  */
 #include <string.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "path/chain.h"
-#include "path/nc.h"
+#include "input/der.h"
+#include "x509/names.h"
+#include "x509/nc.h"
 
 #define OID_SAN "2.5.29.17"
 
@@ -45,23 +45,12 @@
  * rfc5280::nc::invalid-dnsname-*). */
 static bool nc_dns_ok(const unsigned char *v, size_t len)
 {
-	size_t i, lab = 0;
-
-	for (i = 0; i < len; i++) {
-		unsigned char ch = v[i];
-
-		if (ch == '.') {
-			if (lab == 0)
-				return false;
-			lab = 0;
-			continue;
-		}
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
-			return false;
-		lab++;
-	}
-	return true;
+	/* '_' tolerated as in matching (names_int.h), but no wildcard (see
+	 * above); lengths are not checked here, and a root dot is let
+	 * through (matching strips it). */
+	return len == 0 ||
+	       cs_names_dns_syntax((const char *)v, len,
+				   CS_DNS_UNDERSCORE | CS_DNS_ROOT_DOT);
 }
 
 /* An iPAddress constraint: address and a CIDR mask (RFC 5280 4.2.1.10,
@@ -91,32 +80,30 @@ static bool nc_ip_ok(const unsigned char *v, size_t len)
 /* One GeneralSubtree: the base's form, and no minimum or maximum
  * ("the minimum MUST be zero, and maximum MUST be absent"; a zero
  * minimum is not encoded in DER). */
-static const char *nc_subtree_bad(const unsigned char *p, size_t len)
+static const char *nc_subtree_bad(const struct cs_tlv *sub)
 {
-	size_t h, vlen = 0, bh, blen = 0;
-	const unsigned char *v;
+	struct cs_tlv base;
+	size_t pos = 0;
 
-	h = cs_der_hdr(p, len, &vlen);
-	if (h == 0 || p[0] != 0x30 || vlen == 0)
+	if (sub->tag != 0x30 || sub->len == 0)
 		return "a subtree that is not a GeneralSubtree";
-	bh = cs_der_hdr(p + h, vlen, &blen);
-	if (bh == 0)
+	if (!cs_der_child(sub->val, sub->len, &pos, &base))
 		return "a subtree that is not a GeneralSubtree";
-	if (bh + blen != vlen)
+	if (pos != sub->len)
 		return "a subtree with a minimum or maximum";
-	v = p + h + bh;
-	switch (p[h]) {
+	switch (base.tag) {
 	case TAG_GN_DNS:
-		return nc_dns_ok(v, blen) ? NULL
+		return nc_dns_ok(base.val, base.len) ? NULL
 		       : "a DNS subtree that is not a host name (a leading "
 			 "period or a wildcard)";
 	case TAG_GN_IP:
-		return nc_ip_ok(v, blen) ? NULL
+		return nc_ip_ok(base.val, base.len) ? NULL
 		       : "an IP subtree that is not an address and a CIDR "
 			 "mask";
 	case TAG_GN_EMAIL:
-		if (blen > 0 && memchr(v, '@', blen) != NULL &&
-		    memchr(v, '@', blen) != memrchr(v, '@', blen))
+		if (base.len > 0 && memchr(base.val, '@', base.len) != NULL &&
+		    memchr(base.val, '@', base.len) !=
+		    memrchr(base.val, '@', base.len))
 			return "an e-mail subtree with more than one '@'";
 		return NULL;
 	default:
@@ -129,32 +116,30 @@ const char *cs_nc_malformed(gnutls_x509_crt_t crt)
 {
 	gnutls_datum_t d = {NULL, 0};
 	unsigned crit = 0;
-	size_t h, vlen = 0, off, eh, elen, sh, slen, k;
+	struct cs_tlv seq, list, sub;
+	size_t pos = 0, k;
 	const char *bad = NULL;
 
 	if (gnutls_x509_crt_get_extension_by_oid2(crt, OID_NC, 0, &d,
 						  &crit) < 0)
 		return NULL;
-	h = cs_der_hdr(d.data, d.size, &vlen);
-	if (h == 0 || d.data[0] != 0x30 || vlen == 0)
+	if (cs_der_read(d.data, d.size, &seq) != CS_DER_OK ||
+	    seq.tag != 0x30 || seq.len == 0)
 		bad = "no subtrees";
-	for (off = h; bad == NULL && off < h + vlen; off += eh + elen) {
-		eh = cs_der_hdr(d.data + off, h + vlen - off, &elen);
-		if (eh == 0 || elen == 0 ||
-		    (d.data[off] != TAG_NC_PERMITTED &&
-		     d.data[off] != TAG_NC_EXCLUDED)) {
+	while (bad == NULL && pos < seq.len) {
+		if (!cs_der_child(seq.val, seq.len, &pos, &list) ||
+		    list.len == 0 ||
+		    (list.tag != TAG_NC_PERMITTED &&
+		     list.tag != TAG_NC_EXCLUDED)) {
 			bad = "an empty or unknown list of subtrees";
 			break;
 		}
-		for (k = off + eh; bad == NULL && k < off + eh + elen;
-		     k += sh + slen) {
-			sh = cs_der_hdr(d.data + k, off + eh + elen - k,
-					&slen);
-			if (sh == 0) {
+		for (k = 0; bad == NULL && k < list.len;) {
+			if (!cs_der_child(list.val, list.len, &k, &sub)) {
 				bad = "a subtree that is not a GeneralSubtree";
 				break;
 			}
-			bad = nc_subtree_bad(d.data + k, sh + slen);
+			bad = nc_subtree_bad(&sub);
 		}
 	}
 	gnutls_free(d.data);
@@ -182,34 +167,38 @@ static bool dir_string(unsigned char tag)
 	return tag == 0x0c || tag == 0x13 || tag == 0x14 || tag == 0x16;
 }
 
-/* Two AttributeTypeAndValue TLVs: the same type, and values equal. */
-static bool ava_eq(const unsigned char *a, size_t alen,
-		   const unsigned char *b, size_t blen)
+/* Values the reader does not take apart because their identifier has a
+ * high tag number (X.690 8.1.2.4; an AttributeValue is an ANY, and GnuTLS
+ * takes one): equal when encoded alike, to the end of the AVA. */
+static bool high_tag_eq(const unsigned char *a, size_t alen,
+			const unsigned char *b, size_t blen)
 {
-	size_t ah, al = 0, bh, bl = 0, th, tl = 0, uh, ul = 0;
-	size_t vh, vl = 0, wh, wl = 0;
-	const unsigned char *av, *bv;
+	return alen > 0 && (a[0] & 0x1f) == 0x1f && alen == blen &&
+	       memcmp(a, b, alen) == 0;
+}
 
-	ah = cs_der_hdr(a, alen, &al);
-	bh = cs_der_hdr(b, blen, &bl);
-	if (ah == 0 || bh == 0 || a[0] != TAG_SEQUENCE ||
-	    b[0] != TAG_SEQUENCE)
-		return false;
-	th = cs_der_hdr(a + ah, al, &tl);
-	uh = cs_der_hdr(b + bh, bl, &ul);
-	if (th == 0 || uh == 0 || th + tl != uh + ul ||
-	    memcmp(a + ah, b + bh, th + tl) != 0)
+/* Two AttributeTypeAndValue TLVs: the same type, and values equal. */
+static bool ava_eq(const struct cs_tlv *a, const struct cs_tlv *b)
+{
+	struct cs_tlv at, bt, av, bv;
+	size_t i = 0, j = 0;
+
+	if (a->tag != TAG_SEQUENCE || b->tag != TAG_SEQUENCE ||
+	    !cs_der_child(a->val, a->len, &i, &at) ||
+	    !cs_der_child(b->val, b->len, &j, &bt) || i != j ||
+	    memcmp(a->val, b->val, i) != 0)
 		return false; /* another attribute type */
-	av = a + ah + th + tl;
-	bv = b + bh + uh + ul;
-	vh = cs_der_hdr(av, al - th - tl, &vl);
-	wh = cs_der_hdr(bv, bl - uh - ul, &wl);
-	if (vh == 0 || wh == 0 || vl != wl)
+	/* i and j are where the values start */
+	if (cs_der_read(a->val + i, a->len - i, &av) != CS_DER_OK ||
+	    cs_der_read(b->val + j, b->len - j, &bv) != CS_DER_OK)
+		return high_tag_eq(a->val + i, a->len - i, b->val + j,
+				   b->len - j);
+	if (av.len != bv.len)
 		return false;
-	if (!dir_string(av[0]) || !dir_string(bv[0]))
-		return av[0] == bv[0] && memcmp(av + vh, bv + wh, vl) == 0;
-	for (size_t k = 0; k < vl; k++) {
-		unsigned char x = av[vh + k], y = bv[wh + k];
+	if (!dir_string(av.tag) || !dir_string(bv.tag))
+		return av.tag == bv.tag && memcmp(av.val, bv.val, av.len) == 0;
+	for (size_t k = 0; k < av.len; k++) {
+		unsigned char x = av.val[k], y = bv.val[k];
 
 		if (x >= 'A' && x <= 'Z')
 			x = (unsigned char)(x - 'A' + 'a');
@@ -222,27 +211,19 @@ static bool ava_eq(const unsigned char *a, size_t alen,
 }
 
 /* Two RelativeDistinguishedName SETs: the same AVAs in DER order. */
-static bool rdn_eq(const unsigned char *a, size_t alen,
-		   const unsigned char *b, size_t blen)
+static bool rdn_eq(const struct cs_tlv *a, const struct cs_tlv *b)
 {
-	size_t ah, al = 0, bh, bl = 0, i = 0, j = 0, xh, xl, yh, yl;
+	struct cs_tlv x, y;
+	size_t i = 0, j = 0;
 
-	ah = cs_der_hdr(a, alen, &al);
-	bh = cs_der_hdr(b, blen, &bl);
-	if (ah == 0 || bh == 0 || a[0] != TAG_SET || b[0] != TAG_SET)
+	if (a->tag != TAG_SET || b->tag != TAG_SET)
 		return false;
-	a += ah;
-	b += bh;
-	while (i < al && j < bl) {
-		xh = cs_der_hdr(a + i, al - i, &xl);
-		yh = cs_der_hdr(b + j, bl - j, &yl);
-		if (xh == 0 || yh == 0 ||
-		    !ava_eq(a + i, xh + xl, b + j, yh + yl))
+	while (i < a->len && j < b->len) {
+		if (!cs_der_child(a->val, a->len, &i, &x) ||
+		    !cs_der_child(b->val, b->len, &j, &y) || !ava_eq(&x, &y))
 			return false;
-		i += xh + xl;
-		j += yh + yl;
 	}
-	return i == al && j == bl;
+	return i == a->len && j == b->len;
 }
 
 /* RFC 5280 4.2.1.10 and 7.1: name (a Name TLV) is within the subtree
@@ -250,24 +231,19 @@ static bool rdn_eq(const unsigned char *a, size_t alen,
 static bool dn_subtree_has(const struct der_ref *base,
 			   const struct der_ref *name)
 {
-	size_t bh, bl = 0, nh, nl = 0, i = 0, j = 0, xh, xl, yh, yl;
+	struct cs_tlv b, n, x, y;
+	size_t i = 0, j = 0;
 
-	bh = cs_der_hdr(base->p, base->len, &bl);
-	nh = cs_der_hdr(name->p, name->len, &nl);
-	if (bh == 0 || nh == 0 || base->p[0] != TAG_SEQUENCE ||
-	    name->p[0] != TAG_SEQUENCE)
+	if (cs_der_read(base->p, base->len, &b) != CS_DER_OK ||
+	    cs_der_read(name->p, name->len, &n) != CS_DER_OK ||
+	    b.tag != TAG_SEQUENCE || n.tag != TAG_SEQUENCE)
 		return false;
-	while (i < bl) {
-		if (j >= nl)
+	while (i < b.len) {
+		if (j >= n.len)
 			return false;
-		xh = cs_der_hdr(base->p + bh + i, bl - i, &xl);
-		yh = cs_der_hdr(name->p + nh + j, nl - j, &yl);
-		if (xh == 0 || yh == 0 ||
-		    !rdn_eq(base->p + bh + i, xh + xl, name->p + nh + j,
-			    yh + yl))
+		if (!cs_der_child(b.val, b.len, &i, &x) ||
+		    !cs_der_child(n.val, n.len, &j, &y) || !rdn_eq(&x, &y))
 			return false;
-		i += xh + xl;
-		j += yh + yl;
 	}
 	return true;
 }
@@ -279,30 +255,26 @@ static size_t dn_subtrees(const unsigned char *der, size_t len,
 			  unsigned char which, struct der_ref *out,
 			  size_t max, bool *more)
 {
-	size_t h, vlen = 0, off, eh, elen, k, sh, slen, gh, glen, n = 0;
+	struct cs_tlv seq, list, sub, base;
+	size_t pos = 0, k, n = 0;
 
-	h = cs_der_hdr(der, len, &vlen);
-	if (h == 0 || der[0] != TAG_SEQUENCE)
+	if (cs_der_read(der, len, &seq) != CS_DER_OK ||
+	    seq.tag != TAG_SEQUENCE)
 		return 0;
-	for (off = h; off < h + vlen; off += eh + elen) {
-		eh = cs_der_hdr(der + off, h + vlen - off, &elen);
-		if (eh == 0)
-			break;
-		if (der[off] != which)
+	while (cs_der_child(seq.val, seq.len, &pos, &list)) {
+		if (list.tag != which)
 			continue;
-		for (k = off + eh; k < off + eh + elen; k += sh + slen) {
-			sh = cs_der_hdr(der + k, off + eh + elen - k, &slen);
-			if (sh == 0)
-				break;
-			gh = cs_der_hdr(der + k + sh, slen, &glen);
-			if (gh == 0 || der[k + sh] != TAG_GN_DIRNAME)
+		k = 0;
+		while (cs_der_child(list.val, list.len, &k, &sub)) {
+			if (cs_der_read(sub.val, sub.len, &base) != CS_DER_OK ||
+			    base.tag != TAG_GN_DIRNAME)
 				continue;
 			if (n == max) {
 				*more = true;
 				return n;
 			}
-			out[n].p = der + k + sh + gh;
-			out[n].len = glen;
+			out[n].p = base.val;
+			out[n].len = base.len;
 			n++;
 		}
 	}
@@ -314,7 +286,8 @@ static size_t dn_subtrees(const unsigned char *der, size_t len,
 static size_t dn_names(gnutls_x509_crt_t crt, const gnutls_datum_t *subj,
 		       gnutls_datum_t *san, struct der_ref *out, size_t max)
 {
-	size_t n = 0, h, vlen = 0, k, gh, glen;
+	struct cs_tlv seq, gn;
+	size_t n = 0, pos = 0;
 	unsigned crit = 0;
 
 	if (subj->size > 2) {
@@ -327,16 +300,13 @@ static size_t dn_names(gnutls_x509_crt_t crt, const gnutls_datum_t *subj,
 	if (gnutls_x509_crt_get_extension_by_oid2(crt, OID_SAN, 0, san,
 						  &crit) < 0)
 		return n;
-	h = cs_der_hdr(san->data, san->size, &vlen);
-	if (h == 0 || san->data[0] != TAG_SEQUENCE)
+	if (cs_der_read(san->data, san->size, &seq) != CS_DER_OK ||
+	    seq.tag != TAG_SEQUENCE)
 		return n;
-	for (k = h; k < h + vlen && n < max; k += gh + glen) {
-		gh = cs_der_hdr(san->data + k, h + vlen - k, &glen);
-		if (gh == 0)
-			break;
-		if (san->data[k] == TAG_GN_DIRNAME) {
-			out[n].p = san->data + k + gh;
-			out[n].len = glen;
+	while (n < max && cs_der_child(seq.val, seq.len, &pos, &gn)) {
+		if (gn.tag == TAG_GN_DIRNAME) {
+			out[n].p = gn.val;
+			out[n].len = gn.len;
 			n++;
 		}
 	}
