@@ -136,6 +136,18 @@ static const struct dialogue_case cases[] = {
 	{.name = "ldap refused", .proto = CS_STARTTLS_LDAP, .server = LDAP_NO,
 	 .server_len = 14, .want_rc = -1, .want_code = CS_E_NET,
 	 .want_msg = "resultCode 2"},
+	/* long-form lengths (BER allows the non-minimal 0x81 0x0c) */
+	{.name = "ldap ok, long lengths", .proto = CS_STARTTLS_LDAP,
+	 .server = "\x30\x81\x0d\x02\x01\x01\x78\x81\x07\x0a\x01\x00"
+		   "\x04\x00\x04\x00", .server_len = 16, .want_rc = 0},
+	/* indefinite length: BER, but not in a StartTLS reply */
+	{.name = "ldap indefinite", .proto = CS_STARTTLS_LDAP,
+	 .server = "\x30\x80\x02\x01\x01", .server_len = 5, .want_rc = -1,
+	 .want_code = CS_E_NET, .want_msg = "bad length"},
+	/* a reply larger than the 4,096 bytes read */
+	{.name = "ldap too long", .proto = CS_STARTTLS_LDAP,
+	 .server = "\x30\x82\x40\x00", .server_len = 4, .want_rc = -1,
+	 .want_code = CS_E_LIMIT, .want_msg = "LDAP reply of 16384 bytes"},
 	/* XMPP features with <starttls/>, then <proceed/> */
 	{.name = "xmpp ok", .proto = CS_STARTTLS_XMPP,
 	 .server = "<stream:stream><stream:features><starttls xmlns='x'/>"

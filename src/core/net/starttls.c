@@ -1,5 +1,7 @@
 /* see starttls.h */
 #include "net/starttls.h"
+
+#include "input/der.h"
 #include "net/trace.h"
 
 #include <errno.h>
@@ -591,26 +593,6 @@ static int do_xmpp(struct sio *s, const char *host, struct cs_error *err)
 	return 0;
 }
 
-/* BER length at p (limit n); returns bytes used, 0 when invalid. */
-static size_t ber_len(const unsigned char *p, size_t n, size_t *out)
-{
-	size_t i, k;
-
-	if (n < 1)
-		return 0;
-	if (p[0] < 0x80) {
-		*out = p[0];
-		return 1;
-	}
-	k = p[0] & 0x7f;
-	if (k == 0 || k > 3 || k + 1 > n)
-		return 0;
-	*out = 0;
-	for (i = 0; i < k; i++)
-		*out = *out << 8 | p[1 + i];
-	return k + 1;
-}
-
 /* RFC 4511 section 4.14.1: ExtendedRequest with requestName
  * 1.3.6.1.4.1.1466.20037; section 4.12: ExtendedResponse, resultCode 0
  * means success. */
@@ -622,7 +604,8 @@ static int do_ldap(struct sio *s, const char *host, struct cs_error *err)
 		'1', '.', '3', '.', '6', '.', '1', '.', '4', '.', '1', '.',
 		'1', '4', '6', '6', '.', '2', '0', '0', '3', '7'};
 	unsigned char hdr[4], body[LDAP_MAX_RESPONSE];
-	size_t len = 0, used, pos, l2 = 0;
+	struct cs_tlv t;
+	size_t len = 0, pos;
 
 	(void)host;
 	if (sio_write(s, req, sizeof(req), err) < 0 ||
@@ -632,16 +615,25 @@ static int do_ldap(struct sio *s, const char *host, struct cs_error *err)
 		return unexpected(s, "reply", (const char *)hdr, 2, err);
 	if (hdr[1] & 0x80) {
 		size_t k = hdr[1] & 0x7f;
-		if (k == 0 || k > 2 || sio_read(s, hdr + 2, k, err) < 0)
-			return k == 0 || k > 2 ?
-				cs_error_setx(err, CS_E_NET,
-					      "LDAP reply has a bad length") :
-				-1;
-		if (!ber_len(hdr + 1, 1 + k, &len))
+		if (k == 0 || k > 2)
 			return cs_error_setx(err, CS_E_NET,
 					     "LDAP reply has a bad length");
-	} else {
-		len = hdr[1];
+		if (sio_read(s, hdr + 2, k, err) < 0)
+			return -1;
+	}
+	/* the header alone is here: the reply's length from the one DER
+	 * reader (its contents are read next) */
+	switch (cs_der_read(hdr, 2 + ((hdr[1] & 0x80) ? (hdr[1] & 0x7f) : 0),
+			    &t)) {
+	case CS_DER_OK:
+		len = t.len;
+		break;
+	case CS_DER_TRUNCATED:
+		len = (size_t)(t.total - t.hdr);
+		break;
+	default:
+		return cs_error_setx(err, CS_E_NET,
+				     "LDAP reply has a bad length");
 	}
 	if (len > sizeof(body))
 		return cs_error_setx(err, CS_E_LIMIT,
@@ -655,10 +647,9 @@ static int do_ldap(struct sio *s, const char *host, struct cs_error *err)
 	/* [APPLICATION 24] ExtendedResponse */
 	if (pos >= len || body[pos] != 0x78)
 		goto bad;
-	used = ber_len(body + pos + 1, len - pos - 1, &l2);
-	if (!used)
+	if (cs_der_read(body + pos, len - pos, &t) != CS_DER_OK)
 		goto bad;
-	pos += 1 + used;
+	pos += t.hdr;
 	if (pos + 3 > len || body[pos] != 0x0a || body[pos + 1] != 1)
 		goto bad;
 	if (body[pos + 2] != 0)
