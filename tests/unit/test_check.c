@@ -431,11 +431,12 @@ static void test_endpoint_refused(void **state)
 
 /* ---- report formats ------------------------------------------------ */
 
-static char *render(enum cs_check_format fmt, bool verbose,
-		    struct collected *c)
+static char *render_in(enum cs_check_format fmt, bool verbose,
+		       bool in_memory, struct collected *c)
 {
 	struct cs_check_report_opts ro = {.format = fmt, .verbose = verbose,
-		.warn_secs = 30 * DAY, .crit_secs = 7 * DAY};
+		.warn_secs = 30 * DAY, .crit_secs = 7 * DAY,
+		.in_memory = in_memory};
 	struct cs_check_report *r;
 	struct cs_error err;
 	char *buf = NULL;
@@ -451,6 +452,12 @@ static char *render(enum cs_check_format fmt, bool verbose,
 	cs_check_report_free(r);
 	fclose(f);
 	return buf;
+}
+
+static char *render(enum cs_check_format fmt, bool verbose,
+		    struct collected *c)
+{
+	return render_in(fmt, verbose, false, c);
 }
 
 /* Three results: OK, WARNING (the leaf in 21 days), CRITICAL. */
@@ -592,6 +599,18 @@ static void test_report_prometheus(void **state)
 	assert_non_null(strstr(out, "certscope_cert_not_after_timestamp_"
 				    "seconds{target=\"expired.pem\","
 				    "position=\"2\",subject=\""));
+	/* durations in seconds with three decimals, not %.17g's noise */
+	assert_non_null(strstr(out, "certscope_check_duration_seconds{target="
+				    "\"expired.pem\"} "));
+	assert_null(strstr(out, "00000000001"));
+	/* spooled in memory (the exporter) or in files: the same text */
+	{
+		char *mem = render_in(CS_CHECK_FMT_PROMETHEUS, false, true,
+				      &c);
+
+		assert_string_equal(mem, out);
+		free(mem);
+	}
 	free(out);
 	collected_free(&c);
 }

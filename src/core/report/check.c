@@ -46,6 +46,8 @@ struct cs_check_report {
 	char *perf;                   /* nagios: performance data */
 	size_t perflen, perfcap;
 	FILE *fam[FAM_COUNT_];        /* prometheus: one spool per family */
+	char *mem[FAM_COUNT_];        /* in_memory: the spools' buffers */
+	size_t memlen[FAM_COUNT_];
 	size_t count[4];              /* per state */
 	size_t total;
 	enum cs_check_state worst;
@@ -94,7 +96,9 @@ struct cs_check_report *cs_check_report_new(FILE *out,
 	r->o = *o;
 	if (o->format == CS_CHECK_FMT_PROMETHEUS)
 		for (i = 0; i < FAM_COUNT_; i++) {
-			r->fam[i] = tmpfile();
+			r->fam[i] = o->in_memory ?
+				open_memstream(&r->mem[i], &r->memlen[i]) :
+				tmpfile();
 			if (!r->fam[i]) {
 				cs_error_set(err, CS_E_IO, "cannot create a "
 					     "temporary file for the metrics");
@@ -118,6 +122,8 @@ void cs_check_report_free(struct cs_check_report *r)
 	for (i = 0; i < FAM_COUNT_; i++)
 		if (r->fam[i])
 			fclose(r->fam[i]);
+	for (i = 0; i < FAM_COUNT_; i++)
+		free(r->mem[i]);
 	free(r);
 }
 
@@ -276,9 +282,10 @@ static json_t *result_json(const struct cs_check_result *res)
 /* ---- Prometheus ---------------------------------------------------- */
 
 static int prom_sample(FILE *f, const char *name, const char *labels,
-		       double v)
+		       int64_t v)
 {
-	return fprintf(f, "%s{%s} %.17g\n", name, labels, v) < 0 ? -1 : 0;
+	return fprintf(f, "%s{%s} %" PRId64 "\n", name, labels, v) < 0 ?
+		-1 : 0;
 }
 
 static int prom_add(struct cs_check_report *r,
@@ -299,12 +306,13 @@ static int prom_add(struct cs_check_report *r,
 			res->reached && res->trusted) < 0 ||
 	    prom_sample(r->fam[FAM_STATE], fams[FAM_STATE].name, lab,
 			res->state) < 0 ||
-	    prom_sample(r->fam[FAM_DURATION], fams[FAM_DURATION].name, lab,
-			(double)res->duration_ms / 1000.0) < 0)
+	    fprintf(r->fam[FAM_DURATION], "%s{%s} %.3f\n",
+		    fams[FAM_DURATION].name, lab,
+		    (double)res->duration_ms / 1000.0) < 0)
 		goto out;
 	if (res->earliest != CS_TIME_NONE &&
 	    prom_sample(r->fam[FAM_EARLIEST], fams[FAM_EARLIEST].name, lab,
-			(double)res->earliest) < 0)
+			(int64_t)res->earliest) < 0)
 		goto out;
 	for (i = 0; i < res->chain_len; i++) {
 		const struct cs_check_cert *c = &res->chain[i];
@@ -344,6 +352,14 @@ static int prom_finish(struct cs_check_report *r)
 			    fams[i].name, fams[i].help, fams[i].name) < 0 ||
 		    fflush(r->fam[i]) != 0 || ferror(r->fam[i]))
 			return -1;
+		if (r->o.in_memory) {
+			/* flushed: mem and memlen are the family's text */
+			if (r->memlen[i] &&
+			    fwrite(r->mem[i], 1, r->memlen[i], r->out) !=
+			    r->memlen[i])
+				return -1;
+			continue;
+		}
 		rewind(r->fam[i]);
 		while ((n = fread(buf, 1, sizeof(buf), r->fam[i])) > 0)
 			if (fwrite(buf, 1, n, r->out) != n)

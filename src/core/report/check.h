@@ -12,7 +12,8 @@
  * - json: JSON Lines, one object per target, written as it finishes;
  * - prometheus: the text exposition format, each metric family grouped
  *   under its # HELP and # TYPE (families are spooled to temporary files
- *   while results stream in, so memory stays flat).
+ *   while results stream in, so memory stays flat; in memory for the
+ *   exporter's single target).
  *
  * Text and Nagios keep only what they print at the end (the targets that
  * are not OK, and one perfdata entry per target); JSON and Prometheus
@@ -47,6 +48,8 @@ struct cs_check_report_opts {
 	bool color;       /* text: ANSI colour for the state */
 	cs_time_t at;     /* the check time */
 	int64_t warn_secs, crit_secs;
+	bool in_memory;   /* prometheus: spool the families in memory, not
+			     in temporary files (one target: the exporter) */
 };
 
 struct cs_check_report;

@@ -413,6 +413,7 @@ static enum MHD_Result probe(struct cs_serve *s, struct MHD_Connection *c,
 	o.clock_ctx = s->o.clock_ctx;
 	memset(&ro, 0, sizeof(ro));
 	ro.format = CS_CHECK_FMT_PROMETHEUS;
+	ro.in_memory = true; /* one target: no temporary files per probe */
 	ro.at = o.verify.at;
 	ro.warn_secs = m->warn_secs;
 	ro.crit_secs = m->crit_secs;
