@@ -17,7 +17,7 @@ _certscope()
 	done
 
 	case $prev in
-	--password-file | --trust | --untrusted | --crl | --save-chain | --cert | --key | --targets | --output | --config)
+	--password-file | --trust | --untrusted | --crl | --write-chain | --save-chain | --cert | --key | --targets | --output | --config)
 		_filedir
 		return
 		;;
@@ -62,15 +62,16 @@ _certscope()
 		verify)
 			opts="-v --verbose -q --quiet --color -h --help -V --version
 			      --json --password-file --at --trust --system-trust
-			      --untrusted --host --email --purpose --max-depth --crl"
+			      --untrusted --host --email --purpose --max-depth --crl
+			      --write-chain"
 			;;
 		connect)
 			opts="-v --verbose -q --quiet --color -h --help -V --version
 			      --json --password-file --at --trust --system-trust
 			      --untrusted --host --email --purpose --max-depth --crl
-			      --starttls --sni --no-sni --timeout --all-addresses
-			      --dns-servers --alpn --ocsp-stapling --save-chain --cert
-			      --key"
+			      --write-chain --starttls --sni --no-sni --timeout
+			      --all-addresses --dns-servers --alpn --ocsp-stapling
+			      --save-chain --cert --key"
 			;;
 		check)
 			opts="-v --verbose -q --quiet --color -h --help -V --version

@@ -28,6 +28,7 @@ complete -c certscope -n "__fish_seen_subcommand_from verify connect check" -l e
 complete -c certscope -n "__fish_seen_subcommand_from verify connect check" -l purpose -x -a 'server client email code any' -d 'server (default), client, email, code, any, or OID'
 complete -c certscope -n "__fish_seen_subcommand_from verify connect check" -l max-depth -x -d 'at most N intermediates (default 15)'
 complete -c certscope -n "__fish_seen_subcommand_from verify connect check" -l crl -r -F -d 'check revocation with this CRL (repeatable)'
+complete -c certscope -n "__fish_seen_subcommand_from verify connect" -l write-chain -r -F -d 'write the chain a server should send, as PEM'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l starttls -x -a 'smtp imap pop3 ftp xmpp ldap postgres mysql nntp sieve' -d 'plaintext protocol first: smtp, imap, pop3, ...'
 complete -c certscope -n "__fish_seen_subcommand_from connect check" -l sni -x -a '(__fish_print_hostnames)' -d 'server name to send (default: HOST unless an IP)'
 complete -c certscope -n "__fish_seen_subcommand_from connect check" -l no-sni -d 'send no server name'

@@ -44,6 +44,7 @@ struct connect_opts {
 	const char *dns_servers;   /* NULL: the system's resolver */
 	const char *client_cert, *client_key, *password_file;
 	const char *save_chain;
+	const char *write_chain;   /* --write-chain FILE, or NULL */
 	bool json;
 	struct cli_verify_args va; /* the verify options */
 	struct cs_verify_opts v;   /* host/purpose_oid borrowed from argv */
@@ -109,6 +110,9 @@ static int set_option(void *ctx, int id, const char *arg)
 	case OPT_SAVE_CHAIN:
 		o->save_chain = arg;
 		return -1;
+	case OPT_WRITE_CHAIN:
+		o->write_chain = arg;
+		return -1;
 	case OPT_JSON:
 		o->json = true;
 		return -1;
@@ -163,6 +167,9 @@ static int parse_args(int argc, char **argv, cs_time_t now,
 				 "address");
 	if (o->client_key && !o->client_cert)
 		return cli_usage("connect", "--key needs --cert");
+	if (o->write_chain && o->all_addresses)
+		return cli_usage("connect", "--write-chain excludes "
+				 "--all-addresses");
 	cli_verify_check(&o->va);
 	if (!o->va.host_given)
 		o->v.host = o->t.host;
@@ -206,7 +213,7 @@ static int save_chain(const char *file, const struct cs_net_result *r)
 static int check_one(const struct connect_opts *o,
 		     const struct cs_net_addr *a, const struct cs_deadline *dl,
 		     const struct cs_trust *trust, json_t **j,
-		     struct cs_connect_summary *sum)
+		     struct cs_connect_summary *sum, bool *write_failed)
 {
 	struct cs_net_result r;
 	struct cs_verify_result vr;
@@ -255,6 +262,10 @@ static int check_one(const struct connect_opts *o,
 		goto out;
 	}
 	rc = vr.trusted ? CS_EXIT_OK : CS_EXIT_FAIL;
+	/* a refusal is the run's exit code, not a reason to try the next
+	 * address */
+	if (o->write_chain && cli_write_chain(o->write_chain, &vr) < 0)
+		*write_failed = true;
 	cs_report_connect_summarize(sum, &r, vr.trusted);
 	cr = (struct cs_connect_report){
 		.target = o->target, .starttls = o->t.starttls,
@@ -315,6 +326,7 @@ int cmd_connect(int argc, char **argv)
 	json_t *arr = NULL, *one;
 	size_t i, n_sums = 0;
 	int rc, worst = CS_EXIT_OK;
+	bool write_failed = false;
 
 	memset(&lo, 0, sizeof(lo));
 	rc = parse_args(argc, argv, (cs_time_t)time(NULL), &o);
@@ -344,7 +356,7 @@ int cmd_connect(int argc, char **argv)
 		if (i && !o.json)
 			printf("\n"); /* between the reports of addresses */
 		rc = check_one(&o, &al.v[i], &dl, trust, o.json ? &one : NULL,
-			       &sums[n_sums++]);
+			       &sums[n_sums++], &write_failed);
 		if (one)
 			json_array_append_new(arr, one);
 		if (o.all_addresses) {
@@ -359,6 +371,8 @@ int cmd_connect(int argc, char **argv)
 			break;
 	}
 	rc = worst;
+	if (write_failed)
+		rc = CS_EXIT_INPUT;
 	if (o.all_addresses && !o.json && n_sums > 1)
 		cs_report_connect_comparison_text(stdout, sums, n_sums);
 	if (o.json && arr)

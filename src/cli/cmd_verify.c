@@ -3,8 +3,8 @@
  * the trust store, the untrusted pool and the CRLs once, then verify each
  * CERTFILE as its own input with its own verdict.
  *
- * Exit code: the worst over all inputs: 2 (usage, unreadable input) >
- * 1 (not trusted, a check failed) > 0.
+ * Exit code: the worst over all inputs: 2 (usage, unreadable input,
+ * --write-chain refused or failed) > 1 (not trusted, a check failed) > 0.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +26,7 @@ struct verify_opts {
 	cs_time_t now;
 	bool json;
 	const char *password_file;
+	const char *write_chain;   /* --write-chain FILE, or NULL */
 	char **files;              /* CERTFILEs, borrowed from argv */
 	size_t n_files;
 };
@@ -43,6 +44,9 @@ static int set_option(void *ctx, int id, const char *arg)
 		return -1;
 	case OPT_PASSWORD_FILE:
 		o->password_file = arg;
+		return -1;
+	case OPT_WRITE_CHAIN:
+		o->write_chain = arg;
 		return -1;
 	default:
 		return cli_usage("verify", "option %d not handled", id);
@@ -67,6 +71,9 @@ static int parse_args(int argc, char **argv, cs_time_t now,
 	cli_verify_check(&o->va);
 	o->files = argv + first;
 	o->n_files = (size_t)(argc - first);
+	if (o->write_chain && o->n_files != 1)
+		return cli_usage("verify", "--write-chain takes one CERTFILE, "
+				 "not %zu", o->n_files);
 	return -1;
 }
 
@@ -184,6 +191,8 @@ static int verify_one(const char *file, const struct verify_opts *o,
 	}
 	have_res = true;
 	rc = res.trusted ? CS_EXIT_OK : CS_EXIT_FAIL;
+	if (o->write_chain && cli_write_chain(o->write_chain, &res) < 0)
+		rc = CS_EXIT_INPUT;
 report:
 	if (jinputs) {
 		json_t *j = cs_report_verify_json(file, have_res ? &res : NULL,

@@ -145,6 +145,21 @@ const struct cli_option cli_options[] = {
 	 "as a finding; with CRLs given for an issuer, revocation fails "
 	 "closed when none of them is usable."},
 
+	/* ---- verify and connect ---- */
+	{OPT_WRITE_CHAIN, "write-chain", 0, CLI_ARG_FILE, "FILE", NULL,
+	 CLI_CMD_VERIFY | CLI_CMD_CONNECT, 0,
+	 "write the chain a server should send, as PEM",
+	 "Write the chain a server should be configured with to _FILE_, as "
+	 "PEM: the leaf first, then the intermediates of the validated path "
+	 "in order; without the trust anchor, duplicates or certificates "
+	 "the path does not need; with the intermediates that *--untrusted* "
+	 "or *--fetch-missing* supplied. The fix for *chain-out-of-order*, "
+	 "*issuer-not-found*, *unneeded-cert* and *duplicate-cert*. Written "
+	 "to a temporary file beside _FILE_ and renamed over it. Refused "
+	 "(exit 2, nothing written) when no trusted path was found; "
+	 "*verify* takes one _CERTFILE_ with it, *connect* excludes "
+	 "*--all-addresses*."},
+
 	/* ---- connect ---- */
 	{OPT_STARTTLS, "starttls", 0, CLI_ARG_CHOICE, "PROTO",
 	 starttls_choice, CLI_CMD_CONNECT, 0,
@@ -291,8 +306,7 @@ const struct cli_command cli_commands[] = {
 	  "certscope verify --purpose client --at +30d --json client.pem"}},
 	{"connect", CLI_CMD_CONNECT, cmd_connect, "HOST[:PORT]", CLI_ARG_HOST,
 	 NULL, "fetch a live server's chain over TLS and validate it", NULL,
-	 {"certscope connect www.example.com",
-	  "certscope connect --starttls smtp mail.example.com",
+	 {"certscope connect --starttls smtp mail.example.com",
 	  "certscope connect --all-addresses --json example.com:8443"}},
 	{"check", CLI_CMD_CHECK, cmd_check, "TARGET ...", CLI_ARG_PATH, NULL,
 	 "expiry and validity of many files, trees and servers",
@@ -329,6 +343,8 @@ const struct cli_group cli_groups[] = {
 	{CLI_VERIFYING, "Verify options",
 	 "The same for every command that validates a chain: *verify*, "
 	 "*connect* and *check*.", CLI_VERIFYING & ~CLI_CMD_VERIFY},
+	{CLI_CMD_VERIFY | CLI_CMD_CONNECT, "Options of verify and connect",
+	 NULL, CLI_CMD_CONNECT},
 	{CLI_CMD_CONNECT | CLI_CMD_CHECK, "Options of connect and check",
 	 NULL, CLI_CMD_CHECK},
 	{CLI_CMD_CONNECT, "Options of connect", NULL, 0},

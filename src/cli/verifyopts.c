@@ -1,7 +1,10 @@
 /* see verifyopts.h: the verify options, written once */
 #include "verifyopts.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +13,7 @@
 #include "cs_config.h"
 #include "error.h"
 #include "opts.h"
+#include "report/verify.h"
 
 #define VERIFY_MAX_DEPTH_LIMIT 1000 /* largest --max-depth accepted; the
 				     core caps paths at CS_CHAIN_MAX_LEN */
@@ -333,4 +337,60 @@ void cli_verify_free(struct cli_verify_args *a)
 	free(a->crl);
 	cs_itemlist_free(&a->pool);
 	cs_itemlist_free(&a->crls);
+}
+
+/* see verifyopts.h */
+int cli_write_chain(const char *file, const struct cs_verify_result *res)
+{
+	const struct cs_finding *bad = NULL;
+	size_t i, len = strlen(file) + 16;
+	char *tmp;
+	FILE *f;
+	int fd, n;
+
+	for (i = 0; i < res->n_findings && !bad; i++)
+		if (res->findings[i].severity == CS_SEV_ERROR)
+			bad = &res->findings[i];
+	if (!res->trusted || res->path_len == 0) {
+		cli_error(file, "not written: no trusted path was found%s%s%s",
+			  bad ? " (" : "", bad ? bad->code : "",
+			  bad ? ")" : "");
+		return -1;
+	}
+	tmp = malloc(len);
+	if (!tmp) {
+		cli_error(NULL, "out of memory");
+		return -1;
+	}
+	/* a temporary file beside it, renamed over it when complete: a
+	 * server reloading meanwhile never reads half a chain */
+	snprintf(tmp, len, "%s.XXXXXX", file);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		cli_error(file, "cannot create a temporary file beside it: %s",
+			  strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	(void)fchmod(fd, 0644);
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		n = -1;
+	} else {
+		n = cs_report_verify_chain_pem(f, res);
+		if (fclose(f) != 0)
+			n = -1;
+	}
+	if (n < 0 || rename(tmp, file) < 0) {
+		cli_error(file, "cannot write it: %s",
+			  errno ? strerror(errno) : "write error");
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	cli_note("wrote the chain to %s: %d certificate%s, leaf first, "
+		 "without the trust anchor", file, n, n == 1 ? "" : "s");
+	return 0;
 }

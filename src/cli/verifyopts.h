@@ -50,6 +50,11 @@ struct cs_trust *cli_verify_load(struct cli_verify_args *a,
 
 void cli_verify_free(struct cli_verify_args *a);
 
+/* --write-chain: the validated path without its anchor, leaf first, as
+ * PEM into file (a temporary file renamed over it).  Refuses, saying why
+ * on stderr, when res is not trusted.  Returns 0, -1 after printing. */
+int cli_write_chain(const char *file, const struct cs_verify_result *res);
+
 /* Print the error items of list on stderr; returns how many. */
 size_t cli_print_errors(const struct cs_itemlist *list);
 

@@ -154,6 +154,7 @@ int cs_check_evaluate(const struct cs_verify_result *vr,
 	const struct cs_finding *bad = NULL;
 	char when[32], words[48], buf[640];
 	cs_time_t at = o->verify.at;
+	bool later = false;
 	size_t i;
 
 	r->reached = true;
@@ -169,6 +170,14 @@ int cs_check_evaluate(const struct cs_verify_result *vr,
 			r->earliest = na;
 			r->position = (int)i;
 		}
+	}
+	/* ...unless another path (a renewed root in the store) outlives
+	 * it: then the chain stops validating when that one does */
+	if (vr->trusted && vr->later_until != CS_TIME_NONE &&
+	    vr->later_anchor) {
+		r->earliest = vr->later_until;
+		r->position = -1;
+		later = true;
 	}
 	if (r->earliest != CS_TIME_NONE)
 		r->days_left = days_between(at, r->earliest);
@@ -206,9 +215,14 @@ int cs_check_evaluate(const struct cs_verify_result *vr,
 		r->state = CS_CHECK_WARNING;
 	else
 		r->state = CS_CHECK_OK;
-	snprintf(buf, sizeof(buf), "%sexpires %s (%s)",
-		 r->position > 0 && vr->path[r->position].is_anchor ?
-		 "the trust anchor " : "", words, when);
+	if (later)
+		snprintf(buf, sizeof(buf), "expires %s (%s), through '%s' "
+			 "(the path validated now ends sooner)", words, when,
+			 vr->later_anchor);
+	else
+		snprintf(buf, sizeof(buf), "%sexpires %s (%s)",
+			 r->position > 0 && vr->path[r->position].is_anchor ?
+			 "the trust anchor " : "", words, when);
 	r->code = strdup(r->state == CS_CHECK_OK ? "ok" : "expires-soon");
 	r->reason = strdup(buf);
 	return r->code && r->reason ? 0 : -1;
