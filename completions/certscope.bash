@@ -63,23 +63,23 @@ _certscope()
 			opts="-v --verbose -q --quiet --color -h --help -V --version
 			      --json --password-file --at --trust --system-trust
 			      --untrusted --host --email --purpose --max-depth --crl
-			      --write-chain"
+			      --timeout --fetch-missing --write-chain"
 			;;
 		connect)
 			opts="-v --verbose -q --quiet --color -h --help -V --version
 			      --json --password-file --at --trust --system-trust
 			      --untrusted --host --email --purpose --max-depth --crl
-			      --write-chain --starttls --sni --no-sni --timeout
-			      --all-addresses --dns-servers --alpn --ocsp-stapling
-			      --save-chain --cert --key"
+			      --timeout --fetch-missing --write-chain --starttls --sni
+			      --no-sni --all-addresses --dns-servers --alpn
+			      --ocsp-stapling --save-chain --cert --key"
 			;;
 		check)
 			opts="-v --verbose -q --quiet --color -h --help -V --version
 			      --json --password-file --at --trust --system-trust
 			      --untrusted --host --email --purpose --max-depth --crl
-			      --sni --no-sni --timeout --all-addresses --dns-servers
-			      --warn --crit --format -j --jobs --targets --shard
-			      --unreachable -o --output"
+			      --timeout --fetch-missing --sni --no-sni --all-addresses
+			      --dns-servers --warn --crit --format -j --jobs --targets
+			      --shard --unreachable -o --output"
 			;;
 		serve)
 			opts="-v --verbose -q --quiet --color -h --help -V --version

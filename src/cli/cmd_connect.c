@@ -24,6 +24,7 @@
 #include "cs_config.h"
 #include "x509/model.h"
 #include "net/net.h"
+#include "online/online.h"
 #include "opts.h"
 #include "path/ocsp.h"
 #include "report/connect.h"
@@ -219,6 +220,9 @@ static int check_one(const struct connect_opts *o,
 	struct cs_verify_result vr;
 	struct cs_verify_report_opts ro = {.color = false, .at = o->v.at};
 	struct cs_ocsp_result ocsp;
+	struct cs_online ol;
+	struct cs_online_opts oo = {.fetch_missing = o->va.fetch_missing,
+				    .dns_servers = o->dns_servers};
 	struct cs_connect_report cr;
 	struct cs_error err;
 	int rc = CS_EXIT_INPUT;
@@ -226,6 +230,7 @@ static int check_one(const struct connect_opts *o,
 	bool have_ocsp = false;
 
 	cs_error_clear(&err);
+	cs_online_init(&ol);
 	memset(&ocsp, 0, sizeof(ocsp));
 	cs_net_result_init(&r);
 	memset(&vr, 0, sizeof(vr));
@@ -248,8 +253,8 @@ static int check_one(const struct connect_opts *o,
 	}
 	/* the chain as sent, with --untrusted as the pool (an intermediate
 	 * the server fails to send, given by hand) */
-	if (cs_verify_chain(&r.chain, o->va.n_untrusted ? &o->va.pool : NULL,
-			    trust, &o->v, &vr, &err) < 0) {
+	if (cs_online_verify(&r.chain, o->va.n_untrusted ? &o->va.pool : NULL,
+			     trust, &o->v, &oo, dl, &ol, &vr, &err) < 0) {
 		cli_error(o->target, "cannot validate: %s", err.msg);
 		cs_report_connect_summarize_error(sum, a->text, err.msg);
 		goto out;
@@ -285,6 +290,7 @@ out:
 	else
 		json_decref(obj);
 	cs_verify_result_free(&vr);
+	cs_online_free(&ol);
 	cs_net_result_free(&r);
 	return rc;
 }

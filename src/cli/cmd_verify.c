@@ -14,11 +14,15 @@
 #include "error.h"
 #include "findings.h"
 #include "input/load.h"
+#include "online/online.h"
 #include "opts.h"
 #include "report/verify.h"
 #include "path/trust.h"
 #include "path/verify.h"
 #include "verifyopts.h"
+
+#define VERIFY_DEFAULT_TIMEOUT_S 10
+#define VERIFY_MAX_TIMEOUT_S     3600
 
 struct verify_opts {
 	struct cli_verify_args va; /* the verify options */
@@ -27,6 +31,7 @@ struct verify_opts {
 	bool json;
 	const char *password_file;
 	const char *write_chain;   /* --write-chain FILE, or NULL */
+	double timeout_s;          /* --timeout: each CERTFILE's fetches */
 	char **files;              /* CERTFILEs, borrowed from argv */
 	size_t n_files;
 };
@@ -48,6 +53,17 @@ static int set_option(void *ctx, int id, const char *arg)
 	case OPT_WRITE_CHAIN:
 		o->write_chain = arg;
 		return -1;
+	case OPT_TIMEOUT: {
+		char *end;
+
+		o->timeout_s = strtod(arg, &end);
+		if (end == arg || *end || !(o->timeout_s > 0) ||
+		    o->timeout_s > VERIFY_MAX_TIMEOUT_S)
+			return cli_usage("verify", "--timeout takes seconds "
+					 "(0 < SEC <= %d), not '%s'",
+					 VERIFY_MAX_TIMEOUT_S, arg);
+		return -1;
+	}
 	default:
 		return cli_usage("verify", "option %d not handled", id);
 	}
@@ -62,6 +78,7 @@ static int parse_args(int argc, char **argv, cs_time_t now,
 
 	cli_verify_init(&o->va, &o->v, now);
 	o->now = now;
+	o->timeout_s = VERIFY_DEFAULT_TIMEOUT_S;
 	rc = cli_parse(cli_command_by_bit(CLI_CMD_VERIFY), argc, argv,
 		       set_option, o, &first);
 	if (rc >= 0)
@@ -149,10 +166,14 @@ static int verify_one(const char *file, const struct verify_opts *o,
 {
 	struct cs_itemlist input;
 	struct cs_verify_result res;
+	struct cs_online ol;
+	struct cs_online_opts oo = {.fetch_missing = o->va.fetch_missing};
+	struct cs_deadline dl = {.now_ms = cli_mono_ms};
 	struct cs_error err;
 	bool have_res = false;
 	int rc = CS_EXIT_INPUT;
 
+	cs_online_init(&ol);
 	cs_itemlist_init(&input);
 	memset(&res, 0, sizeof(res));
 	cs_error_clear(&err);
@@ -185,7 +206,10 @@ static int verify_one(const char *file, const struct verify_opts *o,
 			}
 		goto report;
 	}
-	if (cs_verify_chain(&input, pool, trust, &o->v, &res, &err) < 0) {
+	/* the deadline of this CERTFILE's fetches starts now */
+	dl.at_ms = cli_mono_ms(NULL) + (int64_t)(o->timeout_s * 1000.0);
+	if (cs_online_verify(&input, pool, trust, &o->v, &oo, &dl, &ol, &res,
+			     &err) < 0) {
 		cli_error(file, "%s", err.msg);
 		goto report;
 	}
@@ -210,6 +234,7 @@ report:
 		}
 	}
 	cs_verify_result_free(&res);
+	cs_online_free(&ol);
 	cs_itemlist_free(&input);
 	return rc;
 }

@@ -145,6 +145,25 @@ const struct cli_option cli_options[] = {
 	 "as a finding; with CRLs given for an issuer, revocation fails "
 	 "closed when none of them is usable."},
 
+	{OPT_TIMEOUT, "timeout", 0, CLI_ARG_NUMBER, "SEC", NULL,
+	 CLI_VERIFYING, 0, "one deadline for everything (default 10)",
+	 "One deadline for resolution, connection, STARTTLS, handshake and "
+	 "every HTTP fetch together (default 10, at most 3600). The command "
+	 "always returns by then. *verify*: the deadline of each _CERTFILE_'s "
+	 "fetches; *check*: the deadline of each endpoint, and of each "
+	 "file's fetches."},
+	{OPT_FETCH_MISSING, "fetch-missing", 0, CLI_ARG_NONE, NULL, NULL,
+	 CLI_VERIFYING, 0, "fetch missing intermediates (AIA caIssuers)",
+	 "When no path reaches a trust anchor, fetch the certificate named "
+	 "by the caIssuers URL in the authority information access of the "
+	 "last certificate reached (DER, PEM or PKCS#7 over http or https), "
+	 "add it to the pool and build again: at most 4 fetches per input, "
+	 "each inside *--timeout*, each answer at most 1 MiB. Each "
+	 "certificate fetched is an *issuer-fetched* finding naming the URL "
+	 "(the server should send it; *--write-chain* writes the repaired "
+	 "chain), each fetch that failed an *issuer-fetch-failed* finding. "
+	 "See *NETWORK FETCHES*."},
+
 	/* ---- verify and connect ---- */
 	{OPT_WRITE_CHAIN, "write-chain", 0, CLI_ARG_FILE, "FILE", NULL,
 	 CLI_CMD_VERIFY | CLI_CMD_CONNECT, 0,
@@ -176,11 +195,6 @@ const struct cli_option cli_options[] = {
 	 "address; *check*: by default the name checked."},
 	{OPT_NO_SNI, "no-sni", 0, CLI_ARG_NONE, NULL, NULL, CLI_CMD_CONNECT | CLI_CMD_CHECK,
 	 0, "send no server name", "Send no server name. Excludes *--sni*."},
-	{OPT_TIMEOUT, "timeout", 0, CLI_ARG_NUMBER, "SEC", NULL,
-	 CLI_CMD_CONNECT | CLI_CMD_CHECK, 0, "one deadline for everything (default 10)",
-	 "One deadline for resolution, connection, STARTTLS and handshake "
-	 "together (default 10, at most 3600). The command always returns "
-	 "by then. *check*: the deadline of each endpoint."},
 	{OPT_ALL_ADDRESSES, "all-addresses", 0, CLI_ARG_NONE, NULL, NULL,
 	 CLI_CMD_CONNECT | CLI_CMD_CHECK, 0, "check every address and compare them",
 	 "Check every A and AAAA address of _HOST_ separately (at most 16) "

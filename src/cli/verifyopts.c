@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -118,6 +119,9 @@ int cli_verify_option(const char *cmd, int id, const char *arg,
 		return -1;
 	case OPT_SYSTEM_TRUST:
 		a->system_trust = true;
+		return -1;
+	case OPT_FETCH_MISSING:
+		a->fetch_missing = true;
 		return -1;
 	case OPT_HOST:
 		if (!*arg)
@@ -393,4 +397,14 @@ int cli_write_chain(const char *file, const struct cs_verify_result *res)
 	cli_note("wrote the chain to %s: %d certificate%s, leaf first, "
 		 "without the trust anchor", file, n, n == 1 ? "" : "s");
 	return 0;
+}
+
+/* see verifyopts.h */
+int64_t cli_mono_ms(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "input/load.h"
 #include "path/trust.h"
@@ -23,6 +24,7 @@ struct cli_verify_args {
 	size_t n_crl;
 	bool system_trust;
 	bool host_given;
+	bool fetch_missing;      /* --fetch-missing */
 	struct cs_itemlist pool; /* --untrusted, once loaded */
 	struct cs_itemlist crls; /* --crl, once loaded */
 };
@@ -49,6 +51,9 @@ struct cs_trust *cli_verify_load(struct cli_verify_args *a,
 				 const struct cs_load_opts *lo);
 
 void cli_verify_free(struct cli_verify_args *a);
+
+/* Monotonic milliseconds: the clock the core's deadlines read. */
+int64_t cli_mono_ms(void *ctx);
 
 /* --write-chain: the validated path without its anchor, leaf first, as
  * PEM into file (a temporary file renamed over it).  Refuses, saying why

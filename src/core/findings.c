@@ -66,6 +66,12 @@ const struct cs_finding_def cs_finding_defs[] = {
 	 "a CRL's thisUpdate is in the future"},
 	{"crl-unverifiable", CS_SEV_WARNING,
 	 "a CRL given for a certificate cannot be checked"},
+	/* Fetched online (--fetch-missing). */
+	{"issuer-fetched", CS_SEV_WARNING,
+	 "an intermediate missing from the chain was fetched from the "
+	 "caIssuers URL of the certificate it issued"},
+	{"issuer-fetch-failed", CS_SEV_WARNING,
+	 "fetching a missing intermediate from a caIssuers URL failed"},
 	/* Stapled OCSP (RFC 6960, RFC 6066 section 8), live mode only. */
 	{"ocsp-revoked", CS_SEV_ERROR,
 	 "the server's stapled OCSP response says the leaf is revoked"},

@@ -6,6 +6,7 @@
  * Does not: schedule (loop.c runs targets concurrently), print, exit.
  */
 #include "check/check_int.h"
+#include "online/online.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -267,9 +268,13 @@ static int check_address(const struct cs_check_target *t,
 {
 	struct cs_net_result nr;
 	struct cs_verify_result vr;
+	struct cs_online ol;
+	struct cs_online_opts oo = {.fetch_missing = o->fetch_missing,
+				    .dns_servers = o->dns_servers};
 	struct cs_error e;
 	int rc = 0;
 
+	cs_online_init(&ol);
 	cs_net_result_init(&nr);
 	memset(&vr, 0, sizeof(vr));
 	cs_error_clear(&e);
@@ -279,12 +284,13 @@ static int check_address(const struct cs_check_target *t,
 		rc = -1;
 	else if (cs_net_handshake(&t->net, a, no, dl, &nr, &e) < 0)
 		rc = check_set_error(r, o, &e);
-	else if (cs_verify_chain(&nr.chain, o->untrusted, o->trust, vo, &vr,
-				 &e) < 0)
+	else if (cs_online_verify(&nr.chain, o->untrusted, o->trust, vo, &oo,
+				  dl, &ol, &vr, &e) < 0)
 		rc = check_set_error(r, o, &e);
 	else
 		rc = cs_check_evaluate(&vr, o, r);
 	cs_verify_result_free(&vr);
+	cs_online_free(&ol);
 	cs_net_result_free(&nr);
 	return rc;
 }

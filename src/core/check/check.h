@@ -138,6 +138,9 @@ struct cs_check_opts {
 	const char *host;        /* --host for every target, or NULL */
 	int64_t warn_secs, crit_secs;        /* thresholds */
 	bool unreachable_critical;           /* UNKNOWN becomes CRITICAL */
+	bool fetch_missing;      /* --fetch-missing (online.h): endpoints in
+				    their deadline; files each in a deadline
+				    of timeout_ms of their own */
 	struct cs_load_opts load;
 	/* endpoints */
 	unsigned jobs;           /* in flight at once; 0 = 1 */

@@ -17,6 +17,7 @@
  * fetch or print anything.
  */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,6 +343,51 @@ bool cs_verify_has(const struct cs_verify_result *res, const char *code)
 		if (strcmp(res->findings[i].code, code) == 0)
 			return true;
 	return false;
+}
+
+/* see verify.h */
+int cs_verify_add_finding(struct cs_verify_result *res, const char *code,
+			  int cert, const char *fix, const char *fmt, ...)
+{
+	const struct cs_finding_def *def = cs_finding_lookup(code);
+	struct cs_finding *v, *f;
+	char msg[1024];
+	va_list ap;
+
+	if (def == NULL)
+		return -1;
+	v = realloc(res->findings, (res->n_findings + 1) * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	res->findings = v;
+	f = &v[res->n_findings];
+	memset(f, 0, sizeof(*f));
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	f->code = def->code;
+	f->severity = def->severity;
+	f->cert = cert >= 0 && (size_t)cert < res->path_len ? cert : -1;
+	if (f->cert >= 0 && res->path[cert].model.subject != NULL)
+		f->subject = strdup(res->path[cert].model.subject);
+	f->message = strdup(msg);
+	f->fix = fix != NULL ? strdup(fix) : NULL;
+	if (f->message == NULL || (fix != NULL && f->fix == NULL) ||
+	    (f->cert >= 0 && res->path[cert].model.subject != NULL &&
+	     f->subject == NULL)) {
+		cs_finding_free(f);
+		return -1;
+	}
+	res->n_findings++;
+	if (def->severity == CS_SEV_ERROR) {
+		res->trusted = false;
+		res->valid_until = CS_TIME_NONE;
+		res->limited_by = -1;
+		res->later_until = CS_TIME_NONE;
+		free(res->later_anchor);
+		res->later_anchor = NULL;
+	}
+	return 0;
 }
 
 /* see verify.h */

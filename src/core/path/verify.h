@@ -110,6 +110,14 @@ CS_MUST_CHECK int cs_verify_chain(const struct cs_itemlist *input,
 
 void cs_verify_result_free(struct cs_verify_result *res);
 
+/* Append a finding to res, for the stages above that judge what they
+ * fetched (code from findings.c; cert an index in res->path or -1; fix
+ * may be NULL); an error finding makes res untrusted.  Returns 0, -1
+ * when out of memory or the code is unknown. */
+int cs_verify_add_finding(struct cs_verify_result *res, const char *code,
+			  int cert, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
 /* True when res has a finding with this code. */
 bool cs_verify_has(const struct cs_verify_result *res, const char *code);
 

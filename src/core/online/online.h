@@ -1,0 +1,71 @@
+/*
+ * online.h - validation with what the network adds: intermediates a
+ * chain lacks, fetched from the caIssuers URLs of its certificates' AIA
+ * (RFC 5280 4.2.2.1) when the chain reaches no anchor (--fetch-missing).
+ *
+ * The judgement stays in path/ (every verdict is cs_verify_chain's, run
+ * again with what was fetched added to the pool) and the bytes come from
+ * net/ (cs_http_fetch, inside the caller's deadline and caps); this
+ * stage only decides what to fetch next and explains what it fetched.
+ *
+ * Does not: print, read the clock (the deadline has a clock), or keep
+ * anything between calls.
+ */
+#ifndef CS_ONLINE_H
+#define CS_ONLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "input/load.h"
+#include "net/starttls.h"
+#include "path/trust.h"
+#include "path/verify.h"
+
+/* caIssuers fetches per input (each one climbs one certificate, so this
+ * is also the depth), and certificates taken from one answer. */
+#define CS_ONLINE_MAX_FETCHES 4
+#define CS_ONLINE_MAX_CERTS_PER_FETCH 8
+
+struct cs_online_opts {
+	bool fetch_missing;       /* follow caIssuers when no anchor is reached */
+	const char *dns_servers;  /* as cs_net_resolve's; NULL: the system's */
+};
+
+/* What the network added; the result's path may borrow from it, so it
+ * lives as long as the result. */
+struct cs_online {
+	struct cs_itemlist fetched; /* certificates, origin.path = the URL */
+	size_t fetches;             /* URLs asked */
+	/* private: the pool the last validation saw (the --untrusted items
+	 * then the fetched ones, shallow copies; the path's origins point
+	 * into it) */
+	struct cs_itemlist pool;
+	size_t n_untrusted;
+};
+
+void cs_online_init(struct cs_online *ol);
+void cs_online_free(struct cs_online *ol);
+
+/*
+ * cs_verify_chain on input with the pool untrusted, then, while the path
+ * reaches no anchor and opts allow, the caIssuers URL of its last
+ * certificate is fetched before dl (DER, PEM or PKCS#7, at most
+ * CS_HTTP_MAX_ISSUER bytes), what it holds added to the pool and the
+ * chain built again.  Each certificate of the path that came this way
+ * is an issuer-fetched finding naming the URL (the server should send
+ * it); each fetch that failed an issuer-fetch-failed finding.  Returns
+ * as cs_verify_chain.
+ */
+CS_MUST_CHECK int cs_online_verify(const struct cs_itemlist *input,
+				   const struct cs_itemlist *untrusted,
+				   const struct cs_trust *trust,
+				   const struct cs_verify_opts *vo,
+				   const struct cs_online_opts *oo,
+				   const struct cs_deadline *dl,
+				   struct cs_online *ol,
+				   struct cs_verify_result *res,
+				   struct cs_error *err);
+
+#endif
