@@ -33,6 +33,14 @@ _certscope()
 		COMPREPLY=($(compgen -W "server client email code any" -- "$cur"))
 		return
 		;;
+	--revocation)
+		COMPREPLY=($(compgen -W "off soft hard" -- "$cur"))
+		return
+		;;
+	--revocation-source)
+		COMPREPLY=($(compgen -W "ocsp crl ocsp,crl" -- "$cur"))
+		return
+		;;
 	--starttls)
 		COMPREPLY=($(compgen -W "smtp imap pop3 ftp xmpp ldap postgres mysql nntp sieve" -- "$cur"))
 		return
@@ -63,13 +71,15 @@ _certscope()
 			opts="-v --verbose -q --quiet --color -h --help -V --version
 			      --json --password-file --at --trust --system-trust
 			      --untrusted --host --email --purpose --max-depth --crl
-			      --timeout --fetch-missing --write-chain"
+			      --timeout --fetch-missing --revocation
+			      --revocation-source --write-chain"
 			;;
 		connect)
 			opts="-v --verbose -q --quiet --color -h --help -V --version
 			      --json --password-file --at --trust --system-trust
 			      --untrusted --host --email --purpose --max-depth --crl
-			      --timeout --fetch-missing --write-chain --starttls --sni
+			      --timeout --fetch-missing --revocation
+			      --revocation-source --write-chain --starttls --sni
 			      --no-sni --all-addresses --dns-servers --alpn
 			      --ocsp-stapling --save-chain --cert --key"
 			;;
@@ -77,7 +87,8 @@ _certscope()
 			opts="-v --verbose -q --quiet --color -h --help -V --version
 			      --json --password-file --at --trust --system-trust
 			      --untrusted --host --email --purpose --max-depth --crl
-			      --timeout --fetch-missing --sni --no-sni --all-addresses
+			      --timeout --fetch-missing --revocation
+			      --revocation-source --sni --no-sni --all-addresses
 			      --dns-servers --warn --crit --format -j --jobs --targets
 			      --shard --unreachable -o --output"
 			;;

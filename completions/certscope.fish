@@ -30,6 +30,8 @@ complete -c certscope -n "__fish_seen_subcommand_from verify connect check" -l m
 complete -c certscope -n "__fish_seen_subcommand_from verify connect check" -l crl -r -F -d 'check revocation with this CRL (repeatable)'
 complete -c certscope -n "__fish_seen_subcommand_from verify connect check" -l timeout -x -d 'one deadline for everything (default 10)'
 complete -c certscope -n "__fish_seen_subcommand_from verify connect check" -l fetch-missing -d 'fetch missing intermediates (AIA caIssuers)'
+complete -c certscope -n "__fish_seen_subcommand_from verify connect check" -l revocation -x -a 'off soft hard' -d 'online revocation: off (default), soft, hard'
+complete -c certscope -n "__fish_seen_subcommand_from verify connect check" -l revocation-source -x -a 'ocsp crl ocsp,crl' -d 'sources: ocsp, crl, or ocsp,crl (the default)'
 complete -c certscope -n "__fish_seen_subcommand_from verify connect" -l write-chain -r -F -d 'write the chain a server should send, as PEM'
 complete -c certscope -n "__fish_seen_subcommand_from connect" -l starttls -x -a 'smtp imap pop3 ftp xmpp ldap postgres mysql nntp sieve' -d 'plaintext protocol first: smtp, imap, pop3, ...'
 complete -c certscope -n "__fish_seen_subcommand_from connect check" -l sni -x -a '(__fish_print_hostnames)' -d 'server name to send (default: HOST unless an IP)'

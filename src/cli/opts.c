@@ -33,6 +33,20 @@ static const char *unreachable_choice(size_t i)
 	return i < sizeof(v) / sizeof(*v) ? v[i] : NULL;
 }
 
+static const char *revocation_choice(size_t i)
+{
+	static const char *const v[] = {"off", "soft", "hard"};
+
+	return i < sizeof(v) / sizeof(*v) ? v[i] : NULL;
+}
+
+static const char *source_choice(size_t i)
+{
+	static const char *const v[] = {"ocsp", "crl", "ocsp,crl"};
+
+	return i < sizeof(v) / sizeof(*v) ? v[i] : NULL;
+}
+
 static const char *command_choice(size_t i)
 {
 	return i < cli_n_commands ? cli_commands[i].name : NULL;
@@ -163,6 +177,33 @@ const struct cli_option cli_options[] = {
 	 "(the server should send it; *--write-chain* writes the repaired "
 	 "chain), each fetch that failed an *issuer-fetch-failed* finding. "
 	 "See *NETWORK FETCHES*."},
+
+	{OPT_REVOCATION, "revocation", 0, CLI_ARG_CHOICE, "MODE",
+	 revocation_choice, CLI_VERIFYING, 0,
+	 "online revocation: off (default), soft, hard",
+	 "Check the revocation of every certificate of the validated path "
+	 "below the anchor over the network (see *--revocation-source* and "
+	 "*NETWORK FETCHES*). _MODE_ says what a source that is unreachable, "
+	 "slow or broken (or an answer that cannot be relied on: unsigned "
+	 "by the issuer or a delegate with id-kp-OCSPSigning, another "
+	 "certificate, outside its validity at *--at* with 5 minutes of "
+	 "skew, a nonce other than the one sent, \"unknown\") means: *off* "
+	 "(the default: nothing is fetched), *soft* (a "
+	 "*revocation-unavailable* warning, the verdict unchanged) or *hard* "
+	 "(a *revocation-required* error: not trusted). Every answer is a "
+	 "finding: *ocsp-good* (info), *ocsp-revoked* (error, with the time "
+	 "and reason), *ocsp-unknown*, *ocsp-expired*, *ocsp-unverifiable*. "
+	 "\"Revoked\" and \"could not check\" are never the same finding. "
+	 "A path that reaches no anchor is not asked about."},
+	{OPT_REVOCATION_SOURCE, "revocation-source", 0, CLI_ARG_CHOICE,
+	 "LIST", source_choice, CLI_VERIFYING, 0,
+	 "sources: ocsp, crl, or ocsp,crl (the default)",
+	 "The sources *--revocation* asks, comma-separated: *ocsp* (the "
+	 "responder named in the certificate's authority information "
+	 "access: a GET when the request is short, else a POST, with a "
+	 "random nonce) and *crl* (the CRL distribution points). Default "
+	 "*ocsp,crl*: the OCSP responder when the certificate names one, "
+	 "else its CRL."},
 
 	/* ---- verify and connect ---- */
 	{OPT_WRITE_CHAIN, "write-chain", 0, CLI_ARG_FILE, "FILE", NULL,
@@ -312,12 +353,9 @@ const struct cli_command cli_commands[] = {
 	  "certscope show --pem bundle.p12 > bundle.pem",
 	  "certscope show --json /etc/ssl/certs"}},
 	{"verify", CLI_CMD_VERIFY, cmd_verify, "CERTFILE ...", CLI_ARG_FILE,
-	 NULL, "build and validate a certificate chain",
-	 "Without --trust: the system store; where it has none, the bundled "
-	 "one.",
+	 NULL, "build and validate a certificate chain", NULL,
 	 {"certscope verify --host www.example.com fullchain.pem",
-	  "certscope verify --trust root.pem --untrusted ica.pem leaf.pem",
-	  "certscope verify --purpose client --at +30d --json client.pem"}},
+	  "certscope verify --fetch-missing --write-chain fixed.pem leaf.pem"}},
 	{"connect", CLI_CMD_CONNECT, cmd_connect, "HOST[:PORT]", CLI_ARG_HOST,
 	 NULL, "fetch a live server's chain over TLS and validate it", NULL,
 	 {"certscope connect --starttls smtp mail.example.com",
@@ -326,7 +364,6 @@ const struct cli_command cli_commands[] = {
 	 "expiry and validity of many files, trees and servers",
 	 NULL,
 	 {"certscope check --warn 21d /etc/ssl/private www.example.com",
-	  "certscope check --format nagios --targets /etc/certscope/targets",
 	  "certscope check --format prometheus -o /var/lib/node/cs.prom "
 	  "--targets t"}},
 	{"serve", CLI_CMD_SERVE, cmd_serve, "", CLI_ARG_NONE, NULL,

@@ -14,6 +14,7 @@
 #include "cs_config.h"
 #include "error.h"
 #include "opts.h"
+#include "online/online.h"
 #include "report/verify.h"
 
 #define VERIFY_MAX_DEPTH_LIMIT 1000 /* largest --max-depth accepted; the
@@ -85,10 +86,35 @@ static int parse_purpose(const char *s, struct cs_verify_opts *v)
 	return 0;
 }
 
+/* "ocsp", "crl", "ocsp,crl", "crl,ocsp" into CS_REVOCATION_* bits. */
+static int parse_sources(const char *s, unsigned *out)
+{
+	unsigned bits = 0;
+
+	while (*s) {
+		size_t n = strcspn(s, ",");
+
+		if (n == 4 && !strncmp(s, "ocsp", 4))
+			bits |= CS_REVOCATION_OCSP;
+		else if (n == 3 && !strncmp(s, "crl", 3))
+			bits |= CS_REVOCATION_CRL;
+		else
+			return -1;
+		s += n;
+		if (*s == ',' && *++s == '\0')
+			return -1;
+	}
+	if (!bits)
+		return -1;
+	*out = bits;
+	return 0;
+}
+
 void cli_verify_init(struct cli_verify_args *a, struct cs_verify_opts *v,
 		     cs_time_t now)
 {
 	memset(a, 0, sizeof(*a));
+	a->rev_sources = CS_REVOCATION_OCSP | CS_REVOCATION_CRL;
 	cs_itemlist_init(&a->pool);
 	cs_itemlist_init(&a->crls);
 	memset(v, 0, sizeof(*v));
@@ -122,6 +148,23 @@ int cli_verify_option(const char *cmd, int id, const char *arg,
 		return -1;
 	case OPT_FETCH_MISSING:
 		a->fetch_missing = true;
+		return -1;
+	case OPT_REVOCATION:
+		if (!strcmp(arg, "off"))
+			a->revocation = CS_REVOCATION_OFF;
+		else if (!strcmp(arg, "soft"))
+			a->revocation = CS_REVOCATION_SOFT;
+		else if (!strcmp(arg, "hard"))
+			a->revocation = CS_REVOCATION_HARD;
+		else
+			return cli_usage(cmd, "--revocation takes off, soft or "
+					 "hard, not '%s'", arg);
+		return -1;
+	case OPT_REVOCATION_SOURCE:
+		if (parse_sources(arg, &a->rev_sources) < 0)
+			return cli_usage(cmd, "--revocation-source takes ocsp, "
+					 "crl or both comma-separated, not "
+					 "'%s'", arg);
 		return -1;
 	case OPT_HOST:
 		if (!*arg)

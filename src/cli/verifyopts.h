@@ -25,6 +25,8 @@ struct cli_verify_args {
 	bool system_trust;
 	bool host_given;
 	bool fetch_missing;      /* --fetch-missing */
+	int revocation;          /* --revocation: enum cs_revocation_mode */
+	unsigned rev_sources;    /* --revocation-source: CS_REVOCATION_* */
 	struct cs_itemlist pool; /* --untrusted, once loaded */
 	struct cs_itemlist crls; /* --crl, once loaded */
 };

@@ -270,7 +270,9 @@ static int check_address(const struct cs_check_target *t,
 	struct cs_verify_result vr;
 	struct cs_online ol;
 	struct cs_online_opts oo = {.fetch_missing = o->fetch_missing,
-				    .dns_servers = o->dns_servers};
+				    .dns_servers = o->dns_servers,
+				    .revocation = o->revocation,
+				    .sources = o->rev_sources};
 	struct cs_error e;
 	int rc = 0;
 

@@ -141,6 +141,8 @@ struct cs_check_opts {
 	bool fetch_missing;      /* --fetch-missing (online.h): endpoints in
 				    their deadline; files each in a deadline
 				    of timeout_ms of their own */
+	int revocation;          /* enum cs_revocation_mode (online.h) */
+	unsigned rev_sources;    /* CS_REVOCATION_* */
 	struct cs_load_opts load;
 	/* endpoints */
 	unsigned jobs;           /* in flight at once; 0 = 1 */

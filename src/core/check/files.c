@@ -82,7 +82,9 @@ static void check_leaf(struct run *r, const struct cs_item *leaf,
 	struct cs_itemlist one;
 	struct cs_online ol;
 	struct cs_online_opts oo = {.fetch_missing = r->o->fetch_missing,
-				    .dns_servers = r->o->dns_servers};
+				    .dns_servers = r->o->dns_servers,
+				    .revocation = r->o->revocation,
+				    .sources = r->o->rev_sources};
 	/* a file's fetches have a deadline of their own, on the system's
 	 * poll: files are checked outside the endpoints' event loop */
 	struct cs_deadline dl = {.now_ms = r->o->now_ms,

@@ -357,6 +357,9 @@ static int one(const struct cs_http_req *rq, const char *url,
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
 				 (curl_off_t)rq->post_len);
 	}
+	/* messages name the URL asked, or what the caller calls it */
+	if (rq->name && !strcmp(url, rq->url))
+		url = rq->name;
 	if (drive(e, x, dl, url, &cc, err) < 0)
 		goto out;
 	cap_words(rq->max_bytes, capw, sizeof(capw));
@@ -427,7 +430,8 @@ int cs_http_fetch(const struct cs_http_req *rq, const struct cs_deadline *dl,
 		if (hops == CS_HTTP_MAX_REDIRECTS) {
 			cs_error_setx(err, CS_E_LIMIT, "%s: more than %d "
 				      "redirects (a loop?), the last to %s",
-				      rq->url, CS_HTTP_MAX_REDIRECTS, next);
+				      rq->name ? rq->name : rq->url,
+				      CS_HTTP_MAX_REDIRECTS, next);
 			free(next);
 			free(url);
 			return -1;
@@ -447,7 +451,8 @@ int cs_http_fetch(const struct cs_http_req *rq, const struct cs_deadline *dl,
 		next = NULL;
 	}
 	if (status != 200) {
-		cs_error_setx(err, CS_E_NET, "%s: HTTP status %ld", url,
+		cs_error_setx(err, CS_E_NET, "%s: HTTP status %ld",
+			      rq->name && !strcmp(url, rq->url) ? rq->name : url,
 			      status);
 		goto fail;
 	}

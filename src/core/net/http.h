@@ -46,6 +46,8 @@ struct cs_http_req {
 	const char *content_type;   /* of post ("application/ocsp-request") */
 	size_t max_bytes;           /* cap of the response body */
 	const char *dns_servers;    /* as cs_net_resolve's, NULL: system */
+	const char *name;           /* the URL messages name (an OCSP GET's
+				       is long), NULL: url */
 };
 
 struct cs_http_resp {

@@ -251,6 +251,8 @@ int cs_online_verify(const struct cs_itemlist *input,
 	}
 	if (explain(&st, ol, res, err) < 0)
 		goto out;
+	if (cs_online_revocation(res, vo, oo, dl, err) < 0)
+		goto out;
 	rc = 0;
 out:
 	return rc;

@@ -28,9 +28,22 @@
 #define CS_ONLINE_MAX_FETCHES 4
 #define CS_ONLINE_MAX_CERTS_PER_FETCH 8
 
+/* What an unreachable, slow or broken revocation source means. */
+enum cs_revocation_mode {
+	CS_REVOCATION_OFF = 0, /* nothing fetched (the default) */
+	CS_REVOCATION_SOFT,    /* a warning finding; the verdict stands */
+	CS_REVOCATION_HARD,    /* an error finding: not trusted */
+};
+
+/* Sources, as bits. */
+#define CS_REVOCATION_OCSP 1u /* the AIA's OCSP responder */
+#define CS_REVOCATION_CRL  2u /* the CRL distribution points */
+
 struct cs_online_opts {
 	bool fetch_missing;       /* follow caIssuers when no anchor is reached */
 	const char *dns_servers;  /* as cs_net_resolve's; NULL: the system's */
+	enum cs_revocation_mode revocation;
+	unsigned sources;         /* CS_REVOCATION_* bits */
 };
 
 /* What the network added; the result's path may borrow from it, so it
@@ -67,5 +80,24 @@ CS_MUST_CHECK int cs_online_verify(const struct cs_itemlist *input,
 				   struct cs_online *ol,
 				   struct cs_verify_result *res,
 				   struct cs_error *err);
+
+/*
+ * Revocation over the network of every certificate of res's path below
+ * the anchor (a path that reaches none is not asked about): with
+ * CS_REVOCATION_OCSP, its OCSP responder (the AIA's first http URL; a
+ * GET when the request is short, else a POST; a random nonce), the
+ * answer checked by cs_ocsp_check_about at vo->at: ocsp-good (info),
+ * ocsp-revoked (error, with time and reason), ocsp-unknown,
+ * ocsp-expired, ocsp-unverifiable (warnings); a source that cannot
+ * answer is revocation-unavailable (soft) or revocation-required
+ * (hard, which also follows every answer that is not good or revoked).
+ * Every fetch before dl.  cs_online_verify calls it last.  Returns 0,
+ * -1 with *err on allocation failure.
+ */
+CS_MUST_CHECK int cs_online_revocation(struct cs_verify_result *res,
+				       const struct cs_verify_opts *vo,
+				       const struct cs_online_opts *oo,
+				       const struct cs_deadline *dl,
+				       struct cs_error *err);
 
 #endif
