@@ -17,9 +17,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         srv = self.server
         path = self.path.split("?")[0]
+        route = srv.routes.get(path)
+        if route is None:  # OCSP GETs append "/BASE64" to the URL
+            for key, r in srv.routes.items():
+                if path.startswith(key + "/"):
+                    route = r
+                    path = key
+                    break
         with srv.lock:
             srv.hits[path] = srv.hits.get(path, 0) + 1
-        route = srv.routes.get(path)
         if route is None:
             self.send_error(404)
             return

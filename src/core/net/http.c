@@ -317,6 +317,11 @@ static int one(const struct cs_http_req *rq, const char *url,
 
 	*status = 0;
 	*next = NULL;
+	/* no time left: no connection started (a server that serves one
+	 * connection at a time would wait for a request that never comes) */
+	if (cs_deadline_left(dl) <= 0)
+		return cs_error_setx(err, CS_E_TIMEOUT, "%s: timed out before "
+				     "it was asked", rq->name ? rq->name : url);
 	if (resolve(url, rq->dns_servers, dl, &res_list, err) < 0)
 		return -1;
 	e = curl_easy_init();
