@@ -1,6 +1,8 @@
 /*
- * fuzz_ocsp.c - stapled OCSP response handling (ocsp.h) on any bytes,
- * for pki/ee-rsa.pem issued by pki/ica-rsa.pem.
+ * fuzz_ocsp.c - OCSP response handling (ocsp.h) on any bytes, for
+ * pki/ee-rsa.pem issued by pki/ica-rsa.pem: as a staple, and as the
+ * answer of a responder asked with a nonce (--revocation), which is the
+ * same parser with the nonce check.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +35,13 @@ static gnutls_x509_crt_t load(const char *name)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const unsigned char nonce[] = {0x04, 0x10, 'c', 'e', 'r', 't',
+					      's', 'c', 'o', 'p', 'e', 'n',
+					      'o', 'n', 'c', 'e', '!', '!'};
+	static const struct cs_ocsp_about fetched = {
+		.what = "The OCSP response of http://ocsp.example.test",
+		.cert = "'www.example.test'",
+		.nonce = nonce, .nonce_len = sizeof(nonce)};
 	struct cs_ocsp_result r;
 	struct cs_error err;
 
@@ -43,5 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (leaf == NULL)
 		return 0;
 	(void)cs_ocsp_check(data, size, leaf, issuer, 1780272000, &r, &err);
+	(void)cs_ocsp_check_about(data, size, leaf, issuer, 1780272000,
+				  &fetched, &r, &err);
 	return 0;
 }

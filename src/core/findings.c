@@ -64,6 +64,8 @@ const struct cs_finding_def cs_finding_defs[] = {
 	 "a CRL's nextUpdate is in the past"},
 	{"crl-not-yet-valid", CS_SEV_WARNING,
 	 "a CRL's thisUpdate is in the future"},
+	{"crl-unused", CS_SEV_WARNING,
+	 "a CRL given with --crl applies to no certificate of the path"},
 	{"crl-unverifiable", CS_SEV_WARNING,
 	 "a CRL given for a certificate cannot be checked"},
 	/* Fetched online (--fetch-missing). */

@@ -134,6 +134,25 @@ class WriteChain(unittest.TestCase):
         self.assertIn("excludes --all-addresses", err)
 
 
+class CrlUnused(unittest.TestCase):
+    def test_crl_for_another_issuer_is_said(self):
+        rc, out, _ = run("verify", "--json", "--at", AT, "--trust",
+                         tc("pki/root-ec.pem"), "--crl",
+                         tc("pki/crl-ica-rsa.pem"), tc("pki/chain-ec.pem"))
+        self.assertEqual(rc, 0)  # a warning: the verdict stands
+        f = json.loads(out)["inputs"][0]["findings"]
+        self.assertEqual([x["code"] for x in f], ["crl-unused"])
+        self.assertIn("crl-ica-rsa.pem", f[0]["message"])
+        self.assertEqual(f[0]["severity"], "warning")
+
+    def test_crl_used_is_silent(self):
+        rc, out, _ = run("verify", "--json", "--at", AT, "--trust",
+                         tc("pki/root-rsa.pem"), "--crl",
+                         tc("pki/crl-ica-rsa.pem"), tc("pki/chain-rsa.pem"))
+        self.assertEqual(rc, 0)
+        self.assertEqual(json.loads(out)["inputs"][0]["findings"], [])
+
+
 class ValidUntil(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

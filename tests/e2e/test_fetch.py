@@ -179,12 +179,12 @@ class Fetch(unittest.TestCase):
     def test_drip_deadline(self):
         _, took = self.assert_failed("drip", "timed out", "--timeout",
                                      "%g" % (2 * SLOW))
-        self.assertLess(took, 2 * SLOW + 3)
+        self.assertLess(took, 3 * SLOW + 2)
 
     def test_hang_deadline(self):
         _, took = self.assert_failed("hang", "timed out", "--timeout",
                                      "%g" % (2 * SLOW))
-        self.assertLess(took, 2 * SLOW + 3)
+        self.assertLess(took, 3 * SLOW + 2)
 
     def test_check_file_target(self):
         rc, out, err, _ = run("check", "--format", "json", "--at", AT,

@@ -95,6 +95,51 @@ static int make_pool(const struct cs_itemlist *untrusted,
 	return 0;
 }
 
+/* see online.h */
+int cs_online_parse_issuers(const unsigned char *data, size_t len,
+			    const char *url, struct cs_itemlist *out,
+			    struct cs_error *err)
+{
+	struct cs_itemlist got;
+	struct cs_load_opts lo;
+	size_t i, taken = 0;
+	int rc = -1;
+
+	cs_itemlist_init(&got);
+	memset(&lo, 0, sizeof(lo));
+	lo.max_items = CS_ONLINE_MAX_CERTS_PER_FETCH;
+	lo.max_file_bytes = CS_HTTP_MAX_ISSUER;
+	if (cs_load_buffer(&got, data, len, url, &lo, 1, NULL, err) < 0)
+		goto out;
+	for (i = 0; i < got.n; i++) {
+		struct cs_item *it = &got.items[i];
+		struct cs_item *v;
+
+		if (it->kind != CS_ITEM_CERT)
+			continue;
+		v = realloc(out->items, (out->n + 1) * sizeof(*v));
+		if (!v) {
+			cs_error_setx(err, CS_E_NOMEM, "out of memory");
+			goto out;
+		}
+		out->items = v;
+		out->cap = out->n + 1;
+		v[out->n++] = *it;
+		memset(it, 0, sizeof(*it)); /* moved */
+		taken++;
+	}
+	if (taken == 0) {
+		cs_error_setx(err, CS_E_PARSE, "%s: the answer (%zu bytes) "
+			      "holds no certificate (DER, PEM or PKCS#7 "
+			      "expected)", url, len);
+		goto out;
+	}
+	rc = 0;
+out:
+	cs_itemlist_free(&got);
+	return rc;
+}
+
 /* Fetch url and move the certificates it holds into ol->fetched.  0, or
  * -1 with *err saying why (a failure to report, or CS_E_NOMEM). */
 static int fetch_into(const char *url, const struct cs_online_opts *oo,
@@ -104,47 +149,13 @@ static int fetch_into(const char *url, const struct cs_online_opts *oo,
 	struct cs_http_req rq = {.url = url, .max_bytes = CS_HTTP_MAX_ISSUER,
 				 .dns_servers = oo->dns_servers};
 	struct cs_http_resp resp;
-	struct cs_itemlist got;
-	struct cs_load_opts lo;
-	size_t i, taken = 0;
-	int rc = -1;
+	int rc;
 
-	cs_itemlist_init(&got);
-	memset(&lo, 0, sizeof(lo));
-	lo.max_items = CS_ONLINE_MAX_CERTS_PER_FETCH;
 	ol->fetches++;
 	if (cs_http_fetch(&rq, dl, &resp, err) < 0)
 		return -1;
-	if (cs_load_buffer(&got, resp.body, resp.len, resp.url, &lo, 1, NULL,
-			   err) < 0)
-		goto out;
-	for (i = 0; i < got.n; i++) {
-		struct cs_item *it = &got.items[i];
-		struct cs_item *v;
-
-		if (it->kind != CS_ITEM_CERT)
-			continue;
-		v = realloc(ol->fetched.items,
-			    (ol->fetched.n + 1) * sizeof(*v));
-		if (!v) {
-			cs_error_setx(err, CS_E_NOMEM, "out of memory");
-			goto out;
-		}
-		ol->fetched.items = v;
-		ol->fetched.cap = ol->fetched.n + 1;
-		v[ol->fetched.n++] = *it;
-		memset(it, 0, sizeof(*it)); /* moved */
-		taken++;
-	}
-	if (taken == 0) {
-		cs_error_setx(err, CS_E_PARSE, "%s: the answer (%zu bytes) "
-			      "holds no certificate (DER, PEM or PKCS#7 "
-			      "expected)", resp.url, resp.len);
-		goto out;
-	}
-	rc = 0;
-out:
-	cs_itemlist_free(&got);
+	rc = cs_online_parse_issuers(resp.body, resp.len, resp.url,
+				     &ol->fetched, err);
 	cs_http_resp_free(&resp);
 	return rc;
 }

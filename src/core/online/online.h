@@ -81,6 +81,16 @@ CS_MUST_CHECK int cs_online_verify(const struct cs_itemlist *input,
 				   struct cs_verify_result *res,
 				   struct cs_error *err);
 
+/* A caIssuers answer of len bytes from url (DER, PEM or PKCS#7, at most
+ * CS_ONLINE_MAX_CERTS_PER_FETCH items): its certificates appended to
+ * *out (their origin names url).  Returns 0, -1 with *err when it holds
+ * no certificate (CS_E_PARSE) or on allocation failure.  The parser of
+ * network input that fuzz/fuzz_issuers.c feeds. */
+CS_MUST_CHECK int cs_online_parse_issuers(const unsigned char *data,
+					  size_t len, const char *url,
+					  struct cs_itemlist *out,
+					  struct cs_error *err);
+
 /*
  * Revocation over the network of every certificate of res's path below
  * the anchor (a path that reaches none is not asked about): with

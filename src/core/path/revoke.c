@@ -202,3 +202,45 @@ void cs_check_crls(struct cs_flist *l, struct cs_pool *p,
 	for (k = n0; any && !good && k < l->n; k++)
 		l->v[k].severity = CS_SEV_ERROR;
 }
+
+/* see verify_int.h */
+void cs_check_crls_used(struct cs_flist *l, struct cs_pool *p,
+			const struct cs_path *path,
+			const struct cs_verify_opts *o)
+{
+	size_t k, i;
+
+	for (k = 0; o->crls != NULL && k < o->crls->n; k++) {
+		const struct cs_item *it = &o->crls->items[k];
+		gnutls_datum_t dn = {NULL, 0}, name = {NULL, 0};
+		bool used = false;
+
+		if (it->kind != CS_ITEM_CRL)
+			continue;
+		if (gnutls_x509_crl_get_raw_issuer_dn(it->crl, &dn) < 0)
+			continue;
+		/* a CRL applies to the certificates its issuer issued:
+		 * those of the path below the anchor */
+		for (i = 0; i + 1 < path->n && !used; i++) {
+			const struct cs_cand *c = &p->v[path->idx[i]];
+
+			if (path->anchored && i + 1 == path->n)
+				break;
+			used = dn.size == c->iss.size &&
+			       memcmp(dn.data, c->iss.data, dn.size) == 0;
+		}
+		gnutls_free(dn.data);
+		if (used)
+			continue;
+		(void)gnutls_x509_crl_get_issuer_dn2(it->crl, &name);
+		cs_flist_add(l, "crl-unused", -1, NULL,
+			     "Give the CRL of an issuer in the path (the CRL "
+			     "of the CA that issued the certificate to check).",
+			     "The CRL from %s (item %zu), issued by '%s', "
+			     "applies to no certificate of the path: it was "
+			     "not used.", it->origin.path ? it->origin.path : "?",
+			     it->origin.index,
+			     name.data ? (const char *)name.data : "?");
+		gnutls_free(name.data);
+	}
+}

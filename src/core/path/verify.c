@@ -642,6 +642,8 @@ static int verify_at(const struct cs_itemlist *input,
 			     "found is reported.", s.tried,
 			     (unsigned long)MAX_NC_TOTAL);
 	presentation(&v.best, &pool, in, nin, leaf, &s.best, v.max_depth);
+	if (opts->crls != NULL)
+		cs_check_crls_used(&v.best, &pool, &s.best, opts);
 	if (v.best.nomem) {
 		cs_error_setx(err, CS_E_NOMEM, "out of memory");
 		goto out;
