@@ -364,6 +364,8 @@ int cmd_check(int argc, char **argv)
 	c.o.fetch_missing = c.va.fetch_missing;
 	c.o.revocation = c.va.revocation;
 	c.o.rev_sources = c.va.rev_sources;
+	c.o.cache_dir = cli_cache_dir();
+	c.o.now = c.now;
 	c.o.host = c.v.host;
 	c.o.verify.host = NULL; /* per target: --host, host=, or its own */
 	c.o.load = lo;

@@ -224,7 +224,9 @@ static int check_one(const struct connect_opts *o,
 	struct cs_online_opts oo = {.fetch_missing = o->va.fetch_missing,
 				    .dns_servers = o->dns_servers,
 				    .revocation = o->va.revocation,
-				    .sources = o->va.rev_sources};
+				    .sources = o->va.rev_sources,
+				    .cache_dir = cli_cache_dir(),
+				    .now = o->now};
 	struct cs_connect_report cr;
 	struct cs_error err;
 	int rc = CS_EXIT_INPUT;

@@ -169,7 +169,9 @@ static int verify_one(const char *file, const struct verify_opts *o,
 	struct cs_online ol;
 	struct cs_online_opts oo = {.fetch_missing = o->va.fetch_missing,
 				    .revocation = o->va.revocation,
-				    .sources = o->va.rev_sources};
+				    .sources = o->va.rev_sources,
+				    .cache_dir = cli_cache_dir(),
+				    .now = o->now};
 	struct cs_deadline dl = {.now_ms = cli_mono_ms};
 	struct cs_error err;
 	bool have_res = false;

@@ -451,3 +451,24 @@ int64_t cli_mono_ms(void *ctx)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/* see verifyopts.h */
+const char *cli_cache_dir(void)
+{
+	static char dir[4096];
+	const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+	int n;
+
+	/* the XDG base directory rule: a relative XDG_CACHE_HOME is
+	 * ignored */
+	if (x && x[0] == '/')
+		n = snprintf(dir, sizeof(dir), "%s/certscope", x);
+	else if (h && h[0] == '/') {
+		n = snprintf(dir, sizeof(dir), "%s/.cache", h);
+		if (n > 0 && (size_t)n < sizeof(dir))
+			(void)mkdir(dir, 0700);
+		n = snprintf(dir, sizeof(dir), "%s/.cache/certscope", h);
+	} else
+		return NULL;
+	return n > 0 && (size_t)n < sizeof(dir) ? dir : NULL;
+}

@@ -54,6 +54,10 @@ struct cs_trust *cli_verify_load(struct cli_verify_args *a,
 
 void cli_verify_free(struct cli_verify_args *a);
 
+/* Where fetched CRLs are kept: $XDG_CACHE_HOME/certscope, else
+ * $HOME/.cache/certscope; NULL when neither is set. */
+const char *cli_cache_dir(void);
+
 /* Monotonic milliseconds: the clock the core's deadlines read. */
 int64_t cli_mono_ms(void *ctx);
 

@@ -77,6 +77,9 @@ const struct cs_finding_def cs_finding_defs[] = {
 	/* Revocation over the network (--revocation soft|hard). */
 	{"ocsp-good", CS_SEV_INFO,
 	 "the certificate's OCSP responder says it is good"},
+	{"crl-good", CS_SEV_INFO,
+	 "the CRL fetched from the certificate's distribution point does "
+	 "not list it"},
 	{"revocation-unavailable", CS_SEV_WARNING,
 	 "whether a certificate is revoked could not be checked (its "
 	 "source is unreachable, slow or broken); --revocation soft"},

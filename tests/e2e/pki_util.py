@@ -126,3 +126,22 @@ def write_chain(path, certs):
         for c in certs:
             f.write(c.pem)
     return path
+
+
+def make_crl(issuer, revoked=(), this_update=None, next_update=None,
+             key=None, number=1):
+    """A DER CRL of issuer (a Cert) listing revoked: (serial, "YYYY-MM-DD")
+    pairs; this_update/next_update are datetimes (default: now - 1 h and
+    now + 1 day); key signs instead of the issuer's (a wrong key)."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    b = (x509.CertificateRevocationListBuilder()
+         .issuer_name(issuer.cert.subject)
+         .last_update(this_update or now - datetime.timedelta(hours=1))
+         .next_update(next_update or now + datetime.timedelta(days=1))
+         .add_extension(x509.CRLNumber(number), critical=False))
+    for serial, day in revoked:
+        b = b.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial)
+            .revocation_date(when(day)).build())
+    crl = b.sign(key or issuer.key, hashes.SHA256())
+    return crl.public_bytes(serialization.Encoding.DER)

@@ -12,7 +12,9 @@ reason), revoked intermediate, unknown, an expired response, a response
 signed by the wrong key, a delegated responder with and without
 id-kp-OCSPSigning, responder down, slow (the deadline holds), HTTP 500,
 garbage, an oversized body; soft and hard; off fetches nothing; check
-and connect take the same option.
+and connect take the same option.  CRL distribution points (CrlFetch):
+fetched, cached, reused, refreshed when stale, a corrupt cache file
+discarded, processes sharing the cache, revoked, wrong key, down.
 
 Environment: CERTSCOPE, CS_TLS_SERVER (tests/tls_server).
 """
@@ -301,6 +303,155 @@ class Revocation(unittest.TestCase):
                               "127.0.0.1:%d" % port)
         self.assertEqual(rc, 0, out + err)
         self.assertEqual(out.count("ocsp-good"), 2, out)
+
+
+
+class CrlFetch(unittest.TestCase):
+    """CRL distribution points: fetched, cached until nextUpdate, reused,
+    refreshed when stale, a corrupt cache file discarded, several
+    processes at once; revoked, wrong key, down."""
+
+    @classmethod
+    def setUpClass(cls):
+        import datetime
+        import hashlib
+        cls.hashlib = hashlib
+        cls.tmp = d = tempfile.mkdtemp(prefix="cs-crl-")
+        cls.http = h = http_fixture.Server()
+        root = P.make("Crl Root", ca=True, not_before="2020-01-01",
+                      not_after="2045-01-01")
+        ica = P.make("Crl ICA", root, ca=True)
+        cls.root = root.write(os.path.join(d, "root.pem"))
+        now = datetime.datetime.now(datetime.timezone.utc)
+        cls.good_crl = P.make_crl(ica, [(0x7002, "2026-05-01")])
+        cls.stale_crl = P.make_crl(
+            ica, this_update=now - datetime.timedelta(days=3),
+            next_update=now - datetime.timedelta(days=1))
+        other = P.make("Crl Other", ca=True)
+        h.route("/ica.crl", "body", cls.good_crl)
+        h.route("/stale.crl", "body", cls.stale_crl)
+        h.route("/wrongkey.crl", "body", P.make_crl(ica, key=other.key))
+        cls.urls = {"good": h.base + "/ica.crl",
+                    "stale": h.base + "/stale.crl",
+                    "wrongkey": h.base + "/wrongkey.crl",
+                    "down": "http://127.0.0.1:%d/x.crl" % free_port()}
+        cls.chain = {}
+        for i, (name, where) in enumerate((
+                ("good", "good"), ("revoked", "good"), ("stale", "stale"),
+                ("wrongkey", "wrongkey"), ("down", "down"))):
+            leaf = P.make("%s.example.test" % name, ica,
+                          not_before="2025-01-01", not_after="2030-01-01",
+                          serial=0x7001 + i, crl_dp=cls.urls[where])
+            cls.chain[name] = P.write_chain(os.path.join(d, name + ".pem"),
+                                            [leaf, ica])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.http.stop()
+        shutil.rmtree(cls.tmp)
+
+    def setUp(self):
+        self.cache_home = tempfile.mkdtemp(dir=self.tmp)
+        self.cache = os.path.join(self.cache_home, "certscope")
+
+    def cache_file(self, name):
+        return os.path.join(self.cache, self.hashlib.sha256(
+            self.urls[name].encode()).hexdigest() + ".crl")
+
+    def verify(self, name, mode="soft"):
+        env = dict(os.environ, NO_COLOR="1", XDG_CACHE_HOME=self.cache_home)
+        p = subprocess.run([CERTSCOPE, "verify", "--json", "--trust",
+                            self.root, "--revocation", mode,
+                            self.chain[name]], capture_output=True, env=env,
+                           timeout=120)
+        doc = json.loads(p.stdout)["inputs"][0]
+        return p.returncode, [(f["code"], f["cert"], f["message"])
+                              for f in doc["findings"]]
+
+    def test_fetched_cached_reused(self):
+        before = self.http.hits("/ica.crl")
+        rc, found = self.verify("good")
+        self.assertEqual(rc, 0)
+        self.assertEqual([c for c, i, _ in found if i == 0], ["crl-good"])
+        self.assertNotIn("(cached)", found[0][2])
+        self.assertEqual(self.http.hits("/ica.crl"), before + 1)
+        with open(self.cache_file("good"), "rb") as f:
+            self.assertEqual(f.read(), self.good_crl)
+        self.assertEqual(os.listdir(self.cache),  # no temporary left
+                         [os.path.basename(self.cache_file("good"))])
+        rc, found = self.verify("good")
+        self.assertEqual(rc, 0)
+        self.assertIn("(cached)", found[0][2])
+        self.assertEqual(self.http.hits("/ica.crl"), before + 1)
+
+    def test_revoked(self):
+        rc, found = self.verify("revoked")
+        self.assertEqual(rc, 1)
+        self.assertEqual([c for c, i, _ in found if i == 0], ["revoked"])
+        self.assertIn("revoked on 2026-05-01", found[0][2])
+
+    def test_stale_in_cache_is_refreshed(self):
+        os.makedirs(self.cache)
+        with open(self.cache_file("good"), "wb") as f:
+            f.write(self.stale_crl)  # nextUpdate passed
+        before = self.http.hits("/ica.crl")
+        rc, found = self.verify("revoked")
+        self.assertEqual(rc, 1)  # the fresh CRL lists it
+        self.assertEqual(self.http.hits("/ica.crl"), before + 1)
+        with open(self.cache_file("good"), "rb") as f:
+            self.assertEqual(f.read(), self.good_crl)
+
+    def test_corrupt_cache_file_discarded(self):
+        os.makedirs(self.cache)
+        with open(self.cache_file("good"), "wb") as f:
+            f.write(b"\x30\x82garbage")
+        before = self.http.hits("/ica.crl")
+        rc, found = self.verify("good")
+        self.assertEqual(rc, 0)
+        self.assertEqual(found[0][0], "crl-good")
+        self.assertEqual(self.http.hits("/ica.crl"), before + 1)
+
+    def test_expired_crl_served(self):
+        rc, found = self.verify("stale")
+        self.assertEqual(rc, 0)
+        self.assertEqual([c for c, i, _ in found if i == 0], ["crl-expired"])
+        rc, found = self.verify("stale", "hard")
+        self.assertEqual(rc, 1)
+        self.assertIn("revocation-required", [c for c, _, _ in found])
+        # past its nextUpdate, a CRL is never taken from the cache
+        before = self.http.hits("/stale.crl")
+        _, found = self.verify("stale")
+        self.assertNotIn("(cached)", found[0][2])
+        self.assertEqual(self.http.hits("/stale.crl"), before + 1)
+
+    def test_wrong_key(self):
+        rc, found = self.verify("wrongkey")
+        self.assertEqual([c for c, i, _ in found if i == 0],
+                         ["crl-unverifiable"])
+        self.assertIn("does not verify", found[0][2])
+        rc, _ = self.verify("wrongkey", "hard")
+        self.assertEqual(rc, 1)
+
+    def test_down(self):
+        rc, found = self.verify("down")
+        self.assertEqual(rc, 0)
+        self.assertEqual([c for c, i, _ in found if i == 0],
+                         ["revocation-unavailable"])
+        rc, found = self.verify("down", "hard")
+        self.assertEqual(rc, 1)
+
+    def test_several_processes_share_the_cache(self):
+        env = dict(os.environ, NO_COLOR="1", XDG_CACHE_HOME=self.cache_home)
+        procs = [subprocess.Popen([CERTSCOPE, "verify", "--trust", self.root,
+                                   "--revocation", "hard",
+                                   self.chain["good"]],
+                                  stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, env=env)
+                 for _ in range(6)]
+        self.assertEqual([p.wait(timeout=120) for p in procs], [0] * 6)
+        with open(self.cache_file("good"), "rb") as f:
+            self.assertEqual(f.read(), self.good_crl)
+        self.assertEqual(len(os.listdir(self.cache)), 1)
 
 
 if __name__ == "__main__":

@@ -272,7 +272,9 @@ static int check_address(const struct cs_check_target *t,
 	struct cs_online_opts oo = {.fetch_missing = o->fetch_missing,
 				    .dns_servers = o->dns_servers,
 				    .revocation = o->revocation,
-				    .sources = o->rev_sources};
+				    .sources = o->rev_sources,
+				    .cache_dir = o->cache_dir,
+				    .now = o->now};
 	struct cs_error e;
 	int rc = 0;
 

@@ -143,6 +143,8 @@ struct cs_check_opts {
 				    of timeout_ms of their own */
 	int revocation;          /* enum cs_revocation_mode (online.h) */
 	unsigned rev_sources;    /* CS_REVOCATION_* */
+	const char *cache_dir;   /* fetched CRLs, or NULL */
+	cs_time_t now;           /* the clock's time, for that cache */
 	struct cs_load_opts load;
 	/* endpoints */
 	unsigned jobs;           /* in flight at once; 0 = 1 */

@@ -84,7 +84,9 @@ static void check_leaf(struct run *r, const struct cs_item *leaf,
 	struct cs_online_opts oo = {.fetch_missing = r->o->fetch_missing,
 				    .dns_servers = r->o->dns_servers,
 				    .revocation = r->o->revocation,
-				    .sources = r->o->rev_sources};
+				    .sources = r->o->rev_sources,
+				    .cache_dir = r->o->cache_dir,
+				    .now = r->o->now};
 	/* a file's fetches have a deadline of their own, on the system's
 	 * poll: files are checked outside the endpoints' event loop */
 	struct cs_deadline dl = {.now_ms = r->o->now_ms,

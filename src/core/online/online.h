@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <gnutls/x509.h>
+
 #include "error.h"
 #include "input/load.h"
 #include "net/starttls.h"
@@ -44,6 +46,9 @@ struct cs_online_opts {
 	const char *dns_servers;  /* as cs_net_resolve's; NULL: the system's */
 	enum cs_revocation_mode revocation;
 	unsigned sources;         /* CS_REVOCATION_* bits */
+	const char *cache_dir;    /* CRLs kept here; NULL: no cache */
+	cs_time_t now;            /* the clock's time: a cached CRL is used
+				     until its nextUpdate */
 };
 
 /* What the network added; the result's path may borrow from it, so it
@@ -109,5 +114,32 @@ CS_MUST_CHECK int cs_online_revocation(struct cs_verify_result *res,
 				       const struct cs_online_opts *oo,
 				       const struct cs_deadline *dl,
 				       struct cs_error *err);
+
+/* A source could not answer about path element i: revocation-unavailable
+ * (soft) or revocation-required (hard) saying why.  0, -1 with *err on
+ * allocation failure. */
+CS_MUST_CHECK int cs_online_unavailable(struct cs_verify_result *res,
+					size_t i,
+					const struct cs_online_opts *oo,
+					const char *why, struct cs_error *err);
+
+/* Path element i against the CRL at url (crls.c): from the cache in
+ * oo->cache_dir while before its nextUpdate at oo->now, else fetched
+ * (at most CS_HTTP_MAX_CRL bytes) and cached; judged by path/crl.h at
+ * vo->at: crl-good (info), revoked (error), crl-expired,
+ * crl-not-yet-valid, crl-unverifiable (warnings; with hard also
+ * revocation-required), or no answer (cs_online_unavailable). */
+CS_MUST_CHECK int cs_online_ask_crl(struct cs_verify_result *res, size_t i,
+				    const char *url,
+				    const struct cs_verify_opts *vo,
+				    const struct cs_online_opts *oo,
+				    const struct cs_deadline *dl,
+				    struct cs_error *err);
+
+/* len bytes as one CRL (DER or PEM) into *crl (gnutls_x509_crl_deinit
+ * it): 0, -1 when they are not one.  The parser of fetched and cached
+ * CRLs, fed by fuzz/fuzz_crl.c. */
+int cs_online_parse_crl(const unsigned char *data, size_t len,
+			gnutls_x509_crl_t *crl);
 
 #endif

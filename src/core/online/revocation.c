@@ -3,7 +3,9 @@
  * at its OCSP responder (RFC 6960, over HTTP as its appendix A.1 says),
  * the answer checked by path/ocsp.c exactly as a staple is, every
  * outcome a finding; what an unreachable or broken source means is the
- * mode's (soft: a warning; hard: not trusted).
+ * mode's (soft: a warning; hard: not trusted).  A certificate without
+ * an OCSP responder (or with --revocation-source crl) is looked up in
+ * its CRL distribution point (crls.c).
  */
 #include "online/online.h"
 
@@ -64,25 +66,29 @@ static void get_url(const char *url, const gnutls_datum_t *der, char *out,
 	gnutls_free(b64.data);
 }
 
-/* The source could not answer: a warning, or with hard an error. */
-static int unavailable(struct cs_verify_result *res, size_t i,
-		       enum cs_revocation_mode mode, const char *why)
+/* see online.h */
+int cs_online_unavailable(struct cs_verify_result *res, size_t i,
+			  const struct cs_online_opts *oo, const char *why,
+			  struct cs_error *err)
 {
 	const char *name = name_of(&res->path[i].model);
+	int rc;
 
-	if (mode == CS_REVOCATION_HARD)
-		return cs_verify_add_finding(
+	if (oo->revocation == CS_REVOCATION_HARD)
+		rc = cs_verify_add_finding(
 			res, "revocation-required", (int)i,
 			"Make the revocation source reachable, or use "
 			"--revocation soft to accept an unknown status.",
 			"Whether '%s' is revoked could not be established "
 			"and --revocation hard requires it: %s", name, why);
-	return cs_verify_add_finding(
-		res, "revocation-unavailable", (int)i,
-		"Nothing to change in the chain; --revocation hard would "
-		"reject it.",
-		"Whether '%s' is revoked could not be checked: %s", name,
-		why);
+	else
+		rc = cs_verify_add_finding(
+			res, "revocation-unavailable", (int)i,
+			"Nothing to change in the chain; --revocation hard "
+			"would reject it.",
+			"Whether '%s' is revoked could not be checked: %s",
+			name, why);
+	return rc < 0 ? cs_error_setx(err, CS_E_NOMEM, "out of memory") : 0;
 }
 
 /* Ask the OCSP responder at url about path element i. */
@@ -108,8 +114,7 @@ static int ask_ocsp(struct cs_verify_result *res, size_t i, const char *url,
 
 	cs_error_clear(&fe);
 	if (cs_ocsp_request(cert, issuer, &req, nonce, &nonce_len, &fe) < 0)
-		return unavailable(res, i, oo->revocation, fe.msg) < 0 ?
-		       cs_error_setx(err, CS_E_NOMEM, "out of memory") : 0;
+		return cs_online_unavailable(res, i, oo, fe.msg, err);
 	get_url(url, &req, get, sizeof(get));
 	memset(&rq, 0, sizeof(rq));
 	rq.max_bytes = CS_HTTP_MAX_OCSP;
@@ -131,8 +136,7 @@ static int ask_ocsp(struct cs_verify_result *res, size_t i, const char *url,
 		if (fe.code == CS_E_NOMEM)
 			return cs_error_setx(err, CS_E_NOMEM, "out of memory");
 		snprintf(why, sizeof(why), "OCSP: %s", fe.msg);
-		return unavailable(res, i, oo->revocation, why) < 0 ?
-		       cs_error_setx(err, CS_E_NOMEM, "out of memory") : 0;
+		return cs_online_unavailable(res, i, oo, why, err);
 	}
 	snprintf(what, sizeof(what), "The OCSP response of %s", url);
 	snprintf(cert_words, sizeof(cert_words), "'%s'",
@@ -157,7 +161,8 @@ static int ask_ocsp(struct cs_verify_result *res, size_t i, const char *url,
 		/* revoked is an answer; anything else is no answer */
 		if (rc == 0 && r.status != CS_OCSP_REVOKED &&
 		    oo->revocation == CS_REVOCATION_HARD)
-			rc = unavailable(res, i, oo->revocation, r.message);
+			return cs_online_unavailable(res, i, oo, r.message,
+						     err);
 	}
 	return rc < 0 ? cs_error_setx(err, CS_E_NOMEM, "out of memory") : 0;
 }
@@ -184,6 +189,10 @@ int cs_online_revocation(struct cs_verify_result *res,
 				return -1;
 			continue;
 		}
+		url = http_url(&m->crl_urls);
+		if ((oo->sources & CS_REVOCATION_CRL) && url &&
+		    cs_online_ask_crl(res, i, url, vo, oo, dl, err) < 0)
+			return -1;
 	}
 	return 0;
 }

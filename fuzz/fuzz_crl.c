@@ -1,0 +1,69 @@
+/*
+ * fuzz_crl.c - what a CRL distribution point answers, or a cache file
+ * holds (--revocation with crl): any bytes through the CRL parser of
+ * online/crls.c, then judged for pki/ee-rsa.pem issued by
+ * pki/ica-rsa.pem as cs_online_ask_crl does.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <gnutls/gnutls.h>
+
+#include "online/online.h"
+#include "path/crl.h"
+#include "x509/model.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static gnutls_x509_crt_t leaf, issuer;
+static struct cs_cert_model issuer_model;
+
+static gnutls_x509_crt_t load(const char *name)
+{
+	gnutls_x509_crt_t c = NULL;
+	gnutls_datum_t d;
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/pki/%s", CS_FUZZ_TESTCERTS, name);
+	if (gnutls_load_file(path, &d) < 0)
+		return NULL;
+	if (gnutls_x509_crt_init(&c) == 0 &&
+	    gnutls_x509_crt_import(c, &d, GNUTLS_X509_FMT_PEM) < 0) {
+		gnutls_x509_crt_deinit(c);
+		c = NULL;
+	}
+	gnutls_free(d.data);
+	return c;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	gnutls_x509_crl_t crl = NULL;
+	struct cs_crl_verdict v;
+	struct cs_error err;
+
+	if (leaf == NULL) {
+		gnutls_datum_t der = {NULL, 0};
+
+		leaf = load("ee-rsa.pem");
+		issuer = load("ica-rsa.pem");
+		if (issuer == NULL ||
+		    gnutls_x509_crt_export2(issuer, GNUTLS_X509_FMT_DER,
+					    &der) < 0)
+			return 0;
+		if (cs_model_from_crt(&issuer_model, issuer, der.data,
+				      der.size, &err) < 0) {
+			gnutls_free(der.data);
+			return 0;
+		}
+		gnutls_free(der.data);
+	}
+	if (leaf == NULL || issuer == NULL)
+		return 0;
+	if (cs_online_parse_crl(data, size, &crl) == 0) {
+		cs_crl_judge(crl, leaf, issuer, &issuer_model, 1780272000, &v);
+		gnutls_x509_crl_deinit(crl);
+	}
+	return 0;
+}
