@@ -13,29 +13,12 @@
 #include "online/online.h"
 #include "path/crl.h"
 #include "x509/model.h"
+#include "testcert.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static gnutls_x509_crt_t leaf, issuer;
 static struct cs_cert_model issuer_model;
-
-static gnutls_x509_crt_t load(const char *name)
-{
-	gnutls_x509_crt_t c = NULL;
-	gnutls_datum_t d;
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/pki/%s", CS_FUZZ_TESTCERTS, name);
-	if (gnutls_load_file(path, &d) < 0)
-		return NULL;
-	if (gnutls_x509_crt_init(&c) == 0 &&
-	    gnutls_x509_crt_import(c, &d, GNUTLS_X509_FMT_PEM) < 0) {
-		gnutls_x509_crt_deinit(c);
-		c = NULL;
-	}
-	gnutls_free(d.data);
-	return c;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -46,8 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (leaf == NULL) {
 		gnutls_datum_t der = {NULL, 0};
 
-		leaf = load("ee-rsa.pem");
-		issuer = load("ica-rsa.pem");
+		leaf = fuzz_testcert("ee-rsa.pem");
+		issuer = fuzz_testcert("ica-rsa.pem");
 		if (issuer == NULL ||
 		    gnutls_x509_crt_export2(issuer, GNUTLS_X509_FMT_DER,
 					    &der) < 0)

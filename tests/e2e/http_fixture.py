@@ -4,6 +4,7 @@ client must survive (HTTP 500, garbage, a slow drip, a hang, a body over
 the cap without Content-Length, redirect loops, a redirect to file://).
 Counts the requests each path got."""
 import http.server
+import socket
 import threading
 import time
 
@@ -97,3 +98,13 @@ class Server:
         self.httpd.stopping = True
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def free_port():
+    """A port nobody listens on now (for a server started later, or for
+    a "responder down" URL)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

@@ -21,7 +21,6 @@ Environment: CERTSCOPE, CS_TLS_SERVER (tests/tls_server).
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,14 +45,6 @@ def run(*args, timeout=120):
                        timeout=timeout)
     return p.returncode, p.stdout.decode("utf-8", "replace"), \
         p.stderr.decode("utf-8", "replace"), time.monotonic() - t0
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_ready(log, proc, secs=10):
@@ -91,7 +82,7 @@ class Revocation(unittest.TestCase):
         cls.procs = []
         cls.http = http_fixture.Server()
         h = cls.http
-        ports = {k: free_port() for k in
+        ports = {k: http_fixture.free_port() for k in
                  ("ica", "root", "wrongkey", "deleg", "noeku", "down")}
         url = {k: "http://127.0.0.1:%d" % p for k, p in ports.items()}
         url["slow"] = h.route("/hang", "hang")
@@ -334,7 +325,7 @@ class CrlFetch(unittest.TestCase):
         cls.urls = {"good": h.base + "/ica.crl",
                     "stale": h.base + "/stale.crl",
                     "wrongkey": h.base + "/wrongkey.crl",
-                    "down": "http://127.0.0.1:%d/x.crl" % free_port()}
+                    "down": "http://127.0.0.1:%d/x.crl" % http_fixture.free_port()}
         cls.chain = {}
         for i, (name, where) in enumerate((
                 ("good", "good"), ("revoked", "good"), ("stale", "stale"),
