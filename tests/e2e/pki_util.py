@@ -145,3 +145,22 @@ def make_crl(issuer, revoked=(), this_update=None, next_update=None,
             .revocation_date(when(day)).build())
     crl = b.sign(key or issuer.key, hashes.SHA256())
     return crl.public_bytes(serialization.Encoding.DER)
+
+
+def make_ocsp_response(cert, issuer, nonce=None):
+    """A DER OCSP response saying cert (a Cert) is good, signed by issuer,
+    valid from an hour ago to a day ahead, with nonce (bytes) or none."""
+    from cryptography.x509 import ocsp
+    now = datetime.datetime.now(datetime.timezone.utc)
+    b = (ocsp.OCSPResponseBuilder()
+         .add_response(cert=cert.cert, issuer=issuer.cert,
+                       algorithm=hashes.SHA1(),
+                       cert_status=ocsp.OCSPCertStatus.GOOD,
+                       this_update=now - datetime.timedelta(hours=1),
+                       next_update=now + datetime.timedelta(days=1),
+                       revocation_time=None, revocation_reason=None)
+         .responder_id(ocsp.OCSPResponderEncoding.HASH, issuer.cert))
+    if nonce is not None:
+        b = b.add_extension(x509.OCSPNonce(nonce), critical=False)
+    return b.sign(issuer.key, hashes.SHA256()).public_bytes(
+        serialization.Encoding.DER)

@@ -89,6 +89,9 @@ class Revocation(unittest.TestCase):
         url["500"] = h.route("/500", "status", 500)
         url["garbage"] = h.route("/garbage", "body", b"<html>no</html>")
         url["big"] = h.route("/big", "stream", 1024 * 1024)
+        # canned answers (the same bytes whatever was asked)
+        url["nonce"] = h.base + "/nonce"
+        url["nononce"] = h.base + "/nononce"
 
         root = P.make("Rev Root", ca=True, not_before="2020-01-01",
                       not_after="2045-01-01")
@@ -103,13 +106,17 @@ class Revocation(unittest.TestCase):
         leaves = {}
         for i, name in enumerate(("good", "revoked", "unknown", "wrongkey",
                                   "deleg", "noeku", "down", "slow", "500",
-                                  "garbage", "big")):
+                                  "garbage", "big", "nonce", "nononce")):
             where = {"good": "ica", "revoked": "ica", "unknown": "ica"}.get(
                 name, name)
             leaves[name] = P.make("%s.example.test" % name, ica,
                                   not_before="2025-01-01",
                                   not_after="2030-01-01",
                                   serial=0x5000 + i, ocsp=url[where])
+        h.route("/nonce", "body", P.make_ocsp_response(
+            leaves["nonce"], ica, nonce=b"not the nonce certscope sent"))
+        h.route("/nononce", "body", P.make_ocsp_response(leaves["nononce"],
+                                                         ica))
         under_bad = P.make("under-bad.example.test", bad_ica,
                            not_before="2025-01-01", not_after="2030-01-01")
         cls.chain = {}
@@ -262,6 +269,19 @@ class Revocation(unittest.TestCase):
                 self.assertEqual(rc, 0)
                 self.assertEqual(self.codes(found, 0), [code])
                 self.assertIn(words, [m for c, i, m in found if i == 0][0])
+
+    def test_nonce_checked_when_sent(self):
+        # a response carrying another nonce is a replay: not relied on
+        rc, found, _, _ = self.verify("nonce")
+        self.assertEqual(self.codes(found, 0), ["ocsp-unverifiable"])
+        self.assertIn("nonce other than the one sent",
+                      [m for c, i, m in found if i == 0][0])
+        rc, _, _, _ = self.verify("nonce", "hard")
+        self.assertEqual(rc, 1)
+        # a response without one (signed ahead of time) is accepted
+        rc, found, _, _ = self.verify("nononce", "hard")
+        self.assertEqual(rc, 0)
+        self.assertEqual(self.codes(found, 0), ["ocsp-good"])
 
     def test_off_fetches_nothing(self):
         before = self.http.hits("/500")
