@@ -34,7 +34,6 @@
 #include "verifyopts.h"
 
 #define CONNECT_DEFAULT_TIMEOUT_S 10
-#define CONNECT_MAX_TIMEOUT_S     3600
 
 struct connect_opts {
 	const char *target;
@@ -67,7 +66,6 @@ static int64_t mono_ms(void *ctx)
 static int set_option(void *ctx, int id, const char *arg)
 {
 	struct connect_opts *o = ctx;
-	char *end;
 	int rc = cli_verify_option("connect", id, arg, o->now, &o->va, &o->v);
 
 	if (rc != -2)
@@ -86,13 +84,7 @@ static int set_option(void *ctx, int id, const char *arg)
 		o->st_given = true;
 		return -1;
 	case OPT_TIMEOUT:
-		o->timeout_s = strtod(arg, &end);
-		if (end == arg || *end || !(o->timeout_s > 0) ||
-		    o->timeout_s > CONNECT_MAX_TIMEOUT_S)
-			return cli_usage("connect", "--timeout takes seconds "
-					 "(0 < SEC <= %d), not '%s'",
-					 CONNECT_MAX_TIMEOUT_S, arg);
-		return -1;
+		return cli_parse_timeout("connect", arg, &o->timeout_s);
 	case OPT_ALL_ADDRESSES:
 		o->all_addresses = true;
 		return -1;

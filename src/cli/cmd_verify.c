@@ -22,7 +22,6 @@
 #include "verifyopts.h"
 
 #define VERIFY_DEFAULT_TIMEOUT_S 10
-#define VERIFY_MAX_TIMEOUT_S     3600
 
 struct verify_opts {
 	struct cli_verify_args va; /* the verify options */
@@ -53,17 +52,8 @@ static int set_option(void *ctx, int id, const char *arg)
 	case OPT_WRITE_CHAIN:
 		o->write_chain = arg;
 		return -1;
-	case OPT_TIMEOUT: {
-		char *end;
-
-		o->timeout_s = strtod(arg, &end);
-		if (end == arg || *end || !(o->timeout_s > 0) ||
-		    o->timeout_s > VERIFY_MAX_TIMEOUT_S)
-			return cli_usage("verify", "--timeout takes seconds "
-					 "(0 < SEC <= %d), not '%s'",
-					 VERIFY_MAX_TIMEOUT_S, arg);
-		return -1;
-	}
+	case OPT_TIMEOUT:
+		return cli_parse_timeout("verify", arg, &o->timeout_s);
 	default:
 		return cli_usage("verify", "option %d not handled", id);
 	}

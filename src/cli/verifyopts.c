@@ -472,3 +472,15 @@ const char *cli_cache_dir(void)
 		return NULL;
 	return n > 0 && (size_t)n < sizeof(dir) ? dir : NULL;
 }
+
+/* see verifyopts.h */
+int cli_parse_timeout(const char *cmd, const char *arg, double *secs)
+{
+	char *end;
+
+	*secs = strtod(arg, &end);
+	if (end == arg || *end || !(*secs > 0) || *secs > CLI_MAX_TIMEOUT_S)
+		return cli_usage(cmd, "--timeout takes seconds (0 < SEC <= "
+				 "%d), not '%s'", CLI_MAX_TIMEOUT_S, arg);
+	return -1;
+}

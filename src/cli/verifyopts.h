@@ -58,6 +58,12 @@ void cli_verify_free(struct cli_verify_args *a);
  * $HOME/.cache/certscope; NULL when neither is set. */
 const char *cli_cache_dir(void);
 
+#define CLI_MAX_TIMEOUT_S 3600 /* largest --timeout of verify, connect */
+
+/* --timeout SEC of cmd into *secs: -1 to go on, else the exit code of
+ * the usage error. */
+int cli_parse_timeout(const char *cmd, const char *arg, double *secs);
+
 /* Monotonic milliseconds: the clock the core's deadlines read. */
 int64_t cli_mono_ms(void *ctx);
 

@@ -27,14 +27,6 @@
 #include "net/http.h"
 #include "path/crl.h"
 
-static const char *name_of(const struct cs_cert_model *m)
-{
-	if (m->subject_cn && m->subject_cn_len &&
-	    strlen(m->subject_cn) == m->subject_cn_len)
-		return m->subject_cn;
-	return m->subject && m->subject[0] ? m->subject : "(empty subject)";
-}
-
 /* dir/<sha256 of url>.crl into out. */
 static int cache_path(const char *dir, const char *url, char *out,
 		      size_t outsz)
@@ -184,7 +176,7 @@ int cs_online_ask_crl(struct cs_verify_result *res, size_t i,
 		      const struct cs_online_opts *oo,
 		      const struct cs_deadline *dl, struct cs_error *err)
 {
-	const char *name = name_of(&res->path[i].model);
+	const char *name = cs_online_name(&res->path[i].model);
 	gnutls_x509_crl_t crl = NULL;
 	struct cs_crl_verdict v;
 	struct cs_error fe;

@@ -40,7 +40,8 @@ void cs_online_free(struct cs_online *ol)
 	memset(ol, 0, sizeof(*ol));
 }
 
-static const char *name_of(const struct cs_cert_model *m)
+/* see online.h */
+const char *cs_online_name(const struct cs_cert_model *m)
 {
 	if (m->subject_cn && m->subject_cn_len &&
 	    strlen(m->subject_cn) == m->subject_cn_len)
@@ -184,8 +185,8 @@ static int explain(const struct state *st, const struct cs_online *ol,
 
 		if (e->is_anchor || !fetched_origin(ol, e->origin))
 			continue;
-		name = name_of(&e->model);
-		below = name_of(&res->path[i - 1].model);
+		name = cs_online_name(&e->model);
+		below = cs_online_name(&res->path[i - 1].model);
 		snprintf(fix, sizeof(fix), "Configure the server to send "
 			 "'%s' after '%s' (--write-chain FILE writes the "
 			 "whole chain).", name, below);
@@ -249,7 +250,7 @@ int cs_online_verify(const struct cs_itemlist *input,
 			}
 			snprintf(f->url, sizeof(f->url), "%s", url);
 			snprintf(f->below, sizeof(f->below), "%s",
-				 name_of(top));
+				 cs_online_name(top));
 			snprintf(f->why, sizeof(f->why), "%s", fe.msg);
 			continue;
 		}

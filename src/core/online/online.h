@@ -115,6 +115,10 @@ CS_MUST_CHECK int cs_online_revocation(struct cs_verify_result *res,
 				       const struct cs_deadline *dl,
 				       struct cs_error *err);
 
+/* The name a person knows a certificate by in the findings: its CN,
+ * else its DN. */
+const char *cs_online_name(const struct cs_cert_model *m);
+
 /* A source could not answer about path element i: revocation-unavailable
  * (soft) or revocation-required (hard) saying why.  0, -1 with *err on
  * allocation failure. */

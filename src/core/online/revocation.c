@@ -20,14 +20,6 @@
 
 #define GET_MAX 255 /* RFC 5019 5: GET when the encoded request is shorter */
 
-static const char *name_of(const struct cs_cert_model *m)
-{
-	if (m->subject_cn && m->subject_cn_len &&
-	    strlen(m->subject_cn) == m->subject_cn_len)
-		return m->subject_cn;
-	return m->subject && m->subject[0] ? m->subject : "(empty subject)";
-}
-
 static const char *http_url(const struct cs_strlist *l)
 {
 	size_t i;
@@ -71,7 +63,7 @@ int cs_online_unavailable(struct cs_verify_result *res, size_t i,
 			  const struct cs_online_opts *oo, const char *why,
 			  struct cs_error *err)
 {
-	const char *name = name_of(&res->path[i].model);
+	const char *name = cs_online_name(&res->path[i].model);
 	int rc;
 
 	if (oo->revocation == CS_REVOCATION_HARD)
@@ -140,7 +132,7 @@ static int ask_ocsp(struct cs_verify_result *res, size_t i, const char *url,
 	}
 	snprintf(what, sizeof(what), "The OCSP response of %s", url);
 	snprintf(cert_words, sizeof(cert_words), "'%s'",
-		 name_of(&res->path[i].model));
+		 cs_online_name(&res->path[i].model));
 	ab = (struct cs_ocsp_about){.what = what, .cert = cert_words,
 				    .nonce = nonce, .nonce_len = nonce_len};
 	rc = cs_ocsp_check_about(resp.body, resp.len, cert, issuer, vo->at,
