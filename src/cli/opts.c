@@ -194,7 +194,9 @@ const struct cli_option cli_options[] = {
 	 "finding: *ocsp-good* (info), *ocsp-revoked* (error, with the time "
 	 "and reason), *ocsp-unknown*, *ocsp-expired*, *ocsp-unverifiable*. "
 	 "\"Revoked\" and \"could not check\" are never the same finding. "
-	 "A path that reaches no anchor is not asked about."},
+	 "A certificate that names no source is *revocation-no-source* "
+	 "(info), under *hard* too. A path that reaches no anchor is not "
+	 "asked about."},
 	{OPT_REVOCATION_SOURCE, "revocation-source", 0, CLI_ARG_CHOICE,
 	 "LIST", source_choice, CLI_VERIFYING, 0,
 	 "sources: ocsp, crl, or ocsp,crl (the default)",

@@ -80,6 +80,9 @@ const struct cs_finding_def cs_finding_defs[] = {
 	{"crl-good", CS_SEV_INFO,
 	 "the CRL fetched from the certificate's distribution point does "
 	 "not list it"},
+	{"revocation-no-source", CS_SEV_INFO,
+	 "the certificate names no revocation source that was asked for, so "
+	 "its revocation was not checked online"},
 	{"revocation-unavailable", CS_SEV_WARNING,
 	 "whether a certificate is revoked could not be checked (its "
 	 "source is unreachable, slow or broken); --revocation soft"},

@@ -200,6 +200,8 @@ class Revocation(unittest.TestCase):
         rc, found, _, _ = self.verify("bad-ica")
         self.assertEqual(rc, 1)
         self.assertEqual(self.codes(found, 1), ["ocsp-revoked"])
+        # its leaf names no source: said, and no failure even when hard
+        self.assertEqual(self.codes(found, 0), ["revocation-no-source"])
         self.assertIn("cACompromise",
                       [m for c, _, m in found if c == "ocsp-revoked"][0])
 

@@ -105,7 +105,9 @@ CS_MUST_CHECK int cs_online_parse_issuers(const unsigned char *data,
  * ocsp-revoked (error, with time and reason), ocsp-unknown,
  * ocsp-expired, ocsp-unverifiable (warnings); a source that cannot
  * answer is revocation-unavailable (soft) or revocation-required
- * (hard, which also follows every answer that is not good or revoked).
+ * (hard, which also follows every answer that is not good or revoked);
+ * a certificate that names no source asked for is revocation-no-source
+ * (info) in both modes.
  * Every fetch before dl.  cs_online_verify calls it last.  Returns 0,
  * -1 with *err on allocation failure.
  */

@@ -182,9 +182,26 @@ int cs_online_revocation(struct cs_verify_result *res,
 			continue;
 		}
 		url = http_url(&m->crl_urls);
-		if ((oo->sources & CS_REVOCATION_CRL) && url &&
-		    cs_online_ask_crl(res, i, url, vo, oo, dl, err) < 0)
-			return -1;
+		if ((oo->sources & CS_REVOCATION_CRL) && url) {
+			if (cs_online_ask_crl(res, i, url, vo, oo, dl, err) < 0)
+				return -1;
+			continue;
+		}
+		/* nothing to ask: said, not a failure (a certificate may
+		 * name no source, e.g. a short-lived one) */
+		if (cs_verify_add_finding(
+			    res, "revocation-no-source", (int)i, NULL,
+			    "'%s' names no %s over http: its revocation was "
+			    "not checked.", cs_online_name(m),
+			    oo->sources == CS_REVOCATION_OCSP
+				    ? "OCSP responder (--revocation-source "
+				      "ocsp)"
+			    : oo->sources == CS_REVOCATION_CRL
+				    ? "CRL distribution point "
+				      "(--revocation-source crl)"
+				    : "OCSP responder and no CRL distribution "
+				      "point") < 0)
+			return cs_error_setx(err, CS_E_NOMEM, "out of memory");
 	}
 	return 0;
 }
