@@ -17,7 +17,7 @@ _certscope()
 	done
 
 	case $prev in
-	--password-file | --trust | --untrusted | --crl | --save-chain | --cert | --key | --targets | --output | --config)
+	--password-file | --trust | --untrusted | --crl | --write-chain | --save-chain | --cert | --key | --targets | --output | --config)
 		_filedir
 		return
 		;;
@@ -31,6 +31,14 @@ _certscope()
 		;;
 	--purpose)
 		COMPREPLY=($(compgen -W "server client email code any" -- "$cur"))
+		return
+		;;
+	--revocation)
+		COMPREPLY=($(compgen -W "off soft hard" -- "$cur"))
+		return
+		;;
+	--revocation-source)
+		COMPREPLY=($(compgen -W "ocsp crl ocsp,crl" -- "$cur"))
 		return
 		;;
 	--starttls)
@@ -62,23 +70,27 @@ _certscope()
 		verify)
 			opts="-v --verbose -q --quiet --color -h --help -V --version
 			      --json --password-file --at --trust --system-trust
-			      --untrusted --host --email --purpose --max-depth --crl"
+			      --untrusted --host --email --purpose --max-depth --crl
+			      --timeout --fetch-missing --revocation
+			      --revocation-source --write-chain"
 			;;
 		connect)
 			opts="-v --verbose -q --quiet --color -h --help -V --version
 			      --json --password-file --at --trust --system-trust
 			      --untrusted --host --email --purpose --max-depth --crl
-			      --starttls --sni --no-sni --timeout --all-addresses
-			      --dns-servers --alpn --ocsp-stapling --save-chain --cert
-			      --key --trace"
+			      --timeout --fetch-missing --revocation
+			      --revocation-source --write-chain --starttls --sni
+			      --no-sni --all-addresses --dns-servers --alpn
+			      --ocsp-stapling --save-chain --cert --key --trace"
 			;;
 		check)
 			opts="-v --verbose -q --quiet --color -h --help -V --version
 			      --json --password-file --at --trust --system-trust
 			      --untrusted --host --email --purpose --max-depth --crl
-			      --sni --no-sni --timeout --all-addresses --dns-servers
-			      --warn --crit --format -j --jobs --targets --shard
-			      --unreachable -o --output"
+			      --timeout --fetch-missing --revocation
+			      --revocation-source --sni --no-sni --all-addresses
+			      --dns-servers --warn --crit --format -j --jobs --targets
+			      --shard --unreachable -o --output"
 			;;
 		serve)
 			opts="-v --verbose -q --quiet --color -h --help -V --version

@@ -10,7 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}
 shift || true
-targets=${*:-load model verify starttls ocsp targets serve}
+targets=${*:-load model verify starttls ocsp targets serve issuers crl}
 dir=build-fuzz
 
 if [ ! -d "$dir" ]; then

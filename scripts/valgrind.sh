@@ -1,7 +1,8 @@
 #!/bin/bash
 # Run the end-to-end tests (show, verify, bad-input, the command line,
-# connect and its --trace against the loopback test server, the whole
-# shared corpus, check and serve) with
+# --write-chain and valid-until, connect and its --trace against the
+# loopback test server, --fetch-missing and --revocation against loopback
+# HTTP and OCSP servers, the whole shared corpus, check and serve) with
 # every certscope process under valgrind --leak-check=full: a leak or a
 # memory error makes that process exit 99, which no test expects, so the
 # test fails.  (99, not 1: 1 is verify's "not trusted".)  The test server
@@ -33,13 +34,13 @@ export CERTSCOPE="$wrap/certscope" CS_TESTCERTS=$top/testcerts \
 	CS_DEADLINE_SLACK=${CS_DEADLINE_SLACK:-10} \
 	CS_CHECK_TIMEOUT=${CS_CHECK_TIMEOUT:-15} \
 	CS_SCRAPE_SECONDS=${CS_SCRAPE_SECONDS:-5}
-suites=${CS_VALGRIND_SUITES:-show verify badinput cli connect trace corpus check serve}
+suites=${CS_VALGRIND_SUITES:-show verify badinput cli chain connect trace corpus fetch revocation check serve}
 # The suites run side by side (valgrind is single-threaded); each prints
 # one line: "e2e NAME: N tests, clean" or "e2e NAME: FAILED".
-# connect, trace, check and serve time deadlines, so they run alone,
-# after the others, one at a time.
+# connect, trace, fetch, revocation, check and serve time deadlines, so
+# they run alone, after the others, one at a time.
 run() { python3 "tests/e2e/test_$1.py" >"$wrap/$1.log" 2>&1; echo $? >"$wrap/$1.rc"; }
-timed=" connect trace check serve "
+timed=" connect trace fetch revocation check serve "
 for t in $suites; do
 	case $timed in *" $t "*) ;; *) run "$t" & ;; esac
 done

@@ -2,8 +2,8 @@
 """The layout is the architecture: data flows one way through the stage
 folders of src/core, and the core never reaches into the CLI.
 
-    shared (src/core/*.c|h) < input < x509 < path, net < check < report
-      < serve < cli
+    shared (src/core/*.c|h) < input < x509 < path, net < online < check
+      < report < serve < cli
 
 A file may include headers of its own stage and of the stages below it;
 path and net stand beside each other and include neither.  Every include
@@ -16,8 +16,8 @@ import os
 import re
 import sys
 
-RANK = {'': 0, 'input': 1, 'x509': 2, 'path': 3, 'net': 3, 'check': 4,
-        'report': 5, 'serve': 6}
+RANK = {'': 0, 'input': 1, 'x509': 2, 'path': 3, 'net': 3, 'online': 4,
+        'check': 5, 'report': 6, 'serve': 7}
 SIBLINGS = {('path', 'net'), ('net', 'path')}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 

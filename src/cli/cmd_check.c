@@ -361,6 +361,11 @@ int cmd_check(int argc, char **argv)
 	c.o.trust = trust;
 	c.o.untrusted = c.va.n_untrusted ? &c.va.pool : NULL;
 	c.o.verify = c.v;
+	c.o.fetch_missing = c.va.fetch_missing;
+	c.o.revocation = c.va.revocation;
+	c.o.rev_sources = c.va.rev_sources;
+	c.o.cache_dir = cli_cache_dir();
+	c.o.now = c.now;
 	c.o.host = c.v.host;
 	c.o.verify.host = NULL; /* per target: --host, host=, or its own */
 	c.o.load = lo;

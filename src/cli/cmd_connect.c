@@ -24,6 +24,7 @@
 #include "cs_config.h"
 #include "x509/model.h"
 #include "net/net.h"
+#include "online/online.h"
 #include "opts.h"
 #include "path/ocsp.h"
 #include "report/connect.h"
@@ -34,7 +35,6 @@
 #include "verifyopts.h"
 
 #define CONNECT_DEFAULT_TIMEOUT_S 10
-#define CONNECT_MAX_TIMEOUT_S     3600
 
 struct connect_opts {
 	const char *target;
@@ -45,6 +45,7 @@ struct connect_opts {
 	const char *dns_servers;   /* NULL: the system's resolver */
 	const char *client_cert, *client_key, *password_file;
 	const char *save_chain;
+	const char *write_chain;   /* --write-chain FILE, or NULL */
 	bool json;
 	bool trace;                /* --trace */
 	struct cli_verify_args va; /* the verify options */
@@ -67,7 +68,6 @@ static int64_t mono_ms(void *ctx)
 static int set_option(void *ctx, int id, const char *arg)
 {
 	struct connect_opts *o = ctx;
-	char *end;
 	int rc = cli_verify_option("connect", id, arg, o->now, &o->va, &o->v);
 
 	if (rc != -2)
@@ -86,13 +86,7 @@ static int set_option(void *ctx, int id, const char *arg)
 		o->st_given = true;
 		return -1;
 	case OPT_TIMEOUT:
-		o->timeout_s = strtod(arg, &end);
-		if (end == arg || *end || !(o->timeout_s > 0) ||
-		    o->timeout_s > CONNECT_MAX_TIMEOUT_S)
-			return cli_usage("connect", "--timeout takes seconds "
-					 "(0 < SEC <= %d), not '%s'",
-					 CONNECT_MAX_TIMEOUT_S, arg);
-		return -1;
+		return cli_parse_timeout("connect", arg, &o->timeout_s);
 	case OPT_ALL_ADDRESSES:
 		o->all_addresses = true;
 		return -1;
@@ -113,6 +107,9 @@ static int set_option(void *ctx, int id, const char *arg)
 		return -1;
 	case OPT_TRACE:
 		o->trace = true;
+		return -1;
+	case OPT_WRITE_CHAIN:
+		o->write_chain = arg;
 		return -1;
 	case OPT_JSON:
 		o->json = true;
@@ -168,6 +165,9 @@ static int parse_args(int argc, char **argv, cs_time_t now,
 				 "address");
 	if (o->client_key && !o->client_cert)
 		return cli_usage("connect", "--key needs --cert");
+	if (o->write_chain && o->all_addresses)
+		return cli_usage("connect", "--write-chain excludes "
+				 "--all-addresses");
 	cli_verify_check(&o->va);
 	if (!o->va.host_given)
 		o->v.host = o->t.host;
@@ -211,12 +211,19 @@ static int save_chain(const char *file, const struct cs_net_result *r)
 static int check_one(const struct connect_opts *o,
 		     const struct cs_net_addr *a, const struct cs_deadline *dl,
 		     const struct cs_trust *trust, json_t **j,
-		     struct cs_connect_summary *sum)
+		     struct cs_connect_summary *sum, bool *write_failed)
 {
 	struct cs_net_result r;
 	struct cs_verify_result vr;
 	struct cs_verify_report_opts ro = {.color = false, .at = o->v.at};
 	struct cs_ocsp_result ocsp;
+	struct cs_online ol;
+	struct cs_online_opts oo = {.fetch_missing = o->va.fetch_missing,
+				    .dns_servers = o->dns_servers,
+				    .revocation = o->va.revocation,
+				    .sources = o->va.rev_sources,
+				    .cache_dir = cli_cache_dir(),
+				    .now = o->now};
 	struct cs_connect_report cr;
 	struct cs_error err;
 	int rc = CS_EXIT_INPUT;
@@ -224,6 +231,7 @@ static int check_one(const struct connect_opts *o,
 	bool have_ocsp = false;
 
 	cs_error_clear(&err);
+	cs_online_init(&ol);
 	memset(&ocsp, 0, sizeof(ocsp));
 	cs_net_result_init(&r);
 	memset(&vr, 0, sizeof(vr));
@@ -250,8 +258,8 @@ static int check_one(const struct connect_opts *o,
 	}
 	/* the chain as sent, with --untrusted as the pool (an intermediate
 	 * the server fails to send, given by hand) */
-	if (cs_verify_chain(&r.chain, o->va.n_untrusted ? &o->va.pool : NULL,
-			    trust, &o->v, &vr, &err) < 0) {
+	if (cs_online_verify(&r.chain, o->va.n_untrusted ? &o->va.pool : NULL,
+			     trust, &o->v, &oo, dl, &ol, &vr, &err) < 0) {
 		cli_error(o->target, "cannot validate: %s", err.msg);
 		cs_report_connect_summarize_error(sum, a->text, err.msg);
 		goto out;
@@ -264,6 +272,10 @@ static int check_one(const struct connect_opts *o,
 		goto out;
 	}
 	rc = vr.trusted ? CS_EXIT_OK : CS_EXIT_FAIL;
+	/* a refusal is the run's exit code, not a reason to try the next
+	 * address */
+	if (o->write_chain && cli_write_chain(o->write_chain, &vr) < 0)
+		*write_failed = true;
 	cs_report_connect_summarize(sum, &r, vr.trusted);
 	cr = (struct cs_connect_report){
 		.target = o->target, .starttls = o->t.starttls,
@@ -283,6 +295,7 @@ out:
 	else
 		json_decref(obj);
 	cs_verify_result_free(&vr);
+	cs_online_free(&ol);
 	cs_net_result_free(&r);
 	cs_net_trace_clear(o->net.trace); /* shown: the next address's own */
 	return rc;
@@ -326,6 +339,7 @@ int cmd_connect(int argc, char **argv)
 	json_t *arr = NULL, *one;
 	size_t i, n_sums = 0;
 	int rc, worst = CS_EXIT_OK;
+	bool write_failed = false;
 
 	memset(&lo, 0, sizeof(lo));
 	cs_net_trace_init(&trace, &dl);
@@ -361,7 +375,7 @@ int cmd_connect(int argc, char **argv)
 		if (i && !o.json)
 			printf("\n"); /* between the reports of addresses */
 		rc = check_one(&o, &al.v[i], &dl, trust, o.json ? &one : NULL,
-			       &sums[n_sums++]);
+			       &sums[n_sums++], &write_failed);
 		if (one)
 			json_array_append_new(arr, one);
 		if (o.all_addresses) {
@@ -376,6 +390,8 @@ int cmd_connect(int argc, char **argv)
 			break;
 	}
 	rc = worst;
+	if (write_failed)
+		rc = CS_EXIT_INPUT;
 	if (o.all_addresses && !o.json && n_sums > 1)
 		cs_report_connect_comparison_text(stdout, sums, n_sums);
 	if (o.json && arr)

@@ -3,8 +3,8 @@
  * the trust store, the untrusted pool and the CRLs once, then verify each
  * CERTFILE as its own input with its own verdict.
  *
- * Exit code: the worst over all inputs: 2 (usage, unreadable input) >
- * 1 (not trusted, a check failed) > 0.
+ * Exit code: the worst over all inputs: 2 (usage, unreadable input,
+ * --write-chain refused or failed) > 1 (not trusted, a check failed) > 0.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +14,14 @@
 #include "error.h"
 #include "findings.h"
 #include "input/load.h"
+#include "online/online.h"
 #include "opts.h"
 #include "report/verify.h"
 #include "path/trust.h"
 #include "path/verify.h"
 #include "verifyopts.h"
+
+#define VERIFY_DEFAULT_TIMEOUT_S 10
 
 struct verify_opts {
 	struct cli_verify_args va; /* the verify options */
@@ -26,6 +29,8 @@ struct verify_opts {
 	cs_time_t now;
 	bool json;
 	const char *password_file;
+	const char *write_chain;   /* --write-chain FILE, or NULL */
+	double timeout_s;          /* --timeout: each CERTFILE's fetches */
 	char **files;              /* CERTFILEs, borrowed from argv */
 	size_t n_files;
 };
@@ -44,6 +49,11 @@ static int set_option(void *ctx, int id, const char *arg)
 	case OPT_PASSWORD_FILE:
 		o->password_file = arg;
 		return -1;
+	case OPT_WRITE_CHAIN:
+		o->write_chain = arg;
+		return -1;
+	case OPT_TIMEOUT:
+		return cli_parse_timeout("verify", arg, &o->timeout_s);
 	default:
 		return cli_usage("verify", "option %d not handled", id);
 	}
@@ -58,6 +68,7 @@ static int parse_args(int argc, char **argv, cs_time_t now,
 
 	cli_verify_init(&o->va, &o->v, now);
 	o->now = now;
+	o->timeout_s = VERIFY_DEFAULT_TIMEOUT_S;
 	rc = cli_parse(cli_command_by_bit(CLI_CMD_VERIFY), argc, argv,
 		       set_option, o, &first);
 	if (rc >= 0)
@@ -67,6 +78,9 @@ static int parse_args(int argc, char **argv, cs_time_t now,
 	cli_verify_check(&o->va);
 	o->files = argv + first;
 	o->n_files = (size_t)(argc - first);
+	if (o->write_chain && o->n_files != 1)
+		return cli_usage("verify", "--write-chain takes one CERTFILE, "
+				 "not %zu", o->n_files);
 	return -1;
 }
 
@@ -142,10 +156,18 @@ static int verify_one(const char *file, const struct verify_opts *o,
 {
 	struct cs_itemlist input;
 	struct cs_verify_result res;
+	struct cs_online ol;
+	struct cs_online_opts oo = {.fetch_missing = o->va.fetch_missing,
+				    .revocation = o->va.revocation,
+				    .sources = o->va.rev_sources,
+				    .cache_dir = cli_cache_dir(),
+				    .now = o->now};
+	struct cs_deadline dl = {.now_ms = cli_mono_ms};
 	struct cs_error err;
 	bool have_res = false;
 	int rc = CS_EXIT_INPUT;
 
+	cs_online_init(&ol);
 	cs_itemlist_init(&input);
 	memset(&res, 0, sizeof(res));
 	cs_error_clear(&err);
@@ -178,12 +200,17 @@ static int verify_one(const char *file, const struct verify_opts *o,
 			}
 		goto report;
 	}
-	if (cs_verify_chain(&input, pool, trust, &o->v, &res, &err) < 0) {
+	/* the deadline of this CERTFILE's fetches starts now */
+	dl.at_ms = cli_mono_ms(NULL) + (int64_t)(o->timeout_s * 1000.0);
+	if (cs_online_verify(&input, pool, trust, &o->v, &oo, &dl, &ol, &res,
+			     &err) < 0) {
 		cli_error(file, "%s", err.msg);
 		goto report;
 	}
 	have_res = true;
 	rc = res.trusted ? CS_EXIT_OK : CS_EXIT_FAIL;
+	if (o->write_chain && cli_write_chain(o->write_chain, &res) < 0)
+		rc = CS_EXIT_INPUT;
 report:
 	if (jinputs) {
 		json_t *j = cs_report_verify_json(file, have_res ? &res : NULL,
@@ -201,6 +228,7 @@ report:
 		}
 	}
 	cs_verify_result_free(&res);
+	cs_online_free(&ol);
 	cs_itemlist_free(&input);
 	return rc;
 }

@@ -40,7 +40,7 @@ static void brief_lines(FILE *out, const char *title, unsigned cmds)
 		char item[64];
 
 		if (o->cmds != cmds || !cli_option_listed(o) ||
-		    (o->flags & CLI_COMPAT))
+		    (o->flags & (CLI_COMPAT | CLI_TERSE)))
 			continue;
 		if (o->short_name)
 			snprintf(item, sizeof(item), "-%c/--%s", o->short_name,
@@ -117,7 +117,7 @@ void cli_help_command(FILE *out, const struct cli_command *cmd)
 			const struct cli_option *o = &cli_options[i];
 
 			if (o->cmds == grp->cmds && cli_option_listed(o) &&
-			    !(o->flags & CLI_COMPAT))
+			    !(o->flags & (CLI_COMPAT | CLI_TERSE)))
 				option_line(out, o);
 		}
 	}

@@ -33,6 +33,20 @@ static const char *unreachable_choice(size_t i)
 	return i < sizeof(v) / sizeof(*v) ? v[i] : NULL;
 }
 
+static const char *revocation_choice(size_t i)
+{
+	static const char *const v[] = {"off", "soft", "hard"};
+
+	return i < sizeof(v) / sizeof(*v) ? v[i] : NULL;
+}
+
+static const char *source_choice(size_t i)
+{
+	static const char *const v[] = {"ocsp", "crl", "ocsp,crl"};
+
+	return i < sizeof(v) / sizeof(*v) ? v[i] : NULL;
+}
+
 static const char *command_choice(size_t i)
 {
 	return i < cli_n_commands ? cli_commands[i].name : NULL;
@@ -145,6 +159,69 @@ const struct cli_option cli_options[] = {
 	 "as a finding; with CRLs given for an issuer, revocation fails "
 	 "closed when none of them is usable."},
 
+	{OPT_TIMEOUT, "timeout", 0, CLI_ARG_NUMBER, "SEC", NULL,
+	 CLI_VERIFYING, 0, "one deadline for everything (default 10)",
+	 "One deadline for resolution, connection, STARTTLS, handshake and "
+	 "every HTTP fetch together (default 10, at most 3600). The command "
+	 "always returns by then. *verify*: the deadline of each _CERTFILE_'s "
+	 "fetches; *check*: the deadline of each endpoint, and of each "
+	 "file's fetches."},
+	{OPT_FETCH_MISSING, "fetch-missing", 0, CLI_ARG_NONE, NULL, NULL,
+	 CLI_VERIFYING, 0, "fetch missing intermediates (AIA caIssuers)",
+	 "When no path reaches a trust anchor, fetch the certificate named "
+	 "by the caIssuers URL in the authority information access of the "
+	 "last certificate reached (DER, PEM or PKCS#7 over http or https), "
+	 "add it to the pool and build again: at most 4 fetches per input, "
+	 "each inside *--timeout*, each answer at most 1 MiB. Each "
+	 "certificate fetched is an *issuer-fetched* finding naming the URL "
+	 "(the server should send it; *--write-chain* writes the repaired "
+	 "chain), each fetch that failed an *issuer-fetch-failed* finding. "
+	 "See *NETWORK FETCHES*."},
+
+	{OPT_REVOCATION, "revocation", 0, CLI_ARG_CHOICE, "MODE",
+	 revocation_choice, CLI_VERIFYING, 0,
+	 "online revocation: off (default), soft, hard",
+	 "Check the revocation of every certificate of the validated path "
+	 "below the anchor over the network (see *--revocation-source* and "
+	 "*NETWORK FETCHES*). _MODE_ says what a source that is unreachable, "
+	 "slow or broken (or an answer that cannot be relied on: unsigned "
+	 "by the issuer or a delegate with id-kp-OCSPSigning, another "
+	 "certificate, outside its validity at *--at* with 5 minutes of "
+	 "skew, a nonce other than the one sent, \"unknown\") means: *off* "
+	 "(the default: nothing is fetched), *soft* (a "
+	 "*revocation-unavailable* warning, the verdict unchanged) or *hard* "
+	 "(a *revocation-required* error: not trusted). Every answer is a "
+	 "finding: *ocsp-good* (info), *ocsp-revoked* (error, with the time "
+	 "and reason), *ocsp-unknown*, *ocsp-expired*, *ocsp-unverifiable*. "
+	 "\"Revoked\" and \"could not check\" are never the same finding. "
+	 "A certificate that names no source is *revocation-no-source* "
+	 "(info), under *hard* too. A path that reaches no anchor is not "
+	 "asked about."},
+	{OPT_REVOCATION_SOURCE, "revocation-source", 0, CLI_ARG_CHOICE,
+	 "LIST", source_choice, CLI_VERIFYING, 0,
+	 "sources: ocsp, crl, or ocsp,crl (the default)",
+	 "The sources *--revocation* asks, comma-separated: *ocsp* (the "
+	 "responder named in the certificate's authority information "
+	 "access: a GET when the request is short, else a POST, with a "
+	 "random nonce) and *crl* (the CRL distribution points). Default "
+	 "*ocsp,crl*: the OCSP responder when the certificate names one, "
+	 "else its CRL."},
+
+	/* ---- verify and connect ---- */
+	{OPT_WRITE_CHAIN, "write-chain", 0, CLI_ARG_FILE, "FILE", NULL,
+	 CLI_CMD_VERIFY | CLI_CMD_CONNECT, 0,
+	 "write the chain a server should send, as PEM",
+	 "Write the chain a server should be configured with to _FILE_, as "
+	 "PEM: the leaf first, then the intermediates of the validated path "
+	 "in order; without the trust anchor, duplicates or certificates "
+	 "the path does not need; with the intermediates that *--untrusted* "
+	 "or *--fetch-missing* supplied. The fix for *chain-out-of-order*, "
+	 "*issuer-not-found*, *unneeded-cert* and *duplicate-cert*. Written "
+	 "to a temporary file beside _FILE_ and renamed over it. Refused "
+	 "(exit 2, nothing written) when no trusted path was found; "
+	 "*verify* takes one _CERTFILE_ with it, *connect* excludes "
+	 "*--all-addresses*."},
+
 	/* ---- connect ---- */
 	{OPT_STARTTLS, "starttls", 0, CLI_ARG_CHOICE, "PROTO",
 	 starttls_choice, CLI_CMD_CONNECT, 0,
@@ -161,11 +238,6 @@ const struct cli_option cli_options[] = {
 	 "address; *check*: by default the name checked."},
 	{OPT_NO_SNI, "no-sni", 0, CLI_ARG_NONE, NULL, NULL, CLI_CMD_CONNECT | CLI_CMD_CHECK,
 	 0, "send no server name", "Send no server name. Excludes *--sni*."},
-	{OPT_TIMEOUT, "timeout", 0, CLI_ARG_NUMBER, "SEC", NULL,
-	 CLI_CMD_CONNECT | CLI_CMD_CHECK, 0, "one deadline for everything (default 10)",
-	 "One deadline for resolution, connection, STARTTLS and handshake "
-	 "together (default 10, at most 3600). The command always returns "
-	 "by then. *check*: the deadline of each endpoint."},
 	{OPT_ALL_ADDRESSES, "all-addresses", 0, CLI_ARG_NONE, NULL, NULL,
 	 CLI_CMD_CONNECT | CLI_CMD_CHECK, 0, "check every address and compare them",
 	 "Check every A and AAAA address of _HOST_ separately (at most 16) "
@@ -189,7 +261,8 @@ const struct cli_option cli_options[] = {
 	 "never looked up. Addresses of a family this machine has no "
 	 "non-loopback address for (IPv6 on an IPv4-only host) are not "
 	 "asked for."},
-	{OPT_ALPN, "alpn", 0, CLI_ARG_TEXT, "LIST", NULL, CLI_CMD_CONNECT, 0,
+	{OPT_ALPN, "alpn", 0, CLI_ARG_TEXT, "LIST", NULL, CLI_CMD_CONNECT,
+	 CLI_TERSE,
 	 "offer ALPN protocols, e.g. h2,http/1.1",
 	 "Offer these ALPN protocols, comma-separated (*h2,http/1.1*)."},
 	{OPT_OCSP_STAPLING, "ocsp-stapling", 0, CLI_ARG_NONE, NULL, NULL,
@@ -306,12 +379,9 @@ const struct cli_command cli_commands[] = {
 	  "certscope show --pem bundle.p12 > bundle.pem",
 	  "certscope show --json /etc/ssl/certs"}},
 	{"verify", CLI_CMD_VERIFY, cmd_verify, "CERTFILE ...", CLI_ARG_FILE,
-	 NULL, "build and validate a certificate chain",
-	 "Without --trust: the system store; where it has none, the bundled "
-	 "one.",
+	 NULL, "build and validate a certificate chain", NULL,
 	 {"certscope verify --host www.example.com fullchain.pem",
-	  "certscope verify --trust root.pem --untrusted ica.pem leaf.pem",
-	  "certscope verify --purpose client --at +30d --json client.pem"}},
+	  "certscope verify --fetch-missing --write-chain fixed.pem leaf.pem"}},
 	{"connect", CLI_CMD_CONNECT, cmd_connect, "HOST[:PORT]", CLI_ARG_HOST,
 	 NULL, "fetch a live server's chain over TLS and validate it", NULL,
 	 {"certscope connect --all-addresses --json www.example.com",
@@ -320,7 +390,6 @@ const struct cli_command cli_commands[] = {
 	 "expiry and validity of many files, trees and servers",
 	 NULL,
 	 {"certscope check --warn 21d /etc/ssl/private www.example.com",
-	  "certscope check --format nagios --targets /etc/certscope/targets",
 	  "certscope check --format prometheus -o /var/lib/node/cs.prom "
 	  "--targets t"}},
 	{"serve", CLI_CMD_SERVE, cmd_serve, "", CLI_ARG_NONE, NULL,
@@ -351,6 +420,8 @@ const struct cli_group cli_groups[] = {
 	{CLI_VERIFYING, "Verify options",
 	 "The same for every command that validates a chain: *verify*, "
 	 "*connect* and *check*.", CLI_VERIFYING & ~CLI_CMD_VERIFY},
+	{CLI_CMD_VERIFY | CLI_CMD_CONNECT, "Options of verify and connect",
+	 NULL, CLI_CMD_CONNECT},
 	{CLI_CMD_CONNECT | CLI_CMD_CHECK, "Options of connect and check",
 	 NULL, CLI_CMD_CHECK},
 	{CLI_CMD_CONNECT, "Options of connect", NULL, 0},

@@ -48,6 +48,8 @@ enum {
 	CLI_OPEN = 1u << 1,    /* CHOICE: other values are accepted too */
 	CLI_COMPAT = 1u << 2,  /* kept for compatibility: man page only */
 	CLI_HIDDEN = 1u << 3,  /* for the build: in no help, page or script */
+	CLI_TERSE = 1u << 4,   /* left out of --help to keep it one screen;
+				  the man page and completions list it */
 };
 
 /* Option ids: short options are their letter, the others from 256. */
@@ -61,9 +63,12 @@ enum cli_opt_id {
 	OPT_PEM, OPT_LONG,
 	/* verify options (CLI_VERIFYING) */
 	OPT_TRUST, OPT_SYSTEM_TRUST, OPT_UNTRUSTED, OPT_HOST, OPT_EMAIL,
-	OPT_PURPOSE, OPT_MAX_DEPTH, OPT_CRL,
+	OPT_PURPOSE, OPT_MAX_DEPTH, OPT_CRL, OPT_TIMEOUT, OPT_FETCH_MISSING,
+	OPT_REVOCATION, OPT_REVOCATION_SOURCE,
+	/* verify and connect */
+	OPT_WRITE_CHAIN,
 	/* connect */
-	OPT_STARTTLS, OPT_SNI, OPT_NO_SNI, OPT_TIMEOUT, OPT_ALL_ADDRESSES,
+	OPT_STARTTLS, OPT_SNI, OPT_NO_SNI, OPT_ALL_ADDRESSES,
 	OPT_DNS_SERVERS, OPT_ALPN, OPT_OCSP_STAPLING, OPT_SAVE_CHAIN,
 	OPT_CERT, OPT_KEY, OPT_TRACE,
 	/* check */

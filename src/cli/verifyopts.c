@@ -1,7 +1,11 @@
 /* see verifyopts.h: the verify options, written once */
 #include "verifyopts.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +14,8 @@
 #include "cs_config.h"
 #include "error.h"
 #include "opts.h"
+#include "online/online.h"
+#include "report/verify.h"
 
 #define VERIFY_MAX_DEPTH_LIMIT 1000 /* largest --max-depth accepted; the
 				     core caps paths at CS_CHAIN_MAX_LEN */
@@ -30,10 +36,35 @@ static int push(const char ***v, size_t *n, const char *s)
 	return 0;
 }
 
+/* "ocsp", "crl", "ocsp,crl", "crl,ocsp" into CS_REVOCATION_* bits. */
+static int parse_sources(const char *s, unsigned *out)
+{
+	unsigned bits = 0;
+
+	while (*s) {
+		size_t n = strcspn(s, ",");
+
+		if (n == 4 && !strncmp(s, "ocsp", 4))
+			bits |= CS_REVOCATION_OCSP;
+		else if (n == 3 && !strncmp(s, "crl", 3))
+			bits |= CS_REVOCATION_CRL;
+		else
+			return -1;
+		s += n;
+		if (*s == ',' && *++s == '\0')
+			return -1;
+	}
+	if (!bits)
+		return -1;
+	*out = bits;
+	return 0;
+}
+
 void cli_verify_init(struct cli_verify_args *a, struct cs_verify_opts *v,
 		     cs_time_t now)
 {
 	memset(a, 0, sizeof(*a));
+	a->rev_sources = CS_REVOCATION_OCSP | CS_REVOCATION_CRL;
 	cs_itemlist_init(&a->pool);
 	cs_itemlist_init(&a->crls);
 	memset(v, 0, sizeof(*v));
@@ -64,6 +95,26 @@ int cli_verify_option(const char *cmd, int id, const char *arg,
 		return -1;
 	case OPT_SYSTEM_TRUST:
 		a->system_trust = true;
+		return -1;
+	case OPT_FETCH_MISSING:
+		a->fetch_missing = true;
+		return -1;
+	case OPT_REVOCATION:
+		if (!strcmp(arg, "off"))
+			a->revocation = CS_REVOCATION_OFF;
+		else if (!strcmp(arg, "soft"))
+			a->revocation = CS_REVOCATION_SOFT;
+		else if (!strcmp(arg, "hard"))
+			a->revocation = CS_REVOCATION_HARD;
+		else
+			return cli_usage(cmd, "--revocation takes off, soft or "
+					 "hard, not '%s'", arg);
+		return -1;
+	case OPT_REVOCATION_SOURCE:
+		if (parse_sources(arg, &a->rev_sources) < 0)
+			return cli_usage(cmd, "--revocation-source takes ocsp, "
+					 "crl or both comma-separated, not "
+					 "'%s'", arg);
 		return -1;
 	case OPT_HOST:
 		if (!*arg)
@@ -294,4 +345,102 @@ void cli_verify_late_problems(const struct cs_trust *t)
 		cli_warn(late->items[k].origin.path,
 			 "%s (ignored in the trust store)",
 			 late->items[k].err.msg);
+}
+
+int cli_write_chain(const char *file, const struct cs_verify_result *res)
+{
+	const struct cs_finding *bad = NULL;
+	size_t i, len = strlen(file) + 16;
+	char *tmp;
+	FILE *f;
+	int fd, n;
+
+	for (i = 0; i < res->n_findings && !bad; i++)
+		if (res->findings[i].severity == CS_SEV_ERROR)
+			bad = &res->findings[i];
+	if (!res->trusted || res->path_len == 0) {
+		cli_error(file, "not written: no trusted path was found%s%s%s",
+			  bad ? " (" : "", bad ? bad->code : "",
+			  bad ? ")" : "");
+		return -1;
+	}
+	tmp = malloc(len);
+	if (!tmp) {
+		cli_error(NULL, "out of memory");
+		return -1;
+	}
+	/* a temporary file beside it, renamed over it when complete: a
+	 * server reloading meanwhile never reads half a chain */
+	snprintf(tmp, len, "%s.XXXXXX", file);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		cli_error(file, "cannot create a temporary file beside it: %s",
+			  strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	(void)fchmod(fd, 0644);
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		n = -1;
+	} else {
+		n = cs_report_verify_chain_pem(f, res);
+		if (fclose(f) != 0)
+			n = -1;
+	}
+	if (n < 0 || rename(tmp, file) < 0) {
+		cli_error(file, "cannot write it: %s",
+			  errno ? strerror(errno) : "write error");
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	cli_note("wrote the chain to %s: %d certificate%s, leaf first, "
+		 "without the trust anchor", file, n, n == 1 ? "" : "s");
+	return 0;
+}
+
+/* see verifyopts.h */
+int64_t cli_mono_ms(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* see verifyopts.h */
+const char *cli_cache_dir(void)
+{
+	static char dir[4096];
+	const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+	int n;
+
+	/* the XDG base directory rule: a relative XDG_CACHE_HOME is
+	 * ignored */
+	if (x && x[0] == '/')
+		n = snprintf(dir, sizeof(dir), "%s/certscope", x);
+	else if (h && h[0] == '/') {
+		n = snprintf(dir, sizeof(dir), "%s/.cache", h);
+		if (n > 0 && (size_t)n < sizeof(dir))
+			(void)mkdir(dir, 0700);
+		n = snprintf(dir, sizeof(dir), "%s/.cache/certscope", h);
+	} else
+		return NULL;
+	return n > 0 && (size_t)n < sizeof(dir) ? dir : NULL;
+}
+
+/* see verifyopts.h */
+int cli_parse_timeout(const char *cmd, const char *arg, double *secs)
+{
+	char *end;
+
+	*secs = strtod(arg, &end);
+	if (end == arg || *end || !(*secs > 0) || *secs > CLI_MAX_TIMEOUT_S)
+		return cli_usage(cmd, "--timeout takes seconds (0 < SEC <= "
+				 "%d), not '%s'", CLI_MAX_TIMEOUT_S, arg);
+	return -1;
 }

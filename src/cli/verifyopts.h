@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "input/load.h"
 #include "path/trust.h"
@@ -23,6 +24,9 @@ struct cli_verify_args {
 	size_t n_crl;
 	bool system_trust;
 	bool host_given;
+	bool fetch_missing;      /* --fetch-missing */
+	int revocation;          /* --revocation: enum cs_revocation_mode */
+	unsigned rev_sources;    /* --revocation-source: CS_REVOCATION_* */
 	struct cs_itemlist pool; /* --untrusted, once loaded */
 	struct cs_itemlist crls; /* --crl, once loaded */
 };
@@ -53,6 +57,24 @@ void cli_verify_free(struct cli_verify_args *a);
 /* After the work: warn about --trust certificates GnuTLS refused when a
  * lookup first decoded them (they were never used as anchors). */
 void cli_verify_late_problems(const struct cs_trust *t);
+
+/* Where fetched CRLs are kept: $XDG_CACHE_HOME/certscope, else
+ * $HOME/.cache/certscope; NULL when neither is set. */
+const char *cli_cache_dir(void);
+
+#define CLI_MAX_TIMEOUT_S 3600 /* largest --timeout of verify, connect */
+
+/* --timeout SEC of cmd into *secs: -1 to go on, else the exit code of
+ * the usage error. */
+int cli_parse_timeout(const char *cmd, const char *arg, double *secs);
+
+/* Monotonic milliseconds: the clock the core's deadlines read. */
+int64_t cli_mono_ms(void *ctx);
+
+/* --write-chain: the validated path without its anchor, leaf first, as
+ * PEM into file (a temporary file renamed over it).  Refuses, saying why
+ * on stderr, when res is not trusted.  Returns 0, -1 after printing. */
+int cli_write_chain(const char *file, const struct cs_verify_result *res);
 
 /* Print the error items of list on stderr; returns how many. */
 size_t cli_print_errors(const struct cs_itemlist *list);

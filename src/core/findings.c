@@ -64,18 +64,44 @@ const struct cs_finding_def cs_finding_defs[] = {
 	 "a CRL's nextUpdate is in the past"},
 	{"crl-not-yet-valid", CS_SEV_WARNING,
 	 "a CRL's thisUpdate is in the future"},
+	{"crl-unused", CS_SEV_WARNING,
+	 "a CRL given with --crl applies to no certificate of the path"},
 	{"crl-unverifiable", CS_SEV_WARNING,
 	 "a CRL given for a certificate cannot be checked"},
+	/* Fetched online (--fetch-missing). */
+	{"issuer-fetched", CS_SEV_WARNING,
+	 "an intermediate missing from the chain was fetched from the "
+	 "caIssuers URL of the certificate it issued"},
+	{"issuer-fetch-failed", CS_SEV_WARNING,
+	 "fetching a missing intermediate from a caIssuers URL failed"},
+	/* Revocation over the network (--revocation soft|hard). */
+	{"ocsp-good", CS_SEV_INFO,
+	 "the certificate's OCSP responder says it is good"},
+	{"crl-good", CS_SEV_INFO,
+	 "the CRL fetched from the certificate's distribution point does "
+	 "not list it"},
+	{"revocation-no-source", CS_SEV_INFO,
+	 "the certificate names no revocation source that was asked for, so "
+	 "its revocation was not checked online"},
+	{"revocation-unavailable", CS_SEV_WARNING,
+	 "whether a certificate is revoked could not be checked (its "
+	 "source is unreachable, slow or broken); --revocation soft"},
+	{"revocation-required", CS_SEV_ERROR,
+	 "whether a certificate is revoked could not be established and "
+	 "--revocation hard requires it"},
 	/* Stapled OCSP (RFC 6960, RFC 6066 section 8), live mode only. */
 	{"ocsp-revoked", CS_SEV_ERROR,
-	 "the server's stapled OCSP response says the leaf is revoked"},
+	 "an OCSP response (the server's staple, or a responder's answer) "
+	 "says the certificate is revoked"},
 	{"ocsp-unknown", CS_SEV_WARNING,
-	 "the stapled OCSP response does not know the leaf"},
+	 "an OCSP response (stapled or fetched) says the responder does not "
+	 "know the certificate"},
 	{"ocsp-expired", CS_SEV_WARNING,
-	 "the stapled OCSP response is outside its validity period"},
+	 "an OCSP response (stapled or fetched) is outside its validity "
+	 "period"},
 	{"ocsp-unverifiable", CS_SEV_WARNING,
-	 "the stapled OCSP response cannot be checked (signature, signer, "
-	 "certificate id or encoding)"},
+	 "an OCSP response (stapled or fetched) cannot be checked "
+	 "(signature, signer, certificate id, nonce or encoding)"},
 	/* Web PKI encoding rules (RFC 5280 and CA/Browser Forum BRs) that
 	 * GnuTLS does not enforce. */
 	{"bad-serial", CS_SEV_ERROR,

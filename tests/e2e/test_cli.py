@@ -296,12 +296,23 @@ class Help(unittest.TestCase):
     def test_help_lists_each_option_of_the_command(self):
         rc, out, _ = run("connect", "--help")
         for opt in ("--starttls", "--sni", "--no-sni", "--timeout",
-                    "--all-addresses", "--dns-servers", "--alpn",
+                    "--all-addresses", "--dns-servers",
                     "--save-chain", "--cert", "--key", "--password-file",
                     "--json", "--at", "--trust", "--untrusted", "--host",
                     "--email", "--purpose", "--max-depth", "--crl",
                     "--verbose", "--quiet", "--color", "--help"):
             self.assertIn(opt, out)
+
+    def test_terse_options_in_page_and_completions_only(self):
+        # --alpn is left out of connect's one screen, not out of the
+        # man page's synopsis and options or the completions
+        _, out, _ = run("connect", "--help")
+        self.assertNotIn("--alpn", out)
+        _, page, _ = run("--dump-man-options")
+        self.assertIn("[*--alpn* _LIST_]", page)
+        self.assertIn("*--alpn* _LIST_\n", page)
+        _, bash, _ = run("completion", "bash")
+        self.assertIn("--alpn", bash)
 
     def test_main_help(self):
         rc, out, _ = run("--help")

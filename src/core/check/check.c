@@ -6,6 +6,7 @@
  * Does not: schedule (loop.c runs targets concurrently), print, exit.
  */
 #include "check/check_int.h"
+#include "online/online.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -154,6 +155,7 @@ int cs_check_evaluate(const struct cs_verify_result *vr,
 	const struct cs_finding *bad = NULL;
 	char when[32], words[48], buf[640];
 	cs_time_t at = o->verify.at;
+	bool later = false;
 	size_t i;
 
 	r->reached = true;
@@ -169,6 +171,14 @@ int cs_check_evaluate(const struct cs_verify_result *vr,
 			r->earliest = na;
 			r->position = (int)i;
 		}
+	}
+	/* ...unless another path (a renewed root in the store) outlives
+	 * it: then the chain stops validating when that one does */
+	if (vr->trusted && vr->later_until != CS_TIME_NONE &&
+	    vr->later_anchor) {
+		r->earliest = vr->later_until;
+		r->position = -1;
+		later = true;
 	}
 	if (r->earliest != CS_TIME_NONE)
 		r->days_left = days_between(at, r->earliest);
@@ -206,9 +216,14 @@ int cs_check_evaluate(const struct cs_verify_result *vr,
 		r->state = CS_CHECK_WARNING;
 	else
 		r->state = CS_CHECK_OK;
-	snprintf(buf, sizeof(buf), "%sexpires %s (%s)",
-		 r->position > 0 && vr->path[r->position].is_anchor ?
-		 "the trust anchor " : "", words, when);
+	if (later)
+		snprintf(buf, sizeof(buf), "expires %s (%s), through '%s' "
+			 "(the path validated now ends sooner)", words, when,
+			 vr->later_anchor);
+	else
+		snprintf(buf, sizeof(buf), "%sexpires %s (%s)",
+			 r->position > 0 && vr->path[r->position].is_anchor ?
+			 "the trust anchor " : "", words, when);
 	r->code = strdup(r->state == CS_CHECK_OK ? "ok" : "expires-soon");
 	r->reason = strdup(buf);
 	return r->code && r->reason ? 0 : -1;
@@ -253,9 +268,17 @@ static int check_address(const struct cs_check_target *t,
 {
 	struct cs_net_result nr;
 	struct cs_verify_result vr;
+	struct cs_online ol;
+	struct cs_online_opts oo = {.fetch_missing = o->fetch_missing,
+				    .dns_servers = o->dns_servers,
+				    .revocation = o->revocation,
+				    .sources = o->rev_sources,
+				    .cache_dir = o->cache_dir,
+				    .now = o->now};
 	struct cs_error e;
 	int rc = 0;
 
+	cs_online_init(&ol);
 	cs_net_result_init(&nr);
 	memset(&vr, 0, sizeof(vr));
 	cs_error_clear(&e);
@@ -265,12 +288,13 @@ static int check_address(const struct cs_check_target *t,
 		rc = -1;
 	else if (cs_net_handshake(&t->net, a, no, dl, &nr, &e) < 0)
 		rc = check_set_error(r, o, &e);
-	else if (cs_verify_chain(&nr.chain, o->untrusted, o->trust, vo, &vr,
-				 &e) < 0)
+	else if (cs_online_verify(&nr.chain, o->untrusted, o->trust, vo, &oo,
+				  dl, &ol, &vr, &e) < 0)
 		rc = check_set_error(r, o, &e);
 	else
 		rc = cs_check_evaluate(&vr, o, r);
 	cs_verify_result_free(&vr);
+	cs_online_free(&ol);
 	cs_net_result_free(&nr);
 	return rc;
 }

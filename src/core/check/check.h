@@ -138,6 +138,13 @@ struct cs_check_opts {
 	const char *host;        /* --host for every target, or NULL */
 	int64_t warn_secs, crit_secs;        /* thresholds */
 	bool unreachable_critical;           /* UNKNOWN becomes CRITICAL */
+	bool fetch_missing;      /* --fetch-missing (online.h): endpoints in
+				    their deadline; files each in a deadline
+				    of timeout_ms of their own */
+	int revocation;          /* enum cs_revocation_mode (online.h) */
+	unsigned rev_sources;    /* CS_REVOCATION_* */
+	const char *cache_dir;   /* fetched CRLs, or NULL */
+	cs_time_t now;           /* the clock's time, for that cache */
 	struct cs_load_opts load;
 	/* endpoints */
 	unsigned jobs;           /* in flight at once; 0 = 1 */

@@ -14,6 +14,7 @@
  * Does not: print, exit, or look at file names (formats by content).
  */
 #include "check/check_int.h"
+#include "online/online.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,8 +80,22 @@ static void check_leaf(struct run *r, const struct cs_item *leaf,
 	struct cs_verify_result vr;
 	struct cs_verify_opts vo = r->o->verify;
 	struct cs_itemlist one;
+	struct cs_online ol;
+	struct cs_online_opts oo = {.fetch_missing = r->o->fetch_missing,
+				    .dns_servers = r->o->dns_servers,
+				    .revocation = r->o->revocation,
+				    .sources = r->o->rev_sources,
+				    .cache_dir = r->o->cache_dir,
+				    .now = r->o->now};
+	/* a file's fetches have a deadline of their own, on the system's
+	 * poll: files are checked outside the endpoints' event loop */
+	struct cs_deadline dl = {.now_ms = r->o->now_ms,
+				 .ctx = r->o->clock_ctx};
 	struct cs_error e;
 
+	cs_online_init(&ol);
+	if (r->o->now_ms)
+		dl.at_ms = r->o->now_ms(r->o->clock_ctx) + r->o->timeout_ms;
 	check_result_init(&res);
 	memset(&vr, 0, sizeof(vr));
 	cs_error_clear(&e);
@@ -92,17 +107,20 @@ static void check_leaf(struct run *r, const struct cs_item *leaf,
 	res.target = item_name(leaf, several);
 	if (!res.target || (r->o->host && !(res.host = strdup(r->o->host))))
 		goto nomem;
-	if (cs_verify_chain(&one, pool, r->o->trust, &vo, &vr, &e) < 0) {
+	if (cs_online_verify(&one, pool, r->o->trust, &vo, &oo, &dl, &ol, &vr,
+			     &e) < 0) {
 		if (check_set_error(&res, r->o, &e) < 0)
 			goto nomem;
 	} else if (cs_check_evaluate(&vr, r->o, &res) < 0) {
 		goto nomem;
 	}
 	cs_verify_result_free(&vr);
+	cs_online_free(&ol);
 	hand_on(r, &res);
 	return;
 nomem:
 	cs_verify_result_free(&vr);
+	cs_online_free(&ol);
 	cs_check_result_free(&res);
 	r->nomem = true;
 }

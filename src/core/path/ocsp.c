@@ -97,10 +97,46 @@ static bool signature_ok(gnutls_ocsp_resp_t resp, gnutls_x509_crt_t issuer)
 	return ok;
 }
 
+/* see ocsp.h */
 int cs_ocsp_check(const unsigned char *der, size_t len,
 		  gnutls_x509_crt_t leaf, gnutls_x509_crt_t issuer,
 		  cs_time_t at, struct cs_ocsp_result *r,
 		  struct cs_error *err)
+{
+	static const struct cs_ocsp_about staple = {
+		.what = "The stapled OCSP response",
+		.cert = "the server's certificate",
+		.staple = true,
+	};
+
+	return cs_ocsp_check_about(der, len, leaf, issuer, at, &staple, r,
+				   err);
+}
+
+/* The response's nonce against the one sent: 0 when it matches or the
+ * response has none (most responders sign ahead of time), -1 when it
+ * differs. */
+static int nonce_ok(gnutls_ocsp_resp_t resp, const struct cs_ocsp_about *ab)
+{
+	gnutls_datum_t n = {NULL, 0};
+	unsigned critical = 0;
+	int ok;
+
+	if (ab->nonce == NULL || ab->nonce_len == 0)
+		return 0;
+	if (gnutls_ocsp_resp_get_nonce(resp, &critical, &n) < 0)
+		return 0;
+	ok = n.size == ab->nonce_len &&
+	     memcmp(n.data, ab->nonce, ab->nonce_len) == 0;
+	gnutls_free(n.data);
+	return ok ? 0 : -1;
+}
+
+/* see ocsp.h */
+int cs_ocsp_check_about(const unsigned char *der, size_t len,
+			gnutls_x509_crt_t leaf, gnutls_x509_crt_t issuer,
+			cs_time_t at, const struct cs_ocsp_about *ab,
+			struct cs_ocsp_result *r, struct cs_error *err)
 {
 	gnutls_ocsp_resp_t resp = NULL;
 	gnutls_datum_t d;
@@ -114,7 +150,7 @@ int cs_ocsp_check(const unsigned char *der, size_t len,
 	r->revoked_at = CS_TIME_NONE;
 	r->status = CS_OCSP_INVALID;
 	if (len == 0 || len > CS_OCSP_MAX_BYTES) {
-		invalid(r, "The stapled OCSP response is %s.",
+		invalid(r, "%s is %s.", ab->what,
 			len ? "larger than 64 KiB" : "empty");
 		return 0;
 	}
@@ -126,44 +162,49 @@ int cs_ocsp_check(const unsigned char *der, size_t len,
 	d.size = (unsigned)len;
 	ret = gnutls_ocsp_resp_import(resp, &d);
 	if (ret < 0) {
-		invalid(r, "The stapled OCSP response cannot be decoded "
-			"(GnuTLS says: %s).", gnutls_strerror(ret));
+		invalid(r, "%s cannot be decoded (GnuTLS says: %s).",
+			ab->what, gnutls_strerror(ret));
 		goto out;
 	}
 	ret = gnutls_ocsp_resp_get_status(resp);
 	if (ret != GNUTLS_OCSP_RESP_SUCCESSFUL) {
 		snprintf(a, sizeof(a), "%d", ret);
-		invalid(r, "The stapled OCSP response is not a successful "
-			"answer (responseStatus %s, RFC 6960 4.2.1).", a);
+		invalid(r, "%s is not a successful answer (responseStatus "
+			"%s, RFC 6960 4.2.1).", ab->what, a);
 		goto out;
 	}
 	r->produced_at = from_time_t(gnutls_ocsp_resp_get_produced(resp));
 	idx = find_single(resp, leaf);
 	if (idx < 0) {
-		invalid(r, "The stapled OCSP response is about %s, not about "
-			"the server's certificate.", "another certificate");
+		invalid(r, "%s is about another certificate, not about %s.",
+			ab->what, ab->cert);
 		goto out;
 	}
 	if (gnutls_ocsp_resp_get_single(resp, (unsigned)idx, NULL, NULL,
 					NULL, NULL, &status, &tu, &nu, &rt,
 					&reason) < 0) {
-		invalid(r, "The stapled OCSP response has an unreadable %s.",
-			"single response");
+		invalid(r, "%s has an unreadable single response.",
+			ab->what);
 		goto out;
 	}
 	r->this_update = from_time_t(tu);
 	r->next_update = from_time_t(nu);
 	if (issuer == NULL) {
-		invalid(r, "The stapled OCSP response cannot be checked: %s.",
-			"the issuer of the server's certificate is not known");
+		invalid(r, "%s cannot be checked: the issuer of %s is not "
+			"known.", ab->what, ab->cert);
 		goto out;
 	}
 	r->signature_ok = signature_ok(resp, issuer);
 	if (!r->signature_ok) {
-		invalid(r, "The stapled OCSP response is not signed by %s "
-			"(RFC 6960 4.2.2.2); its status is ignored.",
-			"the issuer of the server's certificate or a "
-			"responder it authorised");
+		invalid(r, "%s is not signed by the issuer of %s or a "
+			"responder it authorised (RFC 6960 4.2.2.2); its "
+			"status is ignored.", ab->what, ab->cert);
+		goto out;
+	}
+	if (nonce_ok(resp, ab) < 0) {
+		r->signature_ok = false;
+		invalid(r, "%s carries a nonce other than the one sent (a "
+			"replayed answer?); its status is ignored.", ab->what);
 		goto out;
 	}
 	switch (status) {
@@ -190,28 +231,85 @@ int cs_ocsp_check(const unsigned char *der, size_t len,
 
 		fmt_time(r->revoked_at, c, sizeof(c));
 		r->code = "ocsp-revoked";
-		snprintf(r->message, sizeof(r->message),
-			 "The server's own stapled OCSP response says its "
-			 "certificate was revoked on %s (response of %s).",
-			 c, a);
+		if (ab->staple)
+			snprintf(r->message, sizeof(r->message),
+				 "The server's own stapled OCSP response says "
+				 "its certificate was revoked on %s (response "
+				 "of %s).", c, a);
+		else
+			snprintf(r->message, sizeof(r->message),
+				 "%s says %s was revoked on %s, reason %s "
+				 "(response of %s).", ab->what, ab->cert, c,
+				 cs_crl_reason_name(r->reason), a);
 	} else if (!r->time_ok) {
 		r->code = "ocsp-expired";
 		snprintf(r->message, sizeof(r->message),
-			 "The stapled OCSP response is valid from %s to %s, "
-			 "not at the time of the check; the server staples "
-			 "a stale response.", a, b);
+			 "%s is valid from %s to %s, not at the time of the "
+			 "check; the %s a stale response.", ab->what, a, b,
+			 ab->staple ? "server staples" : "responder serves");
 	} else if (r->status == CS_OCSP_UNKNOWN) {
 		r->code = "ocsp-unknown";
 		snprintf(r->message, sizeof(r->message),
-			 "The stapled OCSP response says the responder does "
-			 "not know the server's certificate (%s).", a);
+			 "%s says the responder does not know %s (%s).",
+			 ab->what, ab->cert, a);
 	} else {
 		snprintf(r->message, sizeof(r->message),
-			 "The stapled OCSP response says good, valid from %s "
-			 "to %s.", a, b);
+			 "%s says good, valid from %s to %s.", ab->what, a, b);
 	}
 out:
 	gnutls_ocsp_resp_deinit(resp);
+	return 0;
+}
+
+/* see ocsp.h */
+const char *cs_crl_reason_name(int reason)
+{
+	static const char *const names[] = {
+		"unspecified", "keyCompromise", "cACompromise",
+		"affiliationChanged", "superseded", "cessationOfOperation",
+		"certificateHold", "(unused 7)", "removeFromCRL",
+		"privilegeWithdrawn", "aACompromise",
+	};
+
+	/* gnutls_x509_crl_reason_t is the RFC 5280 5.3.1 number */
+	return reason >= 0 && (size_t)reason < sizeof(names) / sizeof(*names)
+		       ? names[reason]
+		       : "unknown";
+}
+
+/* see ocsp.h */
+int cs_ocsp_request(gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer,
+		    gnutls_datum_t *req, unsigned char *nonce,
+		    size_t *nonce_len, struct cs_error *err)
+{
+	gnutls_ocsp_req_t r = NULL;
+	gnutls_datum_t n = {NULL, 0};
+	unsigned critical = 0;
+	int ret;
+
+	req->data = NULL;
+	req->size = 0;
+	*nonce_len = 0;
+	if (gnutls_ocsp_req_init(&r) < 0)
+		return cs_error_setx(err, CS_E_NOMEM, "out of memory");
+	/* SHA-1 certificate IDs: what every responder understands (RFC
+	 * 5019 2.1.1) */
+	ret = gnutls_ocsp_req_add_cert(r, GNUTLS_DIG_SHA1, issuer, cert);
+	if (ret >= 0)
+		ret = gnutls_ocsp_req_randomize_nonce(r);
+	if (ret >= 0)
+		ret = gnutls_ocsp_req_get_nonce(r, &critical, &n);
+	if (ret >= 0 && n.size <= CS_OCSP_NONCE_MAX) {
+		memcpy(nonce, n.data, n.size);
+		*nonce_len = n.size;
+	}
+	gnutls_free(n.data);
+	if (ret >= 0)
+		ret = gnutls_ocsp_req_export(r, req);
+	gnutls_ocsp_req_deinit(r);
+	if (ret < 0)
+		return cs_error_setx(err, CS_E_INTERNAL, "cannot build an OCSP "
+				     "request: %s", gnutls_strerror(ret));
 	return 0;
 }
 

@@ -12,7 +12,11 @@
  * already reached (path/verify.h): the staple is judged for the leaf of
  * the validated path, issued by the next element.
  *
- * Does not: fetch responses over HTTP, read the clock, or print.
+ * Also builds the request a client sends (cs_ocsp_request) and checks
+ * fetched responses with the same code (cs_ocsp_check_about).
+ *
+ * Does not: fetch responses over HTTP (online/ does), read the clock, or
+ * print.
  */
 #ifndef CS_OCSP_H
 #define CS_OCSP_H
@@ -56,6 +60,41 @@ CS_MUST_CHECK int cs_ocsp_check(const unsigned char *der, size_t len,
 				gnutls_x509_crt_t issuer, cs_time_t at,
 				struct cs_ocsp_result *r,
 				struct cs_error *err);
+
+/* How a response is spoken of, and the nonce sent for it. */
+struct cs_ocsp_about {
+	const char *what;   /* "The stapled OCSP response", "The OCSP
+			       response of http://..." */
+	const char *cert;   /* "the server's certificate", "'Example CA'" */
+	bool staple;        /* a staple: the server sent it */
+	const unsigned char *nonce; /* sent in the request, or NULL */
+	size_t nonce_len;
+};
+
+/* cs_ocsp_check for any response (a fetched one too): the sentences
+ * speak of ab->what and ab->cert, and a nonce in the response must be
+ * ab->nonce when one was sent (a response without one is accepted:
+ * most responders sign ahead of time). */
+CS_MUST_CHECK int cs_ocsp_check_about(const unsigned char *der, size_t len,
+				      gnutls_x509_crt_t leaf,
+				      gnutls_x509_crt_t issuer, cs_time_t at,
+				      const struct cs_ocsp_about *ab,
+				      struct cs_ocsp_result *r,
+				      struct cs_error *err);
+
+#define CS_OCSP_NONCE_MAX 64
+
+/* A DER OCSP request for cert issued by issuer (SHA-1 certificate ID,
+ * a random nonce, RFC 6960 4.1) into *req (gnutls_free it); the nonce
+ * into nonce (CS_OCSP_NONCE_MAX bytes), its length in *nonce_len.
+ * Returns 0, -1 with *err. */
+CS_MUST_CHECK int cs_ocsp_request(gnutls_x509_crt_t cert,
+				  gnutls_x509_crt_t issuer,
+				  gnutls_datum_t *req, unsigned char *nonce,
+				  size_t *nonce_len, struct cs_error *err);
+
+/* "keyCompromise", ... for an RFC 5280 5.3.1 reason code. */
+const char *cs_crl_reason_name(int reason);
 
 /* Check len bytes at der as the staple for the leaf of vr's path (its
  * issuer: the next element) at time at, with *ocsp filled as above.  A

@@ -10,15 +10,17 @@
  * delta CRLs or issuing distribution points (a CRL that needs them is
  * not used), check OCSP (ocsp.c).
  */
+#include <stdio.h>
 #include <string.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "path/crl.h"
 #include "path/verify_int.h"
 
 /* ---- revocation (RFC 5280 6.3) ------------------------------------- */
 
-static bool crl_lists(gnutls_x509_crl_t crl, const struct cs_cand *c,
+static bool crl_lists(gnutls_x509_crl_t crl, gnutls_x509_crt_t crt,
 		      time_t *when)
 {
 	unsigned char want[64], got[64];
@@ -26,7 +28,7 @@ static bool crl_lists(gnutls_x509_crl_t crl, const struct cs_cand *c,
 	gnutls_x509_crl_iter_t it = NULL;
 	bool found = false;
 
-	if (gnutls_x509_crt_get_serial(c->crt, want, &wlen) < 0)
+	if (gnutls_x509_crt_get_serial(crt, want, &wlen) < 0)
 		return false;
 	for (;;) {
 		glen = sizeof(got);
@@ -57,7 +59,7 @@ static bool crl_lists(gnutls_x509_crl_t crl, const struct cs_cand *c,
 
 /* Why the CRL cannot be used for what its issuer signed, or NULL. */
 static const char *crl_unusable(gnutls_x509_crl_t crl,
-				const struct cs_cand *iss)
+				const struct cs_cert_model *issm)
 {
 	unsigned char num[MAX_CRL_NUMBER + 8];
 	size_t nsz = sizeof(num);
@@ -66,7 +68,7 @@ static const char *crl_unusable(gnutls_x509_crl_t crl,
 
 	/* RFC 5280 6.3.3 (f): the issuer's key usage, if present,
 	 * allows signing CRLs. */
-	if (iss->m.has_key_usage && !(iss->m.key_usage & CS_KU_CRL_SIGN))
+	if (issm->has_key_usage && !(issm->key_usage & CS_KU_CRL_SIGN))
 		return "its issuer's key usage does not include cRLSign "
 		       "(RFC 5280 6.3.3 (f))";
 	/* RFC 5280 5.2.3: every CRL has a non-critical cRLNumber. */
@@ -157,7 +159,7 @@ void cs_check_crls(struct cs_flist *l, struct cs_pool *p,
 				     cs_name_of(c));
 			continue;
 		}
-		if (crl_lists(it->crl, c, &when)) {
+		if (crl_lists(it->crl, c->crt, &when)) {
 			cs_date_str((cs_time_t)when, d1, sizeof(d1));
 			cs_flist_add(l, "revoked", (int)i, c,
 				     "Replace it with a new certificate.",
@@ -166,7 +168,7 @@ void cs_check_crls(struct cs_flist *l, struct cs_pool *p,
 				     c->m.serial_hex, d1, cs_name_of(iss),
 				     path_s);
 		}
-		why = crl_unusable(it->crl, iss);
+		why = crl_unusable(it->crl, &iss->m);
 		if (why != NULL) {
 			cs_flist_add(l, "crl-unverifiable", (int)i, c,
 				     "Get a CRL that follows RFC 5280 from the "
@@ -201,4 +203,115 @@ void cs_check_crls(struct cs_flist *l, struct cs_pool *p,
 	/* Status unknown although revocation checking was asked for. */
 	for (k = n0; any && !good && k < l->n; k++)
 		l->v[k].severity = CS_SEV_ERROR;
+}
+
+/* see verify_int.h */
+void cs_check_crls_used(struct cs_flist *l, struct cs_pool *p,
+			const struct cs_path *path,
+			const struct cs_verify_opts *o)
+{
+	size_t k, i;
+
+	for (k = 0; o->crls != NULL && k < o->crls->n; k++) {
+		const struct cs_item *it = &o->crls->items[k];
+		gnutls_datum_t dn = {NULL, 0}, name = {NULL, 0};
+		bool used = false;
+
+		if (it->kind != CS_ITEM_CRL)
+			continue;
+		if (gnutls_x509_crl_get_raw_issuer_dn(it->crl, &dn) < 0)
+			continue;
+		/* a CRL applies to the certificates its issuer issued:
+		 * those of the path below the anchor */
+		for (i = 0; i + 1 < path->n && !used; i++) {
+			const struct cs_cand *c = &p->v[path->idx[i]];
+
+			if (path->anchored && i + 1 == path->n)
+				break;
+			used = dn.size == c->iss.size &&
+			       memcmp(dn.data, c->iss.data, dn.size) == 0;
+		}
+		gnutls_free(dn.data);
+		if (used)
+			continue;
+		(void)gnutls_x509_crl_get_issuer_dn2(it->crl, &name);
+		cs_flist_add(l, "crl-unused", -1, NULL,
+			     "Give the CRL of an issuer in the path (the CRL "
+			     "of the CA that issued the certificate to check).",
+			     "The CRL from %s (item %zu), issued by '%s', "
+			     "applies to no certificate of the path: it was "
+			     "not used.", it->origin.path ? it->origin.path : "?",
+			     it->origin.index,
+			     name.data ? (const char *)name.data : "?");
+		gnutls_free(name.data);
+	}
+}
+
+/* see crl.h */
+void cs_crl_judge(gnutls_x509_crl_t crl, gnutls_x509_crt_t crt,
+		  gnutls_x509_crt_t issuer,
+		  const struct cs_cert_model *issuer_model, cs_time_t at,
+		  struct cs_crl_verdict *v)
+{
+	const unsigned verify_flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+				      GNUTLS_VERIFY_ALLOW_BROKEN |
+				      GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1;
+	gnutls_datum_t a = {NULL, 0}, b = {NULL, 0};
+	unsigned status = 0;
+	time_t tu, nu, when = 0;
+	const char *why;
+	bool same;
+
+	memset(v, 0, sizeof(*v));
+	v->revoked_at = CS_TIME_NONE;
+	tu = gnutls_x509_crl_get_this_update(crl);
+	nu = gnutls_x509_crl_get_next_update(crl);
+	v->this_update = tu == (time_t)-1 ? CS_TIME_NONE : (cs_time_t)tu;
+	v->next_update = nu == (time_t)-1 ? CS_TIME_NONE : (cs_time_t)nu;
+	same = gnutls_x509_crl_get_raw_issuer_dn(crl, &a) >= 0 &&
+	       gnutls_x509_crt_get_raw_issuer_dn(crt, &b) >= 0 &&
+	       a.size == b.size && memcmp(a.data, b.data, a.size) == 0;
+	gnutls_free(a.data);
+	gnutls_free(b.data);
+	if (!same) {
+		v->status = CS_CRL_INVALID;
+		snprintf(v->why, sizeof(v->why), "it is not issued by the "
+			 "certificate's issuer (indirect CRLs are not "
+			 "processed)");
+		return;
+	}
+	if (gnutls_x509_crl_verify(crl, &issuer, 1, verify_flags,
+				   &status) < 0 ||
+	    (status & CRL_SIG_BAD) != 0 ||
+	    ((status & GNUTLS_CERT_INVALID) != 0 &&
+	     (status & CRL_TIME_BITS) == 0)) {
+		v->status = CS_CRL_INVALID;
+		snprintf(v->why, sizeof(v->why), "it does not verify with "
+			 "the issuer's key");
+		return;
+	}
+	/* signed by the issuer: a listed certificate is revoked whatever
+	 * else is wrong with the CRL */
+	if (crl_lists(crl, crt, &when)) {
+		v->status = CS_CRL_REVOKED;
+		v->revoked_at = (cs_time_t)when;
+		return;
+	}
+	why = crl_unusable(crl, issuer_model);
+	if (why != NULL) {
+		v->status = CS_CRL_INVALID;
+		snprintf(v->why, sizeof(v->why), "%s", why);
+		return;
+	}
+	if (v->this_update != CS_TIME_NONE && at < v->this_update) {
+		v->status = CS_CRL_STALE;
+		snprintf(v->why, sizeof(v->why), "it is dated after the "
+			 "validation time");
+	} else if (v->next_update != CS_TIME_NONE && at >= v->next_update) {
+		v->status = CS_CRL_STALE;
+		snprintf(v->why, sizeof(v->why), "it was due to be replaced "
+			 "before the validation time");
+	} else {
+		v->status = CS_CRL_GOOD;
+	}
 }

@@ -17,6 +17,7 @@
  * fetch or print anything.
  */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,12 +106,16 @@ static void check_top(struct cs_flist *l, struct cs_pool *p,
 	if (top->m.ca_issuer_urls.n > 0)
 		snprintf(fix, sizeof(fix),
 			 "Add '%s' to the chain file after '%s' (its AIA "
-			 "says it can be downloaded from %s).",
+			 "says it can be downloaded from %s; --fetch-missing "
+			 "--write-chain FILE fetches it and writes the whole "
+			 "chain).",
 			 iss, cs_name_of(top), top->m.ca_issuer_urls.v[0]);
 	else
 		snprintf(fix, sizeof(fix),
-			 "Add '%s' to the chain file after '%s', or its "
-			 "root to the trust store.", iss, cs_name_of(top));
+			 "Add '%s' to the chain file after '%s' (with it in "
+			 "--untrusted, --write-chain FILE writes the whole "
+			 "chain), or its root to the trust store.", iss,
+			 cs_name_of(top));
 	cs_flist_add(l, "issuer-not-found", (int)top_i, top, fix,
 		     "%s'%s' was issued by '%s', which is not in the input and "
 		     "not in the trust store.", top_i == 0 ? "The leaf " : "",
@@ -272,7 +277,8 @@ static void presentation(struct cs_flist *l, struct cs_pool *p,
 
 		cs_flist_add(l, "chain-out-of-order", 0, lc,
 			     "List the end-entity certificate first, then each "
-			     "issuer in order (RFC 8446 4.4.2).",
+			     "issuer in order (RFC 8446 4.4.2); --write-chain "
+			     "FILE writes the chain in that order.",
 			     "The input lists '%s' first, but the end-entity "
 			     "certificate is '%s' (certificate %zu of the "
 			     "input); '%s' is validated.", cs_name_of(first),
@@ -286,7 +292,8 @@ static void presentation(struct cs_flist *l, struct cs_pool *p,
 			const struct cs_cand *orig = &p->v[c->dup_of];
 
 			cs_flist_add(l, "duplicate-cert", -1, c,
-				     "Remove the second copy.",
+				     "Remove the second copy (--write-chain "
+				     "FILE writes the chain without it).",
 				     "'%s' appears more than once in the input "
 				     "(certificate %zu repeats certificate "
 				     "%zu).", cs_name_of(c), a + 1,
@@ -303,7 +310,9 @@ static void presentation(struct cs_flist *l, struct cs_pool *p,
 		}
 		if (!used && !cut)
 			cs_flist_add(l, "unneeded-cert", -1, c,
-				     "Remove it from the chain file.",
+				     "Remove it from the chain file "
+				     "(--write-chain FILE writes the chain "
+				     "without it).",
 				     "'%s' (certificate %zu of the input) is "
 				     "not part of the path and is not needed.",
 				     cs_name_of(c), a + 1);
@@ -337,6 +346,51 @@ bool cs_verify_has(const struct cs_verify_result *res, const char *code)
 }
 
 /* see verify.h */
+int cs_verify_add_finding(struct cs_verify_result *res, const char *code,
+			  int cert, const char *fix, const char *fmt, ...)
+{
+	const struct cs_finding_def *def = cs_finding_lookup(code);
+	struct cs_finding *v, *f;
+	char msg[1024];
+	va_list ap;
+
+	if (def == NULL)
+		return -1;
+	v = realloc(res->findings, (res->n_findings + 1) * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	res->findings = v;
+	f = &v[res->n_findings];
+	memset(f, 0, sizeof(*f));
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	f->code = def->code;
+	f->severity = def->severity;
+	f->cert = cert >= 0 && (size_t)cert < res->path_len ? cert : -1;
+	if (f->cert >= 0 && res->path[cert].model.subject != NULL)
+		f->subject = strdup(res->path[cert].model.subject);
+	f->message = strdup(msg);
+	f->fix = fix != NULL ? strdup(fix) : NULL;
+	if (f->message == NULL || (fix != NULL && f->fix == NULL) ||
+	    (f->cert >= 0 && res->path[cert].model.subject != NULL &&
+	     f->subject == NULL)) {
+		cs_finding_free(f);
+		return -1;
+	}
+	res->n_findings++;
+	if (def->severity == CS_SEV_ERROR) {
+		res->trusted = false;
+		res->valid_until = CS_TIME_NONE;
+		res->limited_by = -1;
+		res->later_until = CS_TIME_NONE;
+		free(res->later_anchor);
+		res->later_anchor = NULL;
+	}
+	return 0;
+}
+
+/* see verify.h */
 void cs_verify_result_free(struct cs_verify_result *res)
 {
 	size_t i;
@@ -349,7 +403,12 @@ void cs_verify_result_free(struct cs_verify_result *res)
 	for (i = 0; i < res->n_findings; i++)
 		cs_finding_free(&res->findings[i]);
 	free(res->findings);
+	free(res->later_anchor);
 	memset(res, 0, sizeof(*res));
+	res->valid_until = CS_TIME_NONE;
+	res->later_until = CS_TIME_NONE;
+	res->later_anchor_until = CS_TIME_NONE;
+	res->limited_by = -1;
 }
 
 static int move_path(struct cs_verify_result *res, struct cs_pool *p,
@@ -411,12 +470,100 @@ static int add_list(struct cs_pool *p, const struct cs_itemlist *list,
 	return 0;
 }
 
+/* The earliest notAfter of a trusted path, the anchor included: a root
+ * that expires first ends the path's life too. */
+static void path_until(struct cs_verify_result *res)
+{
+	size_t i;
+
+	res->valid_until = CS_TIME_NONE;
+	res->limited_by = -1;
+	if (!res->trusted)
+		return;
+	for (i = 0; i < res->path_len; i++) {
+		cs_time_t na = res->path[i].model.not_after;
+
+		if (na == CS_TIME_NONE)
+			continue;
+		if (res->valid_until == CS_TIME_NONE || na < res->valid_until) {
+			res->valid_until = na;
+			res->limited_by = (int)i;
+		}
+	}
+}
+
+static const char *model_name(const struct cs_cert_model *m)
+{
+	if (m->subject_cn != NULL && m->subject_cn_len > 0)
+		return m->subject_cn;
+	return m->subject != NULL ? m->subject : "";
+}
+
+static int verify_at(const struct cs_itemlist *input,
+		     const struct cs_itemlist *untrusted,
+		     const struct cs_trust *trust,
+		     const struct cs_verify_opts *opts,
+		     struct cs_verify_result *res, struct cs_error *err,
+		     bool look_later);
+
+/* A path limited by an issuer (not the leaf) may be replaced by another
+ * once that issuer expires: validate again one second later, without
+ * the CRLs (revocation is judged at opts->at, not then). */
+static int look_later(const struct cs_itemlist *input,
+		      const struct cs_itemlist *untrusted,
+		      const struct cs_trust *trust,
+		      const struct cs_verify_opts *opts,
+		      struct cs_verify_result *res, struct cs_error *err)
+{
+	struct cs_verify_opts later = *opts;
+	struct cs_verify_result r2;
+	struct cs_error e2;
+	int rc = 0;
+
+	if (res->limited_by <= 0 || res->valid_until == CS_TIME_NONE ||
+	    res->valid_until == INT64_MAX)
+		return 0;
+	later.at = res->valid_until + 1;
+	later.crls = NULL;
+	if (verify_at(input, untrusted, trust, &later, &r2, &e2, false) < 0) {
+		cs_verify_result_free(&r2);
+		if (e2.code == CS_E_NOMEM) {
+			*err = e2;
+			return -1;
+		}
+		return 0;
+	}
+	if (r2.trusted && r2.path_len > 0 && r2.valid_until != CS_TIME_NONE &&
+	    r2.valid_until > res->valid_until) {
+		res->later_anchor =
+			strdup(model_name(&r2.path[r2.path_len - 1].model));
+		if (res->later_anchor == NULL)
+			rc = cs_error_setx(err, CS_E_NOMEM, "out of memory");
+		else
+			res->later_until = r2.valid_until;
+		res->later_anchor_until =
+			r2.path[r2.path_len - 1].model.not_after;
+	}
+	cs_verify_result_free(&r2);
+	return rc;
+}
+
 /* see verify.h */
 int cs_verify_chain(const struct cs_itemlist *input,
 		    const struct cs_itemlist *untrusted,
 		    const struct cs_trust *trust,
 		    const struct cs_verify_opts *opts,
 		    struct cs_verify_result *res, struct cs_error *err)
+{
+	return verify_at(input, untrusted, trust, opts, res, err, true);
+}
+
+static int verify_at(const struct cs_itemlist *input,
+		     const struct cs_itemlist *untrusted,
+		     const struct cs_trust *trust,
+		     const struct cs_verify_opts *opts,
+		     struct cs_verify_result *res, struct cs_error *err,
+		     bool later)
 {
 	struct cs_pool pool;
 	struct cs_search s;
@@ -425,6 +572,10 @@ int cs_verify_chain(const struct cs_itemlist *input,
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
+	res->valid_until = CS_TIME_NONE;
+	res->later_until = CS_TIME_NONE;
+	res->later_anchor_until = CS_TIME_NONE;
+	res->limited_by = -1;
 	memset(&v, 0, sizeof(v));
 	cs_pool_init(&pool, trust);
 	if (input == NULL || opts == NULL) {
@@ -491,6 +642,8 @@ int cs_verify_chain(const struct cs_itemlist *input,
 			     "found is reported.", s.tried,
 			     (unsigned long)MAX_NC_TOTAL);
 	presentation(&v.best, &pool, in, nin, leaf, &s.best, v.max_depth);
+	if (opts->crls != NULL)
+		cs_check_crls_used(&v.best, &pool, &s.best, opts);
 	if (v.best.nomem) {
 		cs_error_setx(err, CS_E_NOMEM, "out of memory");
 		goto out;
@@ -502,11 +655,16 @@ int cs_verify_chain(const struct cs_itemlist *input,
 	memset(&v.best, 0, sizeof(v.best));
 	/* Trusted means a path to an anchor without an error. */
 	res->trusted = s.best.anchored && !has_severity(res, CS_SEV_ERROR);
+	path_until(res);
 	rc = 0;
 out:
 	cs_flist_free(&v.best);
 	cs_pool_free(&pool);
 	free(in);
+	/* after the pool is freed: the second search builds its own */
+	if (rc == 0 && later &&
+	    look_later(input, untrusted, trust, opts, res, err) < 0)
+		rc = -1;
 	return rc;
 }
 

@@ -14,6 +14,11 @@
  * code (findings.h), the certificate it concerns, a sentence a person
  * understands and what to change.
  *
+ * The path's end of life: valid_until and limited_by, and whether a
+ * second validation one second after that date still finds a trusted
+ * path (later_until), so that a root renewed in the store is not a
+ * false alarm.
+ *
  * Does not: fetch anything from the network (AIA, CRL DP, OCSP), print.
  */
 #ifndef CS_VERIFY_H
@@ -75,6 +80,18 @@ struct cs_verify_result {
 	struct cs_finding *findings; /* owned */
 	size_t n_findings;
 	size_t leaf_item;        /* index of the leaf in the input list */
+	/* When the path stops validating: the earliest notAfter along a
+	 * trusted path, the anchor included, and the certificate that has
+	 * it; CS_TIME_NONE and -1 when not trusted (or no date). */
+	cs_time_t valid_until;
+	int limited_by;          /* index in path */
+	/* Another trusted path just after valid_until (a cross-signed or
+	 * newer anchor in the store): until when, through which anchor
+	 * (owned, its CN or DN); CS_TIME_NONE and NULL when none.
+	 * Revocation is not judged at that date (CRLs may have expired). */
+	cs_time_t later_until;
+	char *later_anchor;
+	cs_time_t later_anchor_until; /* that anchor's notAfter */
 };
 
 /*
@@ -101,6 +118,14 @@ const char *cs_purpose_name(size_t i);
  * at most 128 characters; v->purpose_oid borrows s).  0, or -1 when s is
  * neither. */
 CS_MUST_CHECK int cs_purpose_parse(const char *s, struct cs_verify_opts *v);
+
+/* Append a finding to res, for the stages above that judge what they
+ * fetched (code from findings.c; cert an index in res->path or -1; fix
+ * may be NULL); an error finding makes res untrusted.  Returns 0, -1
+ * when out of memory or the code is unknown. */
+int cs_verify_add_finding(struct cs_verify_result *res, const char *code,
+			  int cert, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* True when res has a finding with this code. */
 bool cs_verify_has(const struct cs_verify_result *res, const char *code);

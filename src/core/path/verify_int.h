@@ -105,4 +105,10 @@ void cs_check_crls(struct cs_flist *l, struct cs_pool *p,
 		   const struct cs_path *path, size_t i,
 		   const struct cs_verify_opts *o);
 
+/* A crl-unused finding for each CRL of o->crls whose issuer issued no
+ * certificate of the path (below its anchor): never silently ignored. */
+void cs_check_crls_used(struct cs_flist *l, struct cs_pool *p,
+			const struct cs_path *path,
+			const struct cs_verify_opts *o);
+
 #endif

@@ -15,6 +15,7 @@
 #define RV_TIME_MAX 32   /* cs_time_format() output */
 #define RV_KEY_MAX 64    /* "ECDSA P-256" */
 #define RV_LINE_MAX 256  /* one validity phrase */
+#define RV_UNTIL_MAX 1024 /* the valid-until sentence */
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
@@ -216,11 +217,51 @@ out:
 }
 
 /* see report_verify.h */
+int cs_report_verify_until_text(char *buf, size_t bufsz,
+				 const struct cs_verify_result *res)
+{
+	char d[RV_TIME_MAX], d2[RV_TIME_MAX], d3[RV_TIME_MAX];
+	char *name, *anchor = NULL;
+	int n;
+
+	if (!res->trusted || res->valid_until == CS_TIME_NONE ||
+	    res->limited_by < 0 || (size_t)res->limited_by >= res->path_len)
+		return 0;
+	name = display_name(&res->path[res->limited_by].model);
+	if (res->later_anchor)
+		anchor = esc_text(res->later_anchor, strlen(res->later_anchor));
+	if (!name || (res->later_anchor && !anchor)) {
+		free(name);
+		free(anchor);
+		return -1;
+	}
+	date_only(res->valid_until, d, sizeof(d));
+	n = snprintf(buf, bufsz, "valid until %s (limited by '%s', "
+		     "certificate %d%s)", d, name, res->limited_by,
+		     res->path[res->limited_by].is_anchor ? ", the trust anchor"
+							  : "");
+	if (anchor && n >= 0 && (size_t)n < bufsz) {
+		date_only(res->later_until, d2, sizeof(d2));
+		if (res->later_anchor_until != CS_TIME_NONE)
+			date_only(res->later_anchor_until, d3, sizeof(d3));
+		else
+			snprintf(d3, sizeof(d3), "never");
+		snprintf(buf + n, bufsz - (size_t)n, "; another path, through "
+			 "the trust anchor '%s' (expires %s), stays valid "
+			 "until %s", anchor, d3, d2);
+	}
+	free(name);
+	free(anchor);
+	return 1;
+}
+
+/* see report_verify.h */
 int cs_report_verify_text(FILE *out, const char *file,
 			  const struct cs_verify_result *res,
 			  const struct cs_verify_report_opts *o)
 {
 	char *name = esc_text(file, file ? strlen(file) : 0);
+	char until[RV_UNTIL_MAX];
 	size_t i;
 	int rc = -1;
 
@@ -236,6 +277,15 @@ int cs_report_verify_text(FILE *out, const char *file,
 	for (i = 0; i < res->path_len; i++)
 		if (tree_line(out, &res->path[i], i, o) < 0)
 			goto out;
+	switch (cs_report_verify_until_text(until, sizeof(until), res)) {
+	case -1:
+		goto out;
+	case 1:
+		fprintf(out, "  %s\n", until);
+		break;
+	default:
+		break;
+	}
 	for (i = 0; i < res->n_findings; i++)
 		if (finding_text(out, &res->findings[i], res, o) < 0)
 			goto out;
@@ -243,6 +293,29 @@ int cs_report_verify_text(FILE *out, const char *file,
 out:
 	free(name);
 	return rc;
+}
+
+/* see report_verify.h */
+int cs_report_verify_chain_pem(FILE *out, const struct cs_verify_result *res)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < res->path_len; i++) {
+		gnutls_datum_t pem = {NULL, 0};
+
+		if (res->path[i].is_anchor)
+			continue;
+		if (gnutls_x509_crt_export2(res->path[i].crt,
+					    GNUTLS_X509_FMT_PEM, &pem) < 0)
+			return -1;
+		if (fwrite(pem.data, 1, pem.size, out) != pem.size) {
+			gnutls_free(pem.data);
+			return -1;
+		}
+		gnutls_free(pem.data);
+		n++;
+	}
+	return ferror(out) ? -1 : (int)n;
 }
 
 /* ---- JSON ---- */
@@ -327,6 +400,53 @@ static json_t *finding_json(const struct cs_finding *f)
 	return j;
 }
 
+static json_t *jtime(cs_time_t t)
+{
+	char buf[RV_TIME_MAX];
+
+	if (t == CS_TIME_NONE)
+		return json_null();
+	cs_time_format(t, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+/* {"date", "cert", "subject", "later_path": {"date", "anchor"} | null}
+ * or null. */
+static json_t *until_json(const struct cs_verify_result *res)
+{
+	const struct cs_path_elem *e;
+	json_t *j, *later = NULL;
+	int bad = 0;
+
+	if (!res || !res->trusted || res->valid_until == CS_TIME_NONE ||
+	    res->limited_by < 0 || (size_t)res->limited_by >= res->path_len)
+		return json_null();
+	e = &res->path[res->limited_by];
+	j = json_object();
+	if (!j)
+		return NULL;
+	bad |= jset(j, "date", jtime(res->valid_until));
+	bad |= jset(j, "cert", json_integer(res->limited_by));
+	bad |= jset(j, "subject", jcstr(e->model.subject));
+	if (res->later_anchor && res->later_until != CS_TIME_NONE) {
+		later = json_object();
+		if (!later) {
+			json_decref(j);
+			return NULL;
+		}
+		bad |= jset(later, "date", jtime(res->later_until));
+		bad |= jset(later, "anchor", jcstr(res->later_anchor));
+		bad |= jset(later, "anchor_not_after",
+			    jtime(res->later_anchor_until));
+	}
+	bad |= jset(j, "later_path", later ? later : json_null());
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
 /* see report_verify.h */
 json_t *cs_report_verify_json(const char *file,
 			      const struct cs_verify_result *res,
@@ -355,6 +475,7 @@ json_t *cs_report_verify_json(const char *file,
 	bad |= jset(j, "verdict", json_string(verdict));
 	bad |= jset(j, "path", path);
 	path = NULL;
+	bad |= jset(j, "valid_until", until_json(res));
 	bad |= jset(j, "findings", findings);
 	findings = NULL;
 	bad |= jset(j, "error", !res && error ? jcstr(error->msg) :

@@ -4,7 +4,8 @@
  *
  * Text, per input: a header line "FILE: trusted" / "FILE: NOT TRUSTED",
  * the chosen path as a small tree (leaf first, the trust anchor marked),
- * then one paragraph per finding:
+ * for a trusted path the line "valid until DATE (limited by 'NAME',
+ * certificate N)", then one paragraph per finding:
  *
  *     error  expired  [0] www.example.test
  *       The certificate ... (sentence)
@@ -50,6 +51,21 @@ json_t *cs_report_verify_json(const char *file,
 /* Write {"inputs": inputs} (inputs borrowed: a JSON array of the objects
  * above), pretty-printed, with a final newline.  Returns 0 / -1. */
 int cs_report_verify_json_doc(FILE *out, json_t *inputs);
+
+/* "valid until 2027-03-01 (limited by 'Example Issuing CA', certificate
+ * 1)" and, when another path outlives it, "; another path, through
+ * 'New Root', stays valid until 2035-01-01" into buf (names escaped).
+ * Returns 1 when written, 0 when res has no such date (not trusted), -1
+ * when out of memory. */
+int cs_report_verify_until_text(char *buf, size_t bufsz,
+				 const struct cs_verify_result *res);
+
+/* The chain a server should send, as PEM: the path's certificates leaf
+ * first, the trust anchor left out.  Whether to write it (a trusted
+ * path) is the caller's decision.  Returns how many were written, -1 on
+ * an encoding or write error. */
+int cs_report_verify_chain_pem(FILE *out,
+			       const struct cs_verify_result *res);
 
 /* "RSA 2048", "ECDSA P-256", "Ed25519" into buf. */
 void cs_report_verify_key(const struct cs_cert_model *m, char *buf,
