@@ -32,6 +32,7 @@ export CERTSCOPE="$wrap/certscope" CS_TESTCERTS=$top/testcerts \
 	CS_DNS_SERVER=$top/tests/dns_server.py \
 	CS_CORPUS_BATCH=${CS_CORPUS_BATCH:-64} \
 	CS_DEADLINE_SLACK=${CS_DEADLINE_SLACK:-10} \
+	CS_TIMEOUT_SCALE=${CS_TIMEOUT_SCALE:-5} \
 	CS_CHECK_TIMEOUT=${CS_CHECK_TIMEOUT:-15} \
 	CS_SCRAPE_SECONDS=${CS_SCRAPE_SECONDS:-5}
 suites=${CS_VALGRIND_SUITES:-show verify badinput cli chain connect trace corpus fetch revocation check serve}

@@ -16,6 +16,9 @@ import sys
 import tempfile
 import unittest
 
+# Seconds one certscope run may take; scripts/valgrind.sh scales it (a
+# PKCS#12 key derivation under valgrind on a busy machine takes minutes).
+TIMEOUT = 60 * float(os.environ.get("CS_TIMEOUT_SCALE", "1"))
 CERTSCOPE = os.environ.get("CERTSCOPE", "certscope")
 TESTCERTS = os.environ.get("CS_TESTCERTS", "testcerts")
 SYNTH = os.path.join(os.environ.get("CS_SHARED", "../shared"), "corpus",
@@ -306,7 +309,7 @@ def run(*args):
     env.pop("CERTSCOPE_PASSWORD", None)
     env_pw = dict(env, CERTSCOPE_PASSWORD="wrong")
     p = subprocess.run([CERTSCOPE, *args], capture_output=True,
-                       env=env_pw, timeout=60)
+                       env=env_pw, timeout=TIMEOUT)
     return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
 
 

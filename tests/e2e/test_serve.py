@@ -442,5 +442,18 @@ modules:
         self.assertIn("exporter.yml", err)  # the failed reload was said
 
 
+def main():
+    """unittest's run, ending with the 'N passed, M failed' line that
+    scripts/valgrind.sh and CI read."""
+    import sys
+    suite = unittest.defaultTestLoader.loadTestsFromModule(
+        sys.modules[__name__])
+    res = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    failed = len(res.failures) + len(res.errors)
+    print("%d passed, %d failed" % (res.testsRun - failed -
+                                    len(res.skipped), failed))
+    sys.exit(1 if failed else 0)
+
+
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()

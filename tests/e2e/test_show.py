@@ -19,6 +19,9 @@ import sys
 import tempfile
 import unittest
 
+# Seconds one certscope run may take; scripts/valgrind.sh scales it (a
+# PKCS#12 key derivation under valgrind on a busy machine takes minutes).
+TIMEOUT = 60 * float(os.environ.get("CS_TIMEOUT_SCALE", "1"))
 CERTSCOPE = os.environ.get("CERTSCOPE", "certscope")
 TESTCERTS = os.environ.get("CS_TESTCERTS", "testcerts")
 SHARED = os.environ.get("CS_SHARED", "../shared")
@@ -40,7 +43,7 @@ def run(*args, stdin=None, env_extra=None, env_drop=()):
     if env_extra:
         env.update(env_extra)
     p = subprocess.run([CERTSCOPE, *args], input=stdin, capture_output=True,
-                       env=env, timeout=60)
+                       env=env, timeout=TIMEOUT)
     return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
 
 
