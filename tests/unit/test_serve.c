@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "online/online.h"
 #include "serve/config.h"
 #include "serve/query.h"
 
@@ -33,6 +34,10 @@ static const char good[] =
 	"  smtp:\n"
 	"    starttls: smtp\n"
 	"    all_addresses: true\n"
+	"    revocation: hard\n"
+	"    revocation_source: ocsp\n"
+	"    fetch_missing: true\n"
+	"    cache_dir: /var/cache/certscope\n"
 	"  plain:\n";
 
 static void test_config_good(void **state)
@@ -60,8 +65,16 @@ static void test_config_good(void **state)
 	m = cs_serve_config_module(&c, "smtp");
 	assert_int_equal(m->starttls, CS_STARTTLS_SMTP);
 	assert_true(m->all_addresses);
+	assert_int_equal(m->revocation, CS_REVOCATION_HARD);
+	assert_int_equal(m->rev_sources, CS_REVOCATION_OCSP);
+	assert_true(m->fetch_missing);
+	assert_string_equal(m->cache_dir, "/var/cache/certscope");
 	m = cs_serve_config_module(&c, "plain");
 	assert_int_equal(m->timeout_ms, CS_SERVE_DEFAULT_TIMEOUT_MS);
+	/* revocation is off unless asked, from both sources when asked */
+	assert_int_equal(m->revocation, CS_REVOCATION_OFF);
+	assert_int_equal(m->rev_sources,
+			 CS_REVOCATION_OCSP | CS_REVOCATION_CRL);
 	assert_null(cs_serve_config_module(&c, "nope"));
 	cs_serve_config_free(&c);
 	/* no file: one default module, nothing allowed */
@@ -83,6 +96,11 @@ static void test_config_errors(void **state)
 		{"modules:\n  x:\n    colour: red\n", "unknown module key"},
 		{"modules:\n  x:\n    starttls: gopher\n", "unknown protocol"},
 		{"modules:\n  x:\n    purpose: web\n", "c.yml:3: purpose takes"},
+		{"modules:\n  x:\n    revocation: maybe\n",
+		 "c.yml:3: revocation takes off, soft or hard"},
+		{"modules:\n  x:\n    revocation_source: [ocsp, ldap]\n",
+		 "revocation_source takes"},
+		{"modules:\n  x:\n    cache_dir: cache\n", "absolute path"},
 		{"modules:\n  x:\n    warn: 1d\n    crit: 2d\n",
 		 "longer than warn"},
 		{"modules:\n  x: {}\n  x: {}\n", "defined twice"},

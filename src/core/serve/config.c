@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "online/online.h"
 #include "path/verify.h"
 
 struct ctx {
@@ -351,6 +352,8 @@ static void module_defaults(struct cs_serve_module *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->timeout_ms = CS_SERVE_DEFAULT_TIMEOUT_MS;
+	m->revocation = CS_REVOCATION_OFF;
+	m->rev_sources = CS_REVOCATION_OCSP | CS_REVOCATION_CRL;
 	m->warn_secs = 30 * 86400;
 	m->crit_secs = 7 * 86400;
 }
@@ -364,6 +367,7 @@ static void module_free(struct cs_serve_module *m)
 	free(m->host);
 	free(m->sni);
 	free(m->purpose);
+	free(m->cache_dir);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -420,15 +424,57 @@ static int module_key(struct ctx *x, struct cs_serve_module *m,
 		if (strcmp(s, "none") && cs_starttls_lookup(s, &m->starttls) < 0)
 			return fail(x, v, "starttls: unknown protocol '%.40s'",
 				    s);
+	} else if (!strcmp(key, "revocation")) {
+		if (want_scalar(x, v, key, &s) < 0)
+			return -1;
+		if (!strcmp(s, "off"))
+			m->revocation = CS_REVOCATION_OFF;
+		else if (!strcmp(s, "soft"))
+			m->revocation = CS_REVOCATION_SOFT;
+		else if (!strcmp(s, "hard"))
+			m->revocation = CS_REVOCATION_HARD;
+		else
+			return fail(x, v, "revocation takes off, soft or hard, "
+				    "not '%.40s'", s);
+	} else if (!strcmp(key, "revocation_source")) {
+		char **list = NULL;
+		size_t n = 0, i;
+		unsigned bits = 0;
+
+		if (want_strings(x, v, key, &list, &n) < 0) {
+			free_strings(list, n);
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			if (!strcmp(list[i], "ocsp"))
+				bits |= CS_REVOCATION_OCSP;
+			else if (!strcmp(list[i], "crl"))
+				bits |= CS_REVOCATION_CRL;
+			else
+				bits = 0, i = n;
+		}
+		free_strings(list, n);
+		if (!bits)
+			return fail(x, v, "revocation_source takes ocsp, crl or "
+				    "both");
+		m->rev_sources = bits;
+	} else if (!strcmp(key, "fetch_missing")) {
+		return want_bool(x, v, key, &m->fetch_missing);
+	} else if (!strcmp(key, "cache_dir")) {
+		if (want_scalar(x, v, key, &s) < 0)
+			return -1;
+		if (s[0] != '/')
+			return fail(x, v, "cache_dir must be an absolute path");
+		free(m->cache_dir);
+		m->cache_dir = dup(x, s);
+		return m->cache_dir ? 0 : -1;
 	} else if (!strcmp(key, "max_depth")) {
 		if (want_uint(x, v, key, 0, 1000, &u) < 0)
 			return -1;
 		m->max_depth = (unsigned)u + 1;
 	} else {
-		return fail(x, k, "unknown module key '%.40s' (timeout, trust, "
-			    "system_trust, untrusted, crl, host, sni, no_sni, "
-			    "purpose, starttls, all_addresses, warn, crit, "
-			    "max_depth)", key);
+		return fail(x, k, "unknown module key '%.40s' (the keys are in "
+			    "the EXPORTER section of certscope(1))", key);
 	}
 	return 0;
 }

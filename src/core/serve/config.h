@@ -17,6 +17,10 @@
  *         crit: 7d
  *       smtp:
  *         starttls: smtp
+ *         revocation: soft          # off (default), soft, hard
+ *         revocation_source: ocsp   # ocsp, crl or both (default)
+ *         fetch_missing: true
+ *         cache_dir: /var/cache/certscope
  *
  * Nothing remote is allowed unless the allow-list says so: an exporter
  * that connects where a URL tells it is an SSRF tool otherwise.  A
@@ -70,6 +74,11 @@ struct cs_serve_module {
 	bool all_addresses;
 	int64_t warn_secs, crit_secs;
 	unsigned max_depth;          /* 0 = default */
+	int revocation;              /* enum cs_revocation_mode: off (the
+					default), soft, hard */
+	unsigned rev_sources;        /* CS_REVOCATION_* bits: ocsp, crl */
+	bool fetch_missing;          /* caIssuers of a missing intermediate */
+	char *cache_dir;             /* fetched CRLs kept here, or NULL */
 	size_t line;                 /* where it was defined */
 };
 

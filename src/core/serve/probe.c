@@ -229,6 +229,11 @@ enum MHD_Result serve_probe(struct cs_serve *s, struct MHD_Connection *c,
 	o.jobs = 1;
 	o.timeout_ms = timeout;
 	o.all_addresses = m->all_addresses;
+	o.revocation = m->revocation;
+	o.rev_sources = m->rev_sources;
+	o.fetch_missing = m->fetch_missing;
+	o.cache_dir = m->cache_dir;
+	o.now = o.verify.at;
 	o.net.sni = m->sni;
 	o.net.no_sni = m->no_sni;
 	o.now_ms = s->o.now_ms;
