@@ -78,6 +78,16 @@ static const struct dialogue_case cases[] = {
 	{.name = "smtp wrong protocol", .proto = CS_STARTTLS_SMTP,
 	 .server = "SSH-2.0-OpenSSH_9.2\r\n", .want_rc = -1,
 	 .want_code = CS_E_NET, .want_msg = "SSH-2.0-OpenSSH_9.2"},
+	/* the article read aloud: an SMTP, an IMAP, a POP3 */
+	{.name = "smtp article", .proto = CS_STARTTLS_SMTP,
+	 .server = "SSH-2.0-OpenSSH_9.2\r\n", .want_rc = -1,
+	 .want_code = CS_E_NET, .want_msg = "(not an SMTP server?)"},
+	{.name = "imap article", .proto = CS_STARTTLS_IMAP,
+	 .server = "SSH-2.0-OpenSSH_9.2\r\n", .want_rc = -1,
+	 .want_code = CS_E_NET, .want_msg = "(not an IMAP server?)"},
+	{.name = "pop3 article", .proto = CS_STARTTLS_POP3,
+	 .server = "SSH-2.0-OpenSSH_9.2\r\n", .want_rc = -1,
+	 .want_code = CS_E_NET, .want_msg = "(not a POP3 server?)"},
 	/* control characters in a reply are escaped in the message */
 	{.name = "smtp escape", .proto = CS_STARTTLS_SMTP,
 	 .server = "220 mx\r\n250 mx\r\n554 \x1b[31mno\r\n", .want_rc = -1,

@@ -274,6 +274,15 @@ static int refused(struct sio *s, const char *line, size_t n,
 			     s->proto, q);
 }
 
+/* "an" before an acronym read letter by letter from a vowel sound (an
+ * SMTP, an IMAP, an LDAP, an FTP, an NNTP, an XMPP), else "a" (a POP3, a
+ * MySQL, a PostgreSQL). */
+static const char *article(const char *label)
+{
+	return strchr("AEFHILMNORSX", label[0]) && label[1] >= 'A' &&
+	       label[1] <= 'Z' ? "an" : "a";
+}
+
 static int unexpected(struct sio *s, const char *when, const char *line,
 		      size_t n, struct cs_error *err)
 {
@@ -281,8 +290,8 @@ static int unexpected(struct sio *s, const char *when, const char *line,
 
 	quote(q, sizeof(q), (const unsigned char *)line, n);
 	return cs_error_setx(err, CS_E_NET,
-			     "unexpected %s %s: \"%s\" (not a %s server?)",
-			     s->proto, when, q, s->proto);
+			     "unexpected %s %s: \"%s\" (not %s %s server?)",
+			     s->proto, when, q, article(s->proto), s->proto);
 }
 
 /*
