@@ -211,7 +211,8 @@ static int save_chain(const char *file, const struct cs_net_result *r)
 static int check_one(const struct connect_opts *o,
 		     const struct cs_net_addr *a, const struct cs_deadline *dl,
 		     const struct cs_trust *trust, json_t **j,
-		     struct cs_connect_summary *sum, bool *write_failed)
+		     struct cs_connect_summary *sum, bool *write_failed,
+		     char *defer, size_t defersz)
 {
 	struct cs_net_result r;
 	struct cs_verify_result vr;
@@ -243,7 +244,12 @@ static int check_one(const struct connect_opts *o,
 		if (o->net.trace && !o->json)
 			(void)cs_report_trace_text(stdout, o->net.trace, NULL);
 		fflush(stdout);
-		cli_error(NULL, "%s", err.msg);
+		/* without --all-addresses, said once the other addresses
+		 * were tried: a note if one of them answers */
+		if (defer)
+			snprintf(defer, defersz, "%s", err.msg);
+		else
+			cli_error(NULL, "%s", err.msg);
 		cs_report_connect_summarize_error(sum, a->text, err.msg);
 		if (o->json)
 			obj = cs_report_connect_error_json(o->target, a->text,
@@ -331,6 +337,7 @@ int cmd_connect(int argc, char **argv)
 	struct cs_deadline dl = {.now_ms = mono_ms};
 	struct cs_net_addrlist al = {NULL, 0};
 	struct cs_connect_summary sums[CS_NET_MAX_ADDRS];
+	char deferred[CS_NET_MAX_ADDRS][sizeof(((struct cs_error *)0)->msg)];
 	struct cs_trust *trust = NULL;
 	struct cs_net_client *client = NULL;
 	struct cs_net_trace trace;
@@ -374,8 +381,11 @@ int cmd_connect(int argc, char **argv)
 		one = NULL;
 		if (i && !o.json)
 			printf("\n"); /* between the reports of addresses */
+		deferred[i][0] = '\0';
 		rc = check_one(&o, &al.v[i], &dl, trust, o.json ? &one : NULL,
-			       &sums[n_sums++], &write_failed);
+			       &sums[n_sums++], &write_failed,
+			       o.all_addresses ? NULL : deferred[i],
+			       sizeof(deferred[i]));
 		if (one)
 			json_array_append_new(arr, one);
 		if (o.all_addresses) {
@@ -388,6 +398,16 @@ int cmd_connect(int argc, char **argv)
 		worst = rc;
 		if (rc != CS_EXIT_INPUT || cs_deadline_left(&dl) <= 0)
 			break;
+	}
+	/* an address that failed while another answered is a note (-v);
+	 * when none answered, every failure is an error */
+	for (size_t k = 0; k < n_sums; k++) {
+		if (!deferred[k][0])
+			continue;
+		if (worst == CS_EXIT_INPUT)
+			cli_error(NULL, "%s", deferred[k]);
+		else
+			cli_note("%s (another address answered)", deferred[k]);
 	}
 	rc = worst;
 	if (write_failed)

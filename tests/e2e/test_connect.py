@@ -201,6 +201,25 @@ class ConnectTest(unittest.TestCase):
         self.expect("%s:%d" % (HOST, port), 0, "Connected to 127.0.0.1",
                     "--dns-servers", dns, where="out")
 
+    def test_failed_address_then_answer_is_a_note(self):
+        # the name's first address refuses (nothing listens on
+        # 127.0.0.2), the second answers: no error line, a note under -v
+        port = self.start()
+        dns = self.start_dns(a=["127.0.0.2", "127.0.0.1"])
+        out, err = self.expect("%s:%d" % (HOST, port), 0,
+                               "Connected to 127.0.0.1", "--dns-servers",
+                               dns, where="out")
+        self.assertNotIn("refused", err)
+        _, err = self.expect("%s:%d" % (HOST, port), 0, "note: 127.0.0.2",
+                             "--dns-servers", dns, "-v")
+        self.assertIn("(another address answered)", err)
+        # none answers: every failure is an error
+        self.server.kill()
+        self.server.wait()
+        _, err = self.expect("%s:%d" % (HOST, port), 2,
+                             "certscope: 127.0.0.2", "--dns-servers", dns)
+        self.assertIn("certscope: 127.0.0.1", err)
+
     def test_dns_silent_server_deadline(self):
         dns = self.start_dns("silent")
         self.expect("%s:443" % HOST, 2,
