@@ -228,10 +228,7 @@ static struct cs_trust *load_trust(const struct cli_verify_args *a)
 	}
 	cli_note("the system trust store has no anchors; using the bundled "
 		 "store");
-	if (access(CS_BUNDLED_TRUST, R_OK) == 0)
-		n = cs_trust_add_bundled(t, CS_BUNDLED_TRUST, &err);
-	else
-		n = cs_trust_add_bundled(t, CS_SOURCE_TRUST, &err);
+	n = cs_trust_add_bundled_default(t, &err);
 	if (n < 0) {
 		cli_error(NULL, "bundled trust store: %s", err.msg);
 		goto fail;

@@ -56,6 +56,11 @@ CS_MUST_CHECK int cs_trust_add_bundled(struct cs_trust *t, const char *file,
 
 /* Anchors in the store: every distinct certificate indexed, less those
  * GnuTLS has refused so far (an anchor is decoded when first looked up). */
+/* The bundled snapshot where it is: the installed one, else the source
+ * tree's (a build run in place).  Returns as cs_trust_add_bundled(). */
+CS_MUST_CHECK int cs_trust_add_bundled_default(struct cs_trust *t,
+					       struct cs_error *err);
+
 size_t cs_trust_count(const struct cs_trust *t);
 
 /* The certificates of --trust paths that GnuTLS refused when a lookup

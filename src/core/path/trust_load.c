@@ -17,6 +17,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <gnutls/gnutls.h>
+#include <unistd.h>
+
+#include "cs_config.h"
 
 /*
  * Where GnuTLS looks when built with --with-default-trust-store-file on
@@ -423,3 +426,10 @@ int cs_trust_add_bundled(struct cs_trust *t, const char *file,
 	return n > INT32_MAX ? INT32_MAX : (int)n;
 }
 
+
+/* see trust.h */
+int cs_trust_add_bundled_default(struct cs_trust *t, struct cs_error *err)
+{
+	return cs_trust_add_bundled(t, access(CS_BUNDLED_TRUST, R_OK) == 0 ?
+				    CS_BUNDLED_TRUST : CS_SOURCE_TRUST, err);
+}

@@ -39,10 +39,7 @@ static struct cs_trust *module_trust(const struct cs_serve_module *m,
 	n = cs_trust_add_system(t, err);
 	if (n > 0 || m->n_trust)
 		return n < 0 ? (cs_trust_free(t), NULL) : t;
-	if (access(CS_BUNDLED_TRUST, R_OK) == 0)
-		n = cs_trust_add_bundled(t, CS_BUNDLED_TRUST, err);
-	else
-		n = cs_trust_add_bundled(t, CS_SOURCE_TRUST, err);
+	n = cs_trust_add_bundled_default(t, err);
 	if (n >= 0)
 		return t;
 fail:
