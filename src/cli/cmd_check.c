@@ -9,6 +9,7 @@
  * Exit code (Nagios plugin conventions): the worst state over all
  * targets, 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; a usage error is 3.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -200,7 +201,27 @@ struct source {
 	size_t line;
 	char *buf;
 	size_t bufsz;
+	struct cs_check_seen *seen; /* a target listed twice is checked once */
 };
+
+
+/* t->spec := the target's line with its words one blank apart */
+static void name_by_line(struct cs_check_target *t, const char *text)
+{
+	size_t n = 0;
+
+	for (const char *p = text; *p && n + 1 < sizeof(t->spec); p++) {
+		if (isspace((unsigned char)*p)) {
+			if (n && t->spec[n - 1] != ' ')
+				t->spec[n++] = ' ';
+		} else {
+			t->spec[n++] = *p;
+		}
+	}
+	while (n && t->spec[n - 1] == ' ')
+		n--;
+	t->spec[n] = '\0';
+}
 
 /* Next target of the shard: the command line's first, then the targets
  * file's.  A bad target ends the run (UNKNOWN) naming it and its line. */
@@ -249,8 +270,35 @@ static int next_target(void *ctx, struct cs_check_target *t,
 					 "%.60s: %.160s", text, m);
 			return -1;
 		}
-		if (cs_check_in_shard(t->spec, c->shard_k, c->shard_n))
+		if (!cs_check_in_shard(t->spec, c->shard_k, c->shard_n))
+			continue;
+		switch (cs_check_seen_add(s->seen, t)) {
+		case 0:
 			return 1;
+		case 1:
+			cli_note("%s: given again, checked once", t->spec);
+			continue;
+		case 2:
+			/* the same target with other settings (another host=,
+			 * say) is checked too, named by its whole line so its
+			 * results and metrics stay apart */
+			name_by_line(t, text);
+			switch (cs_check_seen_add(s->seen, t)) {
+			case 0:
+				cli_note("%s: given before with other settings,"
+					 " checked as '%s'", text, t->spec);
+				return 1;
+			case -1:
+				break;
+			default:
+				cli_note("%s: given again, checked once",
+					 t->spec);
+				continue;
+			}
+			/* fall through */
+		default:
+			return cs_error_setx(err, CS_E_NOMEM, "out of memory");
+		}
 	}
 }
 
@@ -358,6 +406,11 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	src.c = &c;
+	src.seen = cs_check_seen_new();
+	if (!src.seen) {
+		cli_error(NULL, "out of memory");
+		goto out;
+	}
 	c.o.trust = trust;
 	c.o.untrusted = c.va.n_untrusted ? &c.va.pool : NULL;
 	c.o.verify = c.v;
@@ -422,6 +475,7 @@ out:
 	if (src.f && src.f != stdin)
 		fclose(src.f);
 	free(src.buf);
+	cs_check_seen_free(src.seen);
 	free(password);
 	cli_verify_late_problems(trust);
 	cs_trust_free(trust);

@@ -228,14 +228,13 @@ class CheckTest(unittest.TestCase):
         for j in lines:
             by_target.setdefault(j["target"], []).append(j)
         for spec, state, code, pos in rows:
-            target = spec.split()[0]
+            # the good server listed again for another name is named by
+            # its whole line
+            target = spec if "wrong.example.test" in spec else \
+                spec.split()[0]
             got = by_target[target]
-            if "wrong.example.test" in spec:
-                j = [x for x in got if x["host"] == "wrong.example.test"][0]
-            elif len(got) > 1:
-                j = [x for x in got if x["host"] == HOST][0]
-            else:
-                j = got[0]
+            self.assertEqual(len(got), 1, got)
+            j = got[0]
             self.assertEqual(j["state"], state, j)
             if code:
                 self.assertEqual(j["code"], code, j)
@@ -301,6 +300,41 @@ class CheckTest(unittest.TestCase):
         self.assertEqual(days[pki("chain-rsa.pem")], "578")
         self.assertEqual(days[self.p("tree/leaf-soon.pem")], "19")
         self.assertEqual(rest.count("\n"), 10, rest)  # the non-OK lines
+
+    def test_target_given_twice(self):
+        # Checked once: Prometheus refuses a series given twice (a note
+        # under -v says so).
+        good = pki("chain-rsa.pem")
+        soon = self.p("chain-soon.pem")
+        targets = "%s\n%s\n%s\n" % (good, soon, good)
+        rc, out, err, _ = self.check("-v", "--format", "prometheus",
+                                     soon, targets=targets)
+        self.assertEqual(rc, 1, err)
+        self.assertEqual(out.count('certscope_check_state{target="%s"}' %
+                                   good), 1, out)
+        self.assertEqual(out.count('certscope_check_state{target="%s"}' %
+                                   soon), 1, out)
+        self.assertIn("%s: given again, checked once" % soon, err)
+        self.assertIn("%s: given again, checked once" % good, err)
+        promtool = shutil.which("promtool")
+        if promtool:
+            r = subprocess.run([promtool, "check", "metrics"],
+                               input=out.encode(), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+            self.assertEqual(r.returncode, 0, r.stdout.decode() + out)
+        # the same endpoint for two names: both checked, the later named
+        # by its whole line
+        port = free_port()
+        targets = ("127.0.0.1:%d host=a.example\n"
+                   "127.0.0.1:%d   host=b.example # the other site\n"
+                   "127.0.0.1:%d host=a.example\n") % (port, port, port)
+        rc, out, err, _ = self.check("--format", "json", targets=targets)
+        self.assertEqual(rc, 3, err)
+        got = [(j["target"], j["host"])
+               for j in map(json.loads, out.splitlines())]
+        self.assertEqual(sorted(got), [
+            ("127.0.0.1:%d" % port, "a.example"),
+            ("127.0.0.1:%d host=b.example" % port, "b.example")], out)
 
     def test_prometheus_promtool(self):
         promtool = shutil.which("promtool")

@@ -142,6 +142,43 @@ static void test_target_settings(void **state)
 	assert_int_equal(t.timeout_ms, 5000);
 }
 
+static void test_seen_once(void **state)
+{
+	struct cs_check_seen *seen = cs_check_seen_new();
+	struct cs_check_target t;
+	struct cs_error err;
+	char spec[64];
+	int i;
+
+	(void)state;
+	assert_non_null(seen);
+	assert_int_equal(cs_check_target_parse("192.0.2.10 host=a.example", 3,
+					       &t, &err), 0);
+	assert_int_equal(cs_check_seen_add(seen, &t), 0);
+	/* same text, same settings: seen, the first's line given */
+	t.line = 9;
+	assert_int_equal(cs_check_seen_add(seen, &t), 1);
+	/* same text, another setting */
+	assert_int_equal(cs_check_target_parse("192.0.2.10 host=b.example", 12,
+					       &t, &err), 0);
+	assert_int_equal(cs_check_seen_add(seen, &t), 2);
+	assert_int_equal(cs_check_target_parse("192.0.2.10 no-sni host=a.example",
+					       12, &t, &err), 0);
+	assert_int_equal(cs_check_seen_add(seen, &t), 2);
+	/* another text is another target, across the table's growth */
+	for (i = 0; i < 500; i++) {
+		snprintf(spec, sizeof(spec), "host%d.example:443", i);
+		assert_int_equal(cs_check_target_parse(spec, 0, &t, &err), 0);
+		assert_int_equal(cs_check_seen_add(seen, &t), 0);
+	}
+	for (i = 0; i < 500; i += 7) {
+		snprintf(spec, sizeof(spec), "host%d.example:443", i);
+		assert_int_equal(cs_check_target_parse(spec, 0, &t, &err), 0);
+		assert_int_equal(cs_check_seen_add(seen, &t), 1);
+	}
+	cs_check_seen_free(seen);
+}
+
 static void test_line_strip(void **state)
 {
 	char a[] = "  example.com:443   # the web site\n";
@@ -620,6 +657,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_target_kinds),
 		cmocka_unit_test(test_target_settings),
+		cmocka_unit_test(test_seen_once),
 		cmocka_unit_test(test_line_strip),
 		cmocka_unit_test(test_shards_partition),
 		cmocka_unit_test(test_states_by_time),

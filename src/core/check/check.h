@@ -92,6 +92,20 @@ char *cs_check_line_strip(char *line);
  */
 bool cs_check_in_shard(const char *spec, unsigned k, unsigned n);
 
+/*
+ * The targets a run has already been given, so that a target listed twice
+ * is checked once: its metrics would otherwise appear twice, which
+ * Prometheus refuses.  cs_check_seen_add returns 0 the first time t's text
+ * is seen, 1 when it was seen before with the same settings, 2 when with
+ * other settings (check then names the later one by its whole line);
+ * -1 when out of memory.
+ */
+struct cs_check_seen;
+struct cs_check_seen *cs_check_seen_new(void);
+void cs_check_seen_free(struct cs_check_seen *s);
+CS_MUST_CHECK int cs_check_seen_add(struct cs_check_seen *s,
+				    const struct cs_check_target *t);
+
 /* A certificate of the validated path, as metrics and JSON name it. */
 struct cs_check_cert {
 	unsigned position;      /* 0 = leaf */

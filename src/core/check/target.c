@@ -177,16 +177,106 @@ int cs_check_target_parse(const char *text, size_t line,
 	return 0;
 }
 
-bool cs_check_in_shard(const char *spec, unsigned k, unsigned n)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
-	const unsigned char *p;
+#define FNV_BASIS UINT64_C(14695981039346656037)
 
-	if (n <= 1)
-		return true;
-	for (p = (const unsigned char *)spec; *p; p++) {
-		h ^= *p;
+static uint64_t fnv(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
 		h *= UINT64_C(1099511628211);
 	}
-	return h % n == (uint64_t)(k - 1);
+	return h;
+}
+
+bool cs_check_in_shard(const char *spec, unsigned k, unsigned n)
+{
+	if (n <= 1)
+		return true;
+	return fnv(FNV_BASIS, spec, strlen(spec)) % n == (uint64_t)(k - 1);
+}
+
+/* ---- targets already given ---------------------------------------- */
+
+struct seen_entry {
+	char *spec;         /* NULL = free slot */
+	uint64_t settings;  /* hash of the line's settings */
+};
+
+struct cs_check_seen {
+	struct seen_entry *slot;
+	size_t cap, n;      /* cap a power of two, n <= cap / 2 */
+};
+
+static uint64_t settings_hash(const struct cs_check_target *t)
+{
+	uint64_t h = FNV_BASIS;
+	unsigned char no_sni = t->no_sni;
+	int starttls = (int)t->net.starttls;
+
+	h = fnv(h, t->host, strlen(t->host) + 1);
+	h = fnv(h, t->sni, strlen(t->sni) + 1);
+	h = fnv(h, &no_sni, 1);
+	h = fnv(h, &t->timeout_ms, sizeof(t->timeout_ms));
+	return fnv(h, &starttls, sizeof(starttls));
+}
+
+struct cs_check_seen *cs_check_seen_new(void)
+{
+	return calloc(1, sizeof(struct cs_check_seen));
+}
+
+void cs_check_seen_free(struct cs_check_seen *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->slot[i].spec);
+	free(s->slot);
+	free(s);
+}
+
+static struct seen_entry *seen_find(struct seen_entry *slot, size_t cap,
+				    const char *spec)
+{
+	size_t i = fnv(FNV_BASIS, spec, strlen(spec)) & (cap - 1);
+
+	while (slot[i].spec && strcmp(slot[i].spec, spec) != 0)
+		i = (i + 1) & (cap - 1);
+	return &slot[i];
+}
+
+static int seen_grow(struct cs_check_seen *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 64;
+	struct seen_entry *slot = calloc(cap, sizeof(*slot));
+
+	if (!slot)
+		return -1;
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->slot[i].spec)
+			*seen_find(slot, cap, s->slot[i].spec) = s->slot[i];
+	free(s->slot);
+	s->slot = slot;
+	s->cap = cap;
+	return 0;
+}
+
+int cs_check_seen_add(struct cs_check_seen *s,
+		      const struct cs_check_target *t)
+{
+	struct seen_entry *e;
+
+	if ((s->n + 1) * 2 > s->cap && seen_grow(s) < 0)
+		return -1;
+	e = seen_find(s->slot, s->cap, t->spec);
+	if (e->spec)
+		return e->settings == settings_hash(t) ? 1 : 2;
+	e->spec = strdup(t->spec);
+	if (!e->spec)
+		return -1;
+	e->settings = settings_hash(t);
+	s->n++;
+	return 0;
 }
