@@ -1,7 +1,9 @@
 #!/bin/bash
 # Long fuzzing runs: each target is run in chunks of CHUNK wall seconds
 # (default 300, niced) until the CPU time it used adds up to CPU_MINUTES;
-# LANES targets (default 2) run at once.  New inputs collect in
+# LANES targets (default 2) run at once.  The CPU time, wall time and
+# executions add up across runs in build-fuzz/long-<target>.total, so a
+# budget can be spent over several runs (a stopped run loses its chunk).  New inputs collect in
 # build-fuzz/long-<target>/; at the end each target's finds are merged into
 # fuzz/corpus/<target>/ with libFuzzer's -merge=1 (only inputs that add
 # coverage are kept).  One line per target goes to build-fuzz/long.tsv:
@@ -29,8 +31,10 @@ mkdir -p "$dir/crashes"
 one() {	# one TARGET: fuzz until the CPU budget is spent, then merge
 	local t=$1 cpu=0 wall=0 execs=0 fails=0 n=0 log cov ft before after
 	local work="$dir/long-$t" bin="$dir/fuzz/fuzz_$t"
+	local total="$dir/long-$t.total"
 	[ -x "$bin" ] || { echo "fuzz_$t: not built" >&2; return 1; }
 	mkdir -p "$work"
+	[ -f "$total" ] && read -r cpu wall execs n fails <"$total"
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 	while [ "$cpu" -lt $((mins * 60)) ]; do
@@ -47,6 +51,7 @@ one() {	# one TARGET: fuzz until the CPU budget is spent, then merge
 		execs=$((execs + $(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)))
 		cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
 		ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+		echo "$cpu $wall $execs $n $fails" >"$total"
 		echo "fuzz_$t: chunk $n, ${cpu} CPU s so far, cov ${cov:-?}" >&2
 	done
 	before=$(ls "fuzz/corpus/$t" | wc -l)
