@@ -65,7 +65,7 @@ int cmd_asn1(int argc, char **argv)
 	unsigned char *buf = NULL;
 	size_t len = 0;
 	const char *path;
-	int first, rc;
+	int first, rc, oom = 0;
 
 	rc = cli_parse(cli_command_by_bit(CLI_CMD_ASN1), argc, argv,
 		       set_option, &o, &first);
@@ -92,15 +92,21 @@ int cmd_asn1(int argc, char **argv)
 	if (o.json) {
 		json_t *j = cs_report_asn1_json(&l, path);
 
-		if (!j || json_dumpf(j, stdout, JSON_INDENT(2)) < 0 ||
-		    fputc('\n', stdout) == EOF)
-			cli_error(NULL, "cannot write the JSON document");
+		if (!j) {
+			cli_error(NULL, "out of memory");
+			oom = 1;
+		} else if (json_dumpf(j, stdout, JSON_INDENT(2) |
+				    JSON_PRESERVE_ORDER |
+				    JSON_ENSURE_ASCII) == 0)
+			fputc('\n', stdout);
+		/* a failed write sets stdout's error flag: main reports it */
 		json_decref(j);
 	} else {
-		/* a failed write sets stdout's error flag: main reports it */
 		(void)cs_report_asn1_text(stdout, &l);
 	}
 	rc = report_faults(path, &l);
+	if (oom)
+		rc = CS_EXIT_INPUT;
 	cs_asn1_list_free(&l);
 	return rc;
 }
