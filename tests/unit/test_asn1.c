@@ -317,6 +317,32 @@ static void test_asn1_element_limit(void **state)
 	free(got);
 }
 
+static void test_asn1_input_limit(void **state)
+{
+	/* three blocks: 1 element, 3 elements, 1 element; 3 in all */
+	static const char pem[] =
+		"-----BEGIN A-----\nAgEF\n-----END A-----\n"
+		"-----BEGIN B-----\nMAYCAQECAQI=\n-----END B-----\n"
+		"-----BEGIN C-----\nAgEF\n-----END C-----\n";
+	struct cs_asn1_opts o = {.max_input_elements = 3};
+	char *got = dump_text(BUF(pem), &o, NULL);
+
+	(void)state;
+	assert_string_equal(got,
+		"PEM block 'A' at line 1, 3 bytes of DER:\n"
+		"   0 2+1     INTEGER: 5\n"
+		"\n"
+		"PEM block 'B' at line 4, 8 bytes of DER:\n"
+		"   0 2+6     SEQUENCE\n"
+		"   2 2+1       INTEGER: 1\n"
+		"error at offset 5: more than 2 elements (left of the input's "
+		"limit)\n"
+		"\n"
+		"error: not dumped: the input's limit of 3 elements is used "
+		"up\n");
+	free(got);
+}
+
 static void test_asn1_empty(void **state)
 {
 	(void)state;
@@ -403,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_asn1_nesting_bomb),
 		cmocka_unit_test(test_asn1_trailing_garbage),
 		cmocka_unit_test(test_asn1_element_limit),
+		cmocka_unit_test(test_asn1_input_limit),
 		cmocka_unit_test(test_asn1_empty),
 		cmocka_unit_test(test_asn1_pem_blocks),
 		cmocka_unit_test(test_asn1_json),

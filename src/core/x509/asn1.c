@@ -32,6 +32,15 @@ struct walk {
 	struct cs_asn1_dump *d;
 	unsigned max_depth;
 	uint64_t max_elements;
+	const char *limit_what; /* "the limit", or the input's */
+};
+
+/* What the dumps of one input share: the options, libtasn1's definitions
+ * (made at the first structure to label), the elements used so far. */
+struct input {
+	const struct cs_asn1_opts *opts;
+	asn1_node defs;
+	uint64_t used, max_total;
 };
 
 /* ------------------------------------------------------------------ */
@@ -426,9 +435,9 @@ static int walk(struct walk *w, const unsigned char *p, size_t n,
 			return fault(w, at, "nested deeper than %u levels (the "
 				     "limit)", w->max_depth);
 		if (d->n >= w->max_elements)
-			return fault(w, at, "more than %llu elements (the "
-				     "limit)",
-				     (unsigned long long)w->max_elements);
+			return fault(w, at, "more than %llu elements (%s)",
+				     (unsigned long long)w->max_elements,
+				     w->limit_what);
 		if (d->n == d->cap) {
 			size_t ncap = d->cap ? d->cap * 2 : 64;
 			struct cs_asn1_node *nn =
@@ -666,20 +675,19 @@ static bool label_candidate(const struct cs_asn1_dump *d, size_t i)
 			      !strcmp(up->label, "crls")));
 }
 
-static int label_all(struct cs_asn1_dump *d, const unsigned char *der,
-		     struct cs_error *err)
+static int label_all(struct input *in, struct cs_asn1_dump *d,
+		     const unsigned char *der, struct cs_error *err)
 {
 	char e[ASN1_MAX_ERROR_DESCRIPTION_SIZE];
-	asn1_node defs = NULL;
 	int rc = 0;
 
-	if (asn1_array2tree(cs_pkix_asn1_tab, &defs, e) != ASN1_SUCCESS)
+	if (!in->defs &&
+	    asn1_array2tree(cs_pkix_asn1_tab, &in->defs, e) != ASN1_SUCCESS)
 		return cs_error_setx(err, CS_E_INTERNAL, "libtasn1 refused "
 				     "the PKIX definitions: %s", e);
 	for (size_t i = 0; i < d->n && rc == 0; i++)
 		if (label_candidate(d, i))
-			rc = label_node(d, defs, der, i);
-	asn1_delete_structure(&defs);
+			rc = label_node(d, in->defs, der, i);
 	if (rc < 0)
 		return cs_error_setx(err, CS_E_NOMEM, "out of memory naming "
 				     "the PKIX fields");
@@ -689,34 +697,72 @@ static int label_all(struct cs_asn1_dump *d, const unsigned char *der,
 /* ------------------------------------------------------------------ */
 /* Entry points */
 
-/* see asn1.h */
-int cs_asn1_parse(struct cs_asn1_dump *d, const unsigned char *der,
-		  size_t len, const struct cs_asn1_opts *opts,
-		  struct cs_error *err)
+static void input_init(struct input *in, const struct cs_asn1_opts *opts)
 {
+	static const struct cs_asn1_opts none;
+
+	in->opts = opts ? opts : &none;
+	in->defs = NULL;
+	in->used = 0;
+	in->max_total = in->opts->max_input_elements
+				? in->opts->max_input_elements
+				: CS_ASN1_MAX_INPUT_ELEMENTS;
+}
+
+static void input_done(struct input *in)
+{
+	if (in->defs)
+		asn1_delete_structure(&in->defs);
+}
+
+/* One structure of the input into *d (see cs_asn1_parse). */
+static int parse_one(struct input *in, struct cs_asn1_dump *d,
+		     const unsigned char *der, size_t len,
+		     struct cs_error *err)
+{
+	const struct cs_asn1_opts *o = in->opts;
 	struct walk w;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
 	w.d = d;
-	w.max_depth = opts && opts->max_depth ? opts->max_depth
-					      : CS_MAX_DER_DEPTH;
-	w.max_elements = opts && opts->max_elements ? opts->max_elements
-						    : CS_MAX_CERT_ELEMENTS;
+	w.max_depth = o->max_depth ? o->max_depth : CS_MAX_DER_DEPTH;
+	w.max_elements = o->max_elements ? o->max_elements
+					 : CS_MAX_CERT_ELEMENTS;
+	w.limit_what = "the limit";
+	if (in->max_total - in->used < w.max_elements) {
+		w.max_elements = in->max_total - in->used;
+		w.limit_what = "left of the input's limit";
+	}
 	d->der_len = len;
 	if (len == 0) {
 		(void)fault(&w, 0, "empty: no DER element");
 		return 0;
 	}
 	rc = walk(&w, der, len, 0, 0, SIZE_MAX);
+	in->used += d->n;
 	if (rc < 0)
 		return cs_error_setx(err, CS_E_NOMEM, "out of memory after %zu "
 				     "elements", d->n);
 	/* Only what decoded completely is matched against PKIX: a fault
 	 * inside would fail it anyway, after libtasn1 had done the work. */
-	if (!d->fault && !(opts && opts->no_labels))
-		return label_all(d, der, err);
+	if (!d->fault && !o->no_labels)
+		return label_all(in, d, der, err);
 	return 0;
+}
+
+/* see asn1.h */
+int cs_asn1_parse(struct cs_asn1_dump *d, const unsigned char *der,
+		  size_t len, const struct cs_asn1_opts *opts,
+		  struct cs_error *err)
+{
+	struct input in;
+	int rc;
+
+	input_init(&in, opts);
+	rc = parse_one(&in, d, der, len, err);
+	input_done(&in);
+	return rc;
 }
 
 /* see asn1.h */
@@ -754,8 +800,8 @@ static struct cs_asn1_dump *list_add(struct cs_asn1_list *l)
 }
 
 /* A PEM input: one dump per block. */
-static int read_pem(struct cs_asn1_list *out, const unsigned char *data,
-		    size_t len, const struct cs_asn1_opts *opts,
+static int read_pem(struct input *in, struct cs_asn1_list *out,
+		    const unsigned char *data, size_t len,
 		    struct cs_error *err)
 {
 	static const char *const status[] = {
@@ -777,6 +823,20 @@ static int read_pem(struct cs_asn1_list *out, const unsigned char *data,
 		tmp.pem_line = b.line;
 		ll = b.status == CS_PEM_BAD_BEGIN ? 0 : b.label_len;
 		memcpy(tmp.pem_label, data + b.label, ll);
+		if (in->used >= in->max_total) {
+			/* the rest is not read: say so once, and stop */
+			tmp.fault = true;
+			snprintf(tmp.reason, sizeof(tmp.reason),
+				 "not dumped: the input's limit of %llu "
+				 "elements is used up",
+				 (unsigned long long)in->max_total);
+			d = list_add(out);
+			if (!d)
+				return cs_error_setx(err, CS_E_NOMEM,
+						     "out of memory");
+			*d = tmp;
+			return 0;
+		}
 		if (b.status != CS_PEM_OK) {
 			tmp.fault = true;
 			snprintf(tmp.reason, sizeof(tmp.reason),
@@ -796,13 +856,13 @@ static int read_pem(struct cs_asn1_list *out, const unsigned char *data,
 				snprintf(tmp.reason, sizeof(tmp.reason),
 					 "bad base64 at line %zu",
 					 cs_pem_line_at(&s, b.body + bad_at));
-			} else if (cs_asn1_parse(&tmp, der, der_len, opts,
-						 err) < 0) {
+			} else if (parse_one(in, &tmp, der, der_len,
+					     err) < 0) {
 				cs_asn1_dump_free(&tmp);
 				free(der);
 				return -1;
 			}
-			/* cs_asn1_parse starts afresh: the block again */
+			/* parse_one starts afresh: the block again */
 			tmp.pem = true;
 			tmp.pem_line = b.line;
 			memcpy(tmp.pem_label, data + b.label, ll);
@@ -835,23 +895,22 @@ int cs_asn1_read(struct cs_asn1_list *out, const unsigned char *data,
 	 * name, say) starts with a complete element whose identifier is
 	 * not a text character (a SEQUENCE or SET's '0' and '1' aside);
 	 * PEM text does not. */
+	struct input in;
+	int rc = 0;
+
+	input_init(&in, opts);
 	if (len > start && cs_pem_has_begin(data + start, len - start) &&
 	    !(cs_der_read(data, len, &t) == CS_DER_OK &&
 	      (t.tag == 0x30 || t.tag == 0x31 || data[0] >= 0x80 ||
-	       data[0] < 0x09))) {
-		if (read_pem(out, data + start, len - start, opts, err) < 0) {
-			cs_asn1_list_free(out);
-			return -1;
-		}
-		if (out->n > 0)
-			return 0;
+	       data[0] < 0x09)))
+		rc = read_pem(&in, out, data + start, len - start, err);
+	if (rc == 0 && out->n == 0) {
+		d = list_add(out);
+		rc = d ? parse_one(&in, d, data, len, err)
+		       : cs_error_setx(err, CS_E_NOMEM, "out of memory");
 	}
-	d = list_add(out);
-	if (!d)
-		return cs_error_setx(err, CS_E_NOMEM, "out of memory");
-	if (cs_asn1_parse(d, data, len, opts, err) < 0) {
+	input_done(&in);
+	if (rc < 0)
 		cs_asn1_list_free(out);
-		return -1;
-	}
-	return 0;
+	return rc;
 }

@@ -5,7 +5,7 @@
  *
  * The walk uses input/der.h (bounded, never reads past the input) with
  * the loader's limits: CS_MAX_DER_DEPTH levels and CS_MAX_CERT_ELEMENTS
- * elements per structure.  Malformed input is not an error of the call:
+ * elements per structure (and CS_ASN1_MAX_INPUT_ELEMENTS per input).  Malformed input is not an error of the call:
  * the elements before the fault are kept and the fault says where
  * decoding stopped and why.
  *
@@ -88,9 +88,15 @@ struct cs_asn1_list {
 	size_t n;
 };
 
+/* Elements of one input, all its PEM blocks together: 16 times
+ * CS_MAX_CERT_ELEMENTS, so a bundle of every public root (about 21,000)
+ * fits and memory stays near 50 MB whatever the input. */
+#define CS_ASN1_MAX_INPUT_ELEMENTS ((uint64_t)262144)
+
 struct cs_asn1_opts {
 	unsigned max_depth;     /* 0 = CS_MAX_DER_DEPTH */
-	uint64_t max_elements;  /* 0 = CS_MAX_CERT_ELEMENTS */
+	uint64_t max_elements;  /* per structure; 0 = CS_MAX_CERT_ELEMENTS */
+	uint64_t max_input_elements; /* 0 = CS_ASN1_MAX_INPUT_ELEMENTS */
 	bool no_labels;         /* skip the PKIX matching */
 };
 
