@@ -9,7 +9,7 @@ _certscope()
 	local cmd="" i
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
-		show | verify | connect | check | serve | completion | help)
+		show | verify | connect | check | serve | asn1 | completion | help)
 			cmd=${words[i]}
 			break
 			;;
@@ -96,6 +96,10 @@ _certscope()
 			opts="-v --verbose -q --quiet --color -h --help -V --version
 			      --at --listen -c --config"
 			;;
+		asn1)
+			opts="-v --verbose -q --quiet --color -h --help -V --version
+			      --json"
+			;;
 		*)
 			opts="-v --verbose -q --quiet --color -h --help -V --version"
 			;;
@@ -120,14 +124,17 @@ _certscope()
 	serve)
 		
 		;;
+	asn1)
+		_filedir
+		;;
 	completion)
 		COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur"))
 		;;
 	help)
-		COMPREPLY=($(compgen -W "show verify connect check serve completion help" -- "$cur"))
+		COMPREPLY=($(compgen -W "show verify connect check serve asn1 completion help" -- "$cur"))
 		;;
 	*)
-		COMPREPLY=($(compgen -W "show verify connect check serve completion help" -- "$cur"))
+		COMPREPLY=($(compgen -W "show verify connect check serve asn1 completion help" -- "$cur"))
 		;;
 	esac
 } &&

@@ -10,7 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}
 shift || true
-targets=${*:-load model verify starttls ocsp targets serve issuers crl}
+targets=${*:-load model verify starttls ocsp targets serve issuers crl asn1}
 dir=build-fuzz
 
 if [ ! -d "$dir" ]; then
@@ -26,6 +26,7 @@ extra_for() {	# extra_for TARGET: read-only seed dirs from the shared corpus
 	case $1 in
 	load) echo "$shared/boringssl-fuzz-read-pem $shared/s2n-tls-pems" ;;
 	model) echo "$shared/gnutls-regress $shared/boringssl-fuzz-cert" ;;
+	asn1) echo "$shared/openssl-fuzz-x509" ;;
 	esac
 }
 

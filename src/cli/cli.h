@@ -95,6 +95,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_connect(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_asn1(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 

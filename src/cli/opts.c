@@ -78,13 +78,15 @@ const struct cli_option cli_options[] = {
 
 	/* ---- show, verify, connect and check ---- */
 	{OPT_JSON, "json", 0, CLI_ARG_NONE, NULL, NULL,
-	 CLI_CMD_SHOW | CLI_VERIFYING, 0, "JSON instead of text",
+	 CLI_CMD_SHOW | CLI_VERIFYING | CLI_CMD_ASN1, 0,
+	 "JSON instead of text",
 	 "JSON instead of text. *show*: one document, the certificates, "
 	 "CRLs and errors, each with its origin (file, index, line); "
 	 "*verify*: one document, per input the verdict, the path and every "
 	 "finding; *connect*: the whole report; *check*: the same as "
-	 "*--format json* (JSON Lines). Times are RFC 3339 UTC. The schema "
-	 "is in *doc/json-schema.md*."},
+	 "*--format json* (JSON Lines); *asn1*: one document, each "
+	 "structure's elements as nested objects. Times are RFC 3339 UTC. "
+	 "The schema is in *doc/json-schema.md*."},
 	{OPT_PASSWORD_FILE, "password-file", 0, CLI_ARG_FILE, "FILE", NULL,
 	 CLI_CMD_SHOW | CLI_VERIFYING, 0,
 	 "PKCS#12 or key password (else $CERTSCOPE_PASSWORD)",
@@ -397,6 +399,13 @@ const struct cli_command cli_commands[] = {
 	 "GET /probe?target=HOST:PORT&module=NAME, /metrics, /.",
 	 {"certscope serve --config /etc/certscope/exporter.yml",
 	  "certscope serve --listen [::1]:9219 --config exporter.yml"}},
+	{"asn1", CLI_CMD_ASN1, cmd_asn1, "FILE|-", CLI_ARG_FILE, NULL,
+	 "the DER structure of any file, element by element",
+	 "PEM is unwrapped; PKIX structures get their field names.",
+	 {"certscope asn1 server.pem",
+	  "certscope asn1 --json response.der | jq .structures[0].error",
+	  "openssl req -new -key k.pem -subj /CN=x -outform der | "
+	  "certscope asn1 -"}},
 	{"completion", CLI_CMD_COMPLETION, cmd_completion, "SHELL",
 	 CLI_ARG_CHOICE, cli_shell_choice,
 	 "print the completion script for bash, zsh or fish", NULL,
@@ -414,6 +423,9 @@ const struct cli_group cli_groups[] = {
 	 "Accepted before or after the command.", ~0u},
 	{CLI_CMD_SHOW | CLI_VERIFYING | CLI_CMD_SERVE,
 	 "Options of show, verify, connect, check and serve", NULL, 0},
+	{CLI_CMD_SHOW | CLI_VERIFYING | CLI_CMD_ASN1,
+	 "Options of show, verify, connect, check and asn1", NULL,
+	 CLI_CMD_CHECK},
 	{CLI_CMD_SHOW | CLI_VERIFYING,
 	 "Options of show, verify, connect and check", NULL, CLI_CMD_CHECK},
 	{CLI_CMD_SHOW, "Options of show", NULL, 0},

@@ -23,6 +23,7 @@ enum {
 	CLI_CMD_HELP = 1u << 4,
 	CLI_CMD_CHECK = 1u << 5,
 	CLI_CMD_SERVE = 1u << 6,
+	CLI_CMD_ASN1 = 1u << 7,
 	CLI_GLOBAL = 1u << 15,  /* before or after any command */
 };
 /* The commands that validate a chain share the verify options: a new

@@ -1,6 +1,7 @@
 /*
  * oid.h - names of the object identifiers certscope shows: extended key
- * usages, extensions and CA/Browser Forum policies.
+ * usages, extensions and CA/Browser Forum policies; for `asn1` also name
+ * attributes, algorithms, CMS and OCSP identifiers.
  */
 #ifndef CS_OID_H
 #define CS_OID_H

@@ -169,7 +169,7 @@ class UsageErrors(unittest.TestCase):
         self.usage(["show", "--trust", "a", "b"], "option '--trust' is not "
                    "one of show (it is one of verify, connect, check)", "show")
         self.usage(["--json", "show", "x"], "option '--json' goes after "
-                   "the command (show, verify, connect, check)")
+                   "the command (show, verify, connect, check, asn1)")
 
     def test_ambiguous_prefix(self):
         rc, _, err = run("connect", "--s", "example.com")

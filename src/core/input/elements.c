@@ -19,8 +19,8 @@
 #include "input/der.h"
 
 /* Elements (TLVs) in CONTENT[0..clen), constructed ones counted with
- * their contents to a nesting of 32 (libtasn1 stops far earlier; a count
- * is all that is wanted, and the stack stays small).  Bytes that do not
+ * their contents to a nesting of CS_MAX_DER_DEPTH (libtasn1 stops far
+ * earlier; a count is all that is wanted, and the stack stays small).  Bytes that do not
  * parse count as one element: the import will refuse them. */
 static uint64_t der_count(const unsigned char *content, size_t clen,
 			  unsigned depth)
@@ -33,7 +33,7 @@ static uint64_t der_count(const unsigned char *content, size_t clen,
 		if (!cs_der_child(content, clen, &pos, &t))
 			return k + 1;
 		k++;
-		if ((t.tag & 0x20) != 0 && depth < 32)
+		if ((t.tag & 0x20) != 0 && depth < CS_MAX_DER_DEPTH)
 			k += der_count(t.val, t.len, depth + 1);
 	}
 	return k;

@@ -516,45 +516,65 @@ static size_t max_file_bytes(const struct cs_load_opts *opts)
 					      CS_MAX_FILE_BYTES;
 }
 
+/* see load.h */
+int cs_load_read_file(const char *path, size_t max, unsigned char **buf,
+		      size_t *len, struct cs_error *err)
+{
+	struct stat st;
+	int fd, r, e;
+	int is_stdin = strcmp(path, "-") == 0;
+
+	*buf = NULL;
+	*len = 0;
+	if (max == 0)
+		max = CS_MAX_FILE_BYTES;
+	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		cs_error_setx(err, CS_E_IO, "%s", strerror(e));
+		err->sys_errno = e;
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uintmax_t)st.st_size > max) {
+		if (!is_stdin)
+			close(fd);
+		return cs_error_setx(err, CS_E_LIMIT, "file is %jd bytes; the "
+				     "limit is %zu bytes",
+				     (intmax_t)st.st_size, max);
+	}
+	r = read_all(fd, max, buf, len);
+	e = errno;
+	if (!is_stdin)
+		close(fd);
+	if (r < 0) {
+		cs_error_setx(err, CS_E_IO, "%s", strerror(e));
+		err->sys_errno = e;
+		return -1;
+	}
+	if (r > 0)
+		return cs_error_setx(err, CS_E_LIMIT, "file is more than %zu "
+				     "bytes; the limit is %zu bytes", max,
+				     max);
+	return 0;
+}
+
 /* see load_int.h */
 int load_file(struct cs_itemlist *list, const char *path,
 	      const struct cs_load_opts *opts, int in_tree,
 	      struct cs_error *err)
 {
 	struct load_ctx c;
-	struct stat st;
+	struct cs_error rerr;
 	unsigned char *buf = NULL;
-	size_t len = 0, found = 0, max = max_file_bytes(opts);
-	int fd, r, e, rc;
-	int is_stdin = strcmp(path, "-") == 0;
+	size_t len = 0, found = 0;
+	int rc;
 
 	load_ctx_init(&c, list, opts, path, err);
-	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		e = errno;
-		return load_push_file_error(&c, CS_E_IO, e, "%s",
-					    strerror(e));
-	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (uintmax_t)st.st_size > max) {
-		if (!is_stdin)
-			close(fd);
-		return load_push_file_error(&c, CS_E_LIMIT, 0,
-					    "file is %jd bytes; the limit is "
-					    "%zu bytes", (intmax_t)st.st_size,
-					    max);
-	}
-	r = read_all(fd, max, &buf, &len);
-	e = errno;
-	if (!is_stdin)
-		close(fd);
-	if (r < 0)
-		return load_push_file_error(&c, CS_E_IO, e, "%s",
-					    strerror(e));
-	if (r > 0)
-		return load_push_file_error(&c, CS_E_LIMIT, 0,
-					    "file is more than %zu bytes; the "
-					    "limit is %zu bytes", max, max);
+	if (cs_load_read_file(path, max_file_bytes(opts), &buf, &len,
+			      &rerr) < 0)
+		return load_push_file_error(&c, rerr.code, rerr.sys_errno,
+					    "%s", rerr.msg);
 	rc = cs_load_buffer(list, buf, len, path, opts, in_tree, &found, err);
 	if (rc == 0 && in_tree && found == 0)
 		list->files_skipped++;

@@ -36,6 +36,10 @@
  * 455,902 names cost 1.4 s and 344 MB.  16,384 elements take 16,000
  * names or so, far beyond any issued certificate. */
 #define CS_MAX_CERT_ELEMENTS ((uint64_t)16384)
+/* Nesting levels of DER any walk of the core descends (the element count,
+ * `certscope asn1`): deeper is refused, so 50,000 nested SEQUENCEs cost
+ * nothing; no PKIX structure nests half as deep. */
+#define CS_MAX_DER_DEPTH 32
 
 /*
  * Count the DER elements of a certificate (every TLV, constructed ones
@@ -119,6 +123,17 @@ CS_MUST_CHECK int cs_cert_import(gnutls_x509_crt_t *crt,
 				 const unsigned char *der, size_t len,
 				 const struct cs_origin *o,
 				 struct cs_error *err);
+
+/*
+ * Read the whole of PATH ("-" = stdin) into a new buffer (*buf, owned by
+ * the caller; NULL when empty or on failure), at most MAX bytes (0 =
+ * CS_MAX_FILE_BYTES).  Returns 0, or -1 with *err: CS_E_IO with the
+ * system's reason (and sys_errno), CS_E_LIMIT naming the size and the
+ * limit.  The loader reads every file with it.
+ */
+CS_MUST_CHECK int cs_load_read_file(const char *path, size_t max,
+				    unsigned char **buf, size_t *len,
+				    struct cs_error *err);
 
 /* Initialise an empty list. */
 void cs_itemlist_init(struct cs_itemlist *list);

@@ -68,6 +68,11 @@ json_t *cs_report_crl_json(const struct cs_item *item,
 /* A new JSON object {"error": ..., "kind": ..., "origin": {...}} */
 json_t *cs_report_error_json(const struct cs_item *item);
 
+/* A JSON string of untrusted bytes (S of LEN, NULL: JSON null): invalid
+ * UTF-8 repaired with cs_escape_utf8(), NUL kept as \u0000.  NULL on
+ * out of memory. */
+json_t *cs_report_json_text(const char *s, size_t len);
+
 /* JSON object for an origin {"file":..., "index":..., "line":..., ...} */
 json_t *cs_report_origin_json(const struct cs_origin *o);
 

@@ -22,8 +22,8 @@
 
 /* ---- small helpers --------------------------------------------------- */
 
-/* A JSON string from untrusted bytes: repaired UTF-8, NUL kept. */
-static json_t *jstr(const char *s, size_t len)
+/* see show.h */
+json_t *cs_report_json_text(const char *s, size_t len)
 {
 	size_t n = 0;
 	char *u;
@@ -37,6 +37,11 @@ static json_t *jstr(const char *s, size_t len)
 	j = json_stringn(u, n);
 	free(u);
 	return j;
+}
+
+static json_t *jstr(const char *s, size_t len)
+{
+	return cs_report_json_text(s, len);
 }
 
 static json_t *jstr0(const char *s)
