@@ -28,6 +28,7 @@ void cs_pool_init(struct cs_pool *p, const struct cs_trust *trust)
 {
 	memset(p, 0, sizeof(*p));
 	p->trust = trust;
+	p->cache = cs_trust_vcache(trust);
 }
 
 static void cand_free(struct cs_cand *c)
@@ -67,6 +68,30 @@ static int find_tbs(struct cs_cand *c)
 		return -1;
 	c->tbs_off = cert.hdr;
 	c->tbs_len = tbs.hdr + tbs.len;
+	return 0;
+}
+
+/* The model of c: a copy of the one kept for the run, else built (and
+ * kept when c may issue others).  0 / -1 with *err. */
+static int cand_model(struct cs_vcache *cache, struct cs_cand *c,
+		      struct cs_error *err)
+{
+	gnutls_datum_t d = {c->der, (unsigned)c->der_len};
+	unsigned char sha[32];
+	size_t sz = sizeof(sha);
+	int r = 0;
+
+	if (cache != NULL &&
+	    gnutls_fingerprint(GNUTLS_DIG_SHA256, &d, sha, &sz) >= 0)
+		r = cs_vcache_model_get(cache, sha, &c->m);
+	if (r < 0)
+		return cs_error_setx(err, CS_E_NOMEM, "out of memory");
+	if (r == 1)
+		return 0;
+	if (cs_model_from_crt(&c->m, c->crt, c->der, c->der_len, err) < 0)
+		return -1;
+	if (c->m.is_ca || c->m.self_issued)
+		cs_vcache_model_put(cache, &c->m);
 	return 0;
 }
 
@@ -120,7 +145,7 @@ long cs_pool_add(struct cs_pool *p, gnutls_x509_crt_t crt,
 				     "cannot find the signed part of a "
 				     "certificate");
 	}
-	if (cs_model_from_crt(&c->m, crt, c->der, c->der_len, err) < 0) {
+	if (cand_model(p->cache, c, err) < 0) {
 		cand_free(c);
 		return -1;
 	}
@@ -208,8 +233,9 @@ static unsigned sig_cost(struct cs_cand *issuer)
 	}
 }
 
-/* see chain.h */
-bool cs_chain_sig_ok(const struct cs_cand *child, const struct cs_cand *issuer)
+/* cs_chain_sig_ok without the cache: the public-key operation. */
+static bool sig_verify(const struct cs_cand *child,
+		       const struct cs_cand *issuer)
 {
 	/* The pubkey is a cache; importing it does not change the
 	 * candidate's meaning, hence the cast. */
@@ -239,6 +265,21 @@ bool cs_chain_sig_ok(const struct cs_cand *child, const struct cs_cand *issuer)
 		       GNUTLS_VERIFY_ALLOW_BROKEN |
 			       GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1,
 		       &tbs, &sig) >= 0;
+}
+
+/* see chain.h */
+bool cs_chain_sig_ok(const struct cs_pool *p, const struct cs_cand *child,
+		     const struct cs_cand *issuer)
+{
+	int known = cs_vcache_sig_get(p->cache, issuer->m.sha256,
+				      child->m.sha256);
+	bool ok;
+
+	if (known >= 0)
+		return known == 1;
+	ok = sig_verify(child, issuer);
+	cs_vcache_sig_put(p->cache, issuer->m.sha256, child->m.sha256, ok);
+	return ok;
 }
 
 /* ---- search ------------------------------------------------------- */
@@ -386,7 +427,7 @@ static size_t collect(struct walk *w, struct cand_rank **outp,
 		w->s->sig_checks++;
 		w->s->sig_work += cost;
 		out[j].idx = out[i].idx;
-		out[j].sig_ok = cs_chain_sig_ok(child, c);
+		out[j].sig_ok = cs_chain_sig_ok(w->p, child, c);
 		/* Signature first, then a store anchor before a copy of
 		 * one in the pool (its origin is the store), then AKI. */
 		out[j].key = (out[j].sig_ok ? 0 : 16) +

@@ -33,6 +33,7 @@
 
 #include "input/der.h"
 #include "path/trust_int.h"
+#include "path/vcache.h"
 
 /* ---- DER walking (RFC 5280 4.1, X.690 8.1; the reader is input/der.h) */
 
@@ -132,6 +133,7 @@ void cs_trust_free(struct cs_trust *t)
 		free(t->a[i].origin.path);
 	}
 	cs_itemlist_free(&t->late);
+	cs_vcache_free(t->vcache);
 	free(t->a);
 	free(t->buckets);
 	free(t);
@@ -243,6 +245,16 @@ out:
 	if (crt)
 		gnutls_x509_crt_deinit(crt);
 	return rc;
+}
+
+/* see vcache.h */
+struct cs_vcache *cs_trust_vcache(const struct cs_trust *t)
+{
+	struct cs_trust *tw = (struct cs_trust *)t; /* as trust_anchor_crt */
+
+	if (tw != NULL && tw->vcache == NULL)
+		tw->vcache = cs_vcache_new(CS_VCACHE_MODELS, CS_VCACHE_SIGS);
+	return tw != NULL ? tw->vcache : NULL;
 }
 
 /* see trust.h */
