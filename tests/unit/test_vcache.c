@@ -1,0 +1,330 @@
+/*
+ * test_vcache.c - the per-run cache of path/ (vcache.h): signature
+ * verdicts answer only for exactly their (issuer, certificate) pair, bad
+ * verdicts stay bad, eviction loses entries but never gives a wrong
+ * answer, models come back as independent copies equal to the original;
+ * and through cs_verify_chain with one trust store, many inputs get the
+ * verdicts they get alone (a bad signature asked again is still bad, a
+ * different leaf under the same issuer is still checked).
+ */
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "input/load.h"
+#include "path/trust.h"
+#include "path/vcache.h"
+#include "path/verify.h"
+
+#define AT_2026_06_01 ((cs_time_t)1780272000)
+
+static void key(unsigned char out[32], unsigned seed)
+{
+	/* distinct, non-zero, spread over every byte */
+	for (int i = 0; i < 32; i++)
+		out[i] = (unsigned char)((seed * 2654435761u) >> (i % 4 * 8)) ^
+			 (unsigned char)(i + 1);
+}
+
+/* ---- signature verdicts ------------------------------------------- */
+
+static void test_sig_bad_stays_bad(void **state)
+{
+	struct cs_vcache *c = cs_vcache_new(64, 64);
+	unsigned char iss[32], crt[32];
+
+	(void)state;
+	assert_non_null(c);
+	key(iss, 1);
+	key(crt, 2);
+	assert_int_equal(cs_vcache_sig_get(c, iss, crt), -1);
+	cs_vcache_sig_put(c, iss, crt, false);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(cs_vcache_sig_get(c, iss, crt), 0);
+	cs_vcache_sig_put(c, iss, crt, true); /* a later verdict replaces */
+	assert_int_equal(cs_vcache_sig_get(c, iss, crt), 1);
+	assert_int_equal(cs_vcache_stats(c).sig_hits, 4);
+	assert_int_equal(cs_vcache_stats(c).sig_misses, 1);
+	cs_vcache_free(c);
+}
+
+static void test_sig_exact_key(void **state)
+{
+	struct cs_vcache *c = cs_vcache_new(64, 64);
+	unsigned char iss[32], iss2[32], crt[32], crt2[32], zero[32] = {0};
+
+	(void)state;
+	assert_non_null(c);
+	key(iss, 10);
+	key(iss2, 11);
+	key(crt, 20);
+	key(crt2, 21);
+	cs_vcache_sig_put(c, iss, crt, true);
+	/* another certificate under the same issuer: not known */
+	assert_int_equal(cs_vcache_sig_get(c, iss, crt2), -1);
+	/* the same certificate under another issuer key: not known */
+	assert_int_equal(cs_vcache_sig_get(c, iss2, crt), -1);
+	assert_int_equal(cs_vcache_sig_get(c, iss, crt), 1);
+	/* a hash that was not computed (all zero) is never a key */
+	cs_vcache_sig_put(c, zero, crt2, true);
+	assert_int_equal(cs_vcache_sig_get(c, zero, crt2), -1);
+	/* no cache: nothing known, nothing kept, no crash */
+	cs_vcache_sig_put(NULL, iss, crt, true);
+	assert_int_equal(cs_vcache_sig_get(NULL, iss, crt), -1);
+	cs_vcache_free(c);
+}
+
+/* Many pairs through a small table: every answer is the verdict that
+ * was put, or "not known"; never the other verdict. */
+static void test_sig_eviction(void **state)
+{
+	struct cs_vcache *c = cs_vcache_new(4, 8);
+	unsigned char iss[32], crt[32];
+	size_t known = 0;
+
+	(void)state;
+	assert_non_null(c);
+	for (unsigned i = 0; i < 500; i++) {
+		key(iss, 1000 + i % 7);
+		key(crt, 5000 + i);
+		cs_vcache_sig_put(c, iss, crt, (i * 7919) % 3 == 0);
+	}
+	for (unsigned i = 0; i < 500; i++) {
+		int v;
+
+		key(iss, 1000 + i % 7);
+		key(crt, 5000 + i);
+		v = cs_vcache_sig_get(c, iss, crt);
+		if (v >= 0) {
+			assert_int_equal(v, (i * 7919) % 3 == 0);
+			known++;
+		}
+		/* the same certificate with another issuer: never answers */
+		key(iss, 1000 + (i + 1) % 7);
+		assert_int_equal(cs_vcache_sig_get(c, iss, crt), -1);
+	}
+	assert_true(known <= 8); /* bounded */
+	assert_true(known > 0);
+	assert_true(cs_vcache_stats(c).sig_evictions >= 500 - 8);
+	cs_vcache_free(c);
+}
+
+/* ---- models ------------------------------------------------------- */
+
+static void load_rel(struct cs_itemlist *l, const char *rel)
+{
+	const char *d = getenv("CS_TESTCERTS");
+	char path[PATH_MAX];
+	struct cs_error err;
+
+	snprintf(path, sizeof(path), "%s/%s", d != NULL ? d : "testcerts",
+		 rel);
+	if (cs_load_path(l, path, NULL, &err) < 0)
+		fail_msg("%s: %s", path, err.msg);
+}
+
+static void assert_str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		assert_ptr_equal(a, b);
+	else
+		assert_string_equal(a, b);
+}
+
+static void assert_strlist_eq(const struct cs_strlist *a,
+			      const struct cs_strlist *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_string_equal(a->v[i], b->v[i]);
+		assert_ptr_not_equal(a->v[i], b->v[i]);
+	}
+}
+
+static void assert_namelist_eq(const struct cs_namelist *a,
+			       const struct cs_namelist *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_int_equal(a->v[i].type, b->v[i].type);
+		assert_int_equal(a->v[i].len, b->v[i].len);
+		assert_memory_equal(a->v[i].value, b->v[i].value, a->v[i].len);
+		assert_ptr_not_equal(a->v[i].value, b->v[i].value);
+		assert_int_equal(a->v[i].raw_len, b->v[i].raw_len);
+		assert_memory_equal(a->v[i].raw, b->v[i].raw,
+				    sizeof(a->v[i].raw));
+	}
+}
+
+static void assert_model_eq(const struct cs_cert_model *a,
+			    const struct cs_cert_model *b)
+{
+	assert_str_eq(a->subject, b->subject);
+	assert_str_eq(a->issuer, b->issuer);
+	assert_int_equal(a->subject_cn_len, b->subject_cn_len);
+	if (a->subject_cn != NULL)
+		assert_memory_equal(a->subject_cn, b->subject_cn,
+				    a->subject_cn_len);
+	assert_str_eq(a->serial_hex, b->serial_hex);
+	assert_memory_equal(a->sha256, b->sha256, 32);
+	assert_string_equal(a->spki_sha256_b64, b->spki_sha256_b64);
+	assert_int_equal(a->self_signed, b->self_signed);
+	assert_int_equal(a->is_ca, b->is_ca);
+	assert_int_equal(a->path_len, b->path_len);
+	assert_int_equal(a->key_usage, b->key_usage);
+	assert_int_equal(a->not_after, b->not_after);
+	assert_string_equal(a->ski_hex, b->ski_hex);
+	assert_string_equal(a->aki_hex, b->aki_hex);
+	assert_namelist_eq(&a->sans, &b->sans);
+	assert_namelist_eq(&a->nc_permitted, &b->nc_permitted);
+	assert_namelist_eq(&a->nc_excluded, &b->nc_excluded);
+	assert_strlist_eq(&a->eku, &b->eku);
+	assert_strlist_eq(&a->ocsp_urls, &b->ocsp_urls);
+	assert_strlist_eq(&a->ca_issuer_urls, &b->ca_issuer_urls);
+	assert_strlist_eq(&a->crl_urls, &b->crl_urls);
+	assert_strlist_eq(&a->policies, &b->policies);
+	assert_strlist_eq(&a->warnings, &b->warnings);
+	assert_int_equal(a->n_exts, b->n_exts);
+	if (a->n_exts)
+		assert_memory_equal(a->exts, b->exts,
+				    a->n_exts * sizeof(*a->exts));
+	assert_int_equal(a->n_scts, b->n_scts);
+	if (a->n_scts)
+		assert_memory_equal(a->scts, b->scts,
+				    a->n_scts * sizeof(*a->scts));
+}
+
+/* A model kept and handed back is equal to the one built and owns its
+ * memory (freeing the original or the cache leaves it whole). */
+static void test_model_copies(void **state)
+{
+	static const char *const files[] = {
+		"pki/root-rsa.pem", "pki/ica-nc.pem", "pki/ee-full.pem",
+		"pki/ee-ip.pem",    "pki/ee-email.pem",
+	};
+	struct cs_vcache *c = cs_vcache_new(2, 2);
+
+	(void)state;
+	assert_non_null(c);
+	for (size_t f = 0; f < sizeof(files) / sizeof(*files); f++) {
+		struct cs_itemlist l;
+		struct cs_cert_model m, got, again;
+		struct cs_error err;
+
+		cs_itemlist_init(&l);
+		load_rel(&l, files[f]);
+		assert_int_equal(l.items[0].kind, CS_ITEM_CERT);
+		assert_int_equal(cs_model_from_crt(&m, l.items[0].crt,
+						   l.items[0].der,
+						   l.items[0].der_len, &err),
+				 0);
+		assert_int_equal(cs_vcache_model_get(c, m.sha256, &got), 0);
+		cs_vcache_model_put(c, &m);
+		assert_int_equal(cs_vcache_model_get(c, m.sha256, &got), 1);
+		assert_model_eq(&m, &got);
+		cs_model_free(&m); /* the cache's copy is its own */
+		assert_int_equal(cs_vcache_model_get(c, got.sha256, &again),
+				 1);
+		assert_model_eq(&got, &again);
+		cs_model_free(&again);
+		cs_model_free(&got);
+		cs_itemlist_free(&l);
+	}
+	cs_vcache_free(c);
+}
+
+/* ---- many inputs against one store -------------------------------- */
+
+struct run {
+	const char *leaf;
+	bool trusted;
+	const char *code; /* a finding it must have, or NULL */
+};
+
+static bool verify_one(struct cs_trust *t, const struct cs_itemlist *pool,
+		       const struct run *r)
+{
+	struct cs_verify_opts o = {.at = AT_2026_06_01,
+				   .host = "www.example.test"};
+	struct cs_verify_result res;
+	struct cs_itemlist in;
+	struct cs_error err;
+	bool trusted;
+
+	cs_itemlist_init(&in);
+	load_rel(&in, r->leaf);
+	assert_int_equal(cs_verify_chain(&in, pool, t, &o, &res, &err), 0);
+	trusted = res.trusted;
+	if (trusted != r->trusted)
+		fail_msg("%s: trusted %d, expected %d", r->leaf, trusted,
+			 r->trusted);
+	if (r->code != NULL && !cs_verify_has(&res, r->code))
+		fail_msg("%s: no %s finding", r->leaf, r->code);
+	if (r->code == NULL && cs_verify_has(&res, "bad-signature"))
+		fail_msg("%s: bad-signature", r->leaf);
+	cs_verify_result_free(&res);
+	cs_itemlist_free(&in);
+	return trusted;
+}
+
+static void test_many_inputs_one_store(void **state)
+{
+	/* ee-badsig is ee-rsa with one bit of its signature flipped: the
+	 * same tbsCertificate under the same issuer */
+	static const struct run runs[] = {
+		{"pki/ee-rsa.pem", true, NULL},
+		{"pki/ee-badsig.pem", false, "bad-signature"},
+		{"pki/ee-badsig.pem", false, "bad-signature"},
+		{"pki/ee-rsa.pem", true, NULL},
+		{"pki/ee-full.pem", true, NULL},
+		{"pki/ee-badsig.pem", false, "bad-signature"},
+		{"pki/ee-rsa.pem", true, NULL},
+	};
+	const char *d = getenv("CS_TESTCERTS");
+	char path[PATH_MAX];
+	struct cs_itemlist pool;
+	struct cs_error err;
+	struct cs_trust *t = cs_trust_new(&err);
+	struct cs_vcache_stats s0, s1;
+
+	(void)state;
+	assert_non_null(t);
+	snprintf(path, sizeof(path), "%s/pki/root-rsa.pem",
+		 d != NULL ? d : "testcerts");
+	assert_true(cs_trust_add_path(t, path, NULL, &err) >= 0);
+	cs_itemlist_init(&pool);
+	load_rel(&pool, "pki/ica-rsa.pem");
+	for (size_t i = 0; i < sizeof(runs) / sizeof(*runs); i++) {
+		s0 = cs_vcache_stats(cs_trust_vcache(t));
+		verify_one(t, &pool, &runs[i]);
+		s1 = cs_vcache_stats(cs_trust_vcache(t));
+		if (i == 2 || i == 3) /* asked before: answered, not checked */
+			assert_int_equal(s1.sig_misses, s0.sig_misses);
+		if (i == 4) /* another leaf of the same issuer: checked */
+			assert_true(s1.sig_misses > s0.sig_misses);
+		if (i > 0) /* the intermediate and root: modelled once */
+			assert_int_equal(s1.model_misses - s0.model_misses,
+					 1);
+	}
+	cs_itemlist_free(&pool);
+	cs_trust_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sig_bad_stays_bad),
+		cmocka_unit_test(test_sig_exact_key),
+		cmocka_unit_test(test_sig_eviction),
+		cmocka_unit_test(test_model_copies),
+		cmocka_unit_test(test_many_inputs_one_store),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
