@@ -216,6 +216,7 @@ static void test_model_copies(void **state)
 		struct cs_itemlist l;
 		struct cs_cert_model m, got, again;
 		struct cs_error err;
+		bool flag = false;
 
 		cs_itemlist_init(&l);
 		load_rel(&l, files[f]);
@@ -224,12 +225,13 @@ static void test_model_copies(void **state)
 						   l.items[0].der,
 						   l.items[0].der_len, &err),
 				 0);
-		assert_int_equal(cs_vcache_model_get(c, m.sha256, &got), 0);
-		cs_vcache_model_put(c, &m);
-		assert_int_equal(cs_vcache_model_get(c, m.sha256, &got), 1);
+		assert_int_equal(cs_vcache_model_get(c, m.sha256, &got, &flag), 0);
+		cs_vcache_model_put(c, &m, f % 2 == 0);
+		assert_int_equal(cs_vcache_model_get(c, m.sha256, &got, &flag), 1);
 		assert_model_eq(&m, &got);
+		assert_int_equal(flag, f % 2 == 0);
 		cs_model_free(&m); /* the cache's copy is its own */
-		assert_int_equal(cs_vcache_model_get(c, got.sha256, &again),
+		assert_int_equal(cs_vcache_model_get(c, got.sha256, &again, &flag),
 				 1);
 		assert_model_eq(&got, &again);
 		cs_model_free(&again);

@@ -21,6 +21,7 @@
 
 #include "input/der.h"
 #include "path/chain.h"
+#include "path/verify_int.h"
 
 #define POOL_MIN_CAP 16
 
@@ -83,15 +84,15 @@ static int cand_model(struct cs_vcache *cache, struct cs_cand *c,
 
 	if (cache != NULL &&
 	    gnutls_fingerprint(GNUTLS_DIG_SHA256, &d, sha, &sz) >= 0)
-		r = cs_vcache_model_get(cache, sha, &c->m);
+		r = cs_vcache_model_get(cache, sha, &c->m, &c->exts_decode);
 	if (r < 0)
 		return cs_error_setx(err, CS_E_NOMEM, "out of memory");
 	if (r == 1)
 		return 0;
 	if (cs_model_from_crt(&c->m, c->crt, c->der, c->der_len, err) < 0)
 		return -1;
-	if (c->m.is_ca || c->m.self_issued)
-		cs_vcache_model_put(cache, &c->m);
+	if (cache != NULL && (c->m.is_ca || c->m.self_issued))
+		cs_vcache_model_put(cache, &c->m, cs_exts_decode(c));
 	return 0;
 }
 

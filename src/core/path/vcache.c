@@ -14,6 +14,7 @@
 
 struct model_slot {
 	bool used;
+	bool flag;
 	struct cs_cert_model m; /* m.sha256 is the key */
 };
 
@@ -95,7 +96,7 @@ static struct model_slot *model_slot(struct cs_vcache *c,
 
 /* see vcache.h */
 int cs_vcache_model_get(struct cs_vcache *c, const unsigned char sha256[32],
-			struct cs_cert_model *out)
+			struct cs_cert_model *out, bool *flag)
 {
 	struct model_slot *s;
 
@@ -109,12 +110,14 @@ int cs_vcache_model_get(struct cs_vcache *c, const unsigned char sha256[32],
 	}
 	if (cs_model_copy(out, &s->m) < 0)
 		return -1;
+	*flag = s->flag;
 	c->st.model_hits++;
 	return 1;
 }
 
 /* see vcache.h */
-void cs_vcache_model_put(struct cs_vcache *c, const struct cs_cert_model *m)
+void cs_vcache_model_put(struct cs_vcache *c, const struct cs_cert_model *m,
+			 bool flag)
 {
 	struct cs_cert_model copy;
 	struct model_slot *s;
@@ -127,6 +130,7 @@ void cs_vcache_model_put(struct cs_vcache *c, const struct cs_cert_model *m)
 		cs_model_free(&s->m);
 	}
 	s->m = copy;
+	s->flag = flag;
 	s->used = true;
 }
 

@@ -43,14 +43,17 @@ struct cs_vcache *cs_vcache_new(size_t models, size_t sigs);
 void cs_vcache_free(struct cs_vcache *c);
 
 /* A copy of the model kept for the certificate whose DER has this
- * SHA-256 into *out: 1 found, 0 not kept (or c is NULL), -1 out of
- * memory (*out empty). */
+ * SHA-256 into *out, and the flag kept with it into *flag: 1 found, 0
+ * not kept (or c is NULL), -1 out of memory (*out empty). */
 int cs_vcache_model_get(struct cs_vcache *c, const unsigned char sha256[32],
-			struct cs_cert_model *out);
+			struct cs_cert_model *out, bool *flag);
 
 /* Keep a copy of m (a model of the whole certificate, cs_model_from_crt)
- * under m->sha256.  Out of memory only leaves it out. */
-void cs_vcache_model_put(struct cs_vcache *c, const struct cs_cert_model *m);
+ * under m->sha256, with a flag the caller computed from the same
+ * certificate (chain.c: its extensions all decode).  Out of memory only
+ * leaves it out. */
+void cs_vcache_model_put(struct cs_vcache *c, const struct cs_cert_model *m,
+			 bool flag);
 
 /* The verdict kept for "the key of the certificate whose DER has the
  * SHA-256 issuer made the signature on the certificate whose DER has the
