@@ -89,7 +89,10 @@ static int cand_model(struct cs_vcache *cache, struct cs_cand *c,
 		return cs_error_setx(err, CS_E_NOMEM, "out of memory");
 	if (r == 1)
 		return 0;
-	if (cs_model_from_crt(&c->m, c->crt, c->der, c->der_len, err) < 0)
+	/* every part, the plain fields read from the DER (the same values
+	 * as GnuTLS's getters give, x509/model.h) */
+	if (cs_model_build(&c->m, c->crt, c->der, c->der_len,
+			   CS_MODEL_ALL | CS_MODEL_FROM_DER, err) < 0)
 		return -1;
 	if (cache != NULL && (c->m.is_ca || c->m.self_issued))
 		cs_vcache_model_put(cache, &c->m, cs_exts_decode(c));
