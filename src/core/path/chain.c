@@ -352,6 +352,42 @@ static bool on_path(const struct walk *w, const struct cs_cand *c)
 	return false;
 }
 
+/* The keyIdentifier bytes of an "AB:CD:.." string; false unless it is
+ * one of at most 41 bytes (longer ones may have been cut short). */
+static bool keyid_of_hex(const char *s, unsigned char *out, size_t *len)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	size_t n = strlen(s), i;
+
+	if (n >= 125 || (n > 0 && n % 3 != 2))
+		return false;
+	for (i = 0, *len = 0; i < n; i += 3) {
+		const char *hi = strchr(digits, s[i]);
+		const char *lo = s[i + 1] ? strchr(digits, s[i + 1]) : NULL;
+
+		if (!s[i] || !hi || !lo || (s[i + 2] && s[i + 2] != ':'))
+			return false;
+		out[(*len)++] = (unsigned char)((hi - digits) * 16 +
+						(lo - digits));
+	}
+	return true;
+}
+
+/* The trust store's anchors named as c's issuer, best key identifier
+ * match first; c's authorityKeyIdentifier from its model when it is
+ * there whole (the store would decode it again). */
+static size_t find_anchors(const struct cs_trust *t, const struct cs_cand *c,
+			   gnutls_x509_crt_t *found)
+{
+	unsigned char aki[64];
+	size_t aki_len = 0;
+
+	if (keyid_of_hex(c->m.aki_hex, aki, &aki_len))
+		return cs_trust_find_issuers_aki(t, c->crt, aki, aki_len,
+						 found, CS_CHAIN_MAX_ANCHORS);
+	return cs_trust_find_issuers(t, c->crt, found, CS_CHAIN_MAX_ANCHORS);
+}
+
 /*
  * Collect and rank the issuer candidates of the top of the current path
  * into *outp (owned by the caller, NULL when there are none).  Every
@@ -370,8 +406,7 @@ static size_t collect(struct walk *w, struct cand_rank **outp,
 
 	*outp = NULL;
 	if (w->p->trust != NULL)
-		nf = cs_trust_find_issuers(w->p->trust, w->p->v[top].crt,
-					   found, CS_CHAIN_MAX_ANCHORS);
+		nf = find_anchors(w->p->trust, &w->p->v[top], found);
 	/* Anchors first: adding one may move the pool array. */
 	for (i = 0; i < nf; i++) {
 		long k = -1;
