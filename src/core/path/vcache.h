@@ -28,7 +28,7 @@
 #include "x509/model.h"
 
 #define CS_VCACHE_MODELS 128 /* model slots (power of two) */
-#define CS_VCACHE_SIGS 2048  /* signature slots (power of two) */
+#define CS_VCACHE_SIGS 1024  /* signature slots (power of two) */
 
 struct cs_vcache; /* opaque */
 
