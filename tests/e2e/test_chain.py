@@ -245,5 +245,77 @@ class ValidUntil(unittest.TestCase):
         self.assertEqual(rc, 2, out)
 
 
+class ManyLeavesOneRun(unittest.TestCase):
+    """Many leaves under one intermediate in one `verify` run, one with
+    a bad signature (asked twice), a leaf sharing its issuer after it:
+    each input gets the verdict it gets alone (the per-run cache of
+    models and signature verdicts must not carry one input's answer to
+    another)."""
+
+    N = 40
+    BAD = (17, 30)  # the same bad-signature file, given twice
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp()
+        root = P.make("Many Root", ca=True)
+        ica = P.make("Many ICA", root, ca=True)
+        cls.root = root.write(os.path.join(cls.tmp, "root.pem"))
+        cls.ica = ica.write(os.path.join(cls.tmp, "ica.pem"))
+        cls.leaves, cls.chains = [], []
+        for i in range(cls.N):
+            leaf = P.make(f"host{i}.example.test", ica,
+                          hosts=[f"host{i}.example.test"],
+                          serial=0x1000 + i)
+            der = bytearray(leaf.der)
+            if i in cls.BAD:
+                bad = P.make("host17.example.test", ica,
+                             hosts=["host17.example.test"], serial=0x1011)
+                der = bytearray(bad.der)
+                der[-1] ^= 0x01  # a bit of the signature's s
+            pem = ssl_pem(bytes(der))
+            f = os.path.join(cls.tmp, f"leaf{i}.pem")
+            with open(f, "wb") as o:
+                o.write(pem)
+            c = os.path.join(cls.tmp, f"chain{i}.pem")
+            with open(c, "wb") as o:
+                o.write(pem + ica.pem)
+            cls.leaves.append(f)
+            cls.chains.append(c)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def check(self, args, files):
+        rc, out, err = run("verify", "--json", "--at", AT, "--trust",
+                           self.root, *args, *files)
+        self.assertEqual(rc, 1, err)
+        inputs = json.loads(out)["inputs"]
+        self.assertEqual([i["file"] for i in inputs], files)
+        for n, inp in enumerate(inputs):
+            codes = {f["code"] for f in inp["findings"]}
+            if n in self.BAD:
+                self.assertEqual(inp["verdict"], "rejected", n)
+                self.assertIn("bad-signature", codes, n)
+            else:
+                self.assertEqual(inp["verdict"], "trusted", (n, codes))
+                self.assertNotIn("bad-signature", codes, n)
+
+    def test_leaves_with_untrusted_pool(self):
+        self.check(["--untrusted", self.ica], self.leaves)
+
+    def test_leaf_and_intermediate_files(self):
+        self.check([], self.chains)
+
+
+def ssl_pem(der):
+    import base64
+    b = base64.encodebytes(der).replace(b"\n", b"")
+    lines = [b[i:i + 64] for i in range(0, len(b), 64)]
+    return (b"-----BEGIN CERTIFICATE-----\n" + b"\n".join(lines) +
+            b"\n-----END CERTIFICATE-----\n")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

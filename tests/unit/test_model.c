@@ -971,6 +971,8 @@ static void check_parts(const struct loaded *l,
 		CS_MODEL_FROM_DER | CS_MODEL_DETAILS,
 	};
 
+	struct cs_cert_model copy;
+
 	for (size_t i = 0; i < sizeof(combos) / sizeof(*combos); i++) {
 		struct cs_cert_model part;
 		struct cs_error err;
@@ -981,8 +983,15 @@ static void check_parts(const struct loaded *l,
 					    l->pem ? 0 : l->len, combos[i],
 					    &err), &err);
 		model_parts_match(full, &part, combos[i]);
+		/* a copy (cs_model_copy) is the same and owns its memory */
+		assert_int_equal(cs_model_copy(&copy, &part), 0);
 		cs_model_free(&part);
+		model_parts_match(full, &copy, combos[i]);
+		cs_model_free(&copy);
 	}
+	assert_int_equal(cs_model_copy(&copy, full), 0);
+	model_parts_match(full, &copy, CS_MODEL_ALL);
+	cs_model_free(&copy);
 }
 
 /* show's model: no self-signature check (a root stays unchecked), the

@@ -21,6 +21,7 @@
 
 #include "input/der.h"
 #include "path/chain.h"
+#include "path/verify_int.h"
 
 #define POOL_MIN_CAP 16
 
@@ -28,6 +29,7 @@ void cs_pool_init(struct cs_pool *p, const struct cs_trust *trust)
 {
 	memset(p, 0, sizeof(*p));
 	p->trust = trust;
+	p->cache = cs_trust_vcache(trust);
 }
 
 static void cand_free(struct cs_cand *c)
@@ -67,6 +69,33 @@ static int find_tbs(struct cs_cand *c)
 		return -1;
 	c->tbs_off = cert.hdr;
 	c->tbs_len = tbs.hdr + tbs.len;
+	return 0;
+}
+
+/* The model of c: a copy of the one kept for the run, else built (and
+ * kept when c may issue others).  0 / -1 with *err. */
+static int cand_model(struct cs_vcache *cache, struct cs_cand *c,
+		      struct cs_error *err)
+{
+	gnutls_datum_t d = {c->der, (unsigned)c->der_len};
+	unsigned char sha[32];
+	size_t sz = sizeof(sha);
+	int r = 0;
+
+	if (cache != NULL &&
+	    gnutls_fingerprint(GNUTLS_DIG_SHA256, &d, sha, &sz) >= 0)
+		r = cs_vcache_model_get(cache, sha, &c->m, &c->exts_decode);
+	if (r < 0)
+		return cs_error_setx(err, CS_E_NOMEM, "out of memory");
+	if (r == 1)
+		return 0;
+	/* every part, the plain fields read from the DER (the same values
+	 * as GnuTLS's getters give, x509/model.h) */
+	if (cs_model_build(&c->m, c->crt, c->der, c->der_len,
+			   CS_MODEL_ALL | CS_MODEL_FROM_DER, err) < 0)
+		return -1;
+	if (cache != NULL && (c->m.is_ca || c->m.self_issued))
+		cs_vcache_model_put(cache, &c->m, cs_exts_decode(c));
 	return 0;
 }
 
@@ -120,7 +149,7 @@ long cs_pool_add(struct cs_pool *p, gnutls_x509_crt_t crt,
 				     "cannot find the signed part of a "
 				     "certificate");
 	}
-	if (cs_model_from_crt(&c->m, crt, c->der, c->der_len, err) < 0) {
+	if (cand_model(p->cache, c, err) < 0) {
 		cand_free(c);
 		return -1;
 	}
@@ -208,8 +237,9 @@ static unsigned sig_cost(struct cs_cand *issuer)
 	}
 }
 
-/* see chain.h */
-bool cs_chain_sig_ok(const struct cs_cand *child, const struct cs_cand *issuer)
+/* cs_chain_sig_ok without the cache: the public-key operation. */
+static bool sig_verify(const struct cs_cand *child,
+		       const struct cs_cand *issuer)
 {
 	/* The pubkey is a cache; importing it does not change the
 	 * candidate's meaning, hence the cast. */
@@ -239,6 +269,21 @@ bool cs_chain_sig_ok(const struct cs_cand *child, const struct cs_cand *issuer)
 		       GNUTLS_VERIFY_ALLOW_BROKEN |
 			       GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1,
 		       &tbs, &sig) >= 0;
+}
+
+/* see chain.h */
+bool cs_chain_sig_ok(const struct cs_pool *p, const struct cs_cand *child,
+		     const struct cs_cand *issuer)
+{
+	int known = cs_vcache_sig_get(p->cache, issuer->m.sha256,
+				      child->m.sha256);
+	bool ok;
+
+	if (known >= 0)
+		return known == 1;
+	ok = sig_verify(child, issuer);
+	cs_vcache_sig_put(p->cache, issuer->m.sha256, child->m.sha256, ok);
+	return ok;
 }
 
 /* ---- search ------------------------------------------------------- */
@@ -307,6 +352,42 @@ static bool on_path(const struct walk *w, const struct cs_cand *c)
 	return false;
 }
 
+/* The keyIdentifier bytes of an "AB:CD:.." string; false unless it is
+ * one of at most 41 bytes (longer ones may have been cut short). */
+static bool keyid_of_hex(const char *s, unsigned char *out, size_t *len)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	size_t n = strlen(s), i;
+
+	if (n >= 125 || (n > 0 && n % 3 != 2))
+		return false;
+	for (i = 0, *len = 0; i < n; i += 3) {
+		const char *hi = strchr(digits, s[i]);
+		const char *lo = s[i + 1] ? strchr(digits, s[i + 1]) : NULL;
+
+		if (!s[i] || !hi || !lo || (s[i + 2] && s[i + 2] != ':'))
+			return false;
+		out[(*len)++] = (unsigned char)((hi - digits) * 16 +
+						(lo - digits));
+	}
+	return true;
+}
+
+/* The trust store's anchors named as c's issuer, best key identifier
+ * match first; c's authorityKeyIdentifier from its model when it is
+ * there whole (the store would decode it again). */
+static size_t find_anchors(const struct cs_trust *t, const struct cs_cand *c,
+			   gnutls_x509_crt_t *found)
+{
+	unsigned char aki[64];
+	size_t aki_len = 0;
+
+	if (keyid_of_hex(c->m.aki_hex, aki, &aki_len))
+		return cs_trust_find_issuers_aki(t, c->crt, aki, aki_len,
+						 found, CS_CHAIN_MAX_ANCHORS);
+	return cs_trust_find_issuers(t, c->crt, found, CS_CHAIN_MAX_ANCHORS);
+}
+
 /*
  * Collect and rank the issuer candidates of the top of the current path
  * into *outp (owned by the caller, NULL when there are none).  Every
@@ -325,8 +406,7 @@ static size_t collect(struct walk *w, struct cand_rank **outp,
 
 	*outp = NULL;
 	if (w->p->trust != NULL)
-		nf = cs_trust_find_issuers(w->p->trust, w->p->v[top].crt,
-					   found, CS_CHAIN_MAX_ANCHORS);
+		nf = find_anchors(w->p->trust, &w->p->v[top], found);
 	/* Anchors first: adding one may move the pool array. */
 	for (i = 0; i < nf; i++) {
 		long k = -1;
@@ -386,7 +466,7 @@ static size_t collect(struct walk *w, struct cand_rank **outp,
 		w->s->sig_checks++;
 		w->s->sig_work += cost;
 		out[j].idx = out[i].idx;
-		out[j].sig_ok = cs_chain_sig_ok(child, c);
+		out[j].sig_ok = cs_chain_sig_ok(w->p, child, c);
 		/* Signature first, then a store anchor before a copy of
 		 * one in the pool (its origin is the store), then AKI. */
 		out[j].key = (out[j].sig_ok ? 0 : 16) +

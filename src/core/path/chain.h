@@ -23,6 +23,7 @@
 #include "input/load.h"
 #include "x509/model.h"
 #include "path/trust.h"
+#include "path/vcache.h"
 
 #define CS_NO_ITEM SIZE_MAX
 
@@ -65,19 +66,25 @@ struct cs_cand {
 			   (same DER, or same subject and key) */
 	size_t dup_of;  /* first candidate with the same DER (itself if
 			   none): duplicates are never tried twice */
+	bool exts_decode; /* known (from the run's cache) that every
+			     extension decodes: cs_check_extensions need
+			     not decode them again */
 };
 
 struct cs_pool {
 	struct cs_cand *v; /* owned array */
 	size_t n, cap;
 	const struct cs_trust *trust; /* borrowed, may be NULL */
+	struct cs_vcache *cache; /* the store's (vcache.h), may be NULL */
 };
 
 void cs_pool_init(struct cs_pool *p, const struct cs_trust *trust);
 void cs_pool_free(struct cs_pool *p);
 
 /*
- * Add one certificate.  der may be NULL (then it is re-encoded).
+ * Add one certificate.  der may be NULL (then it is re-encoded).  The
+ * model of a CA or self-issued certificate is built once per run and
+ * copied from p's cache after that (vcache.h).
  * Returns the new index, or -1 with *err (out of memory, or a
  * certificate the model cannot describe: CS_E_PARSE).
  */
@@ -87,8 +94,9 @@ CS_MUST_CHECK long cs_pool_add(struct cs_pool *p, gnutls_x509_crt_t crt,
 			       enum cs_cand_src src, struct cs_error *err);
 
 /* Does issuer's key verify child's signature?  The signature algorithm
- * strength is not judged here (weak-signature is verify's finding). */
-bool cs_chain_sig_ok(const struct cs_cand *child,
+ * strength is not judged here (weak-signature is verify's finding).  A
+ * verdict is asked once per run: p's cache keeps it (vcache.h). */
+bool cs_chain_sig_ok(const struct cs_pool *p, const struct cs_cand *child,
 		     const struct cs_cand *issuer);
 
 /* Do the two candidates have the same subject and the same key? */

@@ -254,10 +254,13 @@ static const struct {
 	{"2.5.29.54", "inhibit anyPolicy", dec_iap},
 };
 
-static void check_decodes(struct cs_flist *l, const struct cs_cand *c, int i)
+/* Do the extensions with a decoder decode?  Each that does not is a
+ * finding in l; with l NULL the answer only (false at the first). */
+static bool check_decodes(struct cs_flist *l, const struct cs_cand *c, int i)
 {
 	char oid[MAX_OID_TEXT];
 	unsigned idx, crit, k;
+	bool all = true;
 
 	for (idx = 0;; idx++) {
 		size_t osz = sizeof(oid);
@@ -276,22 +279,38 @@ static void check_decodes(struct cs_flist *l, const struct cs_cand *c, int i)
 		if (k == sizeof(ext_decoders) / sizeof(ext_decoders[0]))
 			continue;
 		if (gnutls_x509_crt_get_extension_data2(c->crt, idx, &d) < 0 ||
-		    !ext_decoders[k].decodes(&d))
-			cs_flist_add(l, "bad-extension", i, c,
-				     "Reissue it with a well-formed extension.",
-				     "'%s' has a %s extension whose value does "
-				     "not decode (RFC 5280 4.2); it cannot be "
-				     "treated as absent.", cs_name_of(c),
-				     ext_decoders[k].name);
+		    !ext_decoders[k].decodes(&d)) {
+			all = false;
+			if (l != NULL)
+				cs_flist_add(l, "bad-extension", i, c,
+					     "Reissue it with a well-formed "
+					     "extension.",
+					     "'%s' has a %s extension whose "
+					     "value does not decode (RFC 5280 "
+					     "4.2); it cannot be treated as "
+					     "absent.", cs_name_of(c),
+					     ext_decoders[k].name);
+		}
 		gnutls_free(d.data);
+		if (!all && l == NULL)
+			break;
 	}
+	return all;
+}
+
+/* see verify_int.h */
+bool cs_exts_decode(const struct cs_cand *c)
+{
+	return check_decodes(NULL, c, -1);
 }
 
 void cs_check_extensions(struct cs_flist *l, const struct cs_cand *c, int i)
 {
 	size_t k;
 
-	check_decodes(l, c, i);
+	/* known from the run's cache: no bad-extension to report */
+	if (!c->exts_decode)
+		check_decodes(l, c, i);
 
 	for (k = 0; k < c->m.n_exts; k++)
 		if (c->m.exts[k].critical && !c->m.exts[k].known)

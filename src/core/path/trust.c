@@ -33,6 +33,7 @@
 
 #include "input/der.h"
 #include "path/trust_int.h"
+#include "path/vcache.h"
 
 /* ---- DER walking (RFC 5280 4.1, X.690 8.1; the reader is input/der.h) */
 
@@ -132,6 +133,7 @@ void cs_trust_free(struct cs_trust *t)
 		free(t->a[i].origin.path);
 	}
 	cs_itemlist_free(&t->late);
+	cs_vcache_free(t->vcache);
 	free(t->a);
 	free(t->buckets);
 	free(t);
@@ -243,6 +245,16 @@ out:
 	if (crt)
 		gnutls_x509_crt_deinit(crt);
 	return rc;
+}
+
+/* see vcache.h */
+struct cs_vcache *cs_trust_vcache(const struct cs_trust *t)
+{
+	struct cs_trust *tw = (struct cs_trust *)t; /* as trust_anchor_crt */
+
+	if (tw != NULL && tw->vcache == NULL)
+		tw->vcache = cs_vcache_new(CS_VCACHE_MODELS, CS_VCACHE_SIGS);
+	return tw != NULL ? tw->vcache : NULL;
 }
 
 /* see trust.h */
@@ -391,18 +403,31 @@ static int keyid_rank(gnutls_x509_crt_t anchor, const unsigned char *aki,
 size_t cs_trust_find_issuers(const struct cs_trust *t, gnutls_x509_crt_t cert,
 			     gnutls_x509_crt_t *out, size_t max)
 {
-	struct cert_view v;
 	unsigned char aki[CS_TRUST_KEYID_MAX];
-	size_t aki_len = sizeof(aki), i, n = 0;
+	size_t aki_len = sizeof(aki);
+
+	if (!t || !out || max == 0)
+		return 0;
+	if (gnutls_x509_crt_get_authority_key_id(cert, aki, &aki_len,
+						 NULL) < 0)
+		aki_len = 0;
+	return cs_trust_find_issuers_aki(t, cert, aki, aki_len, out, max);
+}
+
+/* see trust.h */
+size_t cs_trust_find_issuers_aki(const struct cs_trust *t,
+				 gnutls_x509_crt_t cert,
+				 const unsigned char *aki, size_t aki_len,
+				 gnutls_x509_crt_t *out, size_t max)
+{
+	struct cert_view v;
+	size_t i, n = 0;
 	const unsigned char *iss;
 	uint64_t h;
 	int rank;
 
 	if (!t || !out || max == 0 || view_cert(cert, &v) < 0)
 		return 0;
-	if (gnutls_x509_crt_get_authority_key_id(cert, aki, &aki_len,
-						 NULL) < 0)
-		aki_len = 0;
 	iss = v.der.data + v.iss_off;
 	h = hash_bytes(iss, v.iss_len);
 	/* Three passes so that anchors whose subjectKeyIdentifier matches

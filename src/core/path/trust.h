@@ -80,6 +80,14 @@ const char *cs_trust_source_name(const struct cs_trust *t);
 size_t cs_trust_find_issuers(const struct cs_trust *t, gnutls_x509_crt_t cert,
 			     gnutls_x509_crt_t *out, size_t max);
 
+/* The same, with cert's authorityKeyIdentifier keyIdentifier given
+ * (aki_len bytes; 0: none, as when cert has none) rather than decoded
+ * from cert again: for a caller that has it in cert's model. */
+size_t cs_trust_find_issuers_aki(const struct cs_trust *t,
+				 gnutls_x509_crt_t cert,
+				 const unsigned char *aki, size_t aki_len,
+				 gnutls_x509_crt_t *out, size_t max);
+
 /* Is this exact certificate (same DER) an anchor? */
 bool cs_trust_contains(const struct cs_trust *t, gnutls_x509_crt_t cert);
 

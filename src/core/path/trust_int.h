@@ -45,6 +45,7 @@ struct cs_trust {
 	char name[CS_TRUST_NAME_MAX];
 	size_t failed;           /* anchors GnuTLS refused when looked up */
 	struct cs_itemlist late; /* those of them read from --trust paths */
+	struct cs_vcache *vcache; /* owned; made on first use (vcache.h) */
 };
 
 /* Add one certificate (trust.c): der (len bytes, the Certificate TLV) is

@@ -246,7 +246,7 @@ static bool issued_other(struct cs_pool *p, const size_t *in, size_t nin,
 			continue;
 		if (cb->iss.size == ca->subj.size &&
 		    memcmp(cb->iss.data, ca->subj.data, ca->subj.size) == 0 &&
-		    cs_chain_sig_ok(cb, ca))
+		    cs_chain_sig_ok(p, cb, ca))
 			return true;
 	}
 	return false;

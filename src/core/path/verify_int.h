@@ -80,6 +80,9 @@ void cs_check_algs(struct cs_flist *l, const struct cs_cand *c, int i,
 		   bool check_sig);
 void cs_check_extensions(struct cs_flist *l, const struct cs_cand *c,
 			 int i);
+/* Every extension cs_check_extensions decodes decodes: it would add no
+ * bad-extension finding (chain.c keeps the answer with a model). */
+bool cs_exts_decode(const struct cs_cand *c);
 void cs_check_serial(struct cs_flist *l, const struct cs_cand *c, int i);
 /* What the issuer at position i > 0 must be; *nc_left is what remains
  * of MAX_NC_TOTAL. */

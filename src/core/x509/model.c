@@ -488,3 +488,92 @@ void cs_model_free(struct cs_cert_model *m)
 	model_strlist_free(&m->warnings);
 	memset(m, 0, sizeof(*m));
 }
+
+static int strlist_copy(struct cs_strlist *d, const struct cs_strlist *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (model_strlist_add(d, s->v[i], strlen(s->v[i])) < 0)
+			return -1;
+	return 0;
+}
+
+static int namelist_copy(struct cs_namelist *d, const struct cs_namelist *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct cs_name nm = s->v[i];
+
+		nm.value = model_memdup(s->v[i].value, s->v[i].len);
+		if (model_namelist_take(d, &nm) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static char *str_copy(const char *s, size_t len, bool *fail)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = model_memdup(s, len);
+	if (d == NULL)
+		*fail = true;
+	return d;
+}
+
+/* see model.h */
+int cs_model_copy(struct cs_cert_model *dst, const struct cs_cert_model *src)
+{
+	bool fail = false;
+
+	*dst = *src; /* the scalars and fixed arrays; pointers replaced */
+	dst->subject = str_copy(src->subject,
+				src->subject ? strlen(src->subject) : 0, &fail);
+	dst->issuer = str_copy(src->issuer,
+			       src->issuer ? strlen(src->issuer) : 0, &fail);
+	dst->subject_cn = str_copy(src->subject_cn, src->subject_cn_len,
+				   &fail);
+	dst->serial_hex = str_copy(src->serial_hex,
+				   src->serial_hex ? strlen(src->serial_hex)
+						   : 0, &fail);
+	memset(&dst->sans, 0, sizeof(dst->sans));
+	memset(&dst->eku, 0, sizeof(dst->eku));
+	memset(&dst->ocsp_urls, 0, sizeof(dst->ocsp_urls));
+	memset(&dst->ca_issuer_urls, 0, sizeof(dst->ca_issuer_urls));
+	memset(&dst->crl_urls, 0, sizeof(dst->crl_urls));
+	memset(&dst->policies, 0, sizeof(dst->policies));
+	memset(&dst->nc_permitted, 0, sizeof(dst->nc_permitted));
+	memset(&dst->nc_excluded, 0, sizeof(dst->nc_excluded));
+	memset(&dst->warnings, 0, sizeof(dst->warnings));
+	dst->scts = NULL;
+	dst->exts = NULL;
+	if (src->n_scts > 0) {
+		dst->scts = malloc(src->n_scts * sizeof(*dst->scts));
+		if (dst->scts != NULL)
+			memcpy(dst->scts, src->scts,
+			       src->n_scts * sizeof(*dst->scts));
+		else
+			fail = true;
+	}
+	if (src->n_exts > 0) {
+		dst->exts = malloc(src->n_exts * sizeof(*dst->exts));
+		if (dst->exts != NULL)
+			memcpy(dst->exts, src->exts,
+			       src->n_exts * sizeof(*dst->exts));
+		else
+			fail = true;
+	}
+	if (fail || namelist_copy(&dst->sans, &src->sans) < 0 ||
+	    strlist_copy(&dst->eku, &src->eku) < 0 ||
+	    strlist_copy(&dst->ocsp_urls, &src->ocsp_urls) < 0 ||
+	    strlist_copy(&dst->ca_issuer_urls, &src->ca_issuer_urls) < 0 ||
+	    strlist_copy(&dst->crl_urls, &src->crl_urls) < 0 ||
+	    strlist_copy(&dst->policies, &src->policies) < 0 ||
+	    namelist_copy(&dst->nc_permitted, &src->nc_permitted) < 0 ||
+	    namelist_copy(&dst->nc_excluded, &src->nc_excluded) < 0 ||
+	    strlist_copy(&dst->warnings, &src->warnings) < 0) {
+		cs_model_free(dst);
+		return -1;
+	}
+	return 0;
+}

@@ -184,4 +184,10 @@ CS_MUST_CHECK int cs_model_from_crt(struct cs_cert_model *m,
 /* Free what *m owns and zero it.  NULL is fine. */
 void cs_model_free(struct cs_cert_model *m);
 
+/* A deep copy of src into *dst: the same values, owned by dst (a model
+ * kept for a run is handed out as copies, path/vcache.h).  On failure
+ * (out of memory) *dst is left empty.  Returns 0 / -1. */
+CS_MUST_CHECK int cs_model_copy(struct cs_cert_model *dst,
+				const struct cs_cert_model *src);
+
 #endif
