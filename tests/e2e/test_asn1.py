@@ -229,4 +229,12 @@ class Corpus(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    suite = unittest.TestSuite()
+    loader = unittest.TestLoader()
+    for cls in (Text, Malformed, Json, Cli, Corpus):
+        suite.addTests(loader.loadTestsFromTestCase(cls))
+    res = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    failed = len(res.failures) + len(res.errors)
+    passed = res.testsRun - failed - len(res.skipped)
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
