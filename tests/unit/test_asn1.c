@@ -163,6 +163,20 @@ static void test_asn1_ocsp(void **state)
 		"  37 2+22                [2] responderID\n");
 }
 
+static void test_asn1_ocsp_certs(void **state)
+{
+	char *got = testcert_text("ocsp/wrong-signer.der");
+
+	(void)state;
+	/* each certificate the response carries is labelled too */
+	assert_non_null(strstr(got,
+		" 266 4+456             [0] certs\n"
+		" 270 4+452               SEQUENCE\n"
+		" 274 4+448                 SEQUENCE Certificate\n"
+		" 278 4+367                   SEQUENCE tbsCertificate\n"));
+	free(got);
+}
+
 static void test_asn1_pkcs7(void **state)
 {
 	char *got = testcert_text("formats/chain-rsa.p7b");
@@ -419,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_asn1_certificate_tail),
 		cmocka_unit_test(test_asn1_crl),
 		cmocka_unit_test(test_asn1_ocsp),
+		cmocka_unit_test(test_asn1_ocsp_certs),
 		cmocka_unit_test(test_asn1_pkcs7),
 		cmocka_unit_test(test_asn1_not_pkix),
 		cmocka_unit_test(test_asn1_truncated),
