@@ -173,7 +173,7 @@ static void test_asn1_ocsp_certs(void **state)
 		" 266 4+456             [0] certs\n"
 		" 270 4+452               SEQUENCE\n"
 		" 274 4+448                 SEQUENCE Certificate\n"
-		" 278 4+367                   SEQUENCE tbsCertificate\n"));
+		" 278 4+358                   SEQUENCE tbsCertificate\n"));
 	free(got);
 }
 
