@@ -15,6 +15,8 @@ import sys
 import tempfile
 import unittest
 
+from der_util import tlv
+
 TIMEOUT = 60 * float(os.environ.get("CS_TIMEOUT_SCALE", "1"))
 CERTSCOPE = os.environ.get("CERTSCOPE", "certscope")
 TESTCERTS = os.environ.get("CS_TESTCERTS", "testcerts")
@@ -39,17 +41,6 @@ def tmp(name, data):
     with open(p, "wb") as f:
         f.write(data)
     return p
-
-
-def der_len(n):
-    if n < 0x80:
-        return bytes([n])
-    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(b)]) + b
-
-
-def tlv(tag, content):
-    return bytes([tag]) + der_len(len(content)) + content
 
 
 class Text(unittest.TestCase):
@@ -229,4 +220,12 @@ class Corpus(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    suite = unittest.TestSuite()
+    loader = unittest.TestLoader()
+    for cls in (Text, Malformed, Json, Cli, Corpus):
+        suite.addTests(loader.loadTestsFromTestCase(cls))
+    res = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    failed = len(res.failures) + len(res.errors)
+    passed = res.testsRun - failed - len(res.skipped)
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)

@@ -16,6 +16,8 @@ import sys
 import tempfile
 import unittest
 
+from der_util import der_len, tlv
+
 # Seconds one certscope run may take; scripts/valgrind.sh scales it (a
 # PKCS#12 key derivation under valgrind on a busy machine takes minutes).
 TIMEOUT = 60 * float(os.environ.get("CS_TIMEOUT_SCALE", "1"))
@@ -52,20 +54,9 @@ def tmp(name, data=None, size=None):
     return p
 
 
-def der_len(n):
-    if n < 0x80:
-        return bytes([n])
-    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(b)]) + b
-
-
 def seq(body, claimed=None):
     return b"\x30" + der_len(len(body) if claimed is None else claimed) + \
         body
-
-
-def tlv(tag, body):
-    return bytes([tag]) + der_len(len(body)) + body
 
 
 def oid(dotted):

@@ -667,8 +667,14 @@ static bool label_candidate(const struct cs_asn1_dump *d, size_t i)
 	if (nd->parent == SIZE_MAX)
 		return true;
 	up = &d->nodes[nd->parent];
-	/* and the elements of SignedData's and BasicOCSPResponse's
-	 * certificate sets (libtasn1 names them ?1, ?2, ...) */
+	/* and the elements of SignedData's certificate and CRL sets and
+	 * of BasicOCSPResponse's certs, [0] EXPLICIT SEQUENCE OF (libtasn1
+	 * names them ?1, ?2, ...) */
+	if (!up->label && up->parent != SIZE_MAX && up->tag == 0x30) {
+		const struct cs_asn1_node *top = &d->nodes[up->parent];
+
+		return top->label && !strcmp(top->label, "certs");
+	}
 	return up->encapsulates ||
 	       (up->label && (!strcmp(up->label, "content") ||
 			      !strcmp(up->label, "certificates") ||

@@ -11,7 +11,8 @@
  *
  * Labels: a top-level element, an element inside an encapsulating OCTET
  * or BIT STRING, the value of a ContentInfo's content and the elements of
- * SignedData's certificates and crls are each decoded by libtasn1 (strict DER) against the definitions of pkix.asn
+ * SignedData's certificates and crls and of BasicOCSPResponse's certs
+ * are each decoded by libtasn1 (strict DER) against the definitions of pkix.asn
  * in turn (Certificate, CertificateList, OCSPResponse, BasicOCSPResponse,
  * CertificationRequest, ContentInfo, SignedData); the first that decodes
  * the whole element "matches", and every element it names gets that name.
