@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""End-to-end tests of conformance rules (RFC 5280, CA/B BR) on chains
+made at test time (python3-cryptography, fixed dates, --at fixed):
+
+- one eku-mismatch per reason (a code-signing leaf checked for server);
+- a CA certificate as a server's leaf is rejected (ca-as-leaf, BR
+  7.1.2.7.8), accepted with --purpose any;
+- a subject CN naming another host of a SAN name's domain is rejected
+  (cn-not-in-san, BR 7.1.4.3); a parent domain, an unrelated name or a
+  name a wildcard SAN covers is not;
+- --max-depth counts intermediates that are not self-issued (RFC 5280
+  6.1.4 (l)): a key rollover ICA' -> ICA' is one;
+- issuers that form a loop inside the input are said to (not "not in the
+  input");
+- name constraints with forms GnuTLS does not import (otherName,
+  registeredID) are read, and reject only a name of that form.
+
+Environment: CERTSCOPE (the executable).
+"""
+import datetime
+import ipaddress
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID as EKU, NameOID
+
+CERTSCOPE = os.environ.get("CERTSCOPE", "certscope")
+AT = "2026-06-01T00:00:00Z"
+NB = datetime.datetime(2021, 1, 1, tzinfo=datetime.timezone.utc)
+NA = datetime.datetime(2040, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def run(*args):
+    env = dict(os.environ)
+    env["NO_COLOR"] = "1"
+    p = subprocess.run([CERTSCOPE, *args], capture_output=True, env=env,
+                       timeout=120)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), \
+        p.stderr.decode("utf-8", "replace")
+
+
+def newkey():
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+class Cert:
+    def __init__(self, cert, key):
+        self.cert, self.key = cert, key
+
+    @property
+    def pem(self):
+        return self.cert.public_bytes(serialization.Encoding.PEM)
+
+
+def make(cn, issuer=None, *, ca=False, key=None, sans=None, eku=None,
+         ku_sign=True, nc=None, subject=None, extra=()):
+    """cn's certificate issued by issuer (a Cert; None: self-signed).
+    sans: GeneralNames (default DNS www.example.test for a leaf); eku: a
+    list of purposes (default serverAuth for a leaf, none for a CA);
+    nc: an x509.NameConstraints (critical); subject: an x509.Name."""
+    key = key or newkey()
+    subj = subject or x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
+                                                    cn)])
+    iss_name = issuer.cert.subject if issuer else subj
+    iss_key = issuer.key if issuer else key
+    b = (x509.CertificateBuilder().subject_name(subj).issuer_name(iss_name)
+         .public_key(key.public_key())
+         .serial_number(x509.random_serial_number())
+         .not_valid_before(NB).not_valid_after(NA)
+         .add_extension(x509.BasicConstraints(ca=ca, path_length=None),
+                        critical=True)
+         .add_extension(x509.SubjectKeyIdentifier.from_public_key(
+             key.public_key()), critical=False)
+         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+             iss_key.public_key()), critical=False)
+         .add_extension(x509.KeyUsage(
+             digital_signature=ku_sign, content_commitment=False,
+             key_encipherment=False, data_encipherment=False,
+             key_agreement=False, key_cert_sign=ca, crl_sign=ca,
+             encipher_only=False, decipher_only=False), critical=True))
+    if sans is None and not ca:
+        sans = [x509.DNSName("www.example.test")]
+    if sans:
+        b = b.add_extension(x509.SubjectAlternativeName(sans),
+                            critical=False)
+    if eku is None and not ca:
+        eku = [EKU.SERVER_AUTH]
+    if eku:
+        b = b.add_extension(x509.ExtendedKeyUsage(eku), critical=False)
+    if nc is not None:
+        b = b.add_extension(nc, critical=True)
+    for e in extra:
+        b = b.add_extension(e, critical=False)
+    return Cert(b.sign(iss_key, hashes.SHA256()), key)
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="cs-conform-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def write(self, name, *certs):
+        path = os.path.join(self.tmp, name)
+        with open(path, "wb") as f:
+            for c in certs:
+                f.write(c.pem)
+        return path
+
+    def verify(self, root, chain, *extra):
+        """verify --json of chain (Certs, leaf first) under root; returns
+        (exit code, the input's JSON object)."""
+        rc, out, err = run("verify", "--json", "--at", AT, "--trust",
+                           self.write("root.pem", root), *extra,
+                           self.write("chain.pem", *chain))
+        self.assertIn(rc, (0, 1), err)
+        return rc, json.loads(out)["inputs"][0]
+
+    def codes(self, inp):
+        return [f["code"] for f in inp["findings"]]
+
+
+class Eku(Base):
+    def test_code_signing_leaf_for_server_one_finding(self):
+        root = make("Root", ca=True)
+        leaf = make("code.example.test", root, eku=[EKU.CODE_SIGNING])
+        rc, inp = self.verify(root, [leaf])
+        self.assertEqual(rc, 1)
+        self.assertEqual(self.codes(inp).count("eku-mismatch"), 1,
+                         inp["findings"])
+
+    def test_server_leaf_with_code_signing_too_is_said(self):
+        root = make("Root", ca=True)
+        leaf = make("both.example.test", root,
+                    eku=[EKU.SERVER_AUTH, EKU.CODE_SIGNING])
+        rc, inp = self.verify(root, [leaf])
+        self.assertEqual(rc, 1)
+        msgs = [f["message"] for f in inp["findings"]
+                if f["code"] == "eku-mismatch"]
+        self.assertEqual(len(msgs), 1, msgs)
+        self.assertIn("codeSigning", msgs[0])
+
+
+class CaAsLeaf(Base):
+    def ca_leaf(self):
+        root = make("Root", ca=True)
+        leaf = make("ca.example.test", root, ca=True,
+                    sans=[x509.DNSName("ca.example.test")],
+                    eku=[EKU.SERVER_AUTH])
+        return root, leaf
+
+    def test_ca_leaf_rejected_for_server(self):
+        root, leaf = self.ca_leaf()
+        rc, inp = self.verify(root, [leaf], "--host", "ca.example.test")
+        self.assertEqual(rc, 1)
+        self.assertEqual(inp["verdict"], "rejected")
+        f = [f for f in inp["findings"] if f["code"] == "ca-as-leaf"]
+        self.assertEqual(len(f), 1, inp["findings"])
+        self.assertEqual(f[0]["severity"], "error")
+        self.assertIn("7.1.2.7.8", f[0]["message"])
+
+    def test_ca_leaf_accepted_for_any_purpose(self):
+        root, leaf = self.ca_leaf()
+        rc, inp = self.verify(root, [leaf], "--purpose", "any")
+        self.assertEqual(rc, 0, inp["findings"])
+
+
+class CnInSan(Base):
+    def leaf_cn(self, cn, *sans):
+        root = make("Root", ca=True)
+        leaf = make(cn, root, sans=[x509.DNSName(s) for s in sans])
+        return self.verify(root, [leaf])
+
+    def test_sibling_host_rejected(self):
+        rc, inp = self.leaf_cn("pay.example.com", "www.example.com")
+        self.assertEqual(rc, 1)
+        f = [f for f in inp["findings"] if f["code"] == "cn-not-in-san"]
+        self.assertEqual(len(f), 1, inp["findings"])
+        self.assertIn("pay.example.com", f[0]["message"])
+        self.assertIn("www.example.com", f[0]["message"])
+
+    def test_wildcard_cn_beside_one_host_rejected(self):
+        rc, _ = self.leaf_cn("*.example.com", "www.example.com")
+        self.assertEqual(rc, 1)
+
+    def test_allowed_cns(self):
+        for cn, sans in [("example.com", ["www.example.com"]),  # parent
+                         ("bad.example.com", ["test.localhost"]),
+                         ("pay.example.com", ["*.example.com"]),
+                         ("www.example.com", ["www.example.com",
+                                              "pay.example.com"]),
+                         ("a.com", ["b.com"]),        # TLD alone shared
+                         ("Some Service", ["www.example.com"])]:
+            rc, inp = self.leaf_cn(cn, *sans)
+            self.assertEqual(rc, 0, (cn, sans, inp["findings"]))
+
+
+if __name__ == "__main__":
+    unittest.main()
