@@ -151,7 +151,9 @@ const struct cli_option cli_options[] = {
 	 "At most _N_ intermediate certificates between the leaf and the "
 	 "trust anchor (default 15; 0 allows only a leaf issued by an "
 	 "anchor). Counted as *openssl verify -verify_depth* and x509-limbo "
-	 "count."},
+	 "count, except that a self-issued intermediate (a key rollover) is "
+	 "not counted, as RFC 5280 6.1.4 (l) counts for pathLenConstraint. "
+	 "At most 61 intermediates of any kind are followed."},
 	{OPT_CRL, "crl", 0, CLI_ARG_FILE, "FILE", NULL, CLI_VERIFYING,
 	 CLI_REPEAT, "check revocation with this CRL (repeatable)",
 	 "Check revocation against the CRLs in _FILE_ (repeatable). A CRL "

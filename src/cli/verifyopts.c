@@ -147,8 +147,9 @@ int cli_verify_option(const char *cmd, int id, const char *arg,
 					 "0 to %d, not '%s'",
 					 VERIFY_MAX_DEPTH_LIMIT, arg);
 		/* --max-depth counts intermediates, as OpenSSL's
-		 * -verify_depth and x509-limbo do; the core counts every
-		 * certificate below the anchor, the leaf included. */
+		 * -verify_depth and x509-limbo do; the core counts the
+		 * certificates below the anchor, the leaf included and
+		 * self-issued intermediates not (cs_path_depth). */
 		v->max_depth = (unsigned)depth + 1;
 		return -1;
 	default:

@@ -203,5 +203,56 @@ class CnInSan(Base):
             self.assertEqual(rc, 0, (cn, sans, inp["findings"]))
 
 
+def rollovers(root, n, name="Rollover CA"):
+    """root -> CA(name, key 1) -> CA(name, key 2) -> ... n certificates of
+    one CA name, each but the first self-issued (a key rollover); returns
+    them, the one nearest the leaf first."""
+    cas = [make(name, root, ca=True)]
+    for _ in range(n - 1):
+        prev = cas[-1]
+        cas.append(make(name, prev, ca=True))
+    return cas[::-1]
+
+
+class MaxDepth(Base):
+    def test_rollover_is_one_intermediate(self):
+        root = make("Root", ca=True)
+        cas = rollovers(root, 2)
+        leaf = make("www.example.test", cas[0])
+        rc, inp = self.verify(root, [leaf, *cas], "--max-depth", "1")
+        self.assertEqual(rc, 0, inp["findings"])
+        self.assertEqual(len(inp["path"]), 4)
+        rc, inp = self.verify(root, [leaf, *cas], "--max-depth", "0")
+        self.assertEqual(rc, 1)
+        f = [f for f in inp["findings"] if f["code"] == "depth-exceeded"]
+        self.assertEqual(len(f), 1, inp["findings"])
+        self.assertIn("has 1 intermediate", f[0]["message"])
+        self.assertIn("self-issued", f[0]["message"])
+
+    def test_two_distinct_intermediates_still_two(self):
+        root = make("Root", ca=True)
+        ica1 = make("ICA one", root, ca=True)
+        ica2 = make("ICA two", ica1, ca=True)
+        leaf = make("www.example.test", ica2)
+        rc, inp = self.verify(root, [leaf, ica2, ica1], "--max-depth", "1")
+        self.assertEqual(rc, 1)
+        self.assertIn("depth-exceeded", self.codes(inp))
+
+    def test_physical_cap_holds_for_self_issued(self):
+        root = make("Root", ca=True)
+        cas = rollovers(root, 70)
+        leaf = make("www.example.test", cas[0])
+        # 70 rollovers are 2 logical intermediates, but 72 certificates
+        # are more than the search follows (CS_CHAIN_MAX_LEN 64): not
+        # trusted, whatever --max-depth says (the best path found ends
+        # in a signature that does not verify, or at the cut).
+        rc, inp = self.verify(root, [leaf, *cas], "--max-depth", "1000")
+        self.assertEqual(rc, 1)
+        self.assertEqual(inp["verdict"], "rejected")
+        self.assertTrue({"depth-exceeded", "bad-signature"} &
+                        set(self.codes(inp)), inp["findings"])
+        self.assertLessEqual(len(inp["path"]), 64)
+
+
 if __name__ == "__main__":
     unittest.main()

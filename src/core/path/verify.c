@@ -129,20 +129,22 @@ static void check_path(struct cs_flist *l, struct cs_pool *p,
 		       size_t *nc_left)
 {
 	size_t k = path->anchored ? path->n - 1 : path->n;
+	size_t d = cs_path_depth(p, path, k); /* self-issued not counted */
 	size_t i;
 
 	/* A path cut at the depth limit ends below the issuer it did not
-	 * follow: "issuer not found" would be false there. */
-	if (k > max_depth && !path->anchored &&
-	    max_depth == CS_CHAIN_MAX_LEN - 2)
+	 * follow: "issuer not found" would be false there.  The search
+	 * follows at most CS_CHAIN_MAX_LEN certificates, self-issued ones
+	 * included, whatever --max-depth says. */
+	if (!path->anchored && path->n >= CS_CHAIN_MAX_LEN - 1)
 		cs_flist_add(l, "depth-exceeded", (int)k - 1,
 			     &p->v[path->idx[k - 1]], "Use a shorter path.",
-			     "The path has more than %u intermediate "
+			     "The path has more than %d intermediate "
 			     "certificates between the leaf and a trust "
 			     "anchor, the most certscope follows whatever "
 			     "--max-depth says; the rest of the chain was not "
-			     "followed.", max_depth - 1);
-	else if (k > max_depth && !path->anchored)
+			     "followed.", CS_CHAIN_MAX_LEN - 3);
+	else if (d > max_depth && !path->anchored)
 		cs_flist_add(l, "depth-exceeded", (int)k - 1,
 			     &p->v[path->idx[k - 1]],
 			     "Use a shorter path, or raise --max-depth.",
@@ -151,13 +153,15 @@ static void check_path(struct cs_flist *l, struct cs_pool *p,
 			     "anchor, the most allowed (--max-depth, default "
 			     "%d); the rest of the chain was not followed.",
 			     max_depth - 1, CS_MAX_CHAIN_DEPTH - 1);
-	else if (k > max_depth)
+	else if (d > max_depth)
 		cs_flist_add(l, "depth-exceeded", (int)k - 1,
 			     &p->v[path->idx[k - 1]],
 			     "Use a shorter path, or raise --max-depth.",
 			     "The path has %zu intermediate certificates "
-			     "between the leaf and the trust anchor; at most "
-			     "%u are allowed.", k - 1, max_depth - 1);
+			     "between the leaf and the trust anchor%s; at most "
+			     "%u are allowed.", d - 1,
+			     d < k ? " (self-issued ones, key rollovers, not "
+				     "counted)" : "", max_depth - 1);
 	else
 		check_top(l, p, path);
 	for (i = 0; i < path->n; i++) {
@@ -268,7 +272,9 @@ static void presentation(struct cs_flist *l, struct cs_pool *p,
 {
 	/* A path cut at the depth limit: what lies beyond it is needed,
 	 * not "unneeded". */
-	bool cut = !best->anchored && best->n > max_depth;
+	bool cut = !best->anchored &&
+		   (cs_path_depth(p, best, best->n) > max_depth ||
+		    best->n >= CS_CHAIN_MAX_LEN - 1);
 	size_t a, j;
 
 	if (leaf != 0) {
