@@ -11,7 +11,9 @@
 const struct cs_finding_def cs_finding_defs[] = {
 	/* Path building (RFC 5280 6.1, RFC 4158). */
 	{"issuer-not-found", CS_SEV_ERROR,
-	 "the issuer of a certificate is neither in the input nor trusted"},
+	 "the issuer of a certificate is neither in the input nor trusted "
+	 "(or the input's CAs issue each other in a loop that no path "
+	 "leaves to an anchor)"},
 	{"untrusted-root", CS_SEV_ERROR,
 	 "the path ends at a self-signed root that is not trusted"},
 	{"self-signed-leaf", CS_SEV_ERROR,

@@ -254,5 +254,45 @@ class MaxDepth(Base):
         self.assertLessEqual(len(inp["path"]), 64)
 
 
+class Loop(Base):
+    def test_cycle_inside_input_is_said(self):
+        root = make("Root", ca=True)
+        k1, k2 = newkey(), newkey()
+        # ICA one and ICA two issue each other; neither by the root
+        tmp1 = make("ICA one", None, ca=True, key=k1)
+        ica2 = make("ICA two", tmp1, ca=True, key=k2)
+        ica1 = make("ICA one", ica2, ca=True, key=k1)
+        leaf = make("www.example.test", ica1)
+        rc, inp = self.verify(root, [leaf, ica1, ica2])
+        self.assertEqual(rc, 1)
+        f = [f for f in inp["findings"] if f["code"] == "issuer-not-found"]
+        self.assertEqual(len(f), 1, inp["findings"])
+        self.assertNotIn("not in the input", f[0]["message"])
+        self.assertIn("loop", f[0]["message"])
+        self.assertIn("'ICA one' -> 'ICA two' -> 'ICA one'",
+                      f[0]["message"])
+
+    def test_missing_issuer_is_not_a_loop(self):
+        root = make("Root", ca=True)
+        other = make("Other Root", ca=True)
+        ica = make("ICA", other, ca=True)
+        leaf = make("www.example.test", ica)
+        rc, inp = self.verify(root, [leaf, ica])
+        self.assertEqual(rc, 1)
+        f = [f for f in inp["findings"] if f["code"] == "issuer-not-found"]
+        self.assertEqual(len(f), 1, inp["findings"])
+        self.assertIn("not in the input", f[0]["message"])
+
+    def test_rollover_without_old_key_is_not_a_loop(self):
+        root = make("Root", ca=True)
+        cas = rollovers(root, 2)
+        leaf = make("www.example.test", cas[0])
+        rc, inp = self.verify(root, [leaf, cas[0]])
+        self.assertEqual(rc, 1)
+        f = [f for f in inp["findings"] if f["code"] == "issuer-not-found"]
+        self.assertEqual(len(f), 1, inp["findings"])
+        self.assertNotIn("loop", f[0]["message"])
+
+
 if __name__ == "__main__":
     unittest.main()

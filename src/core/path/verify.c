@@ -75,6 +75,55 @@ static void issuer_name(const struct cs_cand *c, char *out, size_t outsz)
 
 /* ---- the end of the path ------------------------------------------- */
 
+/* A dead end whose top was issued by a name already on the path: the
+ * certificates given issue each other in a loop (the search never puts
+ * one CA twice on a path, chain.c) and none of them leads out of it to
+ * an anchor.  Says so with the loop's names; false when it is not. */
+static bool check_loop(struct cs_flist *l, struct cs_pool *p,
+		       const struct cs_path *path)
+{
+	size_t top_i = path->n - 1, j, o = 0;
+	const struct cs_cand *top = &p->v[path->idx[top_i]];
+	char loop[512];
+
+	for (j = 0; j < top_i; j++) {
+		const struct cs_cand *c = &p->v[path->idx[j]];
+
+		if (c->subj.size != top->iss.size ||
+		    memcmp(c->subj.data, top->iss.data, c->subj.size) != 0)
+			continue;
+		/* the issuer by key: the AKI names it (RFC 5280 4.2.1.1),
+		 * else its key verifies the signature */
+		if (top->m.aki_hex[0] != '\0' && c->m.ski_hex[0] != '\0'
+			    ? strcmp(top->m.aki_hex, c->m.ski_hex) == 0
+			    : cs_chain_sig_ok(top, c))
+			break;
+	}
+	if (j >= top_i)
+		return false;
+	loop[0] = '\0';
+	for (size_t i = j; i <= top_i && o < sizeof(loop); i++) {
+		int w = snprintf(loop + o, sizeof(loop) - o, "'%s' -> ",
+				 cs_name_of(&p->v[path->idx[i]]));
+
+		if (w < 0)
+			break;
+		o += (size_t)w;
+	}
+	if (o < sizeof(loop))
+		snprintf(loop + o, sizeof(loop) - o, "'%s'",
+			 cs_name_of(&p->v[path->idx[j]]));
+	cs_flist_add(l, "issuer-not-found", (int)top_i, top,
+		     "Add the certificate that links these CAs to a trusted "
+		     "root (one issued by the root, or a cross-certificate), "
+		     "or that root to the trust store.",
+		     "The certificates given issue each other in a loop (%s) "
+		     "and none of them was issued by a trust anchor or by "
+		     "another certificate given, so no path leaves the loop "
+		     "to a trust anchor.", loop);
+	return true;
+}
+
 static void check_top(struct cs_flist *l, struct cs_pool *p,
 		      const struct cs_path *path)
 {
@@ -103,6 +152,8 @@ static void check_top(struct cs_flist *l, struct cs_pool *p,
 		return;
 	}
 	issuer_name(top, iss, sizeof(iss));
+	if (check_loop(l, p, path))
+		return;
 	if (top->m.ca_issuer_urls.n > 0)
 		snprintf(fix, sizeof(fix),
 			 "Add '%s' to the chain file after '%s' (its AIA "
