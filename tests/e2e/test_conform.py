@@ -294,5 +294,86 @@ class Loop(Base):
         self.assertNotIn("loop", f[0]["message"])
 
 
+UPN = bytes([0x0c, 3]) + b"a@b"   # UTF8String "a@b"
+
+
+def other(oid, value=UPN):
+    return x509.OtherName(x509.ObjectIdentifier(oid), value)
+
+
+class ForeignNameConstraints(Base):
+    """Constraints of forms GnuTLS does not import (otherName of any
+    type, registeredID): a well-formed extension was 'undecodable'."""
+
+    def chain(self, permitted, excluded, sans):
+        root = make("Root", ca=True)
+        ica = make("ICA", root, ca=True,
+                   nc=x509.NameConstraints(permitted, excluded))
+        leaf = make("www.example.test", ica, sans=sans)
+        return root, [leaf, ica]
+
+    def check(self, permitted, excluded, sans, want_rc):
+        root, chain = self.chain(permitted, excluded, sans)
+        rc, inp = self.verify(root, chain)
+        self.assertEqual(rc, want_rc, inp["findings"])
+        self.assertNotIn("bad-extension", self.codes(inp))
+        return inp
+
+    def test_leaf_without_such_names_accepted(self):
+        www = [x509.DNSName("www.example.test")]
+        for perm, excl in [
+                ([x509.DNSName("example.test"), other("1.2.3.4")], None),
+                ([x509.DNSName("example.test"),
+                  x509.RegisteredID(x509.ObjectIdentifier("1.2.3.4"))],
+                 None),
+                (None, [other("1.2.3.4")]),
+                ([x509.DNSName("example.test")], [other("1.2.3.4")]),
+                ([other("1.3.6.1.4.1.311.20.2.3")], None)]:
+            self.check(perm, excl, www, 0)
+
+    def test_dns_part_still_enforced(self):
+        inp = self.check([x509.DNSName("example.test"), other("1.2.3.4")],
+                         None, [x509.DNSName("www.evil.test")], 1)
+        self.assertIn("name-constraint-violation", self.codes(inp))
+
+    def test_other_name_permitted_exactly(self):
+        www = x509.DNSName("www.example.test")
+        perm = [x509.DNSName("example.test"), other("1.2.3.4")]
+        self.check(perm, None, [www, other("1.2.3.4")], 0)
+        inp = self.check(perm, None,
+                         [www, other("1.2.3.4", bytes([0x0c, 1]) + b"x")], 1)
+        f = [f for f in inp["findings"]
+             if f["code"] == "name-constraint-violation"]
+        self.assertEqual(len(f), 1, inp["findings"])
+        self.assertIn("otherName of type 1.2.3.4", f[0]["message"])
+        # an otherName of another type is not constrained
+        self.check(perm, None, [www, other("1.2.3.5")], 0)
+
+    def test_excluded_form_rejects_names_of_it(self):
+        www = x509.DNSName("www.example.test")
+        inp = self.check(None, [other("1.2.3.4")],
+                         [www, other("1.2.3.4")], 1)
+        self.assertIn("name-constraint-violation", self.codes(inp))
+        self.check(None, [other("1.2.3.4")], [www, other("1.2.3.9")], 0)
+
+    def test_registered_id(self):
+        www = x509.DNSName("www.example.test")
+        rid = x509.RegisteredID(x509.ObjectIdentifier("1.2.3.4"))
+        rid2 = x509.RegisteredID(x509.ObjectIdentifier("1.2.3.5"))
+        self.check([rid], None, [www, rid], 0)
+        inp = self.check([rid], None, [www, rid2], 1)
+        self.assertIn("registeredID 1.2.3.5",
+                      " ".join(f["message"] for f in inp["findings"]))
+
+    def test_show_lists_them(self):
+        _, chain = self.chain([x509.DNSName("example.test"),
+                               other("1.2.3.4")], None, None)
+        rc, out, err = run("show", "--long", self.write("ica.pem",
+                                                         chain[1]))
+        self.assertEqual(rc, 0, err)
+        self.assertIn("other:1.2.3.4:0C:03:61:40:62", out)
+        self.assertIn("DNS:example.test", out)
+
+
 if __name__ == "__main__":
     unittest.main()
