@@ -198,6 +198,7 @@ class CnInSan(Base):
                          ("www.example.com", ["www.example.com",
                                               "pay.example.com"]),
                          ("a.com", ["b.com"]),        # TLD alone shared
+                         ("b.co.uk", ["a.co.uk"]),    # a public suffix
                          ("Some Service", ["www.example.com"])]:
             rc, inp = self.leaf_cn(cn, *sans)
             self.assertEqual(rc, 0, (cn, sans, inp["findings"]))

@@ -388,8 +388,8 @@ static bool cn_as_ip(const struct cs_cert_model *m, unsigned char out[16],
 }
 
 /* The labels after the first of a DNS name ("example.com" of
- * "www.example.com"), or NULL when the rest has fewer than two labels
- * (a TLD alone is no one's domain) or the name holds a NUL. */
+ * "www.example.com"), or NULL when the rest is a public suffix ("com",
+ * "co.uk": no one's domain) or the name holds a NUL. */
 static const char *after_first_label(const char *v, size_t len,
 				     size_t *rest)
 {
@@ -402,16 +402,18 @@ static const char *after_first_label(const char *v, size_t len,
 		return NULL;
 	dot++;
 	*rest = len - (size_t)(dot - v);
-	if (*rest == 0 || memchr(dot, '.', *rest) == NULL)
+	if (*rest == 0 || cs_names_is_public_suffix(dot))
 		return NULL;
 	return dot;
 }
 
 /* Does the DNS SAN n name another host of the CN's registered domain?
- * Without a public suffix list the registered domain is approximated
- * as "every label but the first": "pay.example.com" beside
- * "www.example.com" (a sibling), not "example.com" (a parent) nor
- * "example.org".  A wildcard SAN that covers the CN ("*.example.com")
+ * Without the full Public Suffix List the registered domain is
+ * approximated as "every label but the first, unless that is a public
+ * suffix" (names.c's built-in selection of multi-label suffixes, and
+ * every TLD): "pay.example.com" beside "www.example.com" (a sibling),
+ * not "example.com" (a parent), "example.org" or "b.co.uk" beside
+ * "a.co.uk".  A wildcard SAN that covers the CN ("*.example.com")
  * makes the CN a name the certificate is valid for: *covered is set. */
 static bool cn_sibling(const struct cs_cert_model *m, const struct cs_name *n,
 		       bool *covered)
