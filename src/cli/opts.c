@@ -136,7 +136,10 @@ const struct cli_option cli_options[] = {
 	 "(*connect*: by default _HOST_). DNS names are matched against the "
 	 "subject alternative names only, never the common name; a wildcard "
 	 "is only the whole left-most label and never stands over a public "
-	 "suffix. IP addresses are compared as addresses against IP SANs."},
+	 "suffix. IP addresses are compared as addresses against IP SANs. "
+	 "A name with U-labels (*bücher.example*) is converted to A-labels "
+	 "(IDNA 2008, libidn2, as GnuTLS does); one IDNA 2008 refuses is a "
+	 "usage error."},
 	{OPT_EMAIL, "email", 0, CLI_ARG_TEXT, "ADDR", NULL, CLI_VERIFYING, 0,
 	 "e-mail address the leaf must be valid for",
 	 "Check that the leaf is valid for the e-mail address _ADDR_."},

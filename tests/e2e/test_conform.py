@@ -17,8 +17,8 @@ made at test time (python3-cryptography, fixed dates, --at fixed):
 
 Environment: CERTSCOPE (the executable).
 """
+import codecs
 import datetime
-import ipaddress
 import json
 import os
 import shutil
@@ -374,6 +374,54 @@ class ForeignNameConstraints(Base):
         self.assertEqual(rc, 0, err)
         self.assertIn("other:1.2.3.4:0C:03:61:40:62", out)
         self.assertIn("DNS:example.test", out)
+
+
+class Idn(Base):
+    """--host with U-labels (IDNA 2008 via libidn2), show's U-labels."""
+    ALABEL = "xn--bcher-kva.example"   # bücher.example
+
+    def chain(self, *names):
+        root = make("Root", ca=True)
+        leaf = make(self.ALABEL, root,
+                    sans=[x509.DNSName(n) for n in names or [self.ALABEL]])
+        return root, leaf
+
+    def test_ulabel_host_matches_alabel_san(self):
+        root, leaf = self.chain()
+        rc, inp = self.verify(root, [leaf], "--host", "bücher.example")
+        self.assertEqual(rc, 0, inp["findings"])
+        rc, inp = self.verify(root, [leaf], "--host", "BÜCHER.example")
+        self.assertEqual(rc, 0, inp["findings"])
+        rc, inp = self.verify(root, [leaf], "--host", "bucher.example")
+        self.assertEqual(rc, 1)
+        self.assertIn("hostname-mismatch", self.codes(inp))
+
+    def test_invalid_ulabel_is_usage_error(self):
+        root, leaf = self.chain()
+        rc, out, err = run("verify", "--at", AT, "--trust",
+                           self.write("root.pem", root), "--host",
+                           "☃.example", self.write("leaf.pem", leaf))
+        self.assertEqual(rc, 2, out)
+        self.assertIn("☃.example", err)
+        self.assertIn("IDNA 2008", err)
+
+    def test_show_ulabel_beside_alabel(self):
+        _, leaf = self.chain(self.ALABEL, "www.example.test",
+                             "xn--zz-invalid.example")
+        rc, out, err = run("show", self.write("leaf.pem", leaf))
+        self.assertEqual(rc, 0, err)
+        self.assertIn("DNS:xn--bcher-kva.example (bücher.example)", out)
+        self.assertIn("DNS:www.example.test,", out)
+        # an A-label that does not decode is shown as it is, alone
+        self.assertIn("DNS:xn--zz-invalid.example\n", out + "\n")
+
+    def test_show_escapes_the_ulabel(self):
+        # U+202E (right-to-left override) as Punycode: never printed raw
+        alabel = "xn--" + codecs.encode("ab\u202ecd", "punycode").decode()
+        _, leaf = self.chain(alabel + ".example")
+        rc, out, _ = run("show", self.write("leaf.pem", leaf))
+        self.assertEqual(rc, 0)
+        self.assertNotIn("\u202e", out)
 
 
 if __name__ == "__main__":
