@@ -187,6 +187,12 @@ class CnInSan(Base):
         self.assertIn("pay.example.com", f[0]["message"])
         self.assertIn("www.example.com", f[0]["message"])
 
+    def test_child_of_san_domain_rejected(self):
+        rc, _ = self.leaf_cn("pay.example.com", "example.com")
+        self.assertEqual(rc, 1)
+        rc, _ = self.leaf_cn("pay.example.co.uk", "www.example.co.uk")
+        self.assertEqual(rc, 1)
+
     def test_wildcard_cn_beside_one_host_rejected(self):
         rc, _ = self.leaf_cn("*.example.com", "www.example.com")
         self.assertEqual(rc, 1)

@@ -360,7 +360,7 @@ static bool is_idn(const char *v, size_t len)
  * (homograph risk) that is not in the SAN, or another host of the same
  * registered domain as a SAN name (CN "pay.example.com" beside SAN
  * "www.example.com": a reader takes the certificate for that host;
- * cn_sibling says how the domain is approximated).  A CN that simply
+ * registered_domain says how the domain is approximated).  A CN that simply
  * names something else (private PKIs, "bad.example.com" beside
  * "test.localhost" in BetterTLS's name constraint cases) or a parent
  * domain of a SAN name is not rejected: RFC 5280 allows it.
@@ -387,50 +387,50 @@ static bool cn_as_ip(const struct cs_cert_model *m, unsigned char out[16],
 	return false;
 }
 
-/* The labels after the first of a DNS name ("example.com" of
- * "www.example.com"), or NULL when the rest is a public suffix ("com",
- * "co.uk": no one's domain) or the name holds a NUL. */
-static const char *after_first_label(const char *v, size_t len,
-				     size_t *rest)
+/* The registered domain of a DNS name (len bytes): the public suffix
+ * and one label more ("example.co.uk" of "www.example.co.uk"), or NULL
+ * when the name is a public suffix itself or holds a NUL.  Without the
+ * full Public Suffix List, the suffixes are names.c's: every TLD and a
+ * built-in selection of multi-label ones ("co.uk"). */
+static const char *registered_domain(const char *v, size_t len)
 {
-	const char *dot;
+	const char *p = v, *dot;
 
-	if (v == NULL || memchr(v, '\0', len) != NULL)
+	if (v == NULL || len == 0 || memchr(v, '\0', len) != NULL ||
+	    strlen(v) != len)
 		return NULL;
-	dot = memchr(v, '.', len);
-	if (dot == NULL || dot == v)
-		return NULL;
-	dot++;
-	*rest = len - (size_t)(dot - v);
-	if (*rest == 0 || cs_names_is_public_suffix(dot))
-		return NULL;
-	return dot;
+	/* left to right: the first label whose rest is a public suffix
+	 * (the longest suffix that applies, as the PSL rules want) */
+	while ((dot = strchr(p, '.')) != NULL && dot[1] != '\0') {
+		if (dot != p && cs_names_is_public_suffix(dot + 1))
+			return p;
+		p = dot + 1;
+	}
+	return NULL;
 }
 
-/* Does the DNS SAN n name another host of the CN's registered domain?
- * Without the full Public Suffix List the registered domain is
- * approximated as "every label but the first, unless that is a public
- * suffix" (names.c's built-in selection of multi-label suffixes, and
- * every TLD): "pay.example.com" beside "www.example.com" (a sibling),
- * not "example.com" (a parent), "example.org" or "b.co.uk" beside
- * "a.co.uk".  A wildcard SAN that covers the CN ("*.example.com")
- * makes the CN a name the certificate is valid for: *covered is set. */
+/* Does the CN name another host of the registered domain of the DNS
+ * SAN n ("pay.example.com" beside "www.example.com" or beside
+ * "example.com")?  Not when it is a parent domain of n ("example.com"
+ * beside "www.example.com"), nor when n is a wildcard that covers it
+ * (the certificate is valid for it: *covered is set). */
 static bool cn_sibling(const struct cs_cert_model *m, const struct cs_name *n,
 		       bool *covered)
 {
-	const char *a, *b;
-	size_t alen, blen;
+	const char *a = registered_domain(n->value, n->len);
+	const char *b = registered_domain(m->subject_cn, m->subject_cn_len);
+	size_t cl = m->subject_cn_len;
 
-	a = after_first_label(n->value, n->len, &alen);
-	b = after_first_label(m->subject_cn, m->subject_cn_len, &blen);
-	if (a == NULL || b == NULL || alen != blen ||
-	    strncasecmp(a, b, alen) != 0)
+	if (a == NULL || b == NULL || strcasecmp(a, b) != 0)
 		return false;
-	if (n->value[0] == '*' && n->value[1] == '.' &&
-	    m->subject_cn[0] != '*') {
+	if (cs_names_dns_match(n->value, n->len, m->subject_cn)) {
 		*covered = true;
 		return false;
 	}
+	/* a parent domain of the SAN name */
+	if (n->len > cl + 1 && n->value[n->len - cl - 1] == '.' &&
+	    strncasecmp(n->value + n->len - cl, m->subject_cn, cl) == 0)
+		return false;
 	return true;
 }
 
