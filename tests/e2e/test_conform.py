@@ -430,5 +430,22 @@ class Idn(Base):
         self.assertNotIn("\u202e", out)
 
 
+class DnText(Base):
+    def test_rfc4514_escape_printed_once(self):
+        subj = x509.Name([
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME,
+                               "The Go Daddy Group, Inc."),
+            x509.NameAttribute(NameOID.COMMON_NAME, "ev\x1bil\u202eA")])
+        cert = make("x", None, ca=True, subject=subj)
+        rc, out, err = run("show", self.write("c.pem", cert))
+        self.assertEqual(rc, 0, err)
+        self.assertIn("O=The Go Daddy Group\\, Inc.", out)
+        self.assertNotIn("Group\\\\,", out)
+        # controls and bidi overrides are still escaped visibly
+        self.assertIn("ev\\x1bil\\u202eA", out)
+        self.assertNotIn("\x1b", out)
+        self.assertNotIn("\u202e", out)
+
+
 if __name__ == "__main__":
     unittest.main()
