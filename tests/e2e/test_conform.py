@@ -245,21 +245,6 @@ class MaxDepth(Base):
         self.assertEqual(rc, 1)
         self.assertIn("depth-exceeded", self.codes(inp))
 
-    def test_physical_cap_holds_for_self_issued(self):
-        root = make("Root", ca=True)
-        cas = rollovers(root, 70)
-        leaf = make("www.example.test", cas[0])
-        # 70 rollovers are 2 logical intermediates, but 72 certificates
-        # are more than the search follows (CS_CHAIN_MAX_LEN 64): not
-        # trusted, whatever --max-depth says (the best path found ends
-        # in a signature that does not verify, or at the cut).
-        rc, inp = self.verify(root, [leaf, *cas], "--max-depth", "1000")
-        self.assertEqual(rc, 1)
-        self.assertEqual(inp["verdict"], "rejected")
-        self.assertTrue({"depth-exceeded", "bad-signature"} &
-                        set(self.codes(inp)), inp["findings"])
-        self.assertLessEqual(len(inp["path"]), 64)
-
 
 class Loop(Base):
     def test_cycle_inside_input_is_said(self):
