@@ -289,6 +289,27 @@ static size_t nc_subtrees(const unsigned char *der, size_t len,
 	return n;
 }
 
+/* Both lists' subtrees (nc_subtrees) of ca's name constraints into
+ * perm and excl (max each), the extension's value into *nc (the
+ * references point into it; gnutls_free it); false without one. */
+static bool ca_subtrees(gnutls_x509_crt_t ca, bool foreign,
+			struct der_ref *perm, size_t *np,
+			struct der_ref *excl, size_t *ne, size_t max,
+			bool *more, gnutls_datum_t *nc)
+{
+	unsigned crit = 0;
+
+	*np = *ne = 0;
+	if (gnutls_x509_crt_get_extension_by_oid2(ca, OID_NC, 0, nc,
+						  &crit) < 0)
+		return false;
+	*np = nc_subtrees(nc->data, nc->size, TAG_NC_PERMITTED, foreign,
+			  perm, max, more);
+	*ne = nc_subtrees(nc->data, nc->size, TAG_NC_EXCLUDED, foreign,
+			  excl, max, more);
+	return true;
+}
+
 /* The names a directoryName constraint applies to: the subject (when
  * not empty) and the SAN's directoryNames.  Returns how many. */
 static size_t dn_names(gnutls_x509_crt_t crt, const gnutls_datum_t *subj,
@@ -330,17 +351,12 @@ const char *cs_nc_dn_violation(gnutls_x509_crt_t ca, gnutls_x509_crt_t cert,
 	struct der_ref names[MAX_SAN_DIRNAMES + 1];
 	gnutls_datum_t nc = {NULL, 0}, san = {NULL, 0};
 	size_t np, ne, nn, i, j;
-	unsigned crit = 0;
 	bool more = false;
 	const char *why = NULL;
 
-	if (gnutls_x509_crt_get_extension_by_oid2(ca, OID_NC, 0, &nc,
-						  &crit) < 0)
+	if (!ca_subtrees(ca, false, perm, &np, excl, &ne, MAX_DN_SUBTREES,
+			 &more, &nc))
 		return NULL;
-	np = nc_subtrees(nc.data, nc.size, TAG_NC_PERMITTED, false, perm,
-			 MAX_DN_SUBTREES, &more);
-	ne = nc_subtrees(nc.data, nc.size, TAG_NC_EXCLUDED, false, excl,
-			 MAX_DN_SUBTREES, &more);
 	if (np == 0 && ne == 0)
 		goto out;
 	nn = dn_names(cert, subject, &san, names, MAX_SAN_DIRNAMES + 1);
@@ -474,13 +490,9 @@ bool cs_nc_foreign_violation(gnutls_x509_crt_t ca, gnutls_x509_crt_t cert,
 
 	if (why != NULL && whysz > 0)
 		why[0] = '\0';
-	if (gnutls_x509_crt_get_extension_by_oid2(ca, OID_NC, 0, &nc,
-						  &crit) < 0)
+	if (!ca_subtrees(ca, true, perm, &np, excl, &ne, MAX_FOREIGN, &more,
+			 &nc))
 		return false;
-	np = nc_subtrees(nc.data, nc.size, TAG_NC_PERMITTED, true, perm,
-			 MAX_FOREIGN, &more);
-	ne = nc_subtrees(nc.data, nc.size, TAG_NC_EXCLUDED, true, excl,
-			 MAX_FOREIGN, &more);
 	if ((np == 0 && ne == 0) ||
 	    gnutls_x509_crt_get_extension_by_oid2(cert, OID_SAN, 0, &san,
 						  &crit) < 0 ||
