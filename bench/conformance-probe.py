@@ -459,8 +459,9 @@ case("nc-registeredid-leaf-without", "SUCCESS", [r], leaf_cert(i), [i])
 i = intermediate_ca(r, extra=[NC(None, [OTH])])
 case("nc-othername-excluded-leaf-has", "FAILURE", [r], leaf_cert(
     i, san=SAN(DNSN("example.com"), OTH)), [i])
-i = intermediate_ca(r, extra=[ext(x509.SubjectAlternativeName(
-    [DNSN("example.com")]))])
+i = intermediate_ca(r, kus=ext(ku(cert_sign=True, ds=True)), extra=[
+    ext(x509.SubjectAlternativeName([DNSN("example.com")])),
+    ext(x509.ExtendedKeyUsage([EKU.SERVER_AUTH]))])
 case("ca-as-leaf-ee-like", "FAILURE", [r], i)
 case("cn-sibling-of-san", "FAILURE", [r], leaf_cert(
     r, subject=name("pay.example.com")))
