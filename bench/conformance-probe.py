@@ -444,5 +444,37 @@ case("cve-2025-61727-permits", "FAILURE", [r], leaf_cert(i, san=SAN(DNSN("*.exam
 i = intermediate_ca(r, extra=[NC([DNSN("example.com")], [DNSN("bar.example.com")])])
 case("cve-2025-61727", "FAILURE", [r], leaf_cert(i, san=SAN(DNSN("*.example.com"))), [i], peer=("DNS", "bar.example.com"))
 
+# issue 10 (2026-12-01): rules of the third pass
+OTH = x509.OtherName(x509.ObjectIdentifier("1.2.3.4"), b"\x0c\x03a@b")
+RID = x509.RegisteredID(x509.ObjectIdentifier("1.2.3.4"))
+i = intermediate_ca(r, extra=[NC([DNSN("example.com"), OTH])])
+case("nc-othername-leaf-without", "SUCCESS", [r], leaf_cert(i), [i])
+case("nc-othername-leaf-other-value", "FAILURE", [r], leaf_cert(
+    i, san=SAN(DNSN("example.com"), x509.OtherName(
+        x509.ObjectIdentifier("1.2.3.4"), b"\x0c\x01x"))), [i])
+case("nc-othername-dns-outside", "FAILURE", [r], leaf_cert(
+    i, san=SAN(DNSN("example.org"))), [i], peer=("DNS", "example.org"))
+i = intermediate_ca(r, extra=[NC([DNSN("example.com"), RID])])
+case("nc-registeredid-leaf-without", "SUCCESS", [r], leaf_cert(i), [i])
+i = intermediate_ca(r, extra=[NC(None, [OTH])])
+case("nc-othername-excluded-leaf-has", "FAILURE", [r], leaf_cert(
+    i, san=SAN(DNSN("example.com"), OTH)), [i])
+i = intermediate_ca(r, kus=ext(ku(cert_sign=True, ds=True)), extra=[
+    ext(x509.SubjectAlternativeName([DNSN("example.com")])),
+    ext(x509.ExtendedKeyUsage([EKU.SERVER_AUTH]))])
+case("ca-as-leaf-ee-like", "FAILURE", [r], i)
+case("cn-sibling-of-san", "FAILURE", [r], leaf_cert(
+    r, subject=name("pay.example.com")))
+case("cn-parent-of-san", "SUCCESS", [r], leaf_cert(
+    r, subject=name("example.com"), san=SAN(DNSN("www.example.com"))),
+    peer=("DNS", "www.example.com"))
+k1, k2 = newkey(), newkey()
+ro1 = intermediate_ca(r, subject=name("Rollover CA"), key=k1)
+ro2 = intermediate_ca(ro1, subject=name("Rollover CA"), key=k2)
+case("max-depth-1-self-issued", "SUCCESS", [r], leaf_cert(ro2), [ro2, ro1],
+     depth=1)
+case("max-depth-0-self-issued", "FAILURE", [r], leaf_cert(ro2), [ro2, ro1],
+     depth=0)
+
 json.dump({"version": 1, "testcases": CASES}, open(sys.argv[1], "w"))
 print(len(CASES), "cases")

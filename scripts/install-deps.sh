@@ -8,7 +8,7 @@ set -eu
 # real Prometheus server (started and stopped by the test, not the
 # package's service).
 pkgs="meson ninja-build pkg-config gcc libgnutls28-dev libtasn1-6-dev
-libjansson-dev libc-ares-dev libcurl4-gnutls-dev libmicrohttpd-dev libyaml-dev libcmocka-dev
+libidn2-dev libjansson-dev libc-ares-dev libcurl4-gnutls-dev libmicrohttpd-dev libyaml-dev libcmocka-dev
 gnutls-bin openssl python3 python3-cryptography scdoc valgrind
 ca-certificates clang libclang-rt-14-dev
 zsh fish bash-completion man-db prometheus"

@@ -35,7 +35,7 @@ export CERTSCOPE="$wrap/certscope" CS_TESTCERTS=$top/testcerts \
 	CS_TIMEOUT_SCALE=${CS_TIMEOUT_SCALE:-5} \
 	CS_CHECK_TIMEOUT=${CS_CHECK_TIMEOUT:-15} \
 	CS_SCRAPE_SECONDS=${CS_SCRAPE_SECONDS:-5}
-suites=${CS_VALGRIND_SUITES:-show verify badinput cli chain asn1 connect trace corpus fetch revocation check serve}
+suites=${CS_VALGRIND_SUITES:-show verify badinput cli chain asn1 conform connect trace corpus fetch revocation check serve}
 # The suites run side by side (valgrind is single-threaded); each prints
 # one line: "e2e NAME: N tests, clean" or "e2e NAME: FAILED".
 # connect, trace, fetch, revocation, check and serve time deadlines, so

@@ -138,7 +138,10 @@ const struct cli_option cli_options[] = {
 	 "(*connect*: by default _HOST_). DNS names are matched against the "
 	 "subject alternative names only, never the common name; a wildcard "
 	 "is only the whole left-most label and never stands over a public "
-	 "suffix. IP addresses are compared as addresses against IP SANs."},
+	 "suffix. IP addresses are compared as addresses against IP SANs. "
+	 "A name with U-labels (*bücher.example*) is converted to A-labels "
+	 "(IDNA 2008, libidn2, as GnuTLS does); one IDNA 2008 refuses is a "
+	 "usage error."},
 	{OPT_EMAIL, "email", 0, CLI_ARG_TEXT, "ADDR", NULL, CLI_VERIFYING, 0,
 	 "e-mail address the leaf must be valid for",
 	 "Check that the leaf is valid for the e-mail address _ADDR_."},
@@ -153,7 +156,9 @@ const struct cli_option cli_options[] = {
 	 "At most _N_ intermediate certificates between the leaf and the "
 	 "trust anchor (default 15; 0 allows only a leaf issued by an "
 	 "anchor). Counted as *openssl verify -verify_depth* and x509-limbo "
-	 "count."},
+	 "count, except that a self-issued intermediate (a key rollover) is "
+	 "not counted, as RFC 5280 6.1.4 (l) counts for pathLenConstraint. "
+	 "At most 61 intermediates of any kind are followed."},
 	{OPT_CRL, "crl", 0, CLI_ARG_FILE, "FILE", NULL, CLI_VERIFYING,
 	 CLI_REPEAT, "check revocation with this CRL (repeatable)",
 	 "Check revocation against the CRLs in _FILE_ (repeatable). A CRL "

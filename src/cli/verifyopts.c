@@ -16,6 +16,7 @@
 #include "opts.h"
 #include "online/online.h"
 #include "report/verify.h"
+#include "x509/names.h"
 
 #define VERIFY_MAX_DEPTH_LIMIT 1000 /* largest --max-depth accepted; the
 				     core caps paths at CS_CHAIN_MAX_LEN */
@@ -116,12 +117,24 @@ int cli_verify_option(const char *cmd, int id, const char *arg,
 					 "crl or both comma-separated, not "
 					 "'%s'", arg);
 		return -1;
-	case OPT_HOST:
+	case OPT_HOST: {
+		char *alabel = NULL;
+
 		if (!*arg)
 			return cli_usage(cmd, "--host needs a name");
+		/* A U-label name is matched in its A-label form (the core
+		 * converts it); one IDNA 2008 refuses is a usage error. */
+		cs_error_clear(&err);
+		if (cs_names_host_ascii(arg, &alabel, &err) < 0) {
+			if (err.code == CS_E_NOMEM)
+				goto nomem;
+			return cli_usage(cmd, "--host: %s", err.msg);
+		}
+		free(alabel);
 		v->host = arg;
 		a->host_given = true;
 		return -1;
+	}
 	case OPT_EMAIL:
 		if (!strchr(arg, '@') || arg[0] == '@')
 			return cli_usage(cmd, "--email needs an address like "
@@ -147,8 +160,9 @@ int cli_verify_option(const char *cmd, int id, const char *arg,
 					 "0 to %d, not '%s'",
 					 VERIFY_MAX_DEPTH_LIMIT, arg);
 		/* --max-depth counts intermediates, as OpenSSL's
-		 * -verify_depth and x509-limbo do; the core counts every
-		 * certificate below the anchor, the leaf included. */
+		 * -verify_depth and x509-limbo do; the core counts the
+		 * certificates below the anchor, the leaf included and
+		 * self-issued intermediates not (cs_path_depth). */
 		v->max_depth = (unsigned)depth + 1;
 		return -1;
 	default:

@@ -100,6 +100,13 @@ static size_t label_safe(char *o, size_t k, enum cs_escape_mode mode)
 	return k + 1;
 }
 
+/* RFC 4514 2.4: the characters a DN string escapes with a backslash
+ * ("O=The Go Daddy Group\, Inc.", and "\\" for a backslash). */
+static bool rfc4514_special(unsigned char c)
+{
+	return c != '\0' && strchr(",+\"\\<>;=# ", c) != NULL;
+}
+
 char *cs_escape(const char *s, size_t len, enum cs_escape_mode mode)
 {
 	const unsigned char *in = (const unsigned char *)s;
@@ -131,6 +138,16 @@ char *cs_escape(const char *s, size_t len, enum cs_escape_mode mode)
 			 * terminals) and bidi controls: the code point. */
 			o += label_safe(out + o, (size_t)snprintf(out + o, 7,
 					"\\u%04x", (unsigned)cp), mode);
+		} else if (cp == '\\' && mode == CS_ESC_TEXT && i + 1 < len &&
+			   rfc4514_special(in[i + 1])) {
+			/* An RFC 4514 escape in a DN string is printed as
+			 * GnuTLS and openssl print it ("\,", "\\"); a raw
+			 * backslash before anything else is still doubled,
+			 * so "\x1b" read on screen is always an escape of
+			 * ours, never text of the certificate. */
+			memcpy(out + o, in + i, 2);
+			o += 2;
+			n = 2;
 		} else if (cp == '\\') {
 			memcpy(out + o, "\\\\", 2);
 			o += 2;

@@ -5,7 +5,9 @@
  * Text escaping: printable ASCII and well-formed UTF-8 pass through;
  * C0/C1 controls, DEL, NUL, invalid UTF-8 bytes and the Unicode bidi
  * controls (U+200E/F, U+202A..E, U+2066..9) become visible escapes
- * (\n, \x1b, \u202e); a backslash becomes "\\".  In "nagios" mode '|'
+ * (\n, \x1b, \u202e); a backslash becomes "\\", but in text mode an
+ * RFC 4514 escape of a DN string ("\,", "\+", "\\", ...) is kept as
+ * GnuTLS and openssl print it.  In "nagios" mode '|'
  * becomes "\|" too; in "label" mode (Prometheus) '"' becomes "\"".
  *
  * JSON needs valid UTF-8: cs_escape_utf8() replaces each invalid byte

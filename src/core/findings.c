@@ -11,7 +11,9 @@
 const struct cs_finding_def cs_finding_defs[] = {
 	/* Path building (RFC 5280 6.1, RFC 4158). */
 	{"issuer-not-found", CS_SEV_ERROR,
-	 "the issuer of a certificate is neither in the input nor trusted"},
+	 "the issuer of a certificate is neither in the input nor trusted "
+	 "(or the input's CAs issue each other in a loop that no path "
+	 "leaves to an anchor)"},
 	{"untrusted-root", CS_SEV_ERROR,
 	 "the path ends at a self-signed root that is not trusted"},
 	{"self-signed-leaf", CS_SEV_ERROR,
@@ -45,8 +47,9 @@ const struct cs_finding_def cs_finding_defs[] = {
 	 "the key usage does not allow what the key is used for"},
 	{"unknown-critical-extension", CS_SEV_ERROR,
 	 "a critical extension is not understood (RFC 5280 4.2)"},
-	{"ca-as-leaf", CS_SEV_WARNING,
-	 "the end-entity certificate is a CA certificate"},
+	{"ca-as-leaf", CS_SEV_ERROR,
+	 "a server's end-entity certificate is a CA certificate (CA/B BR "
+	 "7.1.2.7.8)"},
 	/* Names (RFC 6125, RFC 5280 4.2.1.6). */
 	{"hostname-mismatch", CS_SEV_ERROR,
 	 "the certificate is not valid for the requested host name"},

@@ -109,7 +109,11 @@ class Revocation(unittest.TestCase):
                                   "garbage", "big", "nonce", "nononce")):
             where = {"good": "ica", "revoked": "ica", "unknown": "ica"}.get(
                 name, name)
+            # the CN repeats a SAN name (CA/B BR 7.1.4.3: a CN naming
+            # another host of the domain is cn-not-in-san)
             leaves[name] = P.make("%s.example.test" % name, ica,
+                                  hosts=["%s.example.test" % name,
+                                         "www.example.test"],
                                   not_before="2025-01-01",
                                   not_after="2030-01-01",
                                   serial=0x5000 + i, ocsp=url[where])
@@ -118,6 +122,8 @@ class Revocation(unittest.TestCase):
         h.route("/nononce", "body", P.make_ocsp_response(leaves["nononce"],
                                                          ica))
         under_bad = P.make("under-bad.example.test", bad_ica,
+                           hosts=["under-bad.example.test",
+                                  "www.example.test"],
                            not_before="2025-01-01", not_after="2030-01-01")
         cls.chain = {}
         for name, leaf in leaves.items():
@@ -353,6 +359,8 @@ class CrlFetch(unittest.TestCase):
                 ("good", "good"), ("revoked", "good"), ("stale", "stale"),
                 ("wrongkey", "wrongkey"), ("down", "down"))):
             leaf = P.make("%s.example.test" % name, ica,
+                          hosts=["%s.example.test" % name,
+                                 "www.example.test"],
                           not_before="2025-01-01", not_after="2030-01-01",
                           serial=0x7001 + i, crl_dp=cls.urls[where])
             cls.chain[name] = P.write_chain(os.path.join(d, name + ".pem"),

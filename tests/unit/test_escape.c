@@ -67,6 +67,18 @@ static const struct esc_row esc_rows[] = {
 	{.in = "ab\xe2\x80", .want = "ab\\xe2\\x80"},
 	/* backslash doubled so escapes stay unambiguous */
 	{.in = "a\\x1b", .want = "a\\\\x1b"},
+	/* RFC 4514 escapes of a DN string printed as GnuTLS and openssl
+	 * print them, not doubled */
+	{.in = "O=The Go Daddy Group\\, Inc.",
+	 .want = "O=The Go Daddy Group\\, Inc."},
+	{.in = "CN=a\\+b\\\\c\\;d", .want = "CN=a\\+b\\\\c\\;d"},
+	/* a backslash before a control: doubled, the control escaped */
+	{.in = "a\\\x1b", .want = "a\\\\\\x1b"},
+	/* a trailing backslash: doubled */
+	{.in = "a\\", .want = "a\\\\"},
+	/* not in Nagios or Prometheus modes: doubled there */
+	{.in = "a\\,b", .mode = CS_ESC_NAGIOS, .want = "a\\\\,b"},
+	{.in = "a\\,b", .mode = CS_ESC_LABEL, .want = "a\\\\,b"},
 	/* '|' kept in text mode */
 	{.in = "a|b", .want = "a|b"},
 	/* '|' escaped for Nagios (it starts the perfdata) */

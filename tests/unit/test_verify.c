@@ -810,8 +810,14 @@ static const struct cn_case cn_cases[] = {
 	/* a case variant of it */
 	{.cn = "WWW.example.test", .sans = {"DNS:www.example.test"},
 	 .host = "www.example.test", .flagged = true},
-	/* a CN naming something else: allowed (RFC 5280; BetterTLS) */
+	/* another host of the SAN name's domain: misleads (BR 7.1.4.3) */
 	{.cn = "other.example.test", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = true},
+	/* a CN naming something else: allowed (RFC 5280; BetterTLS) */
+	{.cn = "bad.example.com", .sans = {"DNS:www.example.test"},
+	 .host = "www.example.test", .flagged = false},
+	/* a parent domain of the SAN name: allowed */
+	{.cn = "example.test", .sans = {"DNS:www.example.test"},
 	 .host = "www.example.test", .flagged = false},
 	/* an exact copy of the IPv4 SAN */
 	{.cn = "127.0.0.1", .sans = {"IP:127.0.0.1"},

@@ -481,6 +481,18 @@ static size_t collect(struct walk *w, struct cand_rank **outp,
 	return j;
 }
 
+/* see chain.h */
+size_t cs_path_depth(const struct cs_pool *p, const struct cs_path *path,
+		     size_t k)
+{
+	size_t i, d = k > 0 ? 1 : 0;
+
+	for (i = 1; i < k && i < path->n; i++)
+		if (!p->v[path->idx[i]].m.self_issued)
+			d++;
+	return d;
+}
+
 static void dfs(struct walk *w, size_t idx)
 {
 	struct cand_rank *cands = NULL; /* owned */
@@ -491,9 +503,11 @@ static void dfs(struct walk *w, size_t idx)
 		terminal(w, true);
 		goto out;
 	}
-	/* Non-anchor certificates on the path so far.  One more than the
-	 * limit is built so the finding can say what lies beyond it. */
-	depth = w->cur.n;
+	/* The leaf and the intermediates on the path so far that are not
+	 * self-issued (RFC 5280 6.1.4 (l): a key rollover ICA' -> ICA' is
+	 * one); CS_CHAIN_MAX_LEN caps every certificate.  One more than
+	 * the limit is built so the finding can say what lies beyond it. */
+	depth = cs_path_depth(w->p, &w->cur, w->cur.n);
 	nc = collect(w, &cands,
 		     depth > w->s->max_depth ||
 			     w->cur.n + 1 >= CS_CHAIN_MAX_LEN);

@@ -118,7 +118,8 @@ typedef long (*cs_path_score_fn)(void *ctx, const struct cs_path *path,
 				 bool *stop);
 
 struct cs_search {
-	unsigned max_depth;   /* non-anchor certificates allowed */
+	unsigned max_depth;   /* non-anchor certificates allowed, self-issued
+				 intermediates not counted (cs_path_depth) */
 	size_t budget;        /* candidates tried at most */
 	size_t sig_budget;    /* signature work at most (units as for
 				 CS_CHAIN_MAX_SIG_CHECKS); 0 = that */
@@ -132,6 +133,12 @@ struct cs_search {
 	size_t sig_work;      /* their cost in budget units */
 	bool limit_hit;       /* a budget ran out before a good path */
 };
+
+/* The depth --max-depth limits of the first k certificates of path:
+ * the leaf and the intermediates that are not self-issued (RFC 5280
+ * 6.1.4 (l), as pathLenConstraint counts them). */
+size_t cs_path_depth(const struct cs_pool *p, const struct cs_path *path,
+		     size_t k);
 
 /* Search from candidate leaf.  Returns 0, or -1 with *err. */
 CS_MUST_CHECK int cs_chain_search(struct cs_pool *p, size_t leaf,

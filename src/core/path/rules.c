@@ -489,7 +489,9 @@ void cs_check_issuer(struct cs_flist *l, struct cs_pool *p,
 					     dn_why);
 			why[0] = '\0';
 			if (dn_why == NULL &&
-			    !cs_nc_allows(m, &d->m, why, sizeof(why)))
+			    (cs_nc_foreign_violation(c->crt, d->crt, why,
+						     sizeof(why)) ||
+			     !cs_nc_allows(m, &d->m, why, sizeof(why))))
 				cs_flist_add(l, "name-constraint-violation",
 					     (int)j, d,
 					     "Request the certificate under a "

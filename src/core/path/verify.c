@@ -75,6 +75,55 @@ static void issuer_name(const struct cs_cand *c, char *out, size_t outsz)
 
 /* ---- the end of the path ------------------------------------------- */
 
+/* A dead end whose top was issued by a name already on the path: the
+ * certificates given issue each other in a loop (the search never puts
+ * one CA twice on a path, chain.c) and none of them leads out of it to
+ * an anchor.  Says so with the loop's names; false when it is not. */
+static bool check_loop(struct cs_flist *l, struct cs_pool *p,
+		       const struct cs_path *path)
+{
+	size_t top_i = path->n - 1, j, o = 0;
+	const struct cs_cand *top = &p->v[path->idx[top_i]];
+	char loop[512];
+
+	for (j = 0; j < top_i; j++) {
+		const struct cs_cand *c = &p->v[path->idx[j]];
+
+		if (c->subj.size != top->iss.size ||
+		    memcmp(c->subj.data, top->iss.data, c->subj.size) != 0)
+			continue;
+		/* the issuer by key: the AKI names it (RFC 5280 4.2.1.1),
+		 * else its key verifies the signature */
+		if (top->m.aki_hex[0] != '\0' && c->m.ski_hex[0] != '\0'
+			    ? strcmp(top->m.aki_hex, c->m.ski_hex) == 0
+			    : cs_chain_sig_ok(top, c))
+			break;
+	}
+	if (j >= top_i)
+		return false;
+	loop[0] = '\0';
+	for (size_t i = j; i <= top_i && o < sizeof(loop); i++) {
+		int w = snprintf(loop + o, sizeof(loop) - o, "'%s' -> ",
+				 cs_name_of(&p->v[path->idx[i]]));
+
+		if (w < 0)
+			break;
+		o += (size_t)w;
+	}
+	if (o < sizeof(loop))
+		snprintf(loop + o, sizeof(loop) - o, "'%s'",
+			 cs_name_of(&p->v[path->idx[j]]));
+	cs_flist_add(l, "issuer-not-found", (int)top_i, top,
+		     "Add the certificate that links these CAs to a trusted "
+		     "root (one issued by the root, or a cross-certificate), "
+		     "or that root to the trust store.",
+		     "The certificates given issue each other in a loop (%s) "
+		     "and none of them was issued by a trust anchor or by "
+		     "another certificate given, so no path leaves the loop "
+		     "to a trust anchor.", loop);
+	return true;
+}
+
 static void check_top(struct cs_flist *l, struct cs_pool *p,
 		      const struct cs_path *path)
 {
@@ -103,6 +152,8 @@ static void check_top(struct cs_flist *l, struct cs_pool *p,
 		return;
 	}
 	issuer_name(top, iss, sizeof(iss));
+	if (check_loop(l, p, path))
+		return;
 	if (top->m.ca_issuer_urls.n > 0)
 		snprintf(fix, sizeof(fix),
 			 "Add '%s' to the chain file after '%s' (its AIA "
@@ -129,20 +180,22 @@ static void check_path(struct cs_flist *l, struct cs_pool *p,
 		       size_t *nc_left)
 {
 	size_t k = path->anchored ? path->n - 1 : path->n;
+	size_t d = cs_path_depth(p, path, k); /* self-issued not counted */
 	size_t i;
 
 	/* A path cut at the depth limit ends below the issuer it did not
-	 * follow: "issuer not found" would be false there. */
-	if (k > max_depth && !path->anchored &&
-	    max_depth == CS_CHAIN_MAX_LEN - 2)
+	 * follow: "issuer not found" would be false there.  The search
+	 * follows at most CS_CHAIN_MAX_LEN certificates, self-issued ones
+	 * included, whatever --max-depth says. */
+	if (!path->anchored && path->n >= CS_CHAIN_MAX_LEN - 1)
 		cs_flist_add(l, "depth-exceeded", (int)k - 1,
 			     &p->v[path->idx[k - 1]], "Use a shorter path.",
-			     "The path has more than %u intermediate "
+			     "The path has more than %d intermediate "
 			     "certificates between the leaf and a trust "
 			     "anchor, the most certscope follows whatever "
 			     "--max-depth says; the rest of the chain was not "
-			     "followed.", max_depth - 1);
-	else if (k > max_depth && !path->anchored)
+			     "followed.", CS_CHAIN_MAX_LEN - 3);
+	else if (d > max_depth && !path->anchored)
 		cs_flist_add(l, "depth-exceeded", (int)k - 1,
 			     &p->v[path->idx[k - 1]],
 			     "Use a shorter path, or raise --max-depth.",
@@ -151,13 +204,15 @@ static void check_path(struct cs_flist *l, struct cs_pool *p,
 			     "anchor, the most allowed (--max-depth, default "
 			     "%d); the rest of the chain was not followed.",
 			     max_depth - 1, CS_MAX_CHAIN_DEPTH - 1);
-	else if (k > max_depth)
+	else if (d > max_depth)
 		cs_flist_add(l, "depth-exceeded", (int)k - 1,
 			     &p->v[path->idx[k - 1]],
 			     "Use a shorter path, or raise --max-depth.",
 			     "The path has %zu intermediate certificates "
-			     "between the leaf and the trust anchor; at most "
-			     "%u are allowed.", k - 1, max_depth - 1);
+			     "between the leaf and the trust anchor%s; at most "
+			     "%u are allowed.", d - 1,
+			     d < k ? " (self-issued ones, key rollovers, not "
+				     "counted)" : "", max_depth - 1);
 	else
 		check_top(l, p, path);
 	for (i = 0; i < path->n; i++) {
@@ -268,7 +323,9 @@ static void presentation(struct cs_flist *l, struct cs_pool *p,
 {
 	/* A path cut at the depth limit: what lies beyond it is needed,
 	 * not "unneeded". */
-	bool cut = !best->anchored && best->n > max_depth;
+	bool cut = !best->anchored &&
+		   (cs_path_depth(p, best, best->n) > max_depth ||
+		    best->n >= CS_CHAIN_MAX_LEN - 1);
 	size_t a, j;
 
 	if (leaf != 0) {

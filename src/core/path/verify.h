@@ -52,7 +52,8 @@ struct cs_verify_opts {
 	enum cs_purpose purpose;
 	const char *purpose_oid; /* CS_PURPOSE_OID only */
 	unsigned max_depth;      /* 0 = CS_MAX_CHAIN_DEPTH; certificates in
-				    the path, anchor excluded */
+				    the path, anchor and self-issued
+				    intermediates excluded */
 	const struct cs_itemlist *crls; /* CRL items (borrowed) or NULL */
 };
 

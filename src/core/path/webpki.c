@@ -357,9 +357,13 @@ static bool is_idn(const char *v, size_t len)
  * spelling of a SAN IP address (hex, octal or zero-padded IPv4 as
  * inet_aton reads it, uncompressed or upper-case IPv6: the BR want RFC
  * 3986 3.2.2 and RFC 5952 text), or an internationalised name
- * (homograph risk) that is not in the SAN.  A CN
- * that simply names something else (private PKIs, "bad.example.com" in
- * BetterTLS's name constraint cases) is not rejected: RFC 5280 allows it.
+ * (homograph risk) that is not in the SAN, or another host of the same
+ * registered domain as a SAN name (CN "pay.example.com" beside SAN
+ * "www.example.com": a reader takes the certificate for that host;
+ * registered_domain says how the domain is approximated).  A CN that simply
+ * names something else (private PKIs, "bad.example.com" beside
+ * "test.localhost" in BetterTLS's name constraint cases) or a parent
+ * domain of a SAN name is not rejected: RFC 5280 allows it.
  */
 /* Read a CN as an IP address the lenient way old resolvers do: IPv4 in
  * any inet_aton form ("0x7f.1", "127.000.000.001"), or IPv6. */
@@ -383,10 +387,59 @@ static bool cn_as_ip(const struct cs_cert_model *m, unsigned char out[16],
 	return false;
 }
 
+/* The registered domain of a DNS name (len bytes): the public suffix
+ * and one label more ("example.co.uk" of "www.example.co.uk"), or NULL
+ * when the name is a public suffix itself or holds a NUL.  Without the
+ * full Public Suffix List, the suffixes are names.c's: every TLD and a
+ * built-in selection of multi-label ones ("co.uk"). */
+static const char *registered_domain(const char *v, size_t len)
+{
+	const char *p = v, *dot;
+
+	if (v == NULL || len == 0 || memchr(v, '\0', len) != NULL ||
+	    strlen(v) != len)
+		return NULL;
+	/* left to right: the first label whose rest is a public suffix
+	 * (the longest suffix that applies, as the PSL rules want) */
+	while ((dot = strchr(p, '.')) != NULL && dot[1] != '\0') {
+		if (dot != p && cs_names_is_public_suffix(dot + 1))
+			return p;
+		p = dot + 1;
+	}
+	return NULL;
+}
+
+/* Does the CN name another host of the registered domain of the DNS
+ * SAN n ("pay.example.com" beside "www.example.com" or beside
+ * "example.com")?  Not when it is a parent domain of n ("example.com"
+ * beside "www.example.com"), nor when n is a wildcard that covers it
+ * (the certificate is valid for it: *covered is set). */
+static bool cn_sibling(const struct cs_cert_model *m, const struct cs_name *n,
+		       bool *covered)
+{
+	const char *a = registered_domain(n->value, n->len);
+	const char *b = registered_domain(m->subject_cn, m->subject_cn_len);
+	size_t cl = m->subject_cn_len;
+
+	if (a == NULL || b == NULL || strcasecmp(a, b) != 0)
+		return false;
+	if (cs_names_dns_match(n->value, n->len, m->subject_cn)) {
+		*covered = true;
+		return false;
+	}
+	/* a parent domain of the SAN name */
+	if (n->len > cl + 1 && n->value[n->len - cl - 1] == '.' &&
+	    strncasecmp(n->value + n->len - cl, m->subject_cn, cl) == 0)
+		return false;
+	return true;
+}
+
 static void check_cn_in_san(struct cs_flist *l, const struct cs_cand *c)
 {
 	const struct cs_cert_model *m = &c->m;
-	bool case_variant = false, ip_variant = false;
+	bool case_variant = false, ip_variant = false, sibling = false;
+	bool covered = false;
+	const char *sib = NULL;
 	unsigned char ip[16];
 	size_t k, iplen = 0;
 
@@ -402,6 +455,9 @@ static void check_cn_in_san(struct cs_flist *l, const struct cs_cand *c)
 		if (n->type == CS_SAN_IP && iplen != 0 &&
 		    n->raw_len == iplen && memcmp(n->raw, ip, iplen) == 0)
 			ip_variant = true;
+		if (n->type == CS_SAN_DNS && iplen == 0 && sib == NULL &&
+		    cn_sibling(m, n, &covered))
+			sib = n->value;
 		if (n->len != m->subject_cn_len)
 			continue;
 		if (memcmp(n->value, m->subject_cn, n->len) == 0)
@@ -409,6 +465,7 @@ static void check_cn_in_san(struct cs_flist *l, const struct cs_cand *c)
 		if (strncasecmp(n->value, m->subject_cn, n->len) == 0)
 			case_variant = true;
 	}
+	sibling = sib != NULL && !covered && !case_variant;
 	if (ip_variant) {
 		cs_flist_add(l, "cn-not-in-san", 0, c,
 			     "Reissue it with a CN that repeats one of its SAN "
@@ -417,6 +474,17 @@ static void check_cn_in_san(struct cs_flist *l, const struct cs_cand *c)
 			     "certificate's IP addresses in another form; CA/B "
 			     "BR 7.1.4.3 requires an exact copy in RFC 3986 "
 			     "3.2.2 or RFC 5952 form.", m->subject_cn);
+		return;
+	}
+	if (sibling) {
+		cs_flist_add(l, "cn-not-in-san", 0, c,
+			     "Reissue it with a CN that repeats one of its SAN "
+			     "names exactly, or without a CN.",
+			     "The subject CN '%s' names another host of the "
+			     "domain of its subject alternative name '%s', "
+			     "for which the certificate is not valid; CA/B BR "
+			     "7.1.4.3 requires an exact copy of a SAN name.",
+			     m->subject_cn, sib);
 		return;
 	}
 	if (!case_variant && !is_idn(m->subject_cn, m->subject_cn_len))
@@ -476,6 +544,11 @@ static void check_server_eku(struct cs_flist *l, const struct cs_cand *c)
 			     "'%s' marks its extended key usage critical; CA/B "
 			     "BR 7.1.2.7.6 requires it non-critical in a "
 			     "server certificate.", cs_name_of(c));
+	/* Without serverAuth the leaf is already an eku-mismatch for that
+	 * reason (cs_check_leaf): one finding per reason, and "also
+	 * allows" would not be true. */
+	if (!cs_has_eku(&c->m, OID_KP_SERVER))
+		return;
 	for (k = 0; k < sizeof(server_eku_forbidden) /
 			sizeof(server_eku_forbidden[0]); k++)
 		if (cs_has_eku(&c->m, server_eku_forbidden[k].oid))
@@ -496,13 +569,18 @@ void cs_check_leaf(struct cs_flist *l, const struct cs_cand *c,
 	char buf[512];
 	enum cs_name_result r;
 
+	/* CA/B BR 7.1.2.7.8: a subscriber (server) certificate has cA
+	 * FALSE; a CA key serving TLS can also sign certificates for any
+	 * name.  RFC 5280 alone would allow it (limbo rfc5280::ca-as-leaf
+	 * against webpki::ca-as-leaf); --purpose any accepts it. */
 	if (o->purpose == CS_PURPOSE_SERVER && m->is_ca)
 		cs_flist_add(l, "ca-as-leaf", 0, c,
 			     "Use an end-entity certificate (CA:FALSE) for the "
 			     "server.",
 			     "'%s' is a CA certificate (basicConstraints "
-			     "CA:TRUE) used as a server certificate.",
-			     cs_name_of(c));
+			     "CA:TRUE) used as a server certificate; CA/B BR "
+			     "7.1.2.7.8 requires cA FALSE in a server "
+			     "certificate.", cs_name_of(c));
 	if ((o->purpose == CS_PURPOSE_SERVER ||
 	     o->purpose == CS_PURPOSE_CLIENT) && m->has_key_usage &&
 	    !(m->key_usage & (CS_KU_DIGITAL_SIGNATURE |
@@ -559,7 +637,8 @@ void cs_check_leaf(struct cs_flist *l, const struct cs_cand *c,
 	 * certificate that cannot sign certificates is a subscriber
 	 * certificate with a wrong flag (CA/B BR 7.1.2.7.8: cA FALSE). */
 	if (m->is_ca && m->has_key_usage &&
-	    !(m->key_usage & CS_KU_KEY_CERT_SIGN))
+	    !(m->key_usage & CS_KU_KEY_CERT_SIGN) &&
+	    o->purpose != CS_PURPOSE_SERVER) /* ca-as-leaf said it */
 		cs_flist_add(l, "bad-basic-constraints", 0, c,
 			     "Reissue it with basicConstraints CA:FALSE.",
 			     "'%s' says CA:TRUE but its key usage lacks "

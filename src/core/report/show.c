@@ -22,6 +22,7 @@
 #include "escape.h"
 #include "oid.h"
 #include "report/verify.h"
+#include "x509/names.h"
 
 #define R_SECS_PER_HOUR 3600
 #define R_SOON_DAYS 30      /* "expires soon": yellow */
@@ -289,15 +290,27 @@ static void names_line(struct tw *w, const char *l,
 		return;
 	label(w, l);
 	for (size_t i = 0; i < nl->n; i++) {
-		char *e = esc(nl->v[i].value, nl->v[i].len);
+		char *e = esc(nl->v[i].value, nl->v[i].len), *ue = NULL;
+		char u[256];
 
+		/* an A-label name with its U-label beside it, escaped as
+		 * every certificate string is (bidi, controls) */
+		if (nl->v[i].type == CS_SAN_DNS &&
+		    cs_names_unicode(nl->v[i].value, nl->v[i].len, u,
+				     sizeof(u)) &&
+		    (ue = esc0(u)) == NULL) {
+			free(e);
+			e = NULL;
+		}
 		if (e == NULL) {
 			w->err = 1;
 			return;
 		}
-		fprintf(w->out, "%s%s:%s", i ? ", " : "",
-			cs_show_san_type_name(nl->v[i].type), e);
+		fprintf(w->out, "%s%s:%s%s%s%s", i ? ", " : "",
+			cs_show_san_type_name(nl->v[i].type), e,
+			ue ? " (" : "", ue ? ue : "", ue ? ")" : "");
 		free(e);
+		free(ue);
 	}
 	fputc('\n', w->out);
 }

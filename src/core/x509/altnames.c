@@ -17,7 +17,10 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509-ext.h>
 
+#include <libtasn1.h>
+
 #include "input/der.h"
+#include "x509/nc.h"
 
 /* Text for an IP address or an address/mask pair (name constraints). */
 static void ip_text(char *out, size_t outsz, const unsigned char *p,
@@ -234,15 +237,164 @@ static bool nc_bad_ip(const unsigned char *p, size_t n, size_t *bad_len)
 	return false;
 }
 
+/* A DER header of tag and len at out (at most 10 bytes); its size. */
+static size_t der_header(unsigned char *out, unsigned char tag, size_t len)
+{
+	unsigned char be[sizeof(size_t)];
+	size_t n = 0, k = 0;
+
+	out[n++] = tag;
+	if (len < 0x80) {
+		out[n++] = (unsigned char)len;
+		return n;
+	}
+	for (; len > 0; len >>= 8)
+		be[k++] = (unsigned char)(len & 0xff);
+	out[n++] = (unsigned char)(0x80 | k);
+	while (k > 0)
+		out[n++] = be[--k];
+	return n;
+}
+
+/* The text of a constraint GnuTLS does not import, for show: "OID:hex"
+ * of its value for otherName (as an otherName SAN reads), "registeredID
+ * OID", else the context tag and the hex of its contents. */
+static int foreign_name(struct cs_name *nm, const struct cs_tlv *base)
+{
+	struct cs_tlv oid, val, inner;
+	size_t pos = 0, cap = 64 + base->len * 3;
+	char dotted[128];
+	int used = 0;
+
+	memset(nm, 0, sizeof(*nm));
+	nm->type = CS_SAN_OTHER;
+	nm->value = malloc(cap);
+	if (nm->value == NULL)
+		return -1;
+	if (base->tag == 0xa0 && cs_der_child(base->val, base->len, &pos, &oid) &&
+	    oid.tag == 0x06 &&
+	    asn1_get_object_id_der(oid.val - oid.hdr + 1,
+				   (int)(oid.hdr - 1 + oid.len), &used, dotted,
+				   (int)sizeof(dotted)) == ASN1_SUCCESS &&
+	    cs_der_child(base->val, base->len, &pos, &val) &&
+	    cs_der_read(val.val, val.len, &inner) == CS_DER_OK) {
+		snprintf(nm->value, cap, "%s:", dotted);
+		cs_hex_colon(nm->value + strlen(nm->value),
+			     cap - strlen(nm->value), val.val, val.len);
+	} else if (base->tag == 0x88 &&
+		   asn1_get_object_id_der(base->val - base->hdr + 1,
+					  (int)(base->hdr - 1 + base->len),
+					  &used, dotted, (int)sizeof(dotted)) ==
+			   ASN1_SUCCESS) {
+		snprintf(nm->value, cap, "registeredID %s", dotted);
+	} else {
+		snprintf(nm->value, cap, "[%u]:", base->tag & 0x1f);
+		cs_hex_colon(nm->value + strlen(nm->value),
+			     cap - strlen(nm->value), base->val, base->len);
+	}
+	nm->len = strlen(nm->value);
+	return 0;
+}
+
+/*
+ * GnuTLS 3.7 refuses a whole NameConstraints extension with a subtree of
+ * a form it does not import (otherName of most types, x400Address,
+ * ediPartyName, registeredID; cs_nc_gnutls_form), and such a
+ * well-formed extension must not read as undecodable.  Copy ext without
+ * those subtrees into *out (*out_len bytes; none left: *out_len 0) for
+ * GnuTLS, and add them to the model's lists as CS_SAN_OTHER (nc.c checks
+ * them on the DER).  Returns 1 when some were found, 0 when none (then
+ * *out is NULL), -1 when out of memory, -2 when the value cannot be
+ * walked (GnuTLS judges it).
+ */
+static int nc_split(struct cs_cert_model *m, const unsigned char *p,
+		    size_t n, unsigned char **out, size_t *out_len)
+{
+	struct cs_tlv seq, list, sub, base;
+	unsigned char *body = NULL, *tmp = NULL;
+	size_t pos = 0, blen = 0, k, kept;
+	int found = 0;
+
+	*out = NULL;
+	*out_len = 0;
+	if (cs_der_read(p, n, &seq) != CS_DER_OK || seq.tag != 0x30)
+		return -2;
+	body = malloc(n + 16);
+	tmp = malloc(n + 1);
+	if (body == NULL || tmp == NULL)
+		goto nomem;
+	blen = 10; /* room for the outer header, written last */
+	while (cs_der_child(seq.val, seq.len, &pos, &list)) {
+		if (list.tag != 0xa0 && list.tag != 0xa1)
+			goto unwalkable;
+		for (k = 0, kept = 0; cs_der_child(list.val, list.len, &k,
+						   &sub);) {
+			size_t bpos = 0;
+			struct cs_name nm;
+
+			if (sub.tag == 0x30 &&
+			    cs_der_child(sub.val, sub.len, &bpos, &base) &&
+			    !cs_nc_gnutls_form(base.tag)) {
+				found = 1;
+				if (foreign_name(&nm, &base) < 0 ||
+				    model_namelist_take(list.tag == 0xa0
+							? &m->nc_permitted
+							: &m->nc_excluded,
+							&nm) < 0)
+					goto nomem;
+				continue;
+			}
+			memcpy(tmp + kept, sub.val - sub.hdr, sub.hdr + sub.len);
+			kept += sub.hdr + sub.len;
+		}
+		if (k != list.len)
+			goto unwalkable;
+		if (kept > 0) {
+			blen += der_header(body + blen, (unsigned char)list.tag,
+					   kept);
+			memcpy(body + blen, tmp, kept);
+			blen += kept;
+		}
+	}
+	if (pos != seq.len)
+		goto unwalkable;
+	free(tmp);
+	if (!found || blen == 10) {
+		free(body);
+		return found;
+	}
+	/* the outer SEQUENCE's header right before the lists */
+	{
+		unsigned char hdr[16];
+		size_t h = der_header(hdr, 0x30, blen - 10);
+
+		memcpy(body + 10 - h, hdr, h);
+		memmove(body, body + 10 - h, blen - (10 - h));
+		*out_len = blen - (10 - h);
+	}
+	*out = body;
+	return 1;
+unwalkable:
+	free(body);
+	free(tmp);
+	model_namelist_free(&m->nc_permitted);
+	model_namelist_free(&m->nc_excluded);
+	return -2;
+nomem:
+	free(body);
+	free(tmp);
+	return -1;
+}
+
 /* see model_int.h */
 int model_read_name_constraints(struct cs_cert_model *m,
 				gnutls_x509_crt_t crt)
 {
 	gnutls_x509_name_constraints_t nc = NULL;
-	gnutls_datum_t ext = {NULL, 0};
+	gnutls_datum_t ext = {NULL, 0}, kept = {NULL, 0};
 	unsigned crit = 0;
-	size_t bad_len = 0;
-	int rc = 0;
+	size_t bad_len = 0, kept_len = 0;
+	int rc = 0, split;
 
 	if (gnutls_x509_crt_get_extension_by_oid2(crt, OID_NC, 0, &ext,
 						  &crit) < 0)
@@ -256,17 +408,37 @@ int model_read_name_constraints(struct cs_cert_model *m,
 				     "address and mask (8 or 32 bytes), so "
 				     "they were not read", bad_len);
 	}
+	split = nc_split(m, ext.data, ext.size, &kept.data, &kept_len);
 	gnutls_free(ext.data);
-	if (gnutls_x509_name_constraints_init(&nc) < 0)
+	if (split == -1)
+		return -1;
+	if (split == 1 && kept_len == 0) {
+		/* only forms GnuTLS does not import */
+		m->has_name_constraints = true;
+		m->nc_critical = crit != 0;
 		return 0;
-	if (gnutls_x509_crt_get_name_constraints(crt, nc, 0, &crit) < 0)
+	}
+	if (gnutls_x509_name_constraints_init(&nc) < 0) {
+		free(kept.data);
+		return 0;
+	}
+	kept.size = (unsigned)kept_len;
+	if (split == 1
+		    ? gnutls_x509_ext_import_name_constraints(&kept, nc, 0) < 0
+		    : gnutls_x509_crt_get_name_constraints(crt, nc, 0,
+							   &crit) < 0) {
+		/* undecodable: webpki.c says so, whatever was split off */
+		model_namelist_free(&m->nc_permitted);
+		model_namelist_free(&m->nc_excluded);
 		goto out;
+	}
 	m->has_name_constraints = true;
 	m->nc_critical = crit != 0;
 	if (nc_list(&m->nc_permitted, nc, true) < 0 ||
 	    nc_list(&m->nc_excluded, nc, false) < 0)
 		rc = -1;
 out:
+	free(kept.data);
 	gnutls_x509_name_constraints_deinit(nc);
 	return rc;
 }

@@ -10,7 +10,9 @@
  */
 #include <arpa/inet.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <idn2.h>
 
 #include "input/der.h"
 #include "x509/names.h"
@@ -193,15 +195,109 @@ bool cs_names_dns_match(const char *pattern, size_t plen, const char *host)
 	       names_ieq(hrest, pattern + 2, plen - 2);
 }
 
+/* GnuTLS's IDNA 2008 flags (lib/str-idna.c): NFC first, no
+ * transitional mapping (ß stays ß). */
+#define NAMES_IDN2_FLAGS (IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL)
+#define NAMES_MAX_HOST_IN 1024 /* longest UTF-8 host name converted */
+
+static bool ascii_only(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/* see names.h */
+int cs_names_host_ascii(const char *host, char **out,
+			struct cs_error *err)
+{
+	char *a = NULL;
+	int rc;
+
+	*out = NULL;
+	if (host == NULL || ascii_only(host, strlen(host)))
+		return 0;
+	if (strlen(host) > NAMES_MAX_HOST_IN)
+		return cs_error_setx(err, CS_E_USAGE,
+				     "'%s' is too long for a host name", host);
+	rc = idn2_to_ascii_8z(host, &a, NAMES_IDN2_FLAGS);
+	if (rc == IDN2_MALLOC)
+		return cs_error_setx(err, CS_E_NOMEM, "out of memory");
+	if (rc != IDN2_OK)
+		return cs_error_setx(err, CS_E_USAGE,
+				     "'%s' is not a valid internationalised "
+				     "host name (IDNA 2008: %s)", host,
+				     idn2_strerror(rc));
+	*out = strdup(a);
+	idn2_free(a);
+	if (*out == NULL)
+		return cs_error_setx(err, CS_E_NOMEM, "out of memory");
+	return 0;
+}
+
+/* see names.h */
+bool cs_names_unicode(const char *name, size_t len, char *out, size_t outsz)
+{
+	char buf[CS_NAMES_MAX_DNS + 2], *u = NULL, *back = NULL;
+	bool alabel = false, same;
+
+	if (name == NULL || len == 0 || len > CS_NAMES_MAX_DNS + 1 ||
+	    memchr(name, '\0', len) != NULL || !ascii_only(name, len))
+		return false;
+	for (size_t i = 0; i + 4 <= len; i++)
+		if ((i == 0 || name[i - 1] == '.') &&
+		    names_ieq(name + i, "xn--", 4))
+			alabel = true;
+	if (!alabel)
+		return false;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	/* A-label to U-label (Punycode), then back under IDNA 2008: a
+	 * label that does not come back the same is not shown as valid. */
+	if (idn2_to_unicode_8z8z(buf, &u, 0) != IDN2_OK || u == NULL) {
+		idn2_free(u);
+		return false;
+	}
+	same = idn2_to_ascii_8z(u, &back, NAMES_IDN2_FLAGS) == IDN2_OK &&
+	       back != NULL && strlen(back) == len &&
+	       names_ieq(back, buf, len);
+	idn2_free(back);
+	if (!same || strlen(u) + 1 > outsz) {
+		idn2_free(u);
+		return false;
+	}
+	memcpy(out, u, strlen(u) + 1);
+	idn2_free(u);
+	return true;
+}
+
+static enum cs_name_result match_host_ascii(const struct cs_cert_model *m,
+					    const char *host);
+
 enum cs_name_result cs_names_match_host(const struct cs_cert_model *m,
 					const char *host)
+{
+	enum cs_name_result r;
+	struct cs_error err;
+	char *a = NULL;
+
+	if (m == NULL || host == NULL)
+		return CS_NAME_MISMATCH;
+	if (cs_names_host_ascii(host, &a, &err) < 0)
+		return CS_NAME_MISMATCH;
+	r = match_host_ascii(m, a != NULL ? a : host);
+	free(a);
+	return r;
+}
+
+static enum cs_name_result match_host_ascii(const struct cs_cert_model *m,
+					    const char *host)
 {
 	unsigned char ip[16], cnip[16];
 	size_t iplen = 0, cniplen = 0;
 	bool is_ip, have = false;
 
-	if (m == NULL || host == NULL)
-		return CS_NAME_MISMATCH;
 	is_ip = cs_names_parse_ip(host, ip, &iplen);
 	for (size_t i = 0; i < m->sans.n; i++) {
 		const struct cs_name *s = &m->sans.v[i];

@@ -12,9 +12,12 @@
  * SANs only.  E-mail addresses against rfc822Name SANs: local part
  * exact, domain case-insensitive.
  *
- * Does not: convert U-labels to A-labels (the caller passes A-labels),
- * consult the full Public Suffix List (a built-in list of common
- * suffixes is used).
+ * A host name with U-labels ("bücher.example") is converted to A-labels
+ * with libidn2 (IDNA 2008 non-transitional, NFC input, as GnuTLS's
+ * gnutls_idna_map does) before it is matched.
+ *
+ * Does not: consult the full Public Suffix List (a built-in list of
+ * common suffixes is used).
  */
 #ifndef CS_NAMES_H
 #define CS_NAMES_H
@@ -22,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "error.h"
 #include "x509/model.h"
 
 /* If s is an IPv4 or IPv6 literal (IPv6 may be in brackets), write its
@@ -39,7 +43,26 @@ enum cs_name_result {
 	CS_NAME_NO_SAN,     /* certificate has no SAN of the needed type */
 };
 
-/* Match a host name or IP literal against the certificate. */
+/*
+ * The A-label form of a host name given in UTF-8.  Returns 0 with *out
+ * NULL when host is ASCII (it is used as it is), 0 with *out the A-label
+ * form (free()), or -1 with *err: CS_E_USAGE naming host and what IDNA
+ * 2008 found wrong, CS_E_NOMEM.
+ */
+CS_MUST_CHECK int cs_names_host_ascii(const char *host, char **out,
+				      struct cs_error *err);
+
+/*
+ * The U-label form of a DNS name with A-labels ("xn--bcher-kva.example"
+ * -> "bücher.example") into out, for showing beside it: true when the
+ * name (len bytes) has an A-label and all of it decodes under IDNA 2008;
+ * false otherwise (out unchanged).
+ */
+bool cs_names_unicode(const char *name, size_t len, char *out, size_t outsz);
+
+/* Match a host name or IP literal against the certificate (a U-label
+ * host is matched in its A-label form; one IDNA 2008 refuses matches
+ * nothing). */
 enum cs_name_result cs_names_match_host(const struct cs_cert_model *m,
 					const char *host);
 

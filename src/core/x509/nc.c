@@ -13,9 +13,11 @@
  * Does not: match DNS, IP, e-mail or URI constraints (names.c), or
  * choose which certificates are checked against which (path/rules.c).
  */
+#include <stdio.h>
 #include <string.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <libtasn1.h>
 
 #include "input/der.h"
 #include "x509/names.h"
@@ -35,6 +37,9 @@
 #define TAG_GN_EMAIL 0x81
 #define TAG_GN_DNS   0x82
 #define TAG_GN_IP    0x87
+#define TAG_GN_X400  0xa3
+#define TAG_GN_EDI   0xa5
+#define TAG_GN_RID   0x88
 #define IPV4_SUBTREE_LEN 8  /* address and mask */
 #define IPV6_SUBTREE_LEN 32
 
@@ -248,12 +253,14 @@ static bool dn_subtree_has(const struct der_ref *base,
 	return true;
 }
 
-/* The directoryName subtrees of one list ([0] permitted or [1]
- * excluded) of der, a NameConstraints value; returns how many (at most
- * max), *more when some were left out. */
-static size_t dn_subtrees(const unsigned char *der, size_t len,
-			  unsigned char which, struct der_ref *out,
-			  size_t max, bool *more)
+/* The directoryName subtrees (their Name TLVs) of one list ([0]
+ * permitted or [1] excluded) of der, a NameConstraints value, or with
+ * foreign the bases of the forms GnuTLS does not import (their whole
+ * GeneralName TLVs); returns how many (at most max), *more when some
+ * were left out. */
+static size_t nc_subtrees(const unsigned char *der, size_t len,
+			  unsigned char which, bool foreign,
+			  struct der_ref *out, size_t max, bool *more)
 {
 	struct cs_tlv seq, list, sub, base;
 	size_t pos = 0, k, n = 0;
@@ -267,18 +274,40 @@ static size_t dn_subtrees(const unsigned char *der, size_t len,
 		k = 0;
 		while (cs_der_child(list.val, list.len, &k, &sub)) {
 			if (cs_der_read(sub.val, sub.len, &base) != CS_DER_OK ||
-			    base.tag != TAG_GN_DIRNAME)
+			    (foreign ? cs_nc_gnutls_form(base.tag)
+				     : base.tag != TAG_GN_DIRNAME))
 				continue;
 			if (n == max) {
 				*more = true;
 				return n;
 			}
-			out[n].p = base.val;
-			out[n].len = base.len;
+			out[n].p = foreign ? base.val - base.hdr : base.val;
+			out[n].len = foreign ? base.hdr + base.len : base.len;
 			n++;
 		}
 	}
 	return n;
+}
+
+/* Both lists' subtrees (nc_subtrees) of ca's name constraints into
+ * perm and excl (max each), the extension's value into *nc (the
+ * references point into it; gnutls_free it); false without one. */
+static bool ca_subtrees(gnutls_x509_crt_t ca, bool foreign,
+			struct der_ref *perm, size_t *np,
+			struct der_ref *excl, size_t *ne, size_t max,
+			bool *more, gnutls_datum_t *nc)
+{
+	unsigned crit = 0;
+
+	*np = *ne = 0;
+	if (gnutls_x509_crt_get_extension_by_oid2(ca, OID_NC, 0, nc,
+						  &crit) < 0)
+		return false;
+	*np = nc_subtrees(nc->data, nc->size, TAG_NC_PERMITTED, foreign,
+			  perm, max, more);
+	*ne = nc_subtrees(nc->data, nc->size, TAG_NC_EXCLUDED, foreign,
+			  excl, max, more);
+	return true;
 }
 
 /* The names a directoryName constraint applies to: the subject (when
@@ -322,17 +351,12 @@ const char *cs_nc_dn_violation(gnutls_x509_crt_t ca, gnutls_x509_crt_t cert,
 	struct der_ref names[MAX_SAN_DIRNAMES + 1];
 	gnutls_datum_t nc = {NULL, 0}, san = {NULL, 0};
 	size_t np, ne, nn, i, j;
-	unsigned crit = 0;
 	bool more = false;
 	const char *why = NULL;
 
-	if (gnutls_x509_crt_get_extension_by_oid2(ca, OID_NC, 0, &nc,
-						  &crit) < 0)
+	if (!ca_subtrees(ca, false, perm, &np, excl, &ne, MAX_DN_SUBTREES,
+			 &more, &nc))
 		return NULL;
-	np = dn_subtrees(nc.data, nc.size, TAG_NC_PERMITTED, perm,
-			 MAX_DN_SUBTREES, &more);
-	ne = dn_subtrees(nc.data, nc.size, TAG_NC_EXCLUDED, excl,
-			 MAX_DN_SUBTREES, &more);
 	if (np == 0 && ne == 0)
 		goto out;
 	nn = dn_names(cert, subject, &san, names, MAX_SAN_DIRNAMES + 1);
@@ -363,4 +387,166 @@ out:
 	gnutls_free(san.data);
 	gnutls_free(nc.data);
 	return why;
+}
+
+/* ---- forms GnuTLS does not import (RFC 5280 4.2.1.10) -------------- */
+
+/* GeneralName tags (RFC 5280 4.2.1.6) GnuTLS 3.7 does not take in name
+ * constraints, besides anything that is no GeneralName at all. */
+#define TAG_GN_OTHER   0xa0 /* [0] otherName: type-id, [0] value */
+#define TAG_GN_URI     0x86
+#define TAG_GN_OID     0x06
+#define MAX_FOREIGN    64   /* such subtrees read per list */
+#define MAX_FOREIGN_NAMES 64
+
+/* see nc.h */
+bool cs_nc_gnutls_form(unsigned tag)
+{
+	return tag == TAG_GN_EMAIL || tag == TAG_GN_DNS || tag == TAG_GN_URI ||
+	       tag == TAG_GN_IP || tag == TAG_GN_DIRNAME;
+}
+
+/* The type-id of an otherName GeneralName, or false. */
+static bool other_type(const struct der_ref *g, struct cs_tlv *oid)
+{
+	struct cs_tlv t;
+	size_t pos = 0;
+
+	return cs_der_read(g->p, g->len, &t) == CS_DER_OK &&
+	       t.tag == TAG_GN_OTHER &&
+	       cs_der_child(t.val, t.len, &pos, oid) && oid->tag == TAG_GN_OID;
+}
+
+/* The same name form: the same tag and, for otherName, the same
+ * type-id (an otherName form is its type; RFC 5280 4.2.1.10 leaves its
+ * matching to whoever defines the type). */
+static bool same_form(const struct der_ref *a, const struct der_ref *b)
+{
+	struct cs_tlv x, y;
+
+	if (a->len == 0 || b->len == 0 || a->p[0] != b->p[0])
+		return false;
+	if (a->p[0] != TAG_GN_OTHER)
+		return true;
+	return other_type(a, &x) && other_type(b, &y) && x.len == y.len &&
+	       memcmp(x.val, y.val, x.len) == 0;
+}
+
+static bool same_name(const struct der_ref *a, const struct der_ref *b)
+{
+	return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
+}
+
+/* "otherName of type 1.3.6.1.4.1.311.20.2.3", "registeredID 1.2.3",
+ * "x400Address", ... for a sentence. */
+static void form_text(const struct der_ref *g, char *out, size_t outsz)
+{
+	struct cs_tlv t, oid;
+	char dotted[128];
+	int used = 0;
+
+	dotted[0] = '\0';
+	if (cs_der_read(g->p, g->len, &t) != CS_DER_OK) {
+		snprintf(out, outsz, "a name of an unknown form");
+		return;
+	}
+	if (t.tag == TAG_GN_OTHER && other_type(g, &oid))
+		t = oid;
+	if ((t.tag == TAG_GN_OID || t.tag == TAG_GN_RID) &&
+	    asn1_get_object_id_der(t.val - t.hdr + 1,
+				   (int)(t.hdr - 1 + t.len), &used, dotted,
+				   (int)sizeof(dotted)) != ASN1_SUCCESS)
+		snprintf(dotted, sizeof(dotted), "?");
+	switch (g->p[0]) {
+	case TAG_GN_OTHER:
+		snprintf(out, outsz, "otherName of type %s", dotted);
+		break;
+	case TAG_GN_RID:
+		snprintf(out, outsz, "registeredID %s", dotted);
+		break;
+	case TAG_GN_X400:
+		snprintf(out, outsz, "x400Address");
+		break;
+	case TAG_GN_EDI:
+		snprintf(out, outsz, "ediPartyName");
+		break;
+	default:
+		snprintf(out, outsz, "name with GeneralName tag 0x%02x",
+			 g->p[0]);
+	}
+}
+
+/* see nc.h */
+bool cs_nc_foreign_violation(gnutls_x509_crt_t ca, gnutls_x509_crt_t cert,
+			     char *why, size_t whysz)
+{
+	struct der_ref perm[MAX_FOREIGN], excl[MAX_FOREIGN], g;
+	gnutls_datum_t nc = {NULL, 0}, san = {NULL, 0};
+	struct cs_tlv seq, gn;
+	size_t np, ne, j, pos = 0, seen = 0;
+	unsigned crit = 0;
+	bool more = false, bad = false;
+	char form[192];
+
+	if (why != NULL && whysz > 0)
+		why[0] = '\0';
+	if (!ca_subtrees(ca, true, perm, &np, excl, &ne, MAX_FOREIGN, &more,
+			 &nc))
+		return false;
+	if ((np == 0 && ne == 0) ||
+	    gnutls_x509_crt_get_extension_by_oid2(cert, OID_SAN, 0, &san,
+						  &crit) < 0 ||
+	    cs_der_read(san.data, san.size, &seq) != CS_DER_OK ||
+	    seq.tag != TAG_SEQUENCE)
+		goto out;
+	/* RFC 5280 4.2.1.10: a constraint on a form applies to the names
+	 * of that form present; these forms cannot appear in a subject. */
+	while (!bad && cs_der_child(seq.val, seq.len, &pos, &gn)) {
+		bool constrained = false, ok = false;
+
+		if (cs_nc_gnutls_form(gn.tag))
+			continue;
+		g.p = gn.val - gn.hdr;
+		g.len = gn.hdr + gn.len;
+		form_text(&g, form, sizeof(form));
+		if (more || ++seen > MAX_FOREIGN_NAMES) {
+			bad = true;
+			snprintf(why, whysz, "it has a %s and the CA has too "
+				 "many constraints or it too many names of "
+				 "such forms to compare", form);
+			break;
+		}
+		/* Excluded: these forms have no subtree semantics certscope
+		 * knows, so a name of an excluded form may be within the
+		 * subtree unless told otherwise: rejected (4.2.1.10: process
+		 * the constraint or reject). */
+		for (j = 0; j < ne && !bad; j++) {
+			if (!same_form(&excl[j], &g))
+				continue;
+			bad = true;
+			snprintf(why, whysz, same_name(&excl[j], &g)
+				 ? "its %s is in an excluded subtree"
+				 : "the name constraints exclude a subtree "
+				   "of its %s form, which certscope cannot "
+				   "compare other names of", form);
+		}
+		/* Permitted: within a subtree only when it is that name
+		 * exactly. */
+		for (j = 0; j < np && !bad && !ok; j++) {
+			if (!same_form(&perm[j], &g))
+				continue;
+			constrained = true;
+			ok = same_name(&perm[j], &g);
+		}
+		if (!bad && constrained && !ok) {
+			bad = true;
+			snprintf(why, whysz, "its %s is not within any "
+				 "permitted subtree of its form (certscope "
+				 "compares such names exactly)", form);
+		}
+	}
+out:
+	gnutls_free(san.data);
+	gnutls_free(nc.data);
+	return bad;
 }

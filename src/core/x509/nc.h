@@ -27,6 +27,24 @@ const char *cs_nc_malformed(gnutls_x509_crt_t crt);
 const char *cs_nc_dn_violation(gnutls_x509_crt_t ca, gnutls_x509_crt_t cert,
 			       const gnutls_datum_t *subject);
 
+/* Is tag a GeneralName form GnuTLS imports in name constraints (rfc822Name,
+ * dNSName, uniformResourceIdentifier, iPAddress, directoryName)?  The
+ * others (otherName of any type, x400Address, ediPartyName, registeredID)
+ * are read by certscope: cs_nc_foreign_violation. */
+bool cs_nc_gnutls_form(unsigned tag);
+
+/*
+ * RFC 5280 4.2.1.10 for the forms GnuTLS does not import, read from the
+ * DER of both extensions: a SAN name of such a form (an otherName form is
+ * its type-id) is a violation when ca excludes a subtree of its form
+ * (their subtree semantics are unknown here, so it may be within), or
+ * when ca permits subtrees of its form and it is none of them exactly.
+ * Names of forms ca does not constrain are not affected.  Returns true
+ * with a sentence in why (a buffer of whysz bytes) when violated.
+ */
+bool cs_nc_foreign_violation(gnutls_x509_crt_t ca, gnutls_x509_crt_t cert,
+			     char *why, size_t whysz);
+
 /*
  * RFC 5280 4.2.1.10 for the other forms (nc_match.c): every SAN of cert
  * (directoryName constraints are cs_nc_dn_violation's), the subject DN's
@@ -36,8 +54,8 @@ const char *cs_nc_dn_violation(gnutls_x509_crt_t ca, gnutls_x509_crt_t cert,
  * address literal), against the name constraints of ca.  Returns true
  * when all names are allowed; otherwise false with a sentence in why such
  * as "DNS name 'www.evil.test' is outside the permitted subtree
- * 'example.test'".  Unsupported constraint forms in a critical extension
- * are a violation (RFC 5280 4.2.1.10: must reject what it cannot check).
+ * 'example.test'".  Constraints of the forms GnuTLS does not import
+ * (CS_SAN_OTHER in the model) are cs_nc_foreign_violation's.
  */
 bool cs_nc_allows(const struct cs_cert_model *ca,
 		  const struct cs_cert_model *cert, char *why, size_t whysz);

@@ -9,10 +9,9 @@
  *  - dNSName, iPAddress, rfc822Name and uniformResourceIdentifier (host
  *    part) constraints are checked.  directoryName constraints are checked
  *    by nc.c, on the DER.
- *  - Forms we cannot check (otherName, x400Address, ediPartyName,
- *    registeredID) are a violation only when the extension is critical,
- *    there is a constraint of that form, and the certificate has a name
- *    of that form.
+ *  - Forms GnuTLS does not import (otherName, x400Address, ediPartyName,
+ *    registeredID; CS_SAN_OTHER in the model) are checked by nc.c on the
+ *    DER (cs_nc_foreign_violation), as directoryName is.
  *  - An IP address is one type: a v4 constraint never matches a v6
  *    address, but any permitted IP range makes an address outside all of
  *    them a violation (Go does the same).
@@ -250,6 +249,7 @@ static bool ip_within(const struct cs_name *c, const unsigned char *a,
 	return true;
 }
 
+/* Forms checked here; directoryName and the others are nc.c's. */
 static bool supported(enum cs_san_type t)
 {
 	return t == CS_SAN_DNS || t == CS_SAN_IP || t == CS_SAN_EMAIL ||
@@ -275,19 +275,6 @@ static bool within(const struct cs_name *c, const struct nc_name *n,
 		return uri_within(cv, cl, n->value, n->len);
 	default:
 		return false;
-	}
-}
-
-static const char *type_word(enum cs_san_type t)
-{
-	switch (t) {
-	case CS_SAN_DNS: return "DNS";
-	case CS_SAN_IP: return "IP address";
-	case CS_SAN_EMAIL: return "e-mail";
-	case CS_SAN_URI: return "URI";
-	case CS_SAN_DN: return "directoryName";
-	default: return "otherName, x400Address, ediPartyName or "
-			"registeredID";
 	}
 }
 
@@ -326,19 +313,15 @@ static bool nc_check(const struct cs_cert_model *ca, const struct nc_name *n,
 {
 	char name[CS_NAMES_SHOW_MAX * 4 + 64];
 	char list[512], one[CS_NAMES_SHOW_MAX * 4 + 8];
-	bool any = false, unsup = false;
+	bool any = false;
 	size_t o = 0;
 
 	list[0] = '\0';
 	for (size_t i = 0; i < ca->nc_excluded.n; i++) {
 		const struct cs_name *c = &ca->nc_excluded.v[i];
 
-		if (c->type != n->type || c->type == CS_SAN_DN)
+		if (c->type != n->type || !supported(c->type))
 			continue;
-		if (!supported(c->type)) {
-			unsup = true;
-			continue;
-		}
 		if (!within(c, n, true))
 			continue;
 		describe(name, sizeof(name), n);
@@ -355,12 +338,8 @@ static bool nc_check(const struct cs_cert_model *ca, const struct nc_name *n,
 	for (size_t i = 0; i < ca->nc_permitted.n; i++) {
 		const struct cs_name *c = &ca->nc_permitted.v[i];
 
-		if (c->type != n->type || c->type == CS_SAN_DN)
+		if (c->type != n->type || !supported(c->type))
 			continue;
-		if (!supported(c->type)) {
-			unsup = true;
-			continue;
-		}
 		if (within(c, n, false))
 			return true;
 		any = true;
@@ -368,13 +347,6 @@ static bool nc_check(const struct cs_cert_model *ca, const struct nc_name *n,
 		if (o < sizeof(list))
 			o += (size_t)snprintf(list + o, sizeof(list) - o,
 					      "%s%s", o ? ", " : "", one);
-	}
-	if (unsup && ca->nc_critical) {
-		describe(name, sizeof(name), n);
-		say(why, whysz, "the critical name constraints include %s "
-		    "constraints, which certscope cannot check, and the "
-		    "certificate has the %s", type_word(n->type), name);
-		return false;
 	}
 	if (any) {
 		describe(name, sizeof(name), n);
