@@ -96,7 +96,7 @@ static bool check_loop(struct cs_flist *l, struct cs_pool *p,
 		 * else its key verifies the signature */
 		if (top->m.aki_hex[0] != '\0' && c->m.ski_hex[0] != '\0'
 			    ? strcmp(top->m.aki_hex, c->m.ski_hex) == 0
-			    : cs_chain_sig_ok(top, c))
+			    : cs_chain_sig_ok(p, top, c))
 			break;
 	}
 	if (j >= top_i)
