@@ -84,9 +84,12 @@ class ConnectTest(unittest.TestCase):
             p.stdout.close()
             p.stderr.close()
 
-    def connect(self, target, *extra, trust="root-rsa.pem", timeout=TIMEOUT):
+    def connect(self, target, *extra, trust="root-rsa.pem", timeout=TIMEOUT,
+                host=HOST):
         args = [CERTSCOPE, "connect", target, "--trust", pki(trust),
-                "--host", HOST, "--timeout", str(timeout), "--at", AT]
+                "--timeout", str(timeout), "--at", AT]
+        if host:
+            args += ["--host", host]
         args += list(extra)
         t0 = time.monotonic()
         p = subprocess.run(args, stdout=subprocess.PIPE,
@@ -166,14 +169,79 @@ class ConnectTest(unittest.TestCase):
             with open(f) as fh:
                 self.assertEqual(fh.read().count("BEGIN CERTIFICATE"), 2)
 
+    def start_sni(self):
+        """A server that sends chain-rsa (www.example.test) only when
+        some SNI is sent, else a certificate for another name."""
+        extra = ("--cert", pki("chain-rsa.pem"), "--key", pki("ee-rsa.key"))
+        return self.start("sni", cert="ee-wronghost.pem",
+                          key="ee-wronghost.key", extra=extra)
+
     def test_sni_selects_certificate(self):
         # pair 2 (the right name) only when SNI is sent
-        extra = ("--cert", pki("chain-rsa.pem"), "--key", pki("ee-rsa.key"))
-        port = self.start("sni", cert="ee-wronghost.pem",
-                          key="ee-wronghost.key", extra=extra)
+        port = self.start_sni()
         self.expect(port, 0, "(SNI www.example.test)", "--sni", HOST,
                     where="out")
-        self.expect(port, 1, "(no SNI)", where="out")
+        self.expect(port, 1, "(no SNI)", "--no-sni", where="out")
+
+    # -- one name, sent and checked (as curl's --resolve) ------------------
+    def test_host_is_the_sni_for_an_address(self):
+        # connect 127.0.0.1:P --host NAME: NAME is sent, so a server with
+        # several sites answers with that site's certificate
+        out, _ = self.expect(self.start_sni(), 0, "(SNI www.example.test)",
+                             where="out")
+        self.assertIn("Checked for www.example.test", out)
+
+    def test_sni_is_the_name_checked(self):
+        # --sni NAME without --host: NAME is also the name checked, not
+        # the address connected to
+        out, _ = self.expect(self.start_sni(), 0, "trusted", "--sni", HOST,
+                             host=None, where="out")
+        self.assertIn("Checked for www.example.test", out)
+        self.assertNotIn("127.0.0.1", out.split("Checked for")[1]
+                         .split("\n")[0])
+
+    def test_host_overrides_sni_as_the_name_checked(self):
+        out, _ = self.expect(self.start_sni(), 1, "hostname-mismatch",
+                             "--sni", HOST, host="other.example.test",
+                             where="out")
+        self.assertIn("(SNI www.example.test)", out)
+        self.assertIn("Checked for other.example.test", out)
+
+    def test_no_sni_with_host(self):
+        out, _ = self.expect(self.start_sni(), 1, "(no SNI)", "--no-sni",
+                             where="out")
+        self.assertIn("Checked for www.example.test", out)
+
+    def test_address_connects_there_with_the_name(self):
+        # www.example.test is not resolved (no DNS server would answer):
+        # --address says where, the name is sent and checked
+        port = self.start_sni()
+        out, _ = self.expect("%s:%d" % (HOST, port), 0, "trusted",
+                             "--address", "127.0.0.1", host=None,
+                             where="out")
+        self.assertIn("Connected to 127.0.0.1:%d (SNI %s)" % (port, HOST),
+                      out)
+        self.assertIn("Checked for %s" % HOST, out)
+
+    def test_address_usage(self):
+        self.expect("%s:443" % HOST, 2, "--address takes", "--address",
+                    "127.0.0.1:443", host=None)
+
+    def test_json_checked(self):
+        out, _ = self.expect(self.start_sni(), 0, '"checked"', "--json",
+                             "--sni", HOST, host=None, where="out")
+        r = json.loads(out)["results"][0]
+        self.assertEqual(r["checked"], {
+            "host": HOST, "sni": HOST, "purpose": "server",
+            "time": "2026-06-01T00:00:00Z",
+            "trust": {"source": "files", "anchors": 1}})
+        out, _ = self.expect(self.start(), 1, '"checked"', "--json",
+                             "--no-sni", "--purpose", "client", host=None,
+                             where="out")
+        c = json.loads(out)["results"][0]["checked"]
+        self.assertIsNone(c["sni"])
+        self.assertEqual(c["host"], "127.0.0.1")
+        self.assertEqual(c["purpose"], "client")
 
     def test_alpn_offered(self):
         self.expect(self.start(), 0, "ALPN:", "--alpn", "h2,http/1.1",

@@ -362,6 +362,61 @@ static void test_net_resolve_literals(void **state)
 	cs_net_addrlist_free(NULL);
 }
 
+/* The one name rule (cs_net_names): name checked and SNI sent. */
+static const struct names_case {
+	const char *target, *host, *sni;
+	bool no_sni;
+	const char *want_checked, *want_sent; /* NULL: none */
+} names[] = {
+	/* a name alone: it is both */
+	{"www.example.test", NULL, NULL, false, "www.example.test",
+	 "www.example.test"},
+	/* an address alone: nothing to send, nothing to check */
+	{"192.0.2.10", NULL, NULL, false, NULL, NULL},
+	/* --host with an address: the SNI too */
+	{"192.0.2.10", "www.example.test", NULL, false, "www.example.test",
+	 "www.example.test"},
+	/* --host with a name: one name, as check's host= always had it */
+	{"mx.example.test", "example.test", NULL, false, "example.test",
+	 "example.test"},
+	/* --sni alone: also the name checked */
+	{"192.0.2.10", NULL, "www.example.test", false, "www.example.test",
+	 "www.example.test"},
+	/* --sni and --host: one sent, the other checked */
+	{"192.0.2.10", "a.example.test", "b.example.test", false,
+	 "a.example.test", "b.example.test"},
+	/* --no-sni keeps the name checked */
+	{"192.0.2.10", "www.example.test", NULL, true, "www.example.test",
+	 NULL},
+	/* an address given to --host is checked, never sent; the target's
+	 * name is */
+	{"www.example.test", "192.0.2.10", NULL, false, "192.0.2.10",
+	 "www.example.test"},
+	/* "" is not given (check's empty host=) */
+	{"192.0.2.10", "", "", false, NULL, NULL},
+};
+
+static void test_net_names(void **state)
+{
+	struct cs_net_target t;
+	struct cs_error err;
+	const char *c, *s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct names_case *k = &names[i];
+		assert_int_equal(cs_net_parse_target(k->target, &t, &err), 0);
+		cs_net_names(&t, k->host, k->sni, k->no_sni, &c, &s);
+		if ((c == NULL) != (k->want_checked == NULL) ||
+		    (c && strcmp(c, k->want_checked)) ||
+		    (s == NULL) != (k->want_sent == NULL) ||
+		    (s && strcmp(s, k->want_sent)))
+			fail_msg("row %zu: checked %s sent %s", i,
+				 c ? c : "(none)", s ? s : "(none)");
+	}
+}
+
 static void test_net_alert_names(void **state)
 {
 	(void)state;
@@ -377,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_starttls_lookup),
 		cmocka_unit_test(test_net_parse_target),
 		cmocka_unit_test(test_net_resolve_literals),
+		cmocka_unit_test(test_net_names),
 		cmocka_unit_test(test_net_alert_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -590,7 +590,11 @@ int cs_net_handshake(const struct cs_net_target *t,
 	cs_net_trace_str(st, "transport", "TCP");
 
 	t0 = now_ms(dl);
-	if (cs_starttls_run(fd, t->starttls, t->host, dl, o->trace, err) < 0) {
+	/* the dialogue names the server as the TLS layer will (an XMPP
+	 * server answers host-unknown to an address in to=) */
+	if (cs_starttls_run(fd, t->starttls, o->name ? o->name :
+			    o->sni && !o->no_sni ? o->sni : t->host, dl,
+			    o->trace, err) < 0) {
 		/* prefix the address: messages name where it happened */
 		char m[sizeof(err->msg)];
 		snprintf(m, sizeof(m), "%s", err->msg);

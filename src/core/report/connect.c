@@ -142,6 +142,32 @@ static void print_ocsp(FILE *out, const struct cs_ocsp_result *o,
 	fprintf(out, ")\n");
 }
 
+/* see connect.h */
+json_t *cs_report_checked_json(const char *sni,
+			       const struct cs_verify_opts *vo,
+			       const struct cs_trust *trust)
+{
+	static const char *const sources[] = {
+		[CS_TRUST_NONE] = "none", [CS_TRUST_FILES] = "files",
+		[CS_TRUST_SYSTEM] = "system", [CS_TRUST_BUNDLED] = "bundled",
+		[CS_TRUST_FILES_AND_SYSTEM] = "files-and-system",
+	};
+	enum cs_trust_source src = trust ? cs_trust_source(trust) :
+		CS_TRUST_NONE;
+	const char *purpose = vo->purpose == CS_PURPOSE_OID ? vo->purpose_oid :
+		cs_purpose_name((size_t)vo->purpose);
+	char at[32];
+
+	cs_time_format(vo->at, at, sizeof(at));
+	if ((unsigned)src >= sizeof(sources) / sizeof(*sources))
+		src = CS_TRUST_NONE;
+	return json_pack("{s:s?,s:s?,s:s?,s:s,s:{s:s,s:I}}",
+		"host", vo->host, "sni", sni && *sni ? sni : NULL,
+		"purpose", purpose, "time", at, "trust", "source",
+		sources[src], "anchors",
+		(json_int_t)(trust ? cs_trust_count(trust) : 0));
+}
+
 /* ---- one address ---------------------------------------------------- */
 
 /* see connect.h */
@@ -156,6 +182,11 @@ int cs_report_connect_text(FILE *out, const struct cs_connect_report *c)
 	}
 	fprintf(out, "Connected to %s%s%s%s\n", r->addr,
 		r->sni[0] ? " (SNI " : " (no SNI", r->sni, ")");
+	if (c->vo && c->vo->host) {
+		char *h = esc(c->vo->host);
+		fprintf(out, "Checked for %s\n", h ? h : "?");
+		free(h);
+	}
 	if (c->starttls != CS_STARTTLS_NONE)
 		fprintf(out, "STARTTLS:   %s\n", cs_starttls_name(c->starttls));
 	fprintf(out, "Protocol:   %s\n", r->version);
@@ -216,6 +247,10 @@ json_t *cs_report_connect_json(const struct cs_connect_report *c)
 	if (obj)
 		json_object_set_new(obj, "client_certificate",
 				    client_json(r, c->client));
+	if (obj && c->vo)
+		json_object_set_new(obj, "checked",
+				    cs_report_checked_json(r->sni, c->vo,
+							   c->trust));
 	if (obj && c->trace)
 		json_object_set_new(obj, "trace",
 				    cs_report_trace_json(c->trace, &r->chain));
