@@ -232,10 +232,16 @@ const struct cli_option cli_options[] = {
 	 "plaintext protocol first: smtp, imap, pop3, ...",
 	 "Speak the plaintext dialogue of *smtp*, *imap*, *pop3*, *ftp*, "
 	 "*xmpp*, *ldap*, *postgres*, *mysql*, *nntp* or *sieve* up to the "
-	 "TLS upgrade. A server that refuses the upgrade is an error with "
-	 "its answer quoted; bytes a server sends after its go-ahead and "
-	 "before the handshake are an error too (the STARTTLS "
-	 "response-injection class of attacks), never read as TLS."},
+	 "TLS upgrade. The server's capabilities are read first (SMTP's "
+	 "EHLO reply, IMAP's CAPABILITY, POP3's CAPA, NNTP's CAPABILITIES, "
+	 "ManageSieve's greeting, XMPP's features): when they do not offer "
+	 "the upgrade, that is the error, and the command is not sent. A "
+	 "server that refuses the upgrade is an error with its answer "
+	 "quoted, an XMPP <stream:error> too (*host-unknown*: the XMPP "
+	 "domain, *--host* or *--sni*, is not served there); bytes a server "
+	 "sends after its go-ahead and before the handshake are an error too "
+	 "(the STARTTLS response-injection class of attacks), never read as "
+	 "TLS."},
 	{OPT_SNI, "sni", 0, CLI_ARG_HOST, "NAME", NULL, CLI_CMD_CONNECT | CLI_CMD_CHECK, 0,
 	 "server name to send, and to check unless --host",
 	 "Server name to send. By default the name checked (*--host*), else "

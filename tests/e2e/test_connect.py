@@ -542,9 +542,28 @@ class ConnectTest(unittest.TestCase):
         port = self.start("starttls-refuse", starttls=proto)
         self.expect(port, 2, frag, "--starttls", proto)
 
+    def starttls_absent(self, proto, word="STARTTLS"):
+        # the capabilities lack the upgrade: said at once (the server
+        # would never answer the command)
+        port = self.start("starttls-absent", starttls=proto)
+        label = {"smtp": "SMTP", "imap": "IMAP", "pop3": "POP3",
+                 "nntp": "NNTP", "sieve": "ManageSieve", "xmpp": "XMPP"}
+        self.expect(port, 2, "the %s server does not offer %s" %
+                    (label[proto], word), "--starttls", proto)
+
     def starttls_inject(self, proto):
         port = self.start("starttls-inject", starttls=proto)
         self.expect(port, 2, "possible injection", "--starttls", proto)
+
+    def test_xmpp_domain_is_the_name(self):
+        # the stream's to= is --host (or --sni), not the address: the
+        # server (as prosody) answers host-unknown to an address
+        port = self.start("starttls-ok", starttls="xmpp")
+        self.expect(port, 0, "trusted", "--starttls", "xmpp", where="out")
+        self.expect(port, 0, "trusted", "--starttls", "xmpp", "--sni",
+                    HOST, host=None, where="out")
+        self.expect(port, 2, "<stream:error> host-unknown: it serves no "
+                    "domain '127.0.0.1'", "--starttls", "xmpp", host=None)
 
     def test_scheme_form(self):
         port = self.start("starttls-ok", starttls="smtp")
@@ -611,6 +630,10 @@ for _p in PROTOS:
             lambda self, p=_p: self.starttls_refuse(p))
     setattr(ConnectTest, "test_starttls_inject_" + _p,
             lambda self, p=_p: self.starttls_inject(p))
+for _p in ["smtp", "imap", "pop3", "nntp", "sieve", "xmpp"]:
+    setattr(ConnectTest, "test_starttls_absent_" + _p,
+            lambda self, p=_p: self.starttls_absent(
+                p, "STLS" if p == "pop3" else "STARTTLS"))
 
 
 def main():

@@ -46,6 +46,7 @@ struct dialogue_case {
 	int want_code;          /* CS_E_* when want_rc is -1 */
 	const char *want_msg;   /* fragment of err.msg, or NULL */
 	const char *want_sent;  /* fragment of what the client sent */
+	const char *not_sent;   /* what the client must not have sent */
 	int64_t budget_ms;      /* 0 = 100000 */
 };
 
@@ -62,16 +63,17 @@ static const struct dialogue_case cases[] = {
 	 .want_rc = 0, .want_sent = "EHLO certscope.invalid\r\nSTARTTLS\r\n"},
 	/* a multi-line greeting is read to its last line */
 	{.name = "smtp multiline greeting", .proto = CS_STARTTLS_SMTP,
-	 .server = "220-mx\r\n220-more\r\n220 mx\r\n250 mx\r\n220 go\r\n",
+	 .server = "220-mx\r\n220-more\r\n220 mx\r\n250-mx\r\n"
+		   "250 STARTTLS\r\n220 go\r\n",
 	 .want_rc = 0},
 	/* 454 is a refusal, quoted */
 	{.name = "smtp refused", .proto = CS_STARTTLS_SMTP,
-	 .server = "220 mx\r\n250 mx\r\n454 TLS not available\r\n",
+	 .server = "220 mx\r\n250 STARTTLS\r\n454 TLS not available\r\n",
 	 .want_rc = -1, .want_code = CS_E_NET,
 	 .want_msg = "refused the TLS upgrade: \"454 TLS not available\""},
 	/* the injection: plaintext after the 220 go-ahead */
 	{.name = "smtp injected", .proto = CS_STARTTLS_SMTP,
-	 .server = "220 mx\r\n250 mx\r\n220 go\r\n250 evil\r\n",
+	 .server = "220 mx\r\n250 STARTTLS\r\n220 go\r\n250 evil\r\n",
 	 .want_rc = -1, .want_code = CS_E_NET,
 	 .want_msg = "server sent 10 bytes after the STARTTLS reply"},
 	/* not an SMTP server at all */
@@ -90,7 +92,8 @@ static const struct dialogue_case cases[] = {
 	 .want_code = CS_E_NET, .want_msg = "(not a POP3 server?)"},
 	/* control characters in a reply are escaped in the message */
 	{.name = "smtp escape", .proto = CS_STARTTLS_SMTP,
-	 .server = "220 mx\r\n250 mx\r\n554 \x1b[31mno\r\n", .want_rc = -1,
+	 .server = "220 mx\r\n250 STARTTLS\r\n554 \x1b[31mno\r\n",
+	 .want_rc = -1,
 	 .want_code = CS_E_NET, .want_msg = "554 \\x1b[31mno"},
 	/* the server closes in the middle of the dialogue */
 	{.name = "smtp closed", .proto = CS_STARTTLS_SMTP,
@@ -102,20 +105,28 @@ static const struct dialogue_case cases[] = {
 	 .want_msg = "longer than"},
 	/* IMAP: untagged lines before the tagged OK */
 	{.name = "imap ok", .proto = CS_STARTTLS_IMAP,
-	 .server = "* OK hi\r\n* CAPABILITY IMAP4rev1\r\na1 OK go\r\n",
-	 .want_rc = 0, .want_sent = "a1 STARTTLS\r\n"},
+	 .server = "* OK hi\r\n* CAPABILITY IMAP4rev1 STARTTLS\r\na0 OK\r\n"
+		   "* BYE-less untagged\r\na1 OK go\r\n",
+	 .want_rc = 0, .want_sent = "a0 CAPABILITY\r\na1 STARTTLS\r\n"},
+	/* the greeting's capabilities are enough (RFC 3501 section 7.1) */
+	{.name = "imap greeting capabilities", .proto = CS_STARTTLS_IMAP,
+	 .server = "* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\na1 OK go\r\n",
+	 .want_rc = 0, .not_sent = "CAPABILITY"},
 	{.name = "imap refused", .proto = CS_STARTTLS_IMAP,
-	 .server = "* OK hi\r\na1 NO no\r\n", .want_rc = -1,
+	 .server = "* OK [CAPABILITY STARTTLS] hi\r\na1 NO no\r\n",
+	 .want_rc = -1,
 	 .want_code = CS_E_NET, .want_msg = "refused"},
 	{.name = "imap injected", .proto = CS_STARTTLS_IMAP,
-	 .server = "* OK hi\r\na1 OK go\r\nX", .want_rc = -1,
+	 .server = "* OK [CAPABILITY STARTTLS] hi\r\na1 OK go\r\nX",
+	 .want_rc = -1,
 	 .want_code = CS_E_NET, .want_msg = "sent 1 bytes after"},
 	/* POP3 STLS (RFC 2595 section 4) */
 	{.name = "pop3 ok", .proto = CS_STARTTLS_POP3,
-	 .server = "+OK ready\r\n+OK go\r\n", .want_rc = 0,
-	 .want_sent = "STLS\r\n"},
+	 .server = "+OK ready\r\n+OK\r\nUSER\r\nSTLS\r\n.\r\n+OK go\r\n",
+	 .want_rc = 0, .want_sent = "CAPA\r\nSTLS\r\n"},
 	{.name = "pop3 refused", .proto = CS_STARTTLS_POP3,
-	 .server = "+OK ready\r\n-ERR no\r\n", .want_rc = -1,
+	 .server = "+OK ready\r\n-ERR no CAPA\r\n-ERR no\r\n",
+	 .want_rc = -1,
 	 .want_code = CS_E_NET, .want_msg = "refused"},
 	/* FTP: free-text continuation lines (RFC 959 section 4.2) */
 	{.name = "ftp ok", .proto = CS_STARTTLS_FTP,
@@ -169,14 +180,84 @@ static const struct dialogue_case cases[] = {
 	 .want_rc = -1, .want_code = CS_E_NET, .want_msg = "no <starttls/>"},
 	/* NNTP (RFC 4642): 382 to go on */
 	{.name = "nntp ok", .proto = CS_STARTTLS_NNTP,
-	 .server = "200 news\r\n382 go\r\n", .want_rc = 0},
+	 .server = "200 news\r\n101 caps\r\nVERSION 2\r\nSTARTTLS\r\n.\r\n"
+		   "382 go\r\n", .want_rc = 0,
+	 .want_sent = "CAPABILITIES\r\nSTARTTLS\r\n"},
+	/* a server without CAPABILITIES (RFC 977) is asked anyway */
+	{.name = "nntp old", .proto = CS_STARTTLS_NNTP,
+	 .server = "200 news\r\n500 what?\r\n382 go\r\n", .want_rc = 0},
 	/* ManageSieve (RFC 5804) capabilities then OK */
 	{.name = "sieve ok", .proto = CS_STARTTLS_SIEVE,
 	 .server = "\"IMPLEMENTATION\" \"x\"\r\n\"STARTTLS\"\r\nOK\r\nOK\r\n",
 	 .want_rc = 0},
 	{.name = "sieve refused", .proto = CS_STARTTLS_SIEVE,
-	 .server = "OK\r\nNO \"nope\"\r\n", .want_rc = -1,
+	 .server = "\"STARTTLS\"\r\nOK\r\nNO \"nope\"\r\n", .want_rc = -1,
 	 .want_code = CS_E_NET, .want_msg = "refused"},
+	/* capabilities without the upgrade: said at once, the command
+	 * never sent (it would wait for a refusal, or for ever) */
+	{.name = "smtp not offered", .proto = CS_STARTTLS_SMTP,
+	 .server = "220 mx\r\n250-mx\r\n250-SIZE 100\r\n250 8BITMIME\r\n",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the SMTP server does not offer STARTTLS",
+	 .not_sent = "STARTTLS"},
+	/* EHLO keywords are case-insensitive (RFC 5321 section 2.4) */
+	{.name = "smtp keyword case", .proto = CS_STARTTLS_SMTP,
+	 .server = "220 mx\r\n250-mx\r\n250 starttls\r\n220 go\r\n",
+	 .want_rc = 0},
+	/* a keyword that only starts with STARTTLS is another one */
+	{.name = "smtp other keyword", .proto = CS_STARTTLS_SMTP,
+	 .server = "220 mx\r\n250-mx\r\n250 STARTTLSX\r\n",
+	 .want_rc = -1, .want_code = CS_E_NET, .want_msg = "does not offer"},
+	{.name = "imap greeting not offered", .proto = CS_STARTTLS_IMAP,
+	 .server = "* OK [CAPABILITY IMAP4rev1 LOGINDISABLED] hi\r\n",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the IMAP server does not offer STARTTLS",
+	 .not_sent = "STARTTLS"},
+	{.name = "imap capability not offered", .proto = CS_STARTTLS_IMAP,
+	 .server = "* OK hi\r\n* CAPABILITY IMAP4rev1 X-STARTTLS\r\n"
+		   "a0 OK\r\n", .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the IMAP server does not offer STARTTLS",
+	 .want_sent = "a0 CAPABILITY\r\n", .not_sent = "a1"},
+	{.name = "pop3 not offered", .proto = CS_STARTTLS_POP3,
+	 .server = "+OK ready\r\n+OK\r\nUSER\r\nSASL PLAIN\r\n.\r\n",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the POP3 server does not offer STLS",
+	 .not_sent = "STLS"},
+	{.name = "nntp not offered", .proto = CS_STARTTLS_NNTP,
+	 .server = "200 news\r\n101 caps\r\nVERSION 2\r\nREADER\r\n.\r\n",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the NNTP server does not offer STARTTLS"},
+	{.name = "sieve not offered", .proto = CS_STARTTLS_SIEVE,
+	 .server = "\"IMPLEMENTATION\" \"x\"\r\n\"SASL\" \"PLAIN\"\r\nOK\r\n",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the ManageSieve server does not offer STARTTLS",
+	 .not_sent = "STARTTLS"},
+	{.name = "xmpp not offered", .proto = CS_STARTTLS_XMPP,
+	 .server = "<stream:stream><stream:features><mechanisms/>"
+		   "</stream:features>",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the XMPP server does not offer STARTTLS",
+	 .not_sent = "<starttls"},
+	/* XMPP: the name given is the stream's to=; a stream error is
+	 * quoted (RFC 6120 section 4.9.3) */
+	{.name = "xmpp to", .proto = CS_STARTTLS_XMPP,
+	 .server = "<stream:stream><stream:features><starttls/>"
+		   "</stream:features><proceed/>",
+	 .want_rc = 0, .want_sent = "to='example.test'"},
+	{.name = "xmpp host-unknown", .proto = CS_STARTTLS_XMPP,
+	 .server = "<?xml version='1.0'?><stream:stream from='x'>"
+		   "<stream:error><host-unknown xmlns='urn:ietf:params:xml:"
+		   "ns:xmpp-streams'/></stream:error></stream:stream>",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "<stream:error> host-unknown: it serves no domain "
+		     "'example.test' (give the XMPP domain with --host or "
+		     "--sni)"},
+	/* a stream error and a close, without </stream:stream> */
+	{.name = "xmpp stream error", .proto = CS_STARTTLS_XMPP,
+	 .server = "<stream:stream><stream:error>\n <policy-violation/>"
+		   "<text>go away</text></stream:error>",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "ended the stream: <stream:error> policy-violation"},
 	/* a server that says nothing: the deadline ends the wait */
 	{.name = "silent server", .proto = CS_STARTTLS_SMTP, .server = "",
 	 .want_rc = -1, .want_code = CS_E_TIMEOUT, .want_msg = "timed out",
@@ -231,14 +312,16 @@ static void run_case(const struct dialogue_case *c)
 			fail_msg("%s: message '%s' lacks '%s'", c->name,
 				 err.msg, c->want_msg);
 	}
-	if (c->want_sent) {
-		r = recv(sv[1], sent, sizeof(sent) - 1, MSG_DONTWAIT);
-		assert_true(r > 0);
-		if (!memmem(sent, (size_t)r, c->want_sent,
-			    strlen(c->want_sent)))
-			fail_msg("%s: client did not send '%s'", c->name,
-				 c->want_sent);
-	}
+	r = recv(sv[1], sent, sizeof(sent) - 1, MSG_DONTWAIT);
+	if (r < 0)
+		r = 0;
+	if (c->want_sent && !memmem(sent, (size_t)r, c->want_sent,
+				    strlen(c->want_sent)))
+		fail_msg("%s: client did not send '%s'", c->name,
+			 c->want_sent);
+	if (c->not_sent && memmem(sent, (size_t)r, c->not_sent,
+				  strlen(c->not_sent)))
+		fail_msg("%s: client sent '%s'", c->name, c->not_sent);
 	close(sv[0]);
 	close(sv[1]);
 }
