@@ -17,6 +17,7 @@
  * otherwise), old-tls (TLS 1.0 only), hello-only (a real ServerHello
  * record, then the connection closed), bad-hello (a ServerHello too short
  * to parse: the client answers with an alert), starttls-ok,
+ * big-record (a record header claiming more than TLS allows),
  * starttls-refuse, starttls-inject, starttls-absent (capabilities
  * without the upgrade, a command sent anyway unanswered; the last four
  * need --starttls).
@@ -563,6 +564,15 @@ static void serve(int fd, gnutls_certificate_credentials_t cred)
 		/* a ServerHello of 4 bytes: its version and nothing more */
 		send_all(fd, "\x16\x03\x03\x00\x08\x02\x00\x00\x04\x03\x03"
 			 "\x00\x00", 13);
+		drain(fd, 2);
+	} else if (!strcmp(mode, "big-record")) {
+		(void)recv(fd, buf, sizeof(buf), 0);
+		/* a handshake record whose header claims 18,433 bytes: one
+		 * more than TLS 1.2 allows (2^14 + 2048, RFC 5246 section
+		 * 6.2.3), far more than TLS 1.3's 2^14 + 256 */
+		memset(buf, 0, sizeof(buf));
+		memcpy(buf, "\x16\x03\x03\x48\x01\x02", 6);
+		send_all(fd, buf, sizeof(buf));
 		drain(fd, 2);
 	} else if (!strcmp(mode, "alert")) {
 		(void)recv(fd, buf, sizeof(buf), 0);

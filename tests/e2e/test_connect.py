@@ -526,6 +526,14 @@ class ConnectTest(unittest.TestCase):
     def test_huge_cert(self):
         self.expect(self.start("huge-cert"), 2, "over the limit")
 
+    def test_oversized_record_is_invalid(self):
+        # a record header claiming 18,433 bytes is the server's fault,
+        # not a handshake message over certscope's limit
+        _, err = self.expect(self.start("big-record"), 2,
+                             "the server sent an invalid TLS record: its "
+                             "header claims 18433 bytes")
+        self.assertNotIn("limit", err)
+
     def test_old_tls(self):
         # a TLS 1.0-only server: the version negotiated is reported as is
         self.expect(self.start("old-tls"), 0, "TLS1.0", where="out")

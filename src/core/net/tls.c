@@ -29,6 +29,11 @@
  * was not TLS. */
 #define NET_PEEK_BYTES 48
 #define NET_MAX_ALPN 8
+/* The longest record (header excluded) a peer may send: 2^14 bytes of
+ * data plus the expansion of the protection (RFC 5246 section 6.2.3,
+ * RFC 8446 section 5.2). */
+#define NET_MAX_RECORD_TLS12 (16384 + 2048)
+#define NET_MAX_RECORD_TLS13 (16384 + 256)
 
 /* ---- connect ------------------------------------------------------ */
 
@@ -111,7 +116,37 @@ struct conn {
 	size_t nfirst;
 	size_t total_in;
 	int last_errno;
+	/* the record layer as received, to name a record's claimed length
+	 * (RFC 8446 section 5.1): the header being read, the bytes left in
+	 * the current record, the largest length a header claimed */
+	unsigned char rec_hdr[5];
+	size_t rec_nhdr, rec_left, rec_max_len;
 };
+
+/* Follow the record boundaries in n bytes received. */
+static void track_records(struct conn *c, const unsigned char *p, size_t n)
+{
+	size_t k, len;
+
+	while (n > 0) {
+		if (c->rec_left > 0) {
+			k = n < c->rec_left ? n : c->rec_left;
+			c->rec_left -= k;
+			p += k;
+			n -= k;
+			continue;
+		}
+		c->rec_hdr[c->rec_nhdr++] = *p++;
+		n--;
+		if (c->rec_nhdr < sizeof(c->rec_hdr))
+			continue;
+		len = (size_t)c->rec_hdr[3] << 8 | c->rec_hdr[4];
+		if (len > c->rec_max_len)
+			c->rec_max_len = len;
+		c->rec_left = len;
+		c->rec_nhdr = 0;
+	}
+}
 
 static ssize_t conn_pull(gnutls_transport_ptr_t p, void *data, size_t len)
 {
@@ -131,6 +166,7 @@ static ssize_t conn_pull(gnutls_transport_ptr_t p, void *data, size_t len)
 		c->nfirst += k;
 	}
 	c->total_in += (size_t)r;
+	track_records(c, data, (size_t)r);
 	return r;
 }
 
@@ -261,8 +297,22 @@ static int handshake_error(struct conn *c, int ret, const char *addr,
 				       "sent alert %s (%d)", addr,
 				       cs_net_alert_name(a), a);
 	}
-	case GNUTLS_E_HANDSHAKE_TOO_LARGE:
 	case GNUTLS_E_RECORD_OVERFLOW:
+		/* the record layer, not our limit: a TLS 1.2 record carries
+		 * at most 2^14 + 2048 bytes (RFC 5246 section 6.2.3), a TLS
+		 * 1.3 one 2^14 + 256 (RFC 8446 section 5.2) */
+		if (c->rec_max_len > NET_MAX_RECORD_TLS13)
+			return cs_error_setlib(err, CS_E_NET, ret,
+				"%s: the server sent an invalid TLS record: "
+				"its header claims %zu bytes, more than a "
+				"record may carry (%u, %u under TLS 1.3)", addr,
+				c->rec_max_len, NET_MAX_RECORD_TLS12,
+				NET_MAX_RECORD_TLS13);
+		return cs_error_setlib(err, CS_E_NET, ret,
+				       "%s: the server sent an invalid TLS "
+				       "record: more than the 16384 bytes of "
+				       "data a record may carry", addr);
+	case GNUTLS_E_HANDSHAKE_TOO_LARGE:
 		return cs_error_setlib(err, CS_E_LIMIT, ret,
 				       "%s: the server sent a handshake "
 				       "message (Certificate) over the limit "
