@@ -275,6 +275,10 @@ static int check_one(const struct connect_opts *o,
 							   o->net.trace);
 		goto out;
 	}
+	/* the server's chain arrived before it ended the connection for
+	 * want of a client certificate: shown and validated, and said */
+	if (r.client_cert_required)
+		cli_warn(NULL, "%s", r.client_cert_refusal);
 	if (o->save_chain && save_chain(o->save_chain, &r) < 0) {
 		cs_report_connect_summarize_error(sum, a->text,
 						  "cannot save the chain");

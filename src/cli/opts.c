@@ -305,7 +305,11 @@ const struct cli_option cli_options[] = {
 	 "certscope then waits up to one second (within *--timeout*) for "
 	 "the server's word: a session ticket, data or a close_notify means "
 	 "accepted, an alert (*certificate_required*, *bad_certificate*, "
-	 "*unknown_ca*...) is an error naming it."},
+	 "*unknown_ca*...) is an error naming it. Without *--cert*, a "
+	 "server that requires one has sent its chain before it ends the "
+	 "connection: the chain is shown and validated (the exit code is "
+	 "its verdict) and a warning says the server requires a client "
+	 "certificate; *check* judges that chain too."},
 	{OPT_KEY, "key", 0, CLI_ARG_FILE, "FILE", NULL, CLI_CMD_CONNECT, 0,
 	 "the private key of --cert",
 	 "The private key of *--cert* (PKCS#1, SEC1 or PKCS#8, PEM or DER; "

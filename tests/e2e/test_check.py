@@ -277,6 +277,25 @@ class CheckTest(unittest.TestCase):
                          out)
         self.assertEqual(rc, 2, err)
 
+    def test_client_certificate_required(self):
+        # the server ends the connection for want of a client
+        # certificate, but its chain had arrived: checked (OK), not
+        # UNKNOWN, under TLS 1.3 and TLS 1.2
+        rows = ""
+        for extra in ([], ["--tls12"]):
+            p = subprocess.Popen([SERVER, "--cert", pki("chain-rsa.pem"),
+                                  "--key", pki("ee-rsa.key"), "--client-ca",
+                                  pki("root-rsa.pem")] + extra,
+                                 stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+            self.procs.append(p)
+            rows += "127.0.0.1:%d host=%s\n" % (int(p.stdout.readline()),
+                                               HOST)
+        rc, out, err, _ = self.check("--format", "json", targets=rows)
+        states = [json.loads(l)["state"] for l in out.splitlines()]
+        self.assertEqual(states, ["OK", "OK"], out + err)
+        self.assertEqual(rc, 0, err)
+
     def test_text_worst_first_and_quiet(self):
         targets, rows = self.mixed()
         rc, out, err, _ = self.check(targets=targets)

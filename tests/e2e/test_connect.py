@@ -412,7 +412,8 @@ class ConnectTest(unittest.TestCase):
                                  pki("ee-client.key"), where="out")
         self.assertEqual(json.loads(out)["results"][0]["client_certificate"],
                          {"requested": True, "sent":
-                          "CN=client.example.test,O=certscope test PKI"})
+                          "CN=client.example.test,O=certscope test PKI",
+                          "required": False})
 
     def test_client_cert_accepted_tls12(self):
         port = self.client_server("--tls12")
@@ -422,16 +423,35 @@ class ConnectTest(unittest.TestCase):
                                  pki("ee-client.key"), where="out")
         self.assertIn("TLS1.2", out)
 
+    # none given: the server's chain has arrived before it ends the
+    # connection, so it is shown and validated, and the refusal said
+    def client_cert_missing(self, tls12, why):
+        port = self.client_server(*(("--tls12",) if tls12 else ()))
+        out, err = self.expect(port, 0, "trusted", where="out")
+        self.assertIn("the server requires a client certificate and none "
+                      "was given (--cert, --key): " + why, err)
+        self.assertIn("Chain sent by the server (2 certificates)", out)
+        self.assertIn("Client:     the server requires a certificate; none "
+                      "was given", out)
+        self.assertIn("TLS1.2" if tls12 else "TLS1.3", out)
+        out, _ = self.expect(port, 0, '"client_certificate"', "--json",
+                             where="out")
+        r = json.loads(out)["results"][0]
+        self.assertEqual(r["client_certificate"], {
+            "requested": True, "sent": None, "required": True})
+        self.assertEqual(r["verdict"], "trusted")
+        self.assertEqual(len(r["chain"]), 2)
+        self.assertEqual(r["protocol"], "TLS1.2" if tls12 else "TLS1.3")
+
     def test_client_cert_missing_tls13(self):
         # TLS 1.3: the refusal comes after the client's Finished
-        self.expect(self.client_server(), 2, "the server refused the client "
-                    "certificate (none was given): alert "
-                    "certificate_required (116); give one with --cert and "
-                    "--key")
+        self.client_cert_missing(False, "it sent alert certificate_required "
+                                 "(116) after the handshake")
 
     def test_client_cert_missing_tls12(self):
-        self.expect(self.client_server("--tls12"), 2, "it had asked for a "
-                    "client certificate and none was given (--cert, --key)")
+        # TLS 1.2: inside the handshake, after the server's Certificate
+        self.client_cert_missing(True, "TLS handshake failure: the server "
+                                 "sent alert")
 
     def test_client_cert_refused_tls13(self):
         # an ECDSA leaf under the other root: the server says bad_certificate

@@ -164,6 +164,11 @@ struct cs_net_result {
 	int64_t connect_ms, starttls_ms, handshake_ms;
 	bool client_cert_requested; /* the server sent CertificateRequest */
 	bool client_cert_sent;      /* and we answered with a certificate */
+	bool client_cert_required;  /* and, none given, it ended the
+				       connection: client_cert_refusal says
+				       how; the chain had arrived before */
+	char client_cert_refusal[320]; /* "ADDR: the server requires a client
+					  certificate: ...", or "" */
 };
 
 /* Empty result (the chain list initialised). */
@@ -184,7 +189,11 @@ void cs_net_result_free(struct cs_net_result *r);
  * failure *res keeps what was learnt (addr, timings).
  *
  * When the server asks for a client certificate, o->client's is sent
- * (none without one).  Under TLS 1.3 the server judges it only after the
+ * (none without one).  Without one, a server that then ends the
+ * connection (an alert, a close; TLS 1.2 inside the handshake, TLS 1.3
+ * after it) has already sent its chain: that is a success, with
+ * client_cert_required set, the chain and the parameters captured and
+ * client_cert_refusal saying what the server did.  Under TLS 1.3 the server judges it only after the
  * client's Finished, so the handshake is followed by a wait of up to
  * client_wait_ms for the server's first post-handshake message: a
  * NewSessionTicket or data means accepted, an alert (certificate_required,

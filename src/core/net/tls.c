@@ -582,6 +582,59 @@ static int await_client_verdict(struct conn *c, unsigned ms,
 
 /* ---- the handshake ------------------------------------------------- */
 
+/* The server ended the connection for want of a client certificate:
+ * why says how. */
+static void set_required(struct cs_net_result *res, const char *why)
+{
+	res->client_cert_required = true;
+	snprintf(res->client_cert_refusal, sizeof(res->client_cert_refusal),
+		 "%.63s: the server requires a client certificate and none "
+		 "was given (--cert, --key): %.150s", res->addr, why);
+}
+
+/*
+ * TLS 1.2: the handshake failed with ret after the server asked for a
+ * client certificate and none was sent.  When the server ended it (an
+ * alert, a close, a reset), its chain had arrived before its
+ * CertificateRequest (RFC 5246 section 7.3): capture it, with the
+ * parameters, and say that a client certificate is required.  Returns
+ * true when res is filled so; false leaves *err as it is.
+ */
+static bool client_required(struct conn *c, int ret,
+			    const struct cs_net_opts *o,
+			    struct cs_net_result *res, struct cs_error *err)
+{
+	struct cs_error e;
+	char why[sizeof(err->msg)];
+
+	if (!gnutls_certificate_client_get_request_status(c->s) ||
+	    gnutls_certificate_get_ours(c->s))
+		return false;
+	if (ret != GNUTLS_E_FATAL_ALERT_RECEIVED &&
+	    ret != GNUTLS_E_PREMATURE_TERMINATION &&
+	    !((ret == GNUTLS_E_PULL_ERROR || ret == GNUTLS_E_PUSH_ERROR) &&
+	      (c->last_errno == ECONNRESET || c->last_errno == EPIPE)))
+		return false;
+	cs_error_clear(&e);
+	if (capture(c, o, res, &e) < 0) {
+		cs_itemlist_free(&res->chain);
+		cs_itemlist_init(&res->chain);
+		free(res->ocsp);
+		res->ocsp = NULL;
+		res->ocsp_len = 0;
+		return false;
+	}
+	/* err->msg: "ADDR: TLS handshake failure: the server sent alert
+	 * handshake_failure (40)" or the like; keep what follows ADDR */
+	snprintf(why, sizeof(why), "%s", err->msg);
+	/* res->cipher stays "": GnuTLS names the suite once it is in use,
+	 * which it never was */
+	res->client_cert_requested = true;
+	set_required(res, strncmp(why, res->addr, strlen(res->addr)) ? why :
+		     why + strlen(res->addr) + 2);
+	return true;
+}
+
 /*
  * The handshake failed with ret: an alert from the server goes into the
  * trace; a failure of our own (GnuTLS found the server's message wrong,
@@ -747,6 +800,11 @@ int cs_net_handshake(const struct cs_net_target *t,
 		}
 		failure_alert(&c, ret, o->trace);
 		handshake_error(&c, ret, addr->text, max_msg, err);
+		if (!o->client && client_required(&c, ret, o, res, err)) {
+			res->handshake_ms = now_ms(dl) - t0;
+			rc = 0;
+			goto out;
+		}
 		if (gnutls_certificate_client_get_request_status(c.s)) {
 			/* TLS 1.2: the server judges the client's
 			 * certificate inside the handshake */
@@ -769,8 +827,21 @@ int cs_net_handshake(const struct cs_net_target *t,
 	    gnutls_protocol_get_version(c.s) == GNUTLS_TLS1_3 &&
 	    await_client_verdict(&c, o->client_wait_ms ? o->client_wait_ms :
 				 CS_NET_CLIENT_WAIT_MS, addr->text,
-				 res->client_cert_sent, err) < 0)
-		goto out;
+				 res->client_cert_sent, err) < 0) {
+		/* TLS 1.3: the chain was captured above */
+		char why[96];
+		if (res->client_cert_sent)
+			goto out;
+		if (err->lib_code == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+			int a = (int)gnutls_alert_get(c.s);
+			snprintf(why, sizeof(why), "it sent alert %s (%d) after "
+				 "the handshake", cs_net_alert_name(a), a);
+		} else {
+			snprintf(why, sizeof(why), "it ended the connection "
+				 "after the handshake");
+		}
+		set_required(res, why);
+	}
 	/* a polite close; the answer is not awaited */
 	(void)gnutls_bye(c.s, GNUTLS_SHUT_WR);
 	rc = 0;

@@ -102,8 +102,9 @@ static json_t *client_json(const struct cs_net_result *r,
 
 	if (subj)
 		u = cs_escape_utf8(subj, strlen(subj), &l);
-	j = json_pack("{s:b,s:o}", "requested", r->client_cert_requested,
-		      "sent", u ? json_stringn(u, l) : json_null());
+	j = json_pack("{s:b,s:o,s:b}", "requested", r->client_cert_requested,
+		      "sent", u ? json_stringn(u, l) : json_null(),
+		      "required", r->client_cert_required);
 	free(u);
 	return j;
 }
@@ -190,7 +191,8 @@ int cs_report_connect_text(FILE *out, const struct cs_connect_report *c)
 	if (c->starttls != CS_STARTTLS_NONE)
 		fprintf(out, "STARTTLS:   %s\n", cs_starttls_name(c->starttls));
 	fprintf(out, "Protocol:   %s\n", r->version);
-	fprintf(out, "Cipher:     %s\n", r->cipher);
+	fprintf(out, "Cipher:     %s\n", r->cipher[0] ? r->cipher :
+		"(none: the handshake did not complete)");
 	fprintf(out, "Group:      %s\n", r->group[0] ? r->group : "(none)");
 	if (c->alpn_offered)
 		fprintf(out, "ALPN:       %s\n",
@@ -204,6 +206,10 @@ int cs_report_connect_text(FILE *out, const struct cs_connect_report *c)
 	if (!r->client_cert_requested && c->client) {
 		fprintf(out, "Client:     the server asked for no "
 			"certificate\n");
+	} else if (r->client_cert_required) {
+		fprintf(out, "Client:     the server requires a certificate; "
+			"none was given (--cert, --key), so it ended the "
+			"connection\n");
 	} else if (r->client_cert_requested && !r->client_cert_sent) {
 		fprintf(out, "Client:     the server asked for a certificate; "
 			"none sent\n");
