@@ -12,7 +12,10 @@
 # ChangeCipherSpec, Finished): a client that sends them in separate
 # segments without TCP_NODELAY waits for the server's delayed ACK
 # (about 40 ms on Linux), so this row shows that cost if it comes back;
-# and one run against a silent server with --timeout 1 to show the
+# then the same against a TLS 1.3 server that requires a client
+# certificate (--client-ca; every client sends ee-client with its
+# intermediate), where the client's flight is Certificate,
+# CertificateVerify and Finished; and one run against a silent server with --timeout 1 to show the
 # deadline is kept.  Nothing but 127.0.0.1 is contacted.
 #
 # Usage: bench/bench_connect.sh [BUILD_DIR]   (default: build)
@@ -71,20 +74,31 @@ mean_ms() {
 	)
 }
 
-# one block of rows against the server on $port: LABEL
+# one block of rows against the server on $port: LABEL [client]
 peers() {
+	if [ "${2:-}" = client ]; then
+		csc="--cert $tmp/client.pem --key $pki/ee-client.key"
+		gc="--x509certfile $tmp/client.pem --x509keyfile $pki/ee-client.key"
+		oc="-cert $tmp/client.pem -key $pki/ee-client.key"
+	else
+		csc= gc= oc=
+	fi
+	# shellcheck disable=SC2086 # the client options split on purpose
 	cs_t=$(mean_ms "$cs" connect "127.0.0.1:$port" \
 		--trust "$pki/root-rsa.pem" --host www.example.test \
-		--at 2026-06-01)
+		--at 2026-06-01 $csc)
 	printf '%-40s %7s  %7s\n' "certscope connect$1" $cs_t
 	if command -v gnutls-cli >/dev/null; then
+		# shellcheck disable=SC2086
 		report "gnutls-cli$1" "$(mean_ms gnutls-cli \
-			--x509cafile "$pki/root-rsa.pem" -p "$port" 127.0.0.1)"
+			--x509cafile "$pki/root-rsa.pem" -p "$port" $gc \
+			127.0.0.1)"
 	fi
 	if command -v openssl >/dev/null; then
+		# shellcheck disable=SC2086
 		report "openssl s_client$1" "$(mean_ms openssl \
 			s_client -connect "127.0.0.1:$port" \
-			-CAfile "$pki/root-rsa.pem")"
+			-CAfile "$pki/root-rsa.pem" $oc)"
 	fi
 }
 report() {	# report NAME "WALL CPU"
@@ -98,6 +112,9 @@ echo "                                         wall ms   CPU ms"
 peers ""
 start_server tls12 --tls12
 peers ", TLS 1.2"
+cat "$pki/ee-client.pem" "$pki/ica-rsa.pem" >"$tmp/client.pem"
+start_server client --client-ca "$pki/root-rsa.pem"
+peers ", client certificate" client
 
 start_server silent
 t0=$(now)
