@@ -324,6 +324,13 @@ static int starttls_server(int fd)
 			 "220 ready\r\n");
 		if (read_line(fd, line, sizeof(line)) < 0)
 			return -1;
+		if (!strncmp(line, "FEAT", 4)) { /* RFC 2389 */
+			send_str(fd, absent ? "211-Features:\r\n MDTM\r\n"
+				 "211 End\r\n" : "211-Features:\r\n MDTM\r\n"
+				 " AUTH TLS\r\n211 End\r\n");
+			if (read_line(fd, line, sizeof(line)) < 0 || absent)
+				return -1;
+		}
 		send_str(fd, refuse ? "534 TLS refused\r\n" :
 			 inject ? "234 AUTH TLS ok\r\n200 injected\r\n" :
 			 "234 AUTH TLS ok\r\n");

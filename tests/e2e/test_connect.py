@@ -575,7 +575,7 @@ class ConnectTest(unittest.TestCase):
         # the capabilities lack the upgrade: said at once (the server
         # would never answer the command)
         port = self.start("starttls-absent", starttls=proto)
-        label = {"smtp": "SMTP", "imap": "IMAP", "pop3": "POP3",
+        label = {"smtp": "SMTP", "imap": "IMAP", "pop3": "POP3", "ftp": "FTP",
                  "nntp": "NNTP", "sieve": "ManageSieve", "xmpp": "XMPP"}
         self.expect(port, 2, "the %s server does not offer %s" %
                     (label[proto], word), "--starttls", proto)
@@ -659,10 +659,13 @@ for _p in PROTOS:
             lambda self, p=_p: self.starttls_refuse(p))
     setattr(ConnectTest, "test_starttls_inject_" + _p,
             lambda self, p=_p: self.starttls_inject(p))
-for _p in ["smtp", "imap", "pop3", "nntp", "sieve", "xmpp"]:
+for _p in ["smtp", "imap", "pop3", "ftp", "nntp", "sieve", "xmpp"]:
     setattr(ConnectTest, "test_starttls_absent_" + _p,
             lambda self, p=_p: self.starttls_absent(
-                p, "STLS" if p == "pop3" else "STARTTLS"))
+                p, {"pop3": "STLS", "ftp": "AUTH TLS"}.get(p, "STARTTLS")))
+# MySQL: no CLIENT_SSL in the greeting is the server not offering TLS
+ConnectTest.test_starttls_refuse_mysql = lambda self: self.starttls_refuse(
+    "mysql", "the MySQL server does not offer TLS (CLIENT_SSL")
 
 
 def main():

@@ -130,10 +130,20 @@ static const struct dialogue_case cases[] = {
 	 .want_code = CS_E_NET, .want_msg = "refused"},
 	/* FTP: free-text continuation lines (RFC 959 section 4.2) */
 	{.name = "ftp ok", .proto = CS_STARTTLS_FTP,
-	 .server = "220-hi\r\n free text\r\n220 ready\r\n234 ok\r\n",
-	 .want_rc = 0, .want_sent = "AUTH TLS\r\n"},
+	 .server = "220-hi\r\n free text\r\n220 ready\r\n211-Features:\r\n"
+		   " MDTM\r\n AUTH TLS;TLS-C;SSL\r\n211 End\r\n234 ok\r\n",
+	 .want_rc = 0, .want_sent = "FEAT\r\nAUTH TLS\r\n"},
+	/* a server without FEAT (RFC 959 only) is asked anyway */
+	{.name = "ftp no feat", .proto = CS_STARTTLS_FTP,
+	 .server = "220 ready\r\n500-what?\r\n500 FEAT\r\n234 ok\r\n",
+	 .want_rc = 0},
+	{.name = "ftp not offered", .proto = CS_STARTTLS_FTP,
+	 .server = "220 ready\r\n211-Features:\r\n MDTM\r\n AUTH SSL\r\n"
+		   "211 End\r\n", .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the FTP server does not offer AUTH TLS",
+	 .not_sent = "AUTH TLS"},
 	{.name = "ftp refused", .proto = CS_STARTTLS_FTP,
-	 .server = "220 ready\r\n534 no\r\n", .want_rc = -1,
+	 .server = "220 ready\r\n502 no FEAT\r\n534 no\r\n", .want_rc = -1,
 	 .want_code = CS_E_NET, .want_msg = "refused"},
 	/* PostgreSQL SSLRequest answered 'S' / 'N' */
 	{.name = "postgres ok", .proto = CS_STARTTLS_POSTGRES,
@@ -150,7 +160,8 @@ static const struct dialogue_case cases[] = {
 	 .server = MYSQL_GREETING("\x8a"), .server_len = 39, .want_rc = 0},
 	{.name = "mysql no ssl", .proto = CS_STARTTLS_MYSQL,
 	 .server = MYSQL_GREETING("\x82"), .server_len = 39, .want_rc = -1,
-	 .want_code = CS_E_NET, .want_msg = "CLIENT_SSL"},
+	 .want_code = CS_E_NET,
+	 .want_msg = "the MySQL server does not offer TLS (CLIENT_SSL"},
 	/* LDAP StartTLS ExtendedResponse, resultCode 0 / 2 */
 	{.name = "ldap ok", .proto = CS_STARTTLS_LDAP, .server = LDAP_OK,
 	 .server_len = 14, .want_rc = 0, .want_sent = "1.3.6.1.4.1.1466.20037"},

@@ -295,17 +295,16 @@ static int unexpected(struct sio *s, const char *when, const char *line,
 }
 
 /* Is word (case-insensitive) one of the words of line[0..n), words
- * being separated by blanks, '"', '[', ']', '(' and ')'?  Capability
- * lists: SMTP's EHLO lines, IMAP's CAPABILITY, POP3's CAPA, NNTP's
- * CAPABILITIES, ManageSieve's quoted names. */
+ * being separated by blanks, '"', '[', ']', '(', ')' and ';'?  Capability
+ * lists: IMAP's CAPABILITY, FTP's AUTH mechanisms. */
 static bool has_word(const char *line, size_t n, const char *word)
 {
 	size_t wl = strlen(word), i = 0, j;
 
 	while (i < n) {
-		while (i < n && strchr(" \t\"[]()", line[i]))
+		while (i < n && strchr(" \t\"[]();", line[i]))
 			i++;
-		for (j = i; j < n && !strchr(" \t\"[]()", line[j]); j++)
+		for (j = i; j < n && !strchr(" \t\"[]();", line[j]); j++)
 			;
 		if (j - i == wl && !strncasecmp(line + i, word, wl))
 			return true;
@@ -427,11 +426,54 @@ static int do_smtp(struct sio *s, const char *host, struct cs_error *err)
 			      "STARTTLS\r\n", 220, err);
 }
 
-/* RFC 4217 section 4: AUTH TLS answered by 234. */
+/* RFC 4217 section 4: AUTH TLS answered by 234, after FEAT (RFC 2389
+ * section 3) lists AUTH with TLS among its mechanisms (" AUTH TLS",
+ * " AUTH TLS;TLS-C;SSL"); a server without FEAT (500, 502) is asked
+ * anyway. */
 static int do_ftp(struct sio *s, const char *host, struct cs_error *err)
 {
+	char line[CS_STARTTLS_MAX_LINE + 1];
+	size_t n;
+	int code;
+	bool seen = false;
+
 	(void)host;
-	return coded_dialogue(s, 220, 220, NULL, 0, "AUTH TLS\r\n", 234, err);
+	if (read_coded(s, &code, line, &n, NULL, NULL, err) < 0)
+		return -1;
+	if (code != 220)
+		return unexpected(s, "greeting", line, n, err);
+	if (sio_puts(s, "FEAT\r\n", err) < 0 ||
+	    sio_line(s, line, &n, err) < 0)
+		return -1;
+	if (n < 3 || line[0] < '1' || line[0] > '5' || line[1] < '0' ||
+	    line[1] > '9' || line[2] < '0' || line[2] > '9')
+		return unexpected(s, "reply to FEAT", line, n, err);
+	if (n > 3 && line[3] == '-') {
+		/* "211-Features:", feature lines (starting with a space),
+		 * "211 End" (any other multi-line reply is read past) */
+		bool list = !strncmp(line, "211", 3);
+		char code3[3];
+		memcpy(code3, line, 3);
+		for (;;) {
+			if (sio_line(s, line, &n, err) < 0)
+				return -1;
+			if (n >= 3 && !memcmp(line, code3, 3) &&
+			    (n == 3 || line[3] == ' '))
+				break;
+			if (list && n > 6 && !strncasecmp(line, " AUTH ", 6) &&
+			    has_word(line + 6, n - 6, "TLS"))
+				seen = true;
+		}
+		if (list && !seen)
+			return not_offered(s, "AUTH TLS", "its FEAT reply does "
+					   "not list it", err);
+	}
+	if (sio_puts(s, "AUTH TLS\r\n", err) < 0 ||
+	    read_coded(s, &code, line, &n, NULL, NULL, err) < 0)
+		return -1;
+	if (code != 234)
+		return refused(s, line, n, err);
+	return 0;
 }
 
 /* RFC 4642 section 2.2: greeting 200/201, CAPABILITIES (RFC 3977
@@ -660,9 +702,8 @@ static int do_mysql(struct sio *s, const char *host, struct cs_error *err)
 		return cs_error_setx(err, CS_E_NET, "MySQL greeting truncated");
 	caps = pkt[i] | (unsigned)pkt[i + 1] << 8;
 	if (!(caps & MYSQL_CLIENT_SSL))
-		return cs_error_setx(err, CS_E_NET,
-				     "MySQL server refused the TLS upgrade: "
-				     "CLIENT_SSL not offered");
+		return not_offered(s, "TLS", "CLIENT_SSL is not among the "
+				   "capabilities of its greeting", err);
 	memset(req, 0, sizeof(req));
 	req[0] = 32;          /* payload length */
 	req[3] = hdr[3] + 1;  /* sequence id */
