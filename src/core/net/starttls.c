@@ -363,6 +363,23 @@ static int not_offered(struct sio *s, const char *cmd, const char *where,
 			     cmd, where);
 }
 
+/* Ask for the upgrade with cmd: a reply other than go_ok is a refusal,
+ * quoted. */
+static int coded_upgrade(struct sio *s, const char *cmd, int go_ok,
+			 struct cs_error *err)
+{
+	char line[CS_STARTTLS_MAX_LINE + 1];
+	size_t n;
+	int code;
+
+	if (sio_puts(s, cmd, err) < 0 ||
+	    read_coded(s, &code, line, &n, NULL, NULL, err) < 0)
+		return -1;
+	if (code != go_ok)
+		return refused(s, line, n, err);
+	return 0;
+}
+
 static int coded_dialogue(struct sio *s, int greet_ok, int greet_ok2,
 			  const char *hello, int hello_ok, const char *cmd,
 			  int go_ok, struct cs_error *err)
@@ -389,12 +406,7 @@ static int coded_dialogue(struct sio *s, int greet_ok, int greet_ok2,
 			return not_offered(s, "STARTTLS", "its EHLO reply "
 					   "does not list it", err);
 	}
-	if (sio_puts(s, cmd, err) < 0 ||
-	    read_coded(s, &code, line, &n, NULL, NULL, err) < 0)
-		return -1;
-	if (code != go_ok)
-		return refused(s, line, n, err);
-	return 0;
+	return coded_upgrade(s, cmd, go_ok, err);
 }
 
 /* A dot-terminated list of capability lines (POP3 CAPA, RFC 2449
@@ -468,12 +480,7 @@ static int do_ftp(struct sio *s, const char *host, struct cs_error *err)
 			return not_offered(s, "AUTH TLS", "its FEAT reply does "
 					   "not list it", err);
 	}
-	if (sio_puts(s, "AUTH TLS\r\n", err) < 0 ||
-	    read_coded(s, &code, line, &n, NULL, NULL, err) < 0)
-		return -1;
-	if (code != 234)
-		return refused(s, line, n, err);
-	return 0;
+	return coded_upgrade(s, "AUTH TLS\r\n", 234, err);
 }
 
 /* RFC 4642 section 2.2: greeting 200/201, CAPABILITIES (RFC 3977
@@ -501,12 +508,7 @@ static int do_nntp(struct sio *s, const char *host, struct cs_error *err)
 			return not_offered(s, "STARTTLS", "its CAPABILITIES "
 					   "do not list it", err);
 	}
-	if (sio_puts(s, "STARTTLS\r\n", err) < 0 ||
-	    read_coded(s, &code, line, &n, NULL, NULL, err) < 0)
-		return -1;
-	if (code != 382)
-		return refused(s, line, n, err);
-	return 0;
+	return coded_upgrade(s, "STARTTLS\r\n", 382, err);
 }
 
 static bool starts(const char *line, size_t n, const char *prefix)
