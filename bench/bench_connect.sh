@@ -7,7 +7,15 @@
 #   certscope connect 127.0.0.1:PORT
 #   gnutls-cli --x509cafile root-rsa.pem 127.0.0.1 -p PORT (closed stdin)
 #   openssl s_client -connect 127.0.0.1:PORT -CAfile root-rsa.pem
-# and one run against a silent server with --timeout 1 to show the
+# then the same three against the server limited to TLS 1.2 (--tls12),
+# where the client's second flight is three records (ClientKeyExchange,
+# ChangeCipherSpec, Finished): a client that sends them in separate
+# segments without TCP_NODELAY waits for the server's delayed ACK
+# (about 40 ms on Linux), so this row shows that cost if it comes back;
+# then the same against a TLS 1.3 server that requires a client
+# certificate (--client-ca; every client sends ee-client with its
+# intermediate), where the client's flight is Certificate,
+# CertificateVerify and Finished; and one run against a silent server with --timeout 1 to show the
 # deadline is kept.  Nothing but 127.0.0.1 is contacted.
 #
 # Usage: bench/bench_connect.sh [BUILD_DIR]   (default: build)
@@ -32,15 +40,17 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-start_server() { # MODE -> sets port
+start_server() { # MODE [SERVER OPTION...] -> sets port
+	m=$1
+	shift
 	"$srv" --cert "$pki/chain-rsa.pem" --key "$pki/ee-rsa.key" \
-		--mode "$1" >"$tmp/port.$1" 2>/dev/null &
+		--mode "$m" "$@" >"$tmp/port.$m" 2>/dev/null &
 	pids="$pids $!"
 	i=0
-	while [ ! -s "$tmp/port.$1" ] && [ $i -lt 50 ]; do
+	while [ ! -s "$tmp/port.$m" ] && [ $i -lt 50 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
-	port=$(head -n 1 "$tmp/port.$1")
+	port=$(head -n 1 "$tmp/port.$m")
 }
 
 now() { date +%s.%N; }
@@ -64,25 +74,47 @@ mean_ms() {
 	)
 }
 
-start_server normal
-echo "loopback server on 127.0.0.1:$port, $runs runs each"
-echo "                                         wall ms   CPU ms"
-cs_t=$(mean_ms "$cs" connect "127.0.0.1:$port" --trust "$pki/root-rsa.pem" \
-	--host www.example.test --at 2026-06-01)
-printf '%-40s %7s  %7s\n' "certscope connect" $cs_t
+# one block of rows against the server on $port: LABEL [client]
+peers() {
+	if [ "${2:-}" = client ]; then
+		csc="--cert $tmp/client.pem --key $pki/ee-client.key"
+		gc="--x509certfile $tmp/client.pem --x509keyfile $pki/ee-client.key"
+		oc="-cert $tmp/client.pem -key $pki/ee-client.key"
+	else
+		csc= gc= oc=
+	fi
+	# shellcheck disable=SC2086 # the client options split on purpose
+	cs_t=$(mean_ms "$cs" connect "127.0.0.1:$port" \
+		--trust "$pki/root-rsa.pem" --host www.example.test \
+		--at 2026-06-01 $csc)
+	printf '%-40s %7s  %7s\n' "certscope connect$1" $cs_t
+	if command -v gnutls-cli >/dev/null; then
+		# shellcheck disable=SC2086
+		report "gnutls-cli$1" "$(mean_ms gnutls-cli \
+			--x509cafile "$pki/root-rsa.pem" -p "$port" $gc \
+			127.0.0.1)"
+	fi
+	if command -v openssl >/dev/null; then
+		# shellcheck disable=SC2086
+		report "openssl s_client$1" "$(mean_ms openssl \
+			s_client -connect "127.0.0.1:$port" \
+			-CAfile "$pki/root-rsa.pem" $oc)"
+	fi
+}
 report() {	# report NAME "WALL CPU"
 	printf '%-40s %7s  %7s' "$1" $2
 	echo "$cs_t $2" | awk '{printf "   (%.2fx wall, %.2fx CPU of certscope)\n", $3 / $1, $4 / $2}'
 }
-if command -v gnutls-cli >/dev/null; then
-	report "gnutls-cli" "$(mean_ms gnutls-cli \
-		--x509cafile "$pki/root-rsa.pem" -p "$port" 127.0.0.1)"
-fi
-if command -v openssl >/dev/null; then
-	report "openssl s_client" "$(mean_ms openssl \
-		s_client -connect "127.0.0.1:$port" \
-		-CAfile "$pki/root-rsa.pem")"
-fi
+
+start_server normal
+echo "loopback server on 127.0.0.1:$port, $runs runs each"
+echo "                                         wall ms   CPU ms"
+peers ""
+start_server tls12 --tls12
+peers ", TLS 1.2"
+cat "$pki/ee-client.pem" "$pki/ica-rsa.pem" >"$tmp/client.pem"
+start_server client --client-ca "$pki/root-rsa.pem"
+peers ", client certificate" client
 
 start_server silent
 t0=$(now)

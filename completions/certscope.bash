@@ -21,7 +21,7 @@ _certscope()
 		_filedir
 		return
 		;;
-	--host | --sni)
+	--host | --sni | --address)
 		_known_hosts_real -- "$cur"
 		return
 		;;
@@ -80,7 +80,7 @@ _certscope()
 			      --untrusted --host --email --purpose --max-depth --crl
 			      --timeout --fetch-missing --revocation
 			      --revocation-source --write-chain --starttls --sni
-			      --no-sni --all-addresses --dns-servers --alpn
+			      --address --no-sni --all-addresses --dns-servers --alpn
 			      --ocsp-stapling --save-chain --cert --key --trace"
 			;;
 		check)

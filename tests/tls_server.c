@@ -17,7 +17,10 @@
  * otherwise), old-tls (TLS 1.0 only), hello-only (a real ServerHello
  * record, then the connection closed), bad-hello (a ServerHello too short
  * to parse: the client answers with an alert), starttls-ok,
- * starttls-refuse, starttls-inject (the last three need --starttls).
+ * big-record (a record header claiming more than TLS allows),
+ * starttls-refuse, starttls-inject, starttls-absent (capabilities
+ * without the upgrade, a command sent anyway unanswered; the last four
+ * need --starttls).
  *
  * Test code: it exits on setup errors and never talks to anything but
  * the loopback client that connected to it.
@@ -246,15 +249,19 @@ static int read_n(int fd, unsigned char *buf, size_t n)
 	return 0;
 }
 
-/* Read until the text contains needle. */
+/* Read until the text contains needle; what was read is left in
+ * last_read. */
+static char last_read[8192];
 static int read_until(int fd, const char *needle)
 {
-	char buf[8192];
+	char *buf = last_read;
+	const size_t cap = sizeof(last_read);
 	size_t n = 0;
 	ssize_t r;
 
-	while (n + 1 < sizeof(buf)) {
-		r = recv(fd, buf + n, sizeof(buf) - 1 - n, 0);
+	buf[0] = '\0';
+	while (n + 1 < cap) {
+		r = recv(fd, buf + n, cap - 1 - n, 0);
 		if (r <= 0)
 			return -1;
 		n += (size_t)r;
@@ -271,6 +278,9 @@ static int starttls_server(int fd)
 {
 	int refuse = !strcmp(mode, "starttls-refuse");
 	int inject = !strcmp(mode, "starttls-inject");
+	/* starttls-absent: capabilities without the upgrade; a command
+	 * sent anyway gets no answer (a client would wait its deadline) */
+	int absent = !strcmp(mode, "starttls-absent");
 	char line[1024];
 	unsigned char buf[64];
 
@@ -278,16 +288,20 @@ static int starttls_server(int fd)
 		send_str(fd, "220 test.example ESMTP ready\r\n");
 		if (read_line(fd, line, sizeof(line)) < 0)
 			return -1;
-		send_str(fd, "250-test.example\r\n250-PIPELINING\r\n"
+		send_str(fd, absent ? "250-test.example\r\n250 PIPELINING\r\n" :
+			 "250-test.example\r\n250-PIPELINING\r\n"
 			 "250 STARTTLS\r\n");
 		if (read_line(fd, line, sizeof(line)) < 0)
+			return -1;
+		if (absent)
 			return -1;
 		send_str(fd, refuse ? "454 4.7.0 TLS not available\r\n" :
 			 inject ? "220 2.0.0 go ahead\r\n250 injected\r\n" :
 			 "220 2.0.0 go ahead\r\n");
 	} else if (!strcmp(starttls, "imap")) {
-		send_str(fd, "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n");
-		if (read_line(fd, line, sizeof(line)) < 0)
+		send_str(fd, absent ? "* OK [CAPABILITY IMAP4rev1] ready\r\n" :
+			 "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n");
+		if (read_line(fd, line, sizeof(line)) < 0 || absent)
 			return -1;
 		send_str(fd, refuse ? "a1 NO not now\r\n" :
 			 inject ? "a1 OK begin TLS\r\n* OK injected\r\n" :
@@ -296,6 +310,12 @@ static int starttls_server(int fd)
 		send_str(fd, "+OK POP3 ready\r\n");
 		if (read_line(fd, line, sizeof(line)) < 0)
 			return -1;
+		if (!strncmp(line, "CAPA", 4)) { /* RFC 2449 */
+			send_str(fd, absent ? "+OK\r\nUSER\r\n.\r\n" :
+				 "+OK\r\nUSER\r\nSTLS\r\n.\r\n");
+			if (read_line(fd, line, sizeof(line)) < 0 || absent)
+				return -1;
+		}
 		send_str(fd, refuse ? "-ERR no TLS here\r\n" :
 			 inject ? "+OK begin TLS\r\n+OK injected\r\n" :
 			 "+OK begin TLS\r\n");
@@ -304,6 +324,13 @@ static int starttls_server(int fd)
 			 "220 ready\r\n");
 		if (read_line(fd, line, sizeof(line)) < 0)
 			return -1;
+		if (!strncmp(line, "FEAT", 4)) { /* RFC 2389 */
+			send_str(fd, absent ? "211-Features:\r\n MDTM\r\n"
+				 "211 End\r\n" : "211-Features:\r\n MDTM\r\n"
+				 " AUTH TLS\r\n211 End\r\n");
+			if (read_line(fd, line, sizeof(line)) < 0 || absent)
+				return -1;
+		}
 		send_str(fd, refuse ? "534 TLS refused\r\n" :
 			 inject ? "234 AUTH TLS ok\r\n200 injected\r\n" :
 			 "234 AUTH TLS ok\r\n");
@@ -311,12 +338,20 @@ static int starttls_server(int fd)
 		send_str(fd, "200 news ready\r\n");
 		if (read_line(fd, line, sizeof(line)) < 0)
 			return -1;
+		if (!strncmp(line, "CAPABILITIES", 12)) { /* RFC 3977 */
+			send_str(fd, absent ? "101 caps\r\nVERSION 2\r\n.\r\n" :
+				 "101 caps\r\nVERSION 2\r\nSTARTTLS\r\n"
+				 ".\r\n");
+			if (read_line(fd, line, sizeof(line)) < 0 || absent)
+				return -1;
+		}
 		send_str(fd, refuse ? "580 can not initiate TLS\r\n" :
 			 inject ? "382 go\r\n200 injected\r\n" : "382 go\r\n");
 	} else if (!strcmp(starttls, "sieve")) {
-		send_str(fd, "\"IMPLEMENTATION\" \"test\"\r\n\"STARTTLS\"\r\n"
-			 "OK \"ready\"\r\n");
-		if (read_line(fd, line, sizeof(line)) < 0)
+		send_str(fd, absent ? "\"IMPLEMENTATION\" \"test\"\r\n"
+			 "OK \"ready\"\r\n" : "\"IMPLEMENTATION\" \"test\"\r\n"
+			 "\"STARTTLS\"\r\nOK \"ready\"\r\n");
+		if (read_line(fd, line, sizeof(line)) < 0 || absent)
 			return -1;
 		send_str(fd, refuse ? "NO \"no TLS\"\r\n" :
 			 inject ? "OK\r\nOK injected\r\n" : "OK\r\n");
@@ -351,18 +386,28 @@ static int starttls_server(int fd)
 	} else if (!strcmp(starttls, "xmpp")) {
 		if (read_until(fd, ">") < 0)
 			return -1;
+		/* as prosody: a domain it does not serve (an address) is a
+		 * stream error, RFC 6120 section 4.9.3.6 */
+		if (strstr(last_read, "to='127.")) {
+			send_str(fd, "<?xml version='1.0'?><stream:stream "
+				 "xmlns='jabber:client' xmlns:stream='http://"
+				 "etherx.jabber.org/streams' version='1.0'>"
+				 "<stream:error><host-unknown xmlns='urn:ietf:"
+				 "params:xml:ns:xmpp-streams'/></stream:error>"
+				 "</stream:stream>");
+			return -1;
+		}
 		send_str(fd, "<?xml version='1.0'?><stream:stream "
 			 "xmlns='jabber:client' xmlns:stream='http://etherx."
 			 "jabber.org/streams' from='test' version='1.0'>"
 			 "<stream:features>");
-		send_str(fd, refuse ? "<mechanisms/></stream:features>" :
+		send_str(fd, absent ? "<mechanisms/></stream:features>" :
 			 "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'>"
 			 "<required/></starttls></stream:features>");
-		if (refuse)
-			return read_until(fd, "/>") < 0 ? -1 : -1;
-		if (read_until(fd, "/>") < 0)
+		if (read_until(fd, "/>") < 0 || absent)
 			return -1;
-		send_str(fd, inject ? "<proceed xmlns='urn:ietf:params:xml:"
+		send_str(fd, refuse ? "<failure xmlns='urn:ietf:params:xml:"
+			 "ns:xmpp-tls'/></stream:stream>" : inject ? "<proceed xmlns='urn:ietf:params:xml:"
 			 "ns:xmpp-tls'/><message>injected</message>" :
 			 "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
 	} else if (!strcmp(starttls, "ldap")) {
@@ -526,6 +571,15 @@ static void serve(int fd, gnutls_certificate_credentials_t cred)
 		/* a ServerHello of 4 bytes: its version and nothing more */
 		send_all(fd, "\x16\x03\x03\x00\x08\x02\x00\x00\x04\x03\x03"
 			 "\x00\x00", 13);
+		drain(fd, 2);
+	} else if (!strcmp(mode, "big-record")) {
+		(void)recv(fd, buf, sizeof(buf), 0);
+		/* a handshake record whose header claims 18,433 bytes: one
+		 * more than TLS 1.2 allows (2^14 + 2048, RFC 5246 section
+		 * 6.2.3), far more than TLS 1.3's 2^14 + 256 */
+		memset(buf, 0, sizeof(buf));
+		memcpy(buf, "\x16\x03\x03\x48\x01\x02", 6);
+		send_all(fd, buf, sizeof(buf));
 		drain(fd, 2);
 	} else if (!strcmp(mode, "alert")) {
 		(void)recv(fd, buf, sizeof(buf), 0);

@@ -43,6 +43,7 @@ struct connect_opts {
 	double timeout_s;
 	bool all_addresses;
 	const char *dns_servers;   /* NULL: the system's resolver */
+	const char *address;       /* --address: connect there, or NULL */
 	const char *client_cert, *client_key, *password_file;
 	const char *save_chain;
 	const char *write_chain;   /* --write-chain FILE, or NULL */
@@ -78,6 +79,9 @@ static int set_option(void *ctx, int id, const char *arg)
 		return -1;
 	case OPT_NO_SNI:
 		o->net.no_sni = true;
+		return -1;
+	case OPT_ADDRESS:
+		o->address = arg;
 		return -1;
 	case OPT_STARTTLS:
 		if (cs_starttls_lookup(arg, &o->st) < 0)
@@ -168,8 +172,22 @@ static int parse_args(int argc, char **argv, cs_time_t now,
 	if (o->write_chain && o->all_addresses)
 		return cli_usage("connect", "--write-chain excludes "
 				 "--all-addresses");
+	if (o->address) {
+		struct cs_net_target at;
+		if (cs_net_parse_target(o->address, &at, &err) < 0 ||
+		    at.port_given || at.starttls != CS_STARTTLS_NONE)
+			return cli_usage("connect", "--address takes an address "
+					 "or a host name, without a port "
+					 "(HOST[:PORT] gives the port)");
+	}
 	cli_verify_check(&o->va);
-	if (!o->va.host_given)
+	/* one name, sent and checked (net.h): --host, --sni, HOST's name;
+	 * with an address alone, the address is checked (its IP SANs) */
+	cs_net_names(&o->t, o->va.host_given ? o->v.host : NULL, o->net.sni,
+		     o->net.no_sni, &o->v.host, &o->net.sni);
+	o->net.no_sni = o->net.sni == NULL;
+	o->net.name = o->v.host;
+	if (!o->v.host)
 		o->v.host = o->t.host;
 	o->net.ocsp = true; /* always ask: it costs nothing; shown when sent */
 	return -1;
@@ -257,6 +275,10 @@ static int check_one(const struct connect_opts *o,
 							   o->net.trace);
 		goto out;
 	}
+	/* the server's chain arrived before it ended the connection for
+	 * want of a client certificate: shown and validated, and said */
+	if (r.client_cert_required)
+		cli_warn(NULL, "%s", r.client_cert_refusal);
 	if (o->save_chain && save_chain(o->save_chain, &r) < 0) {
 		cs_report_connect_summarize_error(sum, a->text,
 						  "cannot save the chain");
@@ -287,7 +309,8 @@ static int check_one(const struct connect_opts *o,
 		.target = o->target, .starttls = o->t.starttls,
 		.alpn_offered = o->net.alpn != NULL, .client = o->net.client,
 		.net = &r, .vr = &vr, .ocsp = have_ocsp ? &ocsp : NULL,
-		.ro = &ro, .trace = o->net.trace,
+		.ro = &ro, .trace = o->net.trace, .vo = &o->v,
+		.trust = trust,
 	};
 	if (o->json) {
 		obj = cs_report_connect_json(&cr);
@@ -336,6 +359,7 @@ int cmd_connect(int argc, char **argv)
 	struct connect_opts o;
 	struct cs_deadline dl = {.now_ms = mono_ms};
 	struct cs_net_addrlist al = {NULL, 0};
+	struct cs_net_target rt; /* what is resolved: HOST or --address */
 	struct cs_connect_summary sums[CS_NET_MAX_ADDRS];
 	char deferred[CS_NET_MAX_ADDRS][sizeof(((struct cs_error *)0)->msg)];
 	struct cs_trust *trust = NULL;
@@ -366,7 +390,13 @@ int cmd_connect(int argc, char **argv)
 	dl.at_ms = mono_ms(NULL) + (int64_t)(o.timeout_s * 1000.0);
 	o.net.trace = o.trace ? &trace : NULL;
 	cs_error_clear(&err);
-	if (cs_net_resolve(&o.t, o.dns_servers, &dl, o.net.trace, &al,
+	rt = o.t;
+	if (o.address && cs_net_parse_target(o.address, &rt, &err) == 0) {
+		/* --address: where to connect; HOST stays the name */
+		rt.port = o.t.port;
+		rt.starttls = o.t.starttls;
+	}
+	if (cs_net_resolve(&rt, o.dns_servers, &dl, o.net.trace, &al,
 			   &err) < 0) {
 		if (o.net.trace && !o.json)
 			(void)cs_report_trace_text(stdout, &trace, NULL);

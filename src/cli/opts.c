@@ -135,7 +135,11 @@ const struct cli_option cli_options[] = {
 	{OPT_HOST, "host", 0, CLI_ARG_HOST, "NAME", NULL, CLI_VERIFYING, 0,
 	 "DNS name or IP address the leaf must be valid for",
 	 "Check that the leaf is valid for host name or IP address _NAME_ "
-	 "(*connect*: by default _HOST_). DNS names are matched against the "
+	 "(*connect*: by default the *--sni* name, else _HOST_). With "
+	 "*connect* and *check* it is also the server name sent (SNI) "
+	 "unless *--sni* or *--no-sni* says otherwise: one name is both, "
+	 "as with curl's *--resolve*, so *connect 192.0.2.10 --host "
+	 "www.example.com* asks the server for that site. DNS names are matched against the "
 	 "subject alternative names only, never the common name; a wildcard "
 	 "is only the whole left-most label and never stands over a public "
 	 "suffix. IP addresses are compared as addresses against IP SANs. "
@@ -235,14 +239,30 @@ const struct cli_option cli_options[] = {
 	 "plaintext protocol first: smtp, imap, pop3, ...",
 	 "Speak the plaintext dialogue of *smtp*, *imap*, *pop3*, *ftp*, "
 	 "*xmpp*, *ldap*, *postgres*, *mysql*, *nntp* or *sieve* up to the "
-	 "TLS upgrade. A server that refuses the upgrade is an error with "
-	 "its answer quoted; bytes a server sends after its go-ahead and "
-	 "before the handshake are an error too (the STARTTLS "
-	 "response-injection class of attacks), never read as TLS."},
+	 "TLS upgrade. The server's capabilities are read first (SMTP's "
+	 "EHLO reply, IMAP's CAPABILITY, POP3's CAPA, FTP's FEAT, NNTP's "
+	 "CAPABILITIES, ManageSieve's greeting, XMPP's features, MySQL's "
+	 "CLIENT_SSL): when they do not offer "
+	 "the upgrade, that is the error, and the command is not sent. A "
+	 "server that refuses the upgrade is an error with its answer "
+	 "quoted, an XMPP <stream:error> too (*host-unknown*: the XMPP "
+	 "domain, *--host* or *--sni*, is not served there); bytes a server "
+	 "sends after its go-ahead and before the handshake are an error too "
+	 "(the STARTTLS response-injection class of attacks), never read as "
+	 "TLS."},
 	{OPT_SNI, "sni", 0, CLI_ARG_HOST, "NAME", NULL, CLI_CMD_CONNECT | CLI_CMD_CHECK, 0,
-	 "server name to send (default: HOST unless an IP)",
-	 "Server name to send. By default _HOST_, and none for an IP "
-	 "address; *check*: by default the name checked."},
+	 "server name to send, and to check unless --host",
+	 "Server name to send. By default the name checked (*--host*), else "
+	 "_HOST_; none for an IP address. Also the name the leaf is checked "
+	 "for unless *--host* gives another, and the server's name in a "
+	 "STARTTLS dialogue that names it (XMPP's stream *to=*)."},
+	{OPT_ADDRESS, "address", 0, CLI_ARG_HOST, "ADDR", NULL,
+	 CLI_CMD_CONNECT, CLI_TERSE, "connect to ADDR instead of resolving HOST",
+	 "Connect to _ADDR_ (an IP address, or a name to resolve) instead "
+	 "of the addresses of _HOST_, which stays the name sent and checked: "
+	 "*connect www.example.com --address 192.0.2.10* checks one backend "
+	 "of a site, as curl's *--connect-to* or *--resolve* do. The port is "
+	 "_HOST_'s."},
 	{OPT_NO_SNI, "no-sni", 0, CLI_ARG_NONE, NULL, NULL, CLI_CMD_CONNECT | CLI_CMD_CHECK,
 	 0, "send no server name", "Send no server name. Excludes *--sni*."},
 	{OPT_ALL_ADDRESSES, "all-addresses", 0, CLI_ARG_NONE, NULL, NULL,
@@ -293,7 +313,11 @@ const struct cli_option cli_options[] = {
 	 "certscope then waits up to one second (within *--timeout*) for "
 	 "the server's word: a session ticket, data or a close_notify means "
 	 "accepted, an alert (*certificate_required*, *bad_certificate*, "
-	 "*unknown_ca*...) is an error naming it."},
+	 "*unknown_ca*...) is an error naming it. Without *--cert*, a "
+	 "server that requires one has sent its chain before it ends the "
+	 "connection: the chain is shown and validated (the exit code is "
+	 "its verdict) and a warning says the server requires a client "
+	 "certificate; *check* judges that chain too."},
 	{OPT_KEY, "key", 0, CLI_ARG_FILE, "FILE", NULL, CLI_CMD_CONNECT, 0,
 	 "the private key of --cert",
 	 "The private key of *--cert* (PKCS#1, SEC1 or PKCS#8, PEM or DER; "

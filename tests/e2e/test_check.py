@@ -256,6 +256,45 @@ class CheckTest(unittest.TestCase):
         # the silent server cost one timeout, in parallel with the rest
         self.assertLess(took, TIMEOUT + SLACK + 3, "run took %.1f s" % took)
 
+    def test_sni_is_the_name_checked(self):
+        # sni= names the server and, without host=, is the name checked
+        # (connect's rule, net.h cs_net_names); the server sends
+        # chain-rsa only when some name is sent
+        p = subprocess.Popen([SERVER, "--cert", pki("ee-wronghost.pem"),
+                              "--key", pki("ee-wronghost.key"), "--cert",
+                              pki("chain-rsa.pem"), "--key",
+                              pki("ee-rsa.key"), "--mode", "sni"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.procs.append(p)
+        port = int(p.stdout.readline())
+        rc, out, err, _ = self.check(
+            "--format", "json", targets="127.0.0.1:%d sni=%s\n"
+            "127.0.0.1:%d sni=other.example.test\n" % (port, HOST, port))
+        got = {j["host"]: j for j in map(json.loads, out.splitlines())}
+        self.assertEqual(got[HOST]["state"], "OK", out)
+        self.assertEqual(got["other.example.test"]["state"], "CRITICAL",
+                         out)
+        self.assertEqual(rc, 2, err)
+
+    def test_client_certificate_required(self):
+        # the server ends the connection for want of a client
+        # certificate, but its chain had arrived: checked (OK), not
+        # UNKNOWN, under TLS 1.3 and TLS 1.2
+        rows = ""
+        for extra in ([], ["--tls12"]):
+            p = subprocess.Popen([SERVER, "--cert", pki("chain-rsa.pem"),
+                                  "--key", pki("ee-rsa.key"), "--client-ca",
+                                  pki("root-rsa.pem")] + extra,
+                                 stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+            self.procs.append(p)
+            rows += "127.0.0.1:%d host=%s\n" % (int(p.stdout.readline()),
+                                               HOST)
+        rc, out, err, _ = self.check("--format", "json", targets=rows)
+        states = [json.loads(l)["state"] for l in out.splitlines()]
+        self.assertEqual(states, ["OK", "OK"], out + err)
+        self.assertEqual(rc, 0, err)
+
     def test_text_worst_first_and_quiet(self):
         targets, rows = self.mixed()
         rc, out, err, _ = self.check(targets=targets)

@@ -84,9 +84,12 @@ class ConnectTest(unittest.TestCase):
             p.stdout.close()
             p.stderr.close()
 
-    def connect(self, target, *extra, trust="root-rsa.pem", timeout=TIMEOUT):
+    def connect(self, target, *extra, trust="root-rsa.pem", timeout=TIMEOUT,
+                host=HOST):
         args = [CERTSCOPE, "connect", target, "--trust", pki(trust),
-                "--host", HOST, "--timeout", str(timeout), "--at", AT]
+                "--timeout", str(timeout), "--at", AT]
+        if host:
+            args += ["--host", host]
         args += list(extra)
         t0 = time.monotonic()
         p = subprocess.run(args, stdout=subprocess.PIPE,
@@ -166,14 +169,79 @@ class ConnectTest(unittest.TestCase):
             with open(f) as fh:
                 self.assertEqual(fh.read().count("BEGIN CERTIFICATE"), 2)
 
+    def start_sni(self):
+        """A server that sends chain-rsa (www.example.test) only when
+        some SNI is sent, else a certificate for another name."""
+        extra = ("--cert", pki("chain-rsa.pem"), "--key", pki("ee-rsa.key"))
+        return self.start("sni", cert="ee-wronghost.pem",
+                          key="ee-wronghost.key", extra=extra)
+
     def test_sni_selects_certificate(self):
         # pair 2 (the right name) only when SNI is sent
-        extra = ("--cert", pki("chain-rsa.pem"), "--key", pki("ee-rsa.key"))
-        port = self.start("sni", cert="ee-wronghost.pem",
-                          key="ee-wronghost.key", extra=extra)
+        port = self.start_sni()
         self.expect(port, 0, "(SNI www.example.test)", "--sni", HOST,
                     where="out")
-        self.expect(port, 1, "(no SNI)", where="out")
+        self.expect(port, 1, "(no SNI)", "--no-sni", where="out")
+
+    # -- one name, sent and checked (as curl's --resolve) ------------------
+    def test_host_is_the_sni_for_an_address(self):
+        # connect 127.0.0.1:P --host NAME: NAME is sent, so a server with
+        # several sites answers with that site's certificate
+        out, _ = self.expect(self.start_sni(), 0, "(SNI www.example.test)",
+                             where="out")
+        self.assertIn("Checked for www.example.test", out)
+
+    def test_sni_is_the_name_checked(self):
+        # --sni NAME without --host: NAME is also the name checked, not
+        # the address connected to
+        out, _ = self.expect(self.start_sni(), 0, "trusted", "--sni", HOST,
+                             host=None, where="out")
+        self.assertIn("Checked for www.example.test", out)
+        self.assertNotIn("127.0.0.1", out.split("Checked for")[1]
+                         .split("\n")[0])
+
+    def test_host_overrides_sni_as_the_name_checked(self):
+        out, _ = self.expect(self.start_sni(), 1, "hostname-mismatch",
+                             "--sni", HOST, host="other.example.test",
+                             where="out")
+        self.assertIn("(SNI www.example.test)", out)
+        self.assertIn("Checked for other.example.test", out)
+
+    def test_no_sni_with_host(self):
+        out, _ = self.expect(self.start_sni(), 1, "(no SNI)", "--no-sni",
+                             where="out")
+        self.assertIn("Checked for www.example.test", out)
+
+    def test_address_connects_there_with_the_name(self):
+        # www.example.test is not resolved (no DNS server would answer):
+        # --address says where, the name is sent and checked
+        port = self.start_sni()
+        out, _ = self.expect("%s:%d" % (HOST, port), 0, "trusted",
+                             "--address", "127.0.0.1", host=None,
+                             where="out")
+        self.assertIn("Connected to 127.0.0.1:%d (SNI %s)" % (port, HOST),
+                      out)
+        self.assertIn("Checked for %s" % HOST, out)
+
+    def test_address_usage(self):
+        self.expect("%s:443" % HOST, 2, "--address takes", "--address",
+                    "127.0.0.1:443", host=None)
+
+    def test_json_checked(self):
+        out, _ = self.expect(self.start_sni(), 0, '"checked"', "--json",
+                             "--sni", HOST, host=None, where="out")
+        r = json.loads(out)["results"][0]
+        self.assertEqual(r["checked"], {
+            "host": HOST, "sni": HOST, "purpose": "server",
+            "time": "2026-06-01T00:00:00Z",
+            "trust": {"source": "files", "anchors": 1}})
+        out, _ = self.expect(self.start(), 1, '"checked"', "--json",
+                             "--no-sni", "--purpose", "client", host=None,
+                             where="out")
+        c = json.loads(out)["results"][0]["checked"]
+        self.assertIsNone(c["sni"])
+        self.assertEqual(c["host"], "127.0.0.1")
+        self.assertEqual(c["purpose"], "client")
 
     def test_alpn_offered(self):
         self.expect(self.start(), 0, "ALPN:", "--alpn", "h2,http/1.1",
@@ -344,7 +412,8 @@ class ConnectTest(unittest.TestCase):
                                  pki("ee-client.key"), where="out")
         self.assertEqual(json.loads(out)["results"][0]["client_certificate"],
                          {"requested": True, "sent":
-                          "CN=client.example.test,O=certscope test PKI"})
+                          "CN=client.example.test,O=certscope test PKI",
+                          "required": False})
 
     def test_client_cert_accepted_tls12(self):
         port = self.client_server("--tls12")
@@ -354,16 +423,36 @@ class ConnectTest(unittest.TestCase):
                                  pki("ee-client.key"), where="out")
         self.assertIn("TLS1.2", out)
 
+    # none given: the server's chain has arrived before it ends the
+    # connection, so it is shown and validated, and the refusal said
+    def client_cert_missing(self, tls12, why):
+        port = self.client_server(*(("--tls12",) if tls12 else ()))
+        out, err = self.expect(port, 0, "trusted", where="out")
+        self.assertRegex(err, "the server requires a client certificate "
+                         r"and none was given \(--cert, --key\): " + why)
+        self.assertIn("Chain sent by the server (2 certificates)", out)
+        self.assertIn("Client:     the server requires a certificate; none "
+                      "was given", out)
+        self.assertIn("TLS1.2" if tls12 else "TLS1.3", out)
+        out, _ = self.expect(port, 0, '"client_certificate"', "--json",
+                             where="out")
+        r = json.loads(out)["results"][0]
+        self.assertEqual(r["client_certificate"], {
+            "requested": True, "sent": None, "required": True})
+        self.assertEqual(r["verdict"], "trusted")
+        self.assertEqual(len(r["chain"]), 2)
+        self.assertEqual(r["protocol"], "TLS1.2" if tls12 else "TLS1.3")
+
     def test_client_cert_missing_tls13(self):
         # TLS 1.3: the refusal comes after the client's Finished
-        self.expect(self.client_server(), 2, "the server refused the client "
-                    "certificate (none was given): alert "
-                    "certificate_required (116); give one with --cert and "
-                    "--key")
+        self.client_cert_missing(False, r"it sent alert certificate_required "
+                                 r"\(116\) after the handshake")
 
     def test_client_cert_missing_tls12(self):
-        self.expect(self.client_server("--tls12"), 2, "it had asked for a "
-                    "client certificate and none was given (--cert, --key)")
+        # TLS 1.2: inside the handshake, after the server's Certificate
+        # (the server's alert, or a reset when it closes first)
+        self.client_cert_missing(True, "(TLS handshake failure: the server "
+                                 "sent alert|connection reset)")
 
     def test_client_cert_refused_tls13(self):
         # an ECDSA leaf under the other root: the server says bad_certificate
@@ -458,6 +547,14 @@ class ConnectTest(unittest.TestCase):
     def test_huge_cert(self):
         self.expect(self.start("huge-cert"), 2, "over the limit")
 
+    def test_oversized_record_is_invalid(self):
+        # a record header claiming 18,433 bytes is the server's fault,
+        # not a handshake message over certscope's limit
+        _, err = self.expect(self.start("big-record"), 2,
+                             "the server sent an invalid TLS record: its "
+                             "header claims 18433 bytes")
+        self.assertNotIn("limit", err)
+
     def test_old_tls(self):
         # a TLS 1.0-only server: the version negotiated is reported as is
         self.expect(self.start("old-tls"), 0, "TLS1.0", where="out")
@@ -474,9 +571,28 @@ class ConnectTest(unittest.TestCase):
         port = self.start("starttls-refuse", starttls=proto)
         self.expect(port, 2, frag, "--starttls", proto)
 
+    def starttls_absent(self, proto, word="STARTTLS"):
+        # the capabilities lack the upgrade: said at once (the server
+        # would never answer the command)
+        port = self.start("starttls-absent", starttls=proto)
+        label = {"smtp": "SMTP", "imap": "IMAP", "pop3": "POP3", "ftp": "FTP",
+                 "nntp": "NNTP", "sieve": "ManageSieve", "xmpp": "XMPP"}
+        self.expect(port, 2, "the %s server does not offer %s" %
+                    (label[proto], word), "--starttls", proto)
+
     def starttls_inject(self, proto):
         port = self.start("starttls-inject", starttls=proto)
         self.expect(port, 2, "possible injection", "--starttls", proto)
+
+    def test_xmpp_domain_is_the_name(self):
+        # the stream's to= is --host (or --sni), not the address: the
+        # server (as prosody) answers host-unknown to an address
+        port = self.start("starttls-ok", starttls="xmpp")
+        self.expect(port, 0, "trusted", "--starttls", "xmpp", where="out")
+        self.expect(port, 0, "trusted", "--starttls", "xmpp", "--sni",
+                    HOST, host=None, where="out")
+        self.expect(port, 2, "<stream:error> host-unknown: it serves no "
+                    "domain '127.0.0.1'", "--starttls", "xmpp", host=None)
 
     def test_scheme_form(self):
         port = self.start("starttls-ok", starttls="smtp")
@@ -543,6 +659,13 @@ for _p in PROTOS:
             lambda self, p=_p: self.starttls_refuse(p))
     setattr(ConnectTest, "test_starttls_inject_" + _p,
             lambda self, p=_p: self.starttls_inject(p))
+for _p in ["smtp", "imap", "pop3", "ftp", "nntp", "sieve", "xmpp"]:
+    setattr(ConnectTest, "test_starttls_absent_" + _p,
+            lambda self, p=_p: self.starttls_absent(
+                p, {"pop3": "STLS", "ftp": "AUTH TLS"}.get(p, "STARTTLS")))
+# MySQL: no CLIENT_SSL in the greeting is the server not offering TLS
+ConnectTest.test_starttls_refuse_mysql = lambda self: self.starttls_refuse(
+    "mysql", "the MySQL server does not offer TLS (CLIENT_SSL")
 
 
 def main():

@@ -46,6 +46,7 @@ struct dialogue_case {
 	int want_code;          /* CS_E_* when want_rc is -1 */
 	const char *want_msg;   /* fragment of err.msg, or NULL */
 	const char *want_sent;  /* fragment of what the client sent */
+	const char *not_sent;   /* what the client must not have sent */
 	int64_t budget_ms;      /* 0 = 100000 */
 };
 
@@ -62,16 +63,17 @@ static const struct dialogue_case cases[] = {
 	 .want_rc = 0, .want_sent = "EHLO certscope.invalid\r\nSTARTTLS\r\n"},
 	/* a multi-line greeting is read to its last line */
 	{.name = "smtp multiline greeting", .proto = CS_STARTTLS_SMTP,
-	 .server = "220-mx\r\n220-more\r\n220 mx\r\n250 mx\r\n220 go\r\n",
+	 .server = "220-mx\r\n220-more\r\n220 mx\r\n250-mx\r\n"
+		   "250 STARTTLS\r\n220 go\r\n",
 	 .want_rc = 0},
 	/* 454 is a refusal, quoted */
 	{.name = "smtp refused", .proto = CS_STARTTLS_SMTP,
-	 .server = "220 mx\r\n250 mx\r\n454 TLS not available\r\n",
+	 .server = "220 mx\r\n250 STARTTLS\r\n454 TLS not available\r\n",
 	 .want_rc = -1, .want_code = CS_E_NET,
 	 .want_msg = "refused the TLS upgrade: \"454 TLS not available\""},
 	/* the injection: plaintext after the 220 go-ahead */
 	{.name = "smtp injected", .proto = CS_STARTTLS_SMTP,
-	 .server = "220 mx\r\n250 mx\r\n220 go\r\n250 evil\r\n",
+	 .server = "220 mx\r\n250 STARTTLS\r\n220 go\r\n250 evil\r\n",
 	 .want_rc = -1, .want_code = CS_E_NET,
 	 .want_msg = "server sent 10 bytes after the STARTTLS reply"},
 	/* not an SMTP server at all */
@@ -90,7 +92,8 @@ static const struct dialogue_case cases[] = {
 	 .want_code = CS_E_NET, .want_msg = "(not a POP3 server?)"},
 	/* control characters in a reply are escaped in the message */
 	{.name = "smtp escape", .proto = CS_STARTTLS_SMTP,
-	 .server = "220 mx\r\n250 mx\r\n554 \x1b[31mno\r\n", .want_rc = -1,
+	 .server = "220 mx\r\n250 STARTTLS\r\n554 \x1b[31mno\r\n",
+	 .want_rc = -1,
 	 .want_code = CS_E_NET, .want_msg = "554 \\x1b[31mno"},
 	/* the server closes in the middle of the dialogue */
 	{.name = "smtp closed", .proto = CS_STARTTLS_SMTP,
@@ -102,27 +105,45 @@ static const struct dialogue_case cases[] = {
 	 .want_msg = "longer than"},
 	/* IMAP: untagged lines before the tagged OK */
 	{.name = "imap ok", .proto = CS_STARTTLS_IMAP,
-	 .server = "* OK hi\r\n* CAPABILITY IMAP4rev1\r\na1 OK go\r\n",
-	 .want_rc = 0, .want_sent = "a1 STARTTLS\r\n"},
+	 .server = "* OK hi\r\n* CAPABILITY IMAP4rev1 STARTTLS\r\na0 OK\r\n"
+		   "* BYE-less untagged\r\na1 OK go\r\n",
+	 .want_rc = 0, .want_sent = "a0 CAPABILITY\r\na1 STARTTLS\r\n"},
+	/* the greeting's capabilities are enough (RFC 3501 section 7.1) */
+	{.name = "imap greeting capabilities", .proto = CS_STARTTLS_IMAP,
+	 .server = "* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\na1 OK go\r\n",
+	 .want_rc = 0, .not_sent = "CAPABILITY"},
 	{.name = "imap refused", .proto = CS_STARTTLS_IMAP,
-	 .server = "* OK hi\r\na1 NO no\r\n", .want_rc = -1,
+	 .server = "* OK [CAPABILITY STARTTLS] hi\r\na1 NO no\r\n",
+	 .want_rc = -1,
 	 .want_code = CS_E_NET, .want_msg = "refused"},
 	{.name = "imap injected", .proto = CS_STARTTLS_IMAP,
-	 .server = "* OK hi\r\na1 OK go\r\nX", .want_rc = -1,
+	 .server = "* OK [CAPABILITY STARTTLS] hi\r\na1 OK go\r\nX",
+	 .want_rc = -1,
 	 .want_code = CS_E_NET, .want_msg = "sent 1 bytes after"},
 	/* POP3 STLS (RFC 2595 section 4) */
 	{.name = "pop3 ok", .proto = CS_STARTTLS_POP3,
-	 .server = "+OK ready\r\n+OK go\r\n", .want_rc = 0,
-	 .want_sent = "STLS\r\n"},
+	 .server = "+OK ready\r\n+OK\r\nUSER\r\nSTLS\r\n.\r\n+OK go\r\n",
+	 .want_rc = 0, .want_sent = "CAPA\r\nSTLS\r\n"},
 	{.name = "pop3 refused", .proto = CS_STARTTLS_POP3,
-	 .server = "+OK ready\r\n-ERR no\r\n", .want_rc = -1,
+	 .server = "+OK ready\r\n-ERR no CAPA\r\n-ERR no\r\n",
+	 .want_rc = -1,
 	 .want_code = CS_E_NET, .want_msg = "refused"},
 	/* FTP: free-text continuation lines (RFC 959 section 4.2) */
 	{.name = "ftp ok", .proto = CS_STARTTLS_FTP,
-	 .server = "220-hi\r\n free text\r\n220 ready\r\n234 ok\r\n",
-	 .want_rc = 0, .want_sent = "AUTH TLS\r\n"},
+	 .server = "220-hi\r\n free text\r\n220 ready\r\n211-Features:\r\n"
+		   " MDTM\r\n AUTH TLS;TLS-C;SSL\r\n211 End\r\n234 ok\r\n",
+	 .want_rc = 0, .want_sent = "FEAT\r\nAUTH TLS\r\n"},
+	/* a server without FEAT (RFC 959 only) is asked anyway */
+	{.name = "ftp no feat", .proto = CS_STARTTLS_FTP,
+	 .server = "220 ready\r\n500-what?\r\n500 FEAT\r\n234 ok\r\n",
+	 .want_rc = 0},
+	{.name = "ftp not offered", .proto = CS_STARTTLS_FTP,
+	 .server = "220 ready\r\n211-Features:\r\n MDTM\r\n AUTH SSL\r\n"
+		   "211 End\r\n", .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the FTP server does not offer AUTH TLS",
+	 .not_sent = "AUTH TLS"},
 	{.name = "ftp refused", .proto = CS_STARTTLS_FTP,
-	 .server = "220 ready\r\n534 no\r\n", .want_rc = -1,
+	 .server = "220 ready\r\n502 no FEAT\r\n534 no\r\n", .want_rc = -1,
 	 .want_code = CS_E_NET, .want_msg = "refused"},
 	/* PostgreSQL SSLRequest answered 'S' / 'N' */
 	{.name = "postgres ok", .proto = CS_STARTTLS_POSTGRES,
@@ -139,7 +160,8 @@ static const struct dialogue_case cases[] = {
 	 .server = MYSQL_GREETING("\x8a"), .server_len = 39, .want_rc = 0},
 	{.name = "mysql no ssl", .proto = CS_STARTTLS_MYSQL,
 	 .server = MYSQL_GREETING("\x82"), .server_len = 39, .want_rc = -1,
-	 .want_code = CS_E_NET, .want_msg = "CLIENT_SSL"},
+	 .want_code = CS_E_NET,
+	 .want_msg = "the MySQL server does not offer TLS (CLIENT_SSL"},
 	/* LDAP StartTLS ExtendedResponse, resultCode 0 / 2 */
 	{.name = "ldap ok", .proto = CS_STARTTLS_LDAP, .server = LDAP_OK,
 	 .server_len = 14, .want_rc = 0, .want_sent = "1.3.6.1.4.1.1466.20037"},
@@ -169,14 +191,84 @@ static const struct dialogue_case cases[] = {
 	 .want_rc = -1, .want_code = CS_E_NET, .want_msg = "no <starttls/>"},
 	/* NNTP (RFC 4642): 382 to go on */
 	{.name = "nntp ok", .proto = CS_STARTTLS_NNTP,
-	 .server = "200 news\r\n382 go\r\n", .want_rc = 0},
+	 .server = "200 news\r\n101 caps\r\nVERSION 2\r\nSTARTTLS\r\n.\r\n"
+		   "382 go\r\n", .want_rc = 0,
+	 .want_sent = "CAPABILITIES\r\nSTARTTLS\r\n"},
+	/* a server without CAPABILITIES (RFC 977) is asked anyway */
+	{.name = "nntp old", .proto = CS_STARTTLS_NNTP,
+	 .server = "200 news\r\n500 what?\r\n382 go\r\n", .want_rc = 0},
 	/* ManageSieve (RFC 5804) capabilities then OK */
 	{.name = "sieve ok", .proto = CS_STARTTLS_SIEVE,
 	 .server = "\"IMPLEMENTATION\" \"x\"\r\n\"STARTTLS\"\r\nOK\r\nOK\r\n",
 	 .want_rc = 0},
 	{.name = "sieve refused", .proto = CS_STARTTLS_SIEVE,
-	 .server = "OK\r\nNO \"nope\"\r\n", .want_rc = -1,
+	 .server = "\"STARTTLS\"\r\nOK\r\nNO \"nope\"\r\n", .want_rc = -1,
 	 .want_code = CS_E_NET, .want_msg = "refused"},
+	/* capabilities without the upgrade: said at once, the command
+	 * never sent (it would wait for a refusal, or for ever) */
+	{.name = "smtp not offered", .proto = CS_STARTTLS_SMTP,
+	 .server = "220 mx\r\n250-mx\r\n250-SIZE 100\r\n250 8BITMIME\r\n",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the SMTP server does not offer STARTTLS",
+	 .not_sent = "STARTTLS"},
+	/* EHLO keywords are case-insensitive (RFC 5321 section 2.4) */
+	{.name = "smtp keyword case", .proto = CS_STARTTLS_SMTP,
+	 .server = "220 mx\r\n250-mx\r\n250 starttls\r\n220 go\r\n",
+	 .want_rc = 0},
+	/* a keyword that only starts with STARTTLS is another one */
+	{.name = "smtp other keyword", .proto = CS_STARTTLS_SMTP,
+	 .server = "220 mx\r\n250-mx\r\n250 STARTTLSX\r\n",
+	 .want_rc = -1, .want_code = CS_E_NET, .want_msg = "does not offer"},
+	{.name = "imap greeting not offered", .proto = CS_STARTTLS_IMAP,
+	 .server = "* OK [CAPABILITY IMAP4rev1 LOGINDISABLED] hi\r\n",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the IMAP server does not offer STARTTLS",
+	 .not_sent = "STARTTLS"},
+	{.name = "imap capability not offered", .proto = CS_STARTTLS_IMAP,
+	 .server = "* OK hi\r\n* CAPABILITY IMAP4rev1 X-STARTTLS\r\n"
+		   "a0 OK\r\n", .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the IMAP server does not offer STARTTLS",
+	 .want_sent = "a0 CAPABILITY\r\n", .not_sent = "a1"},
+	{.name = "pop3 not offered", .proto = CS_STARTTLS_POP3,
+	 .server = "+OK ready\r\n+OK\r\nUSER\r\nSASL PLAIN\r\n.\r\n",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the POP3 server does not offer STLS",
+	 .not_sent = "STLS"},
+	{.name = "nntp not offered", .proto = CS_STARTTLS_NNTP,
+	 .server = "200 news\r\n101 caps\r\nVERSION 2\r\nREADER\r\n.\r\n",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the NNTP server does not offer STARTTLS"},
+	{.name = "sieve not offered", .proto = CS_STARTTLS_SIEVE,
+	 .server = "\"IMPLEMENTATION\" \"x\"\r\n\"SASL\" \"PLAIN\"\r\nOK\r\n",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the ManageSieve server does not offer STARTTLS",
+	 .not_sent = "STARTTLS"},
+	{.name = "xmpp not offered", .proto = CS_STARTTLS_XMPP,
+	 .server = "<stream:stream><stream:features><mechanisms/>"
+		   "</stream:features>",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the XMPP server does not offer STARTTLS",
+	 .not_sent = "<starttls"},
+	/* XMPP: the name given is the stream's to=; a stream error is
+	 * quoted (RFC 6120 section 4.9.3) */
+	{.name = "xmpp to", .proto = CS_STARTTLS_XMPP,
+	 .server = "<stream:stream><stream:features><starttls/>"
+		   "</stream:features><proceed/>",
+	 .want_rc = 0, .want_sent = "to='example.test'"},
+	{.name = "xmpp host-unknown", .proto = CS_STARTTLS_XMPP,
+	 .server = "<?xml version='1.0'?><stream:stream from='x'>"
+		   "<stream:error><host-unknown xmlns='urn:ietf:params:xml:"
+		   "ns:xmpp-streams'/></stream:error></stream:stream>",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "<stream:error> host-unknown: it serves no domain "
+		     "'example.test' (give the XMPP domain with --host or "
+		     "--sni)"},
+	/* a stream error and a close, without </stream:stream> */
+	{.name = "xmpp stream error", .proto = CS_STARTTLS_XMPP,
+	 .server = "<stream:stream><stream:error>\n <policy-violation/>"
+		   "<text>go away</text></stream:error>",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "ended the stream: <stream:error> policy-violation"},
 	/* a server that says nothing: the deadline ends the wait */
 	{.name = "silent server", .proto = CS_STARTTLS_SMTP, .server = "",
 	 .want_rc = -1, .want_code = CS_E_TIMEOUT, .want_msg = "timed out",
@@ -231,14 +323,16 @@ static void run_case(const struct dialogue_case *c)
 			fail_msg("%s: message '%s' lacks '%s'", c->name,
 				 err.msg, c->want_msg);
 	}
-	if (c->want_sent) {
-		r = recv(sv[1], sent, sizeof(sent) - 1, MSG_DONTWAIT);
-		assert_true(r > 0);
-		if (!memmem(sent, (size_t)r, c->want_sent,
-			    strlen(c->want_sent)))
-			fail_msg("%s: client did not send '%s'", c->name,
-				 c->want_sent);
-	}
+	r = recv(sv[1], sent, sizeof(sent) - 1, MSG_DONTWAIT);
+	if (r < 0)
+		r = 0;
+	if (c->want_sent && !memmem(sent, (size_t)r, c->want_sent,
+				    strlen(c->want_sent)))
+		fail_msg("%s: client did not send '%s'", c->name,
+			 c->want_sent);
+	if (c->not_sent && memmem(sent, (size_t)r, c->not_sent,
+				  strlen(c->not_sent)))
+		fail_msg("%s: client sent '%s'", c->name, c->not_sent);
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -362,6 +456,61 @@ static void test_net_resolve_literals(void **state)
 	cs_net_addrlist_free(NULL);
 }
 
+/* The one name rule (cs_net_names): name checked and SNI sent. */
+static const struct names_case {
+	const char *target, *host, *sni;
+	bool no_sni;
+	const char *want_checked, *want_sent; /* NULL: none */
+} names[] = {
+	/* a name alone: it is both */
+	{"www.example.test", NULL, NULL, false, "www.example.test",
+	 "www.example.test"},
+	/* an address alone: nothing to send, nothing to check */
+	{"192.0.2.10", NULL, NULL, false, NULL, NULL},
+	/* --host with an address: the SNI too */
+	{"192.0.2.10", "www.example.test", NULL, false, "www.example.test",
+	 "www.example.test"},
+	/* --host with a name: one name, as check's host= always had it */
+	{"mx.example.test", "example.test", NULL, false, "example.test",
+	 "example.test"},
+	/* --sni alone: also the name checked */
+	{"192.0.2.10", NULL, "www.example.test", false, "www.example.test",
+	 "www.example.test"},
+	/* --sni and --host: one sent, the other checked */
+	{"192.0.2.10", "a.example.test", "b.example.test", false,
+	 "a.example.test", "b.example.test"},
+	/* --no-sni keeps the name checked */
+	{"192.0.2.10", "www.example.test", NULL, true, "www.example.test",
+	 NULL},
+	/* an address given to --host is checked, never sent; the target's
+	 * name is */
+	{"www.example.test", "192.0.2.10", NULL, false, "192.0.2.10",
+	 "www.example.test"},
+	/* "" is not given (check's empty host=) */
+	{"192.0.2.10", "", "", false, NULL, NULL},
+};
+
+static void test_net_names(void **state)
+{
+	struct cs_net_target t;
+	struct cs_error err;
+	const char *c, *s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct names_case *k = &names[i];
+		assert_int_equal(cs_net_parse_target(k->target, &t, &err), 0);
+		cs_net_names(&t, k->host, k->sni, k->no_sni, &c, &s);
+		if ((c == NULL) != (k->want_checked == NULL) ||
+		    (c && strcmp(c, k->want_checked)) ||
+		    (s == NULL) != (k->want_sent == NULL) ||
+		    (s && strcmp(s, k->want_sent)))
+			fail_msg("row %zu: checked %s sent %s", i,
+				 c ? c : "(none)", s ? s : "(none)");
+	}
+}
+
 static void test_net_alert_names(void **state)
 {
 	(void)state;
@@ -377,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_starttls_lookup),
 		cmocka_unit_test(test_net_parse_target),
 		cmocka_unit_test(test_net_resolve_literals),
+		cmocka_unit_test(test_net_names),
 		cmocka_unit_test(test_net_alert_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,20 +8,12 @@
 #include "check/check_int.h"
 #include "online/online.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 
 #define DAY_SECS 86400
-
-static bool is_ip(const char *h)
-{
-	unsigned char b[16];
-
-	return inet_pton(AF_INET, h, b) == 1 || inet_pton(AF_INET6, h, b) == 1;
-}
 
 static char *dup_or_null(const char *s)
 {
@@ -316,18 +308,15 @@ int check_endpoint(const struct cs_check_target *t,
 	if (!r->target)
 		return -1;
 	/* one name is both the name checked and the SNI sent (as curl's
-	 * --resolve): host= or --host, else the target's own name */
-	host = t->host[0] ? t->host : o->host ? o->host :
-		t->net.is_ip ? NULL : t->net.host;
+	 * --resolve), the same rule as connect's */
+	cs_net_names(&t->net, t->host[0] ? t->host : o->host,
+		     t->sni[0] ? t->sni : o->net.sni,
+		     t->no_sni || o->net.no_sni, &host, &no.sni);
+	no.no_sni = no.sni == NULL;
+	no.name = host;
 	vo.host = host;
 	if (host && !(r->host = strdup(host)))
 		return -1;
-	if (t->sni[0])
-		no.sni = t->sni;
-	else if (!no.sni && host && !is_ip(host))
-		no.sni = host;
-	if (t->no_sni)
-		no.no_sni = true;
 	cs_error_clear(&e);
 	if (cs_net_resolve(&t->net, o->dns_servers, dl, NULL, &addrs,
 			   &e) < 0) {

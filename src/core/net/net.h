@@ -52,6 +52,28 @@ struct cs_net_target {
 CS_MUST_CHECK int cs_net_parse_target(const char *s, struct cs_net_target *t,
 				      struct cs_error *err);
 
+/*
+ * The one name of a connection, as curl's --resolve and --connect-to
+ * have it: the name the leaf is checked for and the server name sent
+ * (RFC 6066 section 3) come from one rule, shared by connect, check's
+ * target settings and serve's modules.  host (--host, host=) and sni
+ * (--sni, sni=) may be NULL or "".
+ *
+ *   checked: host, else sni, else t's own name (none for an address);
+ *   sent:    none with no_sni; else sni; else checked when it is a DNS
+ *            name; else t's own name when it is one (an address never:
+ *            RFC 6066 forbids literal addresses in SNI).
+ *
+ * *checked and *sent (either may be NULL) are borrowed from the
+ * arguments or t.
+ */
+void cs_net_names(const struct cs_net_target *t, const char *host,
+		  const char *sni, bool no_sni, const char **checked,
+		  const char **sent);
+
+/* Is s an IPv4 or IPv6 literal (no brackets)? */
+bool cs_net_is_ip(const char *s);
+
 struct cs_net_addr {
 	struct sockaddr_storage sa;
 	socklen_t len;
@@ -110,9 +132,13 @@ struct cs_net_opts {
 				    to wait after the handshake for the
 				    server to accept or refuse it (0 =
 				    CS_NET_CLIENT_WAIT_MS) */
-	const char *sni;   /* server name to send; NULL = the target's host
-			      unless it is an IP literal (RFC 6066 section 3
-			      forbids literal addresses in SNI) */
+	const char *sni;   /* server name to send (cs_net_names' sent);
+			      NULL = the target's host unless it is an IP
+			      literal (RFC 6066 section 3 forbids literal
+			      addresses in SNI) */
+	const char *name;  /* the server's name where a STARTTLS dialogue
+			      gives it (XMPP's stream to=), cs_net_names'
+			      checked; NULL = sni, else the target's host */
 	bool no_sni;       /* send no server_name at all */
 	const char *alpn;  /* "h2,http/1.1" or NULL (RFC 7301) */
 	bool ocsp;         /* request a stapled OCSP response (RFC 6066 8) */
@@ -138,6 +164,11 @@ struct cs_net_result {
 	int64_t connect_ms, starttls_ms, handshake_ms;
 	bool client_cert_requested; /* the server sent CertificateRequest */
 	bool client_cert_sent;      /* and we answered with a certificate */
+	bool client_cert_required;  /* and, none given, it ended the
+				       connection: client_cert_refusal says
+				       how; the chain had arrived before */
+	char client_cert_refusal[320]; /* "ADDR: the server requires a client
+					  certificate: ...", or "" */
 };
 
 /* Empty result (the chain list initialised). */
@@ -158,7 +189,11 @@ void cs_net_result_free(struct cs_net_result *r);
  * failure *res keeps what was learnt (addr, timings).
  *
  * When the server asks for a client certificate, o->client's is sent
- * (none without one).  Under TLS 1.3 the server judges it only after the
+ * (none without one).  Without one, a server that then ends the
+ * connection (an alert, a close; TLS 1.2 inside the handshake, TLS 1.3
+ * after it) has already sent its chain: that is a success, with
+ * client_cert_required set, the chain and the parameters captured and
+ * client_cert_refusal saying what the server did.  Under TLS 1.3 the server judges it only after the
  * client's Finished, so the handshake is followed by a wait of up to
  * client_wait_ms for the server's first post-handshake message: a
  * NewSessionTicket or data means accepted, an alert (certificate_required,

@@ -294,13 +294,34 @@ static int unexpected(struct sio *s, const char *when, const char *line,
 			     s->proto, when, q, article(s->proto), s->proto);
 }
 
+/* Is word (case-insensitive) one of the words of line[0..n), words
+ * being separated by blanks, '"', '[', ']', '(', ')' and ';'?  Capability
+ * lists: IMAP's CAPABILITY, FTP's AUTH mechanisms. */
+static bool has_word(const char *line, size_t n, const char *word)
+{
+	size_t wl = strlen(word), i = 0, j;
+
+	while (i < n) {
+		while (i < n && strchr(" \t\"[]();", line[i]))
+			i++;
+		for (j = i; j < n && !strchr(" \t\"[]();", line[j]); j++)
+			;
+		if (j - i == wl && !strncasecmp(line + i, word, wl))
+			return true;
+		i = j;
+	}
+	return false;
+}
+
 /*
  * SMTP/FTP/NNTP style reply: "ddd text", or lines "ddd-text" continued
  * until one starting with "ddd " (RFC 5321 section 4.2.1, RFC 959
  * section 4.2).  Returns the code in *code and the last line in line.
+ * With word, *seen tells whether a line of the reply (after its code)
+ * has it as its first word: an EHLO keyword (RFC 5321 section 4.1.1.1).
  */
 static int read_coded(struct sio *s, int *code, char *line, size_t *n,
-		      struct cs_error *err)
+		      const char *word, bool *seen, struct cs_error *err)
 {
 	char first[4];
 
@@ -313,17 +334,49 @@ static int read_coded(struct sio *s, int *code, char *line, size_t *n,
 	memcpy(first, line, 3);
 	first[3] = '\0';
 	*code = atoi(first);
-	if (*n > 3 && line[3] == '-') {
+	for (;;) {
+		if (word && *n > 4 && !memcmp(line, first, 3)) {
+			size_t k = 4;
+			while (k < *n && line[k] != ' ')
+				k++;
+			if (k - 4 == strlen(word) &&
+			    !strncasecmp(line + 4, word, k - 4))
+				*seen = true;
+		}
 		/* the reply ends at "ddd " (or a bare "ddd") with the same
 		 * code; "ddd-" lines and FTP's free text continue it */
-		for (;;) {
-			if (sio_line(s, line, n, err) < 0)
-				return -1;
-			if (*n >= 3 && !memcmp(line, first, 3) &&
-			    (*n == 3 || line[3] == ' '))
-				break;
-		}
+		if (!memcmp(line, first, 3) && (*n == 3 || line[3] == ' '))
+			break;
+		if (sio_line(s, line, n, err) < 0)
+			return -1;
 	}
+	return 0;
+}
+
+/* The server's capabilities lack the upgrade: said at once, rather than
+ * sending the command anyway and waiting for a refusal or a timeout. */
+static int not_offered(struct sio *s, const char *cmd, const char *where,
+		       struct cs_error *err)
+{
+	return cs_error_setx(err, CS_E_NET,
+			     "the %s server does not offer %s (%s)", s->proto,
+			     cmd, where);
+}
+
+/* Ask for the upgrade with cmd: a reply other than go_ok is a refusal,
+ * quoted. */
+static int coded_upgrade(struct sio *s, const char *cmd, int go_ok,
+			 struct cs_error *err)
+{
+	char line[CS_STARTTLS_MAX_LINE + 1];
+	size_t n;
+	int code;
+
+	if (sio_puts(s, cmd, err) < 0 ||
+	    read_coded(s, &code, line, &n, NULL, NULL, err) < 0)
+		return -1;
+	if (code != go_ok)
+		return refused(s, line, n, err);
 	return 0;
 }
 
@@ -334,25 +387,47 @@ static int coded_dialogue(struct sio *s, int greet_ok, int greet_ok2,
 	char line[CS_STARTTLS_MAX_LINE + 1];
 	size_t n;
 	int code;
+	bool seen = false;
 
-	if (read_coded(s, &code, line, &n, err) < 0)
+	if (read_coded(s, &code, line, &n, NULL, NULL, err) < 0)
 		return -1;
 	if (code != greet_ok && code != greet_ok2)
 		return unexpected(s, "greeting", line, n, err);
 	if (hello) {
+		/* the EHLO reply lists the extensions (RFC 3207 section 4) */
 		if (sio_puts(s, hello, err) < 0 ||
-		    read_coded(s, &code, line, &n, err) < 0)
+		    read_coded(s, &code, line, &n, "STARTTLS", &seen,
+			       err) < 0)
 			return -1;
 		if (code != hello_ok)
 			return unexpected(s, "reply to the greeting", line, n,
 					  err);
+		if (!seen)
+			return not_offered(s, "STARTTLS", "its EHLO reply "
+					   "does not list it", err);
 	}
-	if (sio_puts(s, cmd, err) < 0 ||
-	    read_coded(s, &code, line, &n, err) < 0)
-		return -1;
-	if (code != go_ok)
-		return refused(s, line, n, err);
-	return 0;
+	return coded_upgrade(s, cmd, go_ok, err);
+}
+
+/* A dot-terminated list of capability lines (POP3 CAPA, RFC 2449
+ * section 5; NNTP CAPABILITIES, RFC 3977 section 5.2) after its first
+ * line: *seen tells whether one line's first word is word. */
+static int read_dot_list(struct sio *s, const char *word, bool *seen,
+			 struct cs_error *err)
+{
+	char line[CS_STARTTLS_MAX_LINE + 1];
+	size_t n, k;
+
+	for (;;) {
+		if (sio_line(s, line, &n, err) < 0)
+			return -1;
+		if (n == 1 && line[0] == '.')
+			return 0;
+		for (k = 0; k < n && line[k] != ' '; k++)
+			;
+		if (k == strlen(word) && !strncasecmp(line, word, k))
+			*seen = true;
+	}
 }
 
 /* RFC 3207 section 4: EHLO, then STARTTLS answered by 220. */
@@ -363,18 +438,77 @@ static int do_smtp(struct sio *s, const char *host, struct cs_error *err)
 			      "STARTTLS\r\n", 220, err);
 }
 
-/* RFC 4217 section 4: AUTH TLS answered by 234. */
+/* RFC 4217 section 4: AUTH TLS answered by 234, after FEAT (RFC 2389
+ * section 3) lists AUTH with TLS among its mechanisms (" AUTH TLS",
+ * " AUTH TLS;TLS-C;SSL"); a server without FEAT (500, 502) is asked
+ * anyway. */
 static int do_ftp(struct sio *s, const char *host, struct cs_error *err)
 {
+	char line[CS_STARTTLS_MAX_LINE + 1];
+	size_t n;
+	int code;
+	bool seen = false;
+
 	(void)host;
-	return coded_dialogue(s, 220, 220, NULL, 0, "AUTH TLS\r\n", 234, err);
+	if (read_coded(s, &code, line, &n, NULL, NULL, err) < 0)
+		return -1;
+	if (code != 220)
+		return unexpected(s, "greeting", line, n, err);
+	if (sio_puts(s, "FEAT\r\n", err) < 0 ||
+	    sio_line(s, line, &n, err) < 0)
+		return -1;
+	if (n < 3 || line[0] < '1' || line[0] > '5' || line[1] < '0' ||
+	    line[1] > '9' || line[2] < '0' || line[2] > '9')
+		return unexpected(s, "reply to FEAT", line, n, err);
+	if (n > 3 && line[3] == '-') {
+		/* "211-Features:", feature lines (starting with a space),
+		 * "211 End" (any other multi-line reply is read past) */
+		bool list = !strncmp(line, "211", 3);
+		char code3[3];
+		memcpy(code3, line, 3);
+		for (;;) {
+			if (sio_line(s, line, &n, err) < 0)
+				return -1;
+			if (n >= 3 && !memcmp(line, code3, 3) &&
+			    (n == 3 || line[3] == ' '))
+				break;
+			if (list && n > 6 && !strncasecmp(line, " AUTH ", 6) &&
+			    has_word(line + 6, n - 6, "TLS"))
+				seen = true;
+		}
+		if (list && !seen)
+			return not_offered(s, "AUTH TLS", "its FEAT reply does "
+					   "not list it", err);
+	}
+	return coded_upgrade(s, "AUTH TLS\r\n", 234, err);
 }
 
-/* RFC 4642 section 2.2: greeting 200/201, STARTTLS answered by 382. */
+/* RFC 4642 section 2.2: greeting 200/201, CAPABILITIES (RFC 3977
+ * section 5.2; a server without it answers 500 and is asked anyway),
+ * STARTTLS answered by 382. */
 static int do_nntp(struct sio *s, const char *host, struct cs_error *err)
 {
+	char line[CS_STARTTLS_MAX_LINE + 1];
+	size_t n;
+	int code;
+	bool seen = false;
+
 	(void)host;
-	return coded_dialogue(s, 200, 201, NULL, 0, "STARTTLS\r\n", 382, err);
+	if (read_coded(s, &code, line, &n, NULL, NULL, err) < 0)
+		return -1;
+	if (code != 200 && code != 201)
+		return unexpected(s, "greeting", line, n, err);
+	if (sio_puts(s, "CAPABILITIES\r\n", err) < 0 ||
+	    read_coded(s, &code, line, &n, NULL, NULL, err) < 0)
+		return -1;
+	if (code == 101) {
+		if (read_dot_list(s, "STARTTLS", &seen, err) < 0)
+			return -1;
+		if (!seen)
+			return not_offered(s, "STARTTLS", "its CAPABILITIES "
+					   "do not list it", err);
+	}
+	return coded_upgrade(s, "STARTTLS\r\n", 382, err);
 }
 
 static bool starts(const char *line, size_t n, const char *prefix)
@@ -384,18 +518,47 @@ static bool starts(const char *line, size_t n, const char *prefix)
 	return n >= l && !strncasecmp(line, prefix, l);
 }
 
-/* RFC 3501 sections 6.2.1 and 7.1: untagged lines may come before the
- * tagged completion; only "a1 OK" allows the upgrade. */
+/* RFC 3501 sections 6.2.1 and 7.1: the capabilities come in the
+ * greeting's [CAPABILITY ...] code (section 7.1) or, asked with a0
+ * CAPABILITY, in an untagged "* CAPABILITY" line (section 7.2.1); they
+ * must list STARTTLS.  Untagged lines may come before the tagged
+ * completion; only "a1 OK" allows the upgrade. */
 static int do_imap(struct sio *s, const char *host, struct cs_error *err)
 {
 	char line[CS_STARTTLS_MAX_LINE + 1];
 	size_t n;
+	bool seen = false;
 
 	(void)host;
 	if (sio_line(s, line, &n, err) < 0)
 		return -1;
 	if (!starts(line, n, "* OK"))
 		return unexpected(s, "greeting", line, n, err);
+	if (has_word(line, n, "CAPABILITY")) {
+		seen = has_word(line, n, "STARTTLS");
+	} else {
+		if (sio_puts(s, "a0 CAPABILITY\r\n", err) < 0)
+			return -1;
+		for (;;) {
+			if (sio_line(s, line, &n, err) < 0)
+				return -1;
+			if (starts(line, n, "* CAPABILITY ") &&
+			    has_word(line, n, "STARTTLS"))
+				seen = true;
+			if (starts(line, n, "* "))
+				continue;
+			if (starts(line, n, "a0 OK"))
+				break;
+			if (starts(line, n, "a0 ")) {
+				seen = true; /* no list: ask anyway */
+				break;
+			}
+			return unexpected(s, "reply", line, n, err);
+		}
+	}
+	if (!seen)
+		return not_offered(s, "STARTTLS", "its CAPABILITY does not list "
+				   "it", err);
 	if (sio_puts(s, "a1 STARTTLS\r\n", err) < 0)
 		return -1;
 	for (;;) {
@@ -411,17 +574,32 @@ static int do_imap(struct sio *s, const char *host, struct cs_error *err)
 	}
 }
 
-/* RFC 2595 section 4: STLS answered by +OK. */
+/* RFC 2595 section 4: STLS answered by +OK, after CAPA (RFC 2449
+ * section 5) says STLS is there; a server without CAPA (-ERR) is asked
+ * anyway. */
 static int do_pop3(struct sio *s, const char *host, struct cs_error *err)
 {
 	char line[CS_STARTTLS_MAX_LINE + 1];
 	size_t n;
+	bool seen = false;
 
 	(void)host;
 	if (sio_line(s, line, &n, err) < 0)
 		return -1;
 	if (!starts(line, n, "+OK"))
 		return unexpected(s, "greeting", line, n, err);
+	if (sio_puts(s, "CAPA\r\n", err) < 0 ||
+	    sio_line(s, line, &n, err) < 0)
+		return -1;
+	if (starts(line, n, "+OK")) {
+		if (read_dot_list(s, "STLS", &seen, err) < 0)
+			return -1;
+		if (!seen)
+			return not_offered(s, "STLS", "its CAPA does not list "
+					   "it", err);
+	} else if (!starts(line, n, "-ERR")) {
+		return unexpected(s, "reply", line, n, err);
+	}
 	if (sio_puts(s, "STLS\r\n", err) < 0 ||
 	    sio_line(s, line, &n, err) < 0)
 		return -1;
@@ -432,22 +610,30 @@ static int do_pop3(struct sio *s, const char *host, struct cs_error *err)
 	return unexpected(s, "reply", line, n, err);
 }
 
-/* RFC 5804 sections 1.7 and 2.2: capability lines end with OK. */
+/* RFC 5804 sections 1.7 and 2.2: capability lines end with OK; one is
+ * "STARTTLS" when the server offers it. */
 static int do_sieve(struct sio *s, const char *host, struct cs_error *err)
 {
 	char line[CS_STARTTLS_MAX_LINE + 1];
 	size_t n;
+	bool seen = false;
 
 	(void)host;
 	for (;;) {
 		if (sio_line(s, line, &n, err) < 0)
 			return -1;
-		if (starts(line, n, "\""))
+		if (starts(line, n, "\"")) {
+			if (starts(line, n, "\"STARTTLS\""))
+				seen = true;
 			continue;
+		}
 		if (starts(line, n, "OK"))
 			break;
 		return unexpected(s, "greeting", line, n, err);
 	}
+	if (!seen)
+		return not_offered(s, "STARTTLS", "its capabilities do not list "
+				   "it", err);
 	if (sio_puts(s, "STARTTLS\r\n", err) < 0 ||
 	    sio_line(s, line, &n, err) < 0)
 		return -1;
@@ -518,9 +704,8 @@ static int do_mysql(struct sio *s, const char *host, struct cs_error *err)
 		return cs_error_setx(err, CS_E_NET, "MySQL greeting truncated");
 	caps = pkt[i] | (unsigned)pkt[i + 1] << 8;
 	if (!(caps & MYSQL_CLIENT_SSL))
-		return cs_error_setx(err, CS_E_NET,
-				     "MySQL server refused the TLS upgrade: "
-				     "CLIENT_SSL not offered");
+		return not_offered(s, "TLS", "CLIENT_SSL is not among the "
+				   "capabilities of its greeting", err);
 	memset(req, 0, sizeof(req));
 	req[0] = 32;          /* payload length */
 	req[3] = hdr[3] + 1;  /* sequence id */
@@ -536,19 +721,26 @@ static int do_mysql(struct sio *s, const char *host, struct cs_error *err)
 }
 
 /* Consume up to and including the first occurrence of needle that ends
- * with '>'; fails on the other needle.  XML is not parsed, only scanned:
- * this is enough for the fixed elements of RFC 6120 section 5.4.2. */
+ * with '>'; fails on the other needle or on a stream error (RFC 6120
+ * section 4.9), *failed_at then the offset in s->buf where the failure
+ * was seen.  XML is not parsed, only scanned: this is enough for the
+ * fixed elements of RFC 6120 section 5.4.2. */
 static int xmpp_wait(struct sio *s, const char *want, const char *fail,
-		     bool *failed, struct cs_error *err)
+		     bool *failed, size_t *failed_at, struct cs_error *err)
 {
+	static const char serr[] = "</stream:error";
 	unsigned char *p, *gt;
 	size_t wl = strlen(want), fl = strlen(fail), off = s->off;
 
 	*failed = false;
 	for (;;) {
 		p = memmem(s->buf + s->off, s->len - s->off, fail, fl);
+		if (!p)
+			p = memmem(s->buf + s->off, s->len - s->off, serr,
+				   sizeof(serr) - 1);
 		if (p) {
 			*failed = true;
+			*failed_at = s->off;
 			s->off = s->len;
 			sio_trace(s, CS_TRACE_RECEIVED, s->buf + off,
 				  s->off - off, false);
@@ -570,10 +762,50 @@ static int xmpp_wait(struct sio *s, const char *want, const char *fail,
 	}
 }
 
+/*
+ * The stream ended (xmpp_wait failed at from): with a <stream:error>
+ * (RFC 6120 section 4.9.3), its condition element's name is quoted
+ * ("host-unknown": the domain in to= is not served here) and, for the
+ * conditions about the name, how to give another.
+ */
+static int xmpp_failed(struct sio *s, size_t from, const char *host,
+		       const char *what, struct cs_error *err)
+{
+	static const char tag[] = "<stream:error>";
+	const unsigned char *p, *end = s->buf + s->len, *q;
+	char cond[QUOTE_MAX * 4 + 8];
+	char dom[QUOTE_MAX * 4 + 8];
+
+	p = memmem(s->buf + from, s->len - from, tag, sizeof(tag) - 1);
+	if (!p)
+		return cs_error_setx(err, CS_E_NET, "XMPP server %s", what);
+	p += sizeof(tag) - 1;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+			   *p == '\n'))
+		p++;
+	if (p < end && *p == '<')
+		p++;
+	for (q = p; q < end && *q != ' ' && *q != '/' && *q != '>' &&
+		    q - p < QUOTE_MAX; q++)
+		;
+	quote(cond, sizeof(cond), p, (size_t)(q - p));
+	quote(dom, sizeof(dom), (const unsigned char *)(host ? host : ""),
+	      host ? strlen(host) : 0);
+	if ((size_t)(q - p) == 12 && !memcmp(p, "host-unknown", 12))
+		return cs_error_setx(err, CS_E_NET,
+				     "XMPP server ended the stream: "
+				     "<stream:error> host-unknown: it serves "
+				     "no domain '%s' (give the XMPP domain "
+				     "with --host or --sni)", dom);
+	return cs_error_setx(err, CS_E_NET, "XMPP server ended the stream: "
+			     "<stream:error> %s", cond);
+}
+
 static int do_xmpp(struct sio *s, const char *host, struct cs_error *err)
 {
 	char hello[512];
 	bool failed;
+	size_t at = 0;
 
 	snprintf(hello, sizeof(hello),
 		 "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
@@ -581,24 +813,23 @@ static int do_xmpp(struct sio *s, const char *host, struct cs_error *err)
 		 "to='%s' version='1.0'>", host ? host : "localhost");
 	if (sio_puts(s, hello, err) < 0 ||
 	    xmpp_wait(s, "</stream:features", "</stream:stream", &failed,
-		      err) < 0)
+		      &at, err) < 0)
 		return -1;
 	if (failed)
-		return cs_error_setx(err, CS_E_NET,
-				     "XMPP server closed the stream before "
-				     "offering features");
+		return xmpp_failed(s, at, host, "closed the stream before "
+				   "offering features", err);
 	if (!memmem(s->buf, s->off, "<starttls", 9))
-		return cs_error_setx(err, CS_E_NET,
-				     "XMPP server refused the TLS upgrade: "
-				     "no <starttls/> in its features");
+		return not_offered(s, "STARTTLS", "no <starttls/> in its "
+				   "features", err);
 	if (sio_puts(s, "<starttls xmlns='urn:ietf:params:xml:ns:"
 			"xmpp-tls'/>", err) < 0 ||
-	    xmpp_wait(s, "<proceed", "<failure", &failed, err) < 0)
+	    xmpp_wait(s, "<proceed", "<failure", &failed, &at, err) < 0)
 		return -1;
 	if (failed)
-		return cs_error_setx(err, CS_E_NET,
-				     "XMPP server refused the TLS upgrade: "
-				     "<failure/>");
+		return memmem(s->buf + at, s->len - at, "<failure", 8) ?
+			cs_error_setx(err, CS_E_NET, "XMPP server refused the "
+				      "TLS upgrade: <failure/>") :
+			xmpp_failed(s, at, host, "closed the stream", err);
 	return 0;
 }
 

@@ -86,7 +86,11 @@ struct cs_net_trace;
  *
  * Returns 0 when the server agreed to the upgrade and sent nothing more;
  * -1 with *err otherwise: CS_E_TIMEOUT when the deadline passed, CS_E_NET
- * when the server refused, closed, spoke another protocol, or sent bytes
+ * when the server's capabilities (EHLO, CAPABILITY, CAPA, FEAT,
+ * CAPABILITIES, the ManageSieve greeting, the XMPP features, MySQL's
+ * CLIENT_SSL) did not offer the upgrade
+ * (the command is then not sent), the server refused (an XMPP
+ * <stream:error> quoted), closed, spoke another protocol, or sent bytes
  * after its "go ahead" (possible injection), CS_E_LIMIT when a reply was
  * too long.  Server text quoted in err->msg is escaped to printable
  * ASCII.

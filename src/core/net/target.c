@@ -34,7 +34,8 @@ static int parse_port(const char *s, unsigned *out, struct cs_error *err)
 	return 0;
 }
 
-static bool is_ip(const char *h)
+/* see net.h */
+bool cs_net_is_ip(const char *h)
 {
 	unsigned char b[16];
 
@@ -131,7 +132,7 @@ int cs_net_parse_target(const char *s, struct cs_net_target *t,
 	} else {
 		t->port = cs_starttls_default_port(t->starttls);
 	}
-	t->is_ip = is_ip(t->host);
+	t->is_ip = cs_net_is_ip(t->host);
 	if (*s == '[' && !(t->is_ip && strchr(t->host, ':')))
 		return cs_error_setx(err, CS_E_USAGE,
 				     "'%s' in brackets is not an IPv6 address",
@@ -141,4 +142,25 @@ int cs_net_parse_target(const char *s, struct cs_net_target *t,
 				     "'%.60s' is not a valid host name",
 				     t->host);
 	return 0;
+}
+
+/* see net.h */
+void cs_net_names(const struct cs_net_target *t, const char *host,
+		  const char *sni, bool no_sni, const char **checked,
+		  const char **sent)
+{
+	const char *c, *s = NULL;
+
+	if (host && !*host)
+		host = NULL;
+	if (sni && !*sni)
+		sni = NULL;
+	c = host ? host : sni ? sni : t->is_ip ? NULL : t->host;
+	if (!no_sni)
+		s = sni ? sni : c && !cs_net_is_ip(c) ? c :
+			t->is_ip ? NULL : t->host;
+	if (checked)
+		*checked = c;
+	if (sent)
+		*sent = s;
 }

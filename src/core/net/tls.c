@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -27,6 +29,11 @@
  * was not TLS. */
 #define NET_PEEK_BYTES 48
 #define NET_MAX_ALPN 8
+/* The longest record (header excluded) a peer may send: 2^14 bytes of
+ * data plus the expansion of the protection (RFC 5246 section 6.2.3,
+ * RFC 8446 section 5.2). */
+#define NET_MAX_RECORD_TLS12 (16384 + 2048)
+#define NET_MAX_RECORD_TLS13 (16384 + 256)
 
 /* ---- connect ------------------------------------------------------ */
 
@@ -40,7 +47,7 @@ static int net_connect(const struct cs_net_addr *a,
 		       struct cs_error *err)
 {
 	struct pollfd pfd;
-	int fd, rc, left, soerr = 0;
+	int fd, rc, left, soerr = 0, one = 1;
 	socklen_t sl = sizeof(soerr);
 
 	*fdp = -1;
@@ -48,6 +55,12 @@ static int net_connect(const struct cs_net_addr *a,
 		    0);
 	if (fd < 0)
 		return cs_error_set(err, CS_E_NET, "%s: socket", a->text);
+	/* GnuTLS writes each record of a flight with its own send(): with
+	 * Nagle's algorithm the second one waits for the server's delayed
+	 * ACK of the first (about 40 ms on Linux; a TLS 1.2 client's
+	 * ClientKeyExchange, ChangeCipherSpec and Finished, a TLS 1.3
+	 * client's Certificate and Finished).  A failure only costs time. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (connect(fd, (const struct sockaddr *)&a->sa, a->len) == 0)
 		goto ok;
 	if (errno != EINPROGRESS) {
@@ -103,7 +116,37 @@ struct conn {
 	size_t nfirst;
 	size_t total_in;
 	int last_errno;
+	/* the record layer as received, to name a record's claimed length
+	 * (RFC 8446 section 5.1): the header being read, the bytes left in
+	 * the current record, the largest length a header claimed */
+	unsigned char rec_hdr[5];
+	size_t rec_nhdr, rec_left, rec_max_len;
 };
+
+/* Follow the record boundaries in n bytes received. */
+static void track_records(struct conn *c, const unsigned char *p, size_t n)
+{
+	size_t k, len;
+
+	while (n > 0) {
+		if (c->rec_left > 0) {
+			k = n < c->rec_left ? n : c->rec_left;
+			c->rec_left -= k;
+			p += k;
+			n -= k;
+			continue;
+		}
+		c->rec_hdr[c->rec_nhdr++] = *p++;
+		n--;
+		if (c->rec_nhdr < sizeof(c->rec_hdr))
+			continue;
+		len = (size_t)c->rec_hdr[3] << 8 | c->rec_hdr[4];
+		if (len > c->rec_max_len)
+			c->rec_max_len = len;
+		c->rec_left = len;
+		c->rec_nhdr = 0;
+	}
+}
 
 static ssize_t conn_pull(gnutls_transport_ptr_t p, void *data, size_t len)
 {
@@ -123,6 +166,7 @@ static ssize_t conn_pull(gnutls_transport_ptr_t p, void *data, size_t len)
 		c->nfirst += k;
 	}
 	c->total_in += (size_t)r;
+	track_records(c, data, (size_t)r);
 	return r;
 }
 
@@ -253,8 +297,22 @@ static int handshake_error(struct conn *c, int ret, const char *addr,
 				       "sent alert %s (%d)", addr,
 				       cs_net_alert_name(a), a);
 	}
-	case GNUTLS_E_HANDSHAKE_TOO_LARGE:
 	case GNUTLS_E_RECORD_OVERFLOW:
+		/* the record layer, not our limit: a TLS 1.2 record carries
+		 * at most 2^14 + 2048 bytes (RFC 5246 section 6.2.3), a TLS
+		 * 1.3 one 2^14 + 256 (RFC 8446 section 5.2) */
+		if (c->rec_max_len > NET_MAX_RECORD_TLS13)
+			return cs_error_setlib(err, CS_E_NET, ret,
+				"%s: the server sent an invalid TLS record: "
+				"its header claims %zu bytes, more than a "
+				"record may carry (%u, %u under TLS 1.3)", addr,
+				c->rec_max_len, NET_MAX_RECORD_TLS12,
+				NET_MAX_RECORD_TLS13);
+		return cs_error_setlib(err, CS_E_NET, ret,
+				       "%s: the server sent an invalid TLS "
+				       "record: more than the 16384 bytes of "
+				       "data a record may carry", addr);
+	case GNUTLS_E_HANDSHAKE_TOO_LARGE:
 		return cs_error_setlib(err, CS_E_LIMIT, ret,
 				       "%s: the server sent a handshake "
 				       "message (Certificate) over the limit "
@@ -524,6 +582,59 @@ static int await_client_verdict(struct conn *c, unsigned ms,
 
 /* ---- the handshake ------------------------------------------------- */
 
+/* The server ended the connection for want of a client certificate:
+ * why says how. */
+static void set_required(struct cs_net_result *res, const char *why)
+{
+	res->client_cert_required = true;
+	snprintf(res->client_cert_refusal, sizeof(res->client_cert_refusal),
+		 "%.63s: the server requires a client certificate and none "
+		 "was given (--cert, --key): %.150s", res->addr, why);
+}
+
+/*
+ * TLS 1.2: the handshake failed with ret after the server asked for a
+ * client certificate and none was sent.  When the server ended it (an
+ * alert, a close, a reset), its chain had arrived before its
+ * CertificateRequest (RFC 5246 section 7.3): capture it, with the
+ * parameters, and say that a client certificate is required.  Returns
+ * true when res is filled so; false leaves *err as it is.
+ */
+static bool client_required(struct conn *c, int ret,
+			    const struct cs_net_opts *o,
+			    struct cs_net_result *res, struct cs_error *err)
+{
+	struct cs_error e;
+	char why[sizeof(err->msg)];
+
+	if (!gnutls_certificate_client_get_request_status(c->s) ||
+	    gnutls_certificate_get_ours(c->s))
+		return false;
+	if (ret != GNUTLS_E_FATAL_ALERT_RECEIVED &&
+	    ret != GNUTLS_E_PREMATURE_TERMINATION &&
+	    !((ret == GNUTLS_E_PULL_ERROR || ret == GNUTLS_E_PUSH_ERROR) &&
+	      (c->last_errno == ECONNRESET || c->last_errno == EPIPE)))
+		return false;
+	cs_error_clear(&e);
+	if (capture(c, o, res, &e) < 0) {
+		cs_itemlist_free(&res->chain);
+		cs_itemlist_init(&res->chain);
+		free(res->ocsp);
+		res->ocsp = NULL;
+		res->ocsp_len = 0;
+		return false;
+	}
+	/* err->msg: "ADDR: TLS handshake failure: the server sent alert
+	 * handshake_failure (40)" or the like; keep what follows ADDR */
+	snprintf(why, sizeof(why), "%s", err->msg);
+	/* res->cipher stays "": GnuTLS names the suite once it is in use,
+	 * which it never was */
+	res->client_cert_requested = true;
+	set_required(res, strncmp(why, res->addr, strlen(res->addr)) ? why :
+		     why + strlen(res->addr) + 2);
+	return true;
+}
+
 /*
  * The handshake failed with ret: an alert from the server goes into the
  * trace; a failure of our own (GnuTLS found the server's message wrong,
@@ -582,7 +693,11 @@ int cs_net_handshake(const struct cs_net_target *t,
 	cs_net_trace_str(st, "transport", "TCP");
 
 	t0 = now_ms(dl);
-	if (cs_starttls_run(fd, t->starttls, t->host, dl, o->trace, err) < 0) {
+	/* the dialogue names the server as the TLS layer will (an XMPP
+	 * server answers host-unknown to an address in to=) */
+	if (cs_starttls_run(fd, t->starttls, o->name ? o->name :
+			    o->sni && !o->no_sni ? o->sni : t->host, dl,
+			    o->trace, err) < 0) {
 		/* prefix the address: messages name where it happened */
 		char m[sizeof(err->msg)];
 		snprintf(m, sizeof(m), "%s", err->msg);
@@ -685,6 +800,11 @@ int cs_net_handshake(const struct cs_net_target *t,
 		}
 		failure_alert(&c, ret, o->trace);
 		handshake_error(&c, ret, addr->text, max_msg, err);
+		if (!o->client && client_required(&c, ret, o, res, err)) {
+			res->handshake_ms = now_ms(dl) - t0;
+			rc = 0;
+			goto out;
+		}
 		if (gnutls_certificate_client_get_request_status(c.s)) {
 			/* TLS 1.2: the server judges the client's
 			 * certificate inside the handshake */
@@ -707,8 +827,21 @@ int cs_net_handshake(const struct cs_net_target *t,
 	    gnutls_protocol_get_version(c.s) == GNUTLS_TLS1_3 &&
 	    await_client_verdict(&c, o->client_wait_ms ? o->client_wait_ms :
 				 CS_NET_CLIENT_WAIT_MS, addr->text,
-				 res->client_cert_sent, err) < 0)
-		goto out;
+				 res->client_cert_sent, err) < 0) {
+		/* TLS 1.3: the chain was captured above */
+		char why[96];
+		if (res->client_cert_sent)
+			goto out;
+		if (err->lib_code == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+			int a = (int)gnutls_alert_get(c.s);
+			snprintf(why, sizeof(why), "it sent alert %s (%d) after "
+				 "the handshake", cs_net_alert_name(a), a);
+		} else {
+			snprintf(why, sizeof(why), "it ended the connection "
+				 "after the handshake");
+		}
+		set_required(res, why);
+	}
 	/* a polite close; the answer is not awaited */
 	(void)gnutls_bye(c.s, GNUTLS_SHUT_WR);
 	rc = 0;

@@ -102,8 +102,9 @@ static json_t *client_json(const struct cs_net_result *r,
 
 	if (subj)
 		u = cs_escape_utf8(subj, strlen(subj), &l);
-	j = json_pack("{s:b,s:o}", "requested", r->client_cert_requested,
-		      "sent", u ? json_stringn(u, l) : json_null());
+	j = json_pack("{s:b,s:o,s:b}", "requested", r->client_cert_requested,
+		      "sent", u ? json_stringn(u, l) : json_null(),
+		      "required", r->client_cert_required);
 	free(u);
 	return j;
 }
@@ -142,6 +143,32 @@ static void print_ocsp(FILE *out, const struct cs_ocsp_result *o,
 	fprintf(out, ")\n");
 }
 
+/* see connect.h */
+json_t *cs_report_checked_json(const char *sni,
+			       const struct cs_verify_opts *vo,
+			       const struct cs_trust *trust)
+{
+	static const char *const sources[] = {
+		[CS_TRUST_NONE] = "none", [CS_TRUST_FILES] = "files",
+		[CS_TRUST_SYSTEM] = "system", [CS_TRUST_BUNDLED] = "bundled",
+		[CS_TRUST_FILES_AND_SYSTEM] = "files-and-system",
+	};
+	enum cs_trust_source src = trust ? cs_trust_source(trust) :
+		CS_TRUST_NONE;
+	const char *purpose = vo->purpose == CS_PURPOSE_OID ? vo->purpose_oid :
+		cs_purpose_name((size_t)vo->purpose);
+	char at[32];
+
+	cs_time_format(vo->at, at, sizeof(at));
+	if ((unsigned)src >= sizeof(sources) / sizeof(*sources))
+		src = CS_TRUST_NONE;
+	return json_pack("{s:s?,s:s?,s:s?,s:s,s:{s:s,s:I}}",
+		"host", vo->host, "sni", sni && *sni ? sni : NULL,
+		"purpose", purpose, "time", at, "trust", "source",
+		sources[src], "anchors",
+		(json_int_t)(trust ? cs_trust_count(trust) : 0));
+}
+
 /* ---- one address ---------------------------------------------------- */
 
 /* see connect.h */
@@ -156,10 +183,16 @@ int cs_report_connect_text(FILE *out, const struct cs_connect_report *c)
 	}
 	fprintf(out, "Connected to %s%s%s%s\n", r->addr,
 		r->sni[0] ? " (SNI " : " (no SNI", r->sni, ")");
+	if (c->vo && c->vo->host) {
+		char *h = esc(c->vo->host);
+		fprintf(out, "Checked for %s\n", h ? h : "?");
+		free(h);
+	}
 	if (c->starttls != CS_STARTTLS_NONE)
 		fprintf(out, "STARTTLS:   %s\n", cs_starttls_name(c->starttls));
 	fprintf(out, "Protocol:   %s\n", r->version);
-	fprintf(out, "Cipher:     %s\n", r->cipher);
+	fprintf(out, "Cipher:     %s\n", r->cipher[0] ? r->cipher :
+		"(none: the handshake did not complete)");
 	fprintf(out, "Group:      %s\n", r->group[0] ? r->group : "(none)");
 	if (c->alpn_offered)
 		fprintf(out, "ALPN:       %s\n",
@@ -173,6 +206,10 @@ int cs_report_connect_text(FILE *out, const struct cs_connect_report *c)
 	if (!r->client_cert_requested && c->client) {
 		fprintf(out, "Client:     the server asked for no "
 			"certificate\n");
+	} else if (r->client_cert_required) {
+		fprintf(out, "Client:     the server requires a certificate; "
+			"none was given (--cert, --key), so it ended the "
+			"connection\n");
 	} else if (r->client_cert_requested && !r->client_cert_sent) {
 		fprintf(out, "Client:     the server asked for a certificate; "
 			"none sent\n");
@@ -216,6 +253,10 @@ json_t *cs_report_connect_json(const struct cs_connect_report *c)
 	if (obj)
 		json_object_set_new(obj, "client_certificate",
 				    client_json(r, c->client));
+	if (obj && c->vo)
+		json_object_set_new(obj, "checked",
+				    cs_report_checked_json(r->sni, c->vo,
+							   c->trust));
 	if (obj && c->trace)
 		json_object_set_new(obj, "trace",
 				    cs_report_trace_json(c->trace, &r->chain));

@@ -10,6 +10,7 @@
  * Text, per address:
  *
  *     Connected to 192.0.2.1:443 (SNI www.example.test)
+ *     Checked for www.example.test
  *     Protocol:   TLS1.3
  *     ...
  *     OCSP:       no stapled response
@@ -44,6 +45,7 @@
 #include "net/net.h"
 #include "net/trace.h"
 #include "path/ocsp.h"
+#include "path/trust.h"
 #include "path/verify.h"
 #include "report/verify.h"
 
@@ -60,7 +62,20 @@ struct cs_connect_report {
 	const struct cs_verify_report_opts *ro; /* colour, validation time */
 	const struct cs_net_trace *trace;   /* --trace: the steps to show
 					       first, or NULL */
+	const struct cs_verify_opts *vo;    /* what was checked: the name,
+					       purpose, time (JSON "checked") */
+	const struct cs_trust *trust;       /* the anchors it was checked
+					       against (JSON "checked") */
 };
+
+/* {"host": NAME|null, "sni": NAME|null, "purpose": "server"|OID,
+ * "time": RFC 3339 UTC, "trust": {"source": "files"|"system"|"bundled"|
+ * "files-and-system"|"none", "anchors": N}}: what a chain was checked
+ * against.  sni NULL or "" is null; vo->host NULL is null.  A new object
+ * (caller json_decref()s), NULL on allocation failure. */
+json_t *cs_report_checked_json(const char *sni,
+			       const struct cs_verify_opts *vo,
+			       const struct cs_trust *trust);
 
 /* The text block for one address (after the trace's lines, if any).
  * Returns 0, -1 on a write error. */
