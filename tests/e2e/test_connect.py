@@ -29,6 +29,10 @@ TIMEOUT = 3
 # How far past --timeout the process may end: its own start and exit.
 # Under valgrind (scripts/valgrind.sh) both take seconds, so it is raised.
 SLACK = float(os.environ.get("CS_DEADLINE_SLACK", "2"))
+# reading the generator's PKCS#12 files (many PBKDF2 rounds) before the
+# network deadline starts: 0.4 s, over 30 s under valgrind (which sets
+# CS_TIMEOUT_SCALE)
+P12_TIMEOUT = int(90 * float(os.environ.get("CS_TIMEOUT_SCALE", "1")))
 AT = "2026-06-01"
 HOST = "www.example.test"
 
@@ -472,11 +476,11 @@ class ConnectTest(unittest.TestCase):
         self.expect(port, 0, "sent CN=www.example.test", "--cert",
                     os.path.join(fmt, "ee-rsa.p12"), "--password-file",
                     os.path.join(fmt, "p12-password.txt"), where="out",
-                    timeout=90)
+                    timeout=P12_TIMEOUT)
         # made with an empty password: no password needed
         self.expect(port, 0, "sent CN=www.example.test", "--cert",
                     os.path.join(fmt, "ee-rsa-nopass.p12"), where="out",
-                    timeout=90)
+                    timeout=P12_TIMEOUT)
 
     def test_client_cert_not_requested(self):
         out, _ = self.expect(self.start(), 0, "Client:     the server asked "
@@ -509,7 +513,8 @@ class ConnectTest(unittest.TestCase):
             ]:
                 # (a long deadline: PKCS#12 reading is slow under
                 # valgrind, see test_client_cert_pkcs12)
-                _, err = self.expect(1, 2, frag, *args, timeout=90)
+                _, err = self.expect(1, 2, frag, *args,
+                                     timeout=P12_TIMEOUT)
                 self.assertNotIn("connection refused", err)
 
     # -- hostile or broken servers --------------------------------------
