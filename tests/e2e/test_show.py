@@ -155,6 +155,86 @@ class Text(unittest.TestCase):
         self.assertIn(b"\x1b[", col)
 
 
+BAD_PEM = (b"-----BEGIN CERTIFICATE-----\nMIIBAAAA\n"
+           b"-----END CERTIFICATE-----\n")
+
+
+def make_large_tree(root, nfiles=2400, per_dir=800):
+    """A tree of nfiles copies of a few inputs, in subdirectories of
+    per_dir files: a leaf, a two-certificate chain, a CRL, and every
+    300th file a broken certificate.  Returns [(path, kind, count)] in
+    the order show reads them (directory entries sorted bytewise)."""
+    srcs = [(tc("pki/ee-ec.pem"), "cert", 1),
+            (tc("pki/chain-rsa.pem"), "cert", 2),
+            (tc("pki/crl-ica-rsa.pem"), "crl", 1)]
+    data = []
+    for path, kind, n in srcs:
+        with open(path, "rb") as f:
+            data.append((f.read(), kind, n))
+    want = []
+    for i in range(nfiles):
+        d = os.path.join(root, "d%02d" % (i // per_dir))
+        if i % per_dir == 0:
+            os.mkdir(d)
+        p = os.path.join(d, "f%05d.pem" % i)
+        if i % 300 == 299:
+            body, kind, n = BAD_PEM, "error", 1
+        else:
+            body, kind, n = data[i % len(data)]
+        with open(p, "wb") as f:
+            f.write(body)
+        want.append((p, kind, n))
+    return want
+
+
+class LargeTree(unittest.TestCase):
+    """show streams a tree (each file shown, then freed): the output must
+    still be one complete document with every input, in order."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.want = make_large_tree(cls.tmp.name)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def expected(self, kind):
+        out = []
+        for p, k, n in self.want:
+            if k == kind:
+                out += [(p, i + 1) for i in range(n)]
+        return out
+
+    def test_json_one_document_every_input_in_order(self):
+        rc, out, err = run("show", "--json", "--at", AT, self.tmp.name)
+        self.assertEqual(rc, 2, err)  # the broken files
+        doc = json.loads(out)  # one complete, valid document
+        self.assertEqual(list(doc), ["certificates", "crls", "errors"])
+        for key, kind in (("certificates", "cert"), ("crls", "crl"),
+                          ("errors", "error")):
+            got = [(x["origin"]["file"], x["origin"]["index"])
+                   for x in doc[key]]
+            self.assertEqual(got, self.expected(kind), key)
+        self.assertEqual(len(doc["errors"]), 8)
+        # every broken file named on stderr too, the rest still shown
+        for p, k, _ in self.want:
+            if k == "error":
+                self.assertIn(p + ": item 1: truncated DER", err)
+
+    def test_text_every_input_in_order(self):
+        rc, out, err = run("show", "--at", AT, self.tmp.name)
+        self.assertEqual(rc, 2, err)
+        heads = re.findall(r"(?m)^(certificate|CRL) (\S+) #(\d+) ",
+                           out.decode())
+        want = [("certificate" if k == "cert" else "CRL", p, str(i + 1))
+                for p, k, n in self.want if k != "error"
+                for i in range(n)]
+        self.assertEqual(heads, want)
+        self.assertEqual(err.count("truncated DER"), 8)
+
+
 class EmptyTree(unittest.TestCase):
 
     def test_directory_without_certificates(self):
@@ -392,7 +472,8 @@ class Cli(unittest.TestCase):
 if __name__ == "__main__":
     suite = unittest.TestSuite()
     loader = unittest.TestLoader()
-    for cls in (Manifest, Text, EmptyTree, Formats, BadInput, Cli):
+    for cls in (Manifest, Text, EmptyTree, LargeTree, Formats, BadInput,
+                Cli):
         suite.addTests(loader.loadTestsFromTestCase(cls))
     res = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     failed = len(res.failures) + len(res.errors)
