@@ -447,11 +447,12 @@ static json_t *until_json(const struct cs_verify_result *res)
 	return j;
 }
 
-/* see report_verify.h */
-json_t *cs_report_verify_json(const char *file,
-			      const struct cs_verify_result *res,
-			      const struct cs_error *error,
-			      const struct cs_verify_report_opts *o)
+/* The object of cs_report_verify_json(); with_item adds "item" after
+ * "file" (verify's inputs). */
+static json_t *verify_json(const char *file, bool with_item, size_t item,
+			   const struct cs_verify_result *res,
+			   const struct cs_error *error,
+			   const struct cs_verify_report_opts *o)
 {
 	json_t *j = json_object(), *path = json_array(),
 	       *findings = json_array();
@@ -472,6 +473,9 @@ json_t *cs_report_verify_json(const char *file,
 				finding_json(&res->findings[i])) ? 1 : 0;
 	}
 	bad |= jset(j, "file", jcstr(file));
+	if (with_item)
+		bad |= jset(j, "item", item ? json_integer((json_int_t)item) :
+					      json_null());
 	bad |= jset(j, "verdict", json_string(verdict));
 	bad |= jset(j, "path", path);
 	path = NULL;
@@ -491,19 +495,19 @@ fail:
 }
 
 /* see report_verify.h */
-int cs_report_verify_json_doc(FILE *out, json_t *inputs)
+json_t *cs_report_verify_json(const char *file,
+			      const struct cs_verify_result *res,
+			      const struct cs_error *error,
+			      const struct cs_verify_report_opts *o)
 {
-	json_t *doc = json_object();
-	int rc = -1;
+	return verify_json(file, false, 0, res, error, o);
+}
 
-	if (!doc || json_object_set(doc, "inputs", inputs) < 0)
-		goto out;
-	if (json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-		       JSON_ENSURE_ASCII) < 0)
-		goto out;
-	fputc('\n', out);
-	rc = ferror(out) ? -1 : 0;
-out:
-	json_decref(doc);
-	return rc;
+/* see report_verify.h */
+json_t *cs_report_verify_input_json(const char *file, size_t item,
+				    const struct cs_verify_result *res,
+				    const struct cs_error *error,
+				    const struct cs_verify_report_opts *o)
+{
+	return verify_json(file, true, item, res, error, o);
 }

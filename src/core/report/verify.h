@@ -11,7 +11,8 @@
  *       The certificate ... (sentence)
  *       fix: ...
  *
- * JSON: one document per run, {"inputs": [ {...}, ... ]}; the schema is
+ * JSON: one document per run, {"inputs": [ {...}, ... ]}, written an
+ * input at a time by the CLI (jstream.h); the schema is
  * in doc/json-schema.md, section "verify".  Every string that came from a
  * certificate or a file name is escaped (escape.h) in both forms.
  *
@@ -48,9 +49,15 @@ json_t *cs_report_verify_json(const char *file,
 			      const struct cs_error *error,
 			      const struct cs_verify_report_opts *o);
 
-/* Write {"inputs": inputs} (inputs borrowed: a JSON array of the objects
- * above), pretty-printed, with a final newline.  Returns 0 / -1. */
-int cs_report_verify_json_doc(FILE *out, json_t *inputs);
+/* As cs_report_verify_json(), for one of verify's inputs: "item"
+ * follows "file", the 1-based position of the leaf in that file when
+ * the input is a leaf found in a directory tree, null (item 0) when the
+ * file was verified as one input.  The document {"inputs": [...]} is
+ * written an input at a time (report/jstream.h). */
+json_t *cs_report_verify_input_json(const char *file, size_t item,
+				    const struct cs_verify_result *res,
+				    const struct cs_error *error,
+				    const struct cs_verify_report_opts *o);
 
 /* "valid until 2027-03-01 (limited by 'Example Issuing CA', certificate
  * 1)" and, when another path outlives it, "; another path, through
