@@ -34,7 +34,7 @@ def tc(rel):
     return os.path.join(TESTCERTS, rel)
 
 
-def run(*args, stdin=None, env_extra=None, env_drop=()):
+def run(*args, stdin=None, env_extra=None, env_drop=(), timeout=TIMEOUT):
     env = dict(os.environ)
     env["NO_COLOR"] = "1"
     env.pop("CERTSCOPE_PASSWORD", None)
@@ -43,7 +43,7 @@ def run(*args, stdin=None, env_extra=None, env_drop=()):
     if env_extra:
         env.update(env_extra)
     p = subprocess.run([CERTSCOPE, *args], input=stdin, capture_output=True,
-                       env=env, timeout=TIMEOUT)
+                       env=env, timeout=timeout)
     return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
 
 
@@ -155,11 +155,14 @@ class Text(unittest.TestCase):
         self.assertIn(b"\x1b[", col)
 
 
+# A large tree under ASan with full unwinding on every malloc takes half a
+# minute on a loaded machine.
+LARGE_TIMEOUT = 5 * TIMEOUT
 BAD_PEM = (b"-----BEGIN CERTIFICATE-----\nMIIBAAAA\n"
            b"-----END CERTIFICATE-----\n")
 
 
-def make_large_tree(root, nfiles=2400, per_dir=800):
+def make_large_tree(root, nfiles=2000, per_dir=800):
     """A tree of nfiles copies of a few inputs, in subdirectories of
     per_dir files: a leaf, a two-certificate chain, a CRL, and every
     300th file a broken certificate.  Returns [(path, kind, count)] in
@@ -208,7 +211,8 @@ class LargeTree(unittest.TestCase):
         return out
 
     def test_json_one_document_every_input_in_order(self):
-        rc, out, err = run("show", "--json", "--at", AT, self.tmp.name)
+        rc, out, err = run("show", "--json", "--at", AT, self.tmp.name,
+                           timeout=LARGE_TIMEOUT)
         self.assertEqual(rc, 2, err)  # the broken files
         doc = json.loads(out)  # one complete, valid document
         self.assertEqual(list(doc), ["certificates", "crls", "errors"])
@@ -217,14 +221,15 @@ class LargeTree(unittest.TestCase):
             got = [(x["origin"]["file"], x["origin"]["index"])
                    for x in doc[key]]
             self.assertEqual(got, self.expected(kind), key)
-        self.assertEqual(len(doc["errors"]), 8)
+        self.assertEqual(len(doc["errors"]), 6)
         # every broken file named on stderr too, the rest still shown
         for p, k, _ in self.want:
             if k == "error":
                 self.assertIn(p + ": item 1: truncated DER", err)
 
     def test_text_every_input_in_order(self):
-        rc, out, err = run("show", "--at", AT, self.tmp.name)
+        rc, out, err = run("show", "--at", AT, self.tmp.name,
+                           timeout=LARGE_TIMEOUT)
         self.assertEqual(rc, 2, err)
         heads = re.findall(r"(?m)^(certificate|CRL) (\S+) #(\d+) ",
                            out.decode())
@@ -232,7 +237,7 @@ class LargeTree(unittest.TestCase):
                 for p, k, n in self.want if k != "error"
                 for i in range(n)]
         self.assertEqual(heads, want)
-        self.assertEqual(err.count("truncated DER"), 8)
+        self.assertEqual(err.count("truncated DER"), 6)
 
 
 class EmptyTree(unittest.TestCase):
