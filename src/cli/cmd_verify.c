@@ -172,6 +172,7 @@ struct run {
 	const struct cs_trust *trust;
 	const struct cs_verify_report_opts *ro;
 	struct cs_jarray *json;    /* NULL: text */
+	json_t *checked;           /* JSON: what every input was checked for */
 	bool printed;              /* a text block is out */
 	int rc;                    /* the worst so far */
 	bool tree_any;             /* verify_tree: something was reported */
@@ -186,7 +187,7 @@ static void emit(struct run *r, const char *name, const char *file,
 {
 	if (r->json) {
 		json_t *j = cs_report_verify_input_json(file, item, res, err,
-							r->ro);
+							r->ro, r->checked);
 
 		if (!j) {
 			cli_error(name, "out of memory");
@@ -411,6 +412,11 @@ int cmd_verify(int argc, char **argv)
 	if (o.json) {
 		cs_jarray_init(&jinputs, stdout, NULL, NULL);
 		r.json = &jinputs;
+		r.checked = cs_report_checked_json(&o.v, NULL, trust);
+		if (!r.checked) {
+			cli_error(NULL, "out of memory");
+			goto out;
+		}
 		(void)cs_jstream_begin(stdout, "inputs");
 	}
 	for (i = 0; i < o.n_files; i++) {
@@ -423,6 +429,7 @@ int cmd_verify(int argc, char **argv)
 	if (o.json)
 		(void)cs_jstream_next(stdout, &jinputs, NULL);
 	rc = r.rc;
+	json_decref(r.checked);
 out:
 	cli_verify_late_problems(trust);
 	cs_trust_free(trust);

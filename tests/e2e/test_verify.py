@@ -248,6 +248,29 @@ class Cli(unittest.TestCase):
         for i in inputs:
             self.assertIsNone(i["error"])
 
+    def test_checked_records_what_was_checked(self):
+        rc, out, err = run("verify", "--json", *rsa_args(),
+                           "--host", "www.example.test", "--purpose",
+                           "client", tc("pki/ee-rsa.pem"), "/nonexistent")
+        self.assertEqual(rc, 2, err)
+        inputs = json.loads(out)["inputs"]
+        want = {"host": "www.example.test", "sni": None,
+                "purpose": "client", "time": AT,
+                "trust": {"source": "files", "anchors": 1}}
+        self.assertEqual(list(inputs[0]["checked"]), list(want))
+        for i in inputs:  # the error input too: what it would have been
+            self.assertEqual(i["checked"], want)
+            self.assertEqual(list(i)[-1], "checked")
+        # no host, an OID purpose, the system store beside --trust
+        rc, out, err = run("verify", "--json", *rsa_args(),
+                           "--system-trust", "--purpose", "1.3.6.1.5.5.7.3.8",
+                           tc("pki/ee-rsa.pem"))
+        c = json.loads(out)["inputs"][0]["checked"]
+        self.assertIsNone(c["host"])
+        self.assertEqual(c["purpose"], "1.3.6.1.5.5.7.3.8")
+        self.assertEqual(c["trust"]["source"], "files+system")
+        self.assertGreater(c["trust"]["anchors"], 1)
+
     def test_all_trusted_exit_zero(self):
         rc, out, _ = run("verify", "--json", *rsa_args(),
                          tc("pki/ee-rsa.pem"), tc("pki/chain-rsa.pem"))

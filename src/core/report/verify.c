@@ -452,7 +452,8 @@ static json_t *until_json(const struct cs_verify_result *res)
 static json_t *verify_json(const char *file, bool with_item, size_t item,
 			   const struct cs_verify_result *res,
 			   const struct cs_error *error,
-			   const struct cs_verify_report_opts *o)
+			   const struct cs_verify_report_opts *o,
+			   json_t *checked)
 {
 	json_t *j = json_object(), *path = json_array(),
 	       *findings = json_array();
@@ -484,6 +485,8 @@ static json_t *verify_json(const char *file, bool with_item, size_t item,
 	findings = NULL;
 	bad |= jset(j, "error", !res && error ? jcstr(error->msg) :
 						json_null());
+	if (checked)
+		bad |= json_object_set(j, "checked", checked) ? 1 : 0;
 	if (bad)
 		goto fail;
 	return j;
@@ -500,14 +503,55 @@ json_t *cs_report_verify_json(const char *file,
 			      const struct cs_error *error,
 			      const struct cs_verify_report_opts *o)
 {
-	return verify_json(file, false, 0, res, error, o);
+	return verify_json(file, false, 0, res, error, o, NULL);
 }
 
 /* see report_verify.h */
 json_t *cs_report_verify_input_json(const char *file, size_t item,
 				    const struct cs_verify_result *res,
 				    const struct cs_error *error,
-				    const struct cs_verify_report_opts *o)
+				    const struct cs_verify_report_opts *o,
+				    json_t *checked)
 {
-	return verify_json(file, true, item, res, error, o);
+	return verify_json(file, true, item, res, error, o, checked);
+}
+
+/* see report_verify.h */
+json_t *cs_report_checked_json(const struct cs_verify_opts *v,
+			       const char *sni, const struct cs_trust *trust)
+{
+	static const char *const sources[] = {
+		[CS_TRUST_NONE] = "none",
+		[CS_TRUST_FILES] = "files",
+		[CS_TRUST_SYSTEM] = "system",
+		[CS_TRUST_BUNDLED] = "bundled",
+		[CS_TRUST_FILES_AND_SYSTEM] = "files+system",
+	};
+	enum cs_trust_source src = trust ? cs_trust_source(trust) :
+				   CS_TRUST_NONE;
+	const char *purpose = v->purpose == CS_PURPOSE_OID ? v->purpose_oid :
+			      cs_purpose_name((size_t)v->purpose);
+	json_t *j = json_object(), *t = json_object();
+	int bad = 0;
+
+	if (!j || !t) {
+		json_decref(j);
+		json_decref(t);
+		return NULL;
+	}
+	bad |= jset(j, "host", jcstr(v->host));
+	bad |= jset(j, "sni", jcstr(sni));
+	bad |= jset(j, "purpose", jcstr(purpose));
+	bad |= jset(j, "time", jtime(v->at));
+	bad |= jset(t, "source", json_string(
+		(size_t)src < sizeof(sources) / sizeof(*sources) &&
+		sources[src] ? sources[src] : "none"));
+	bad |= jset(t, "anchors", json_integer(
+		(json_int_t)(trust ? cs_trust_count(trust) : 0)));
+	bad |= jset(j, "trust", t);
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
 }

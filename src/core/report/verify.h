@@ -28,6 +28,7 @@
 
 #include "error.h"
 #include "x509/model.h"
+#include "path/trust.h"
 #include "path/verify.h"
 
 struct cs_verify_report_opts {
@@ -57,7 +58,21 @@ json_t *cs_report_verify_json(const char *file,
 json_t *cs_report_verify_input_json(const char *file, size_t item,
 				    const struct cs_verify_result *res,
 				    const struct cs_error *error,
-				    const struct cs_verify_report_opts *o);
+				    const struct cs_verify_report_opts *o,
+				    json_t *checked);
+
+/*
+ * What a validation checked, for its JSON ("checked", doc/json-schema.md):
+ * {"host": v->host or null, "sni": sni or null (the name sent in the TLS
+ * handshake; NULL for verify), "purpose": "server", "client", "email",
+ * "code", "any" or the dotted OID, "time": v->at as RFC 3339 UTC,
+ * "trust": {"source": "files", "system", "bundled", "files+system" or
+ * "none", "anchors": N}}.  A new object (caller json_decref()s), NULL
+ * on allocation failure.  The inputs above take it as "checked" (their
+ * last key), each holding a reference.
+ */
+json_t *cs_report_checked_json(const struct cs_verify_opts *v,
+			       const char *sni, const struct cs_trust *trust);
 
 /* "valid until 2027-03-01 (limited by 'Example Issuing CA', certificate
  * 1)" and, when another path outlives it, "; another path, through
