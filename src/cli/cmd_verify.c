@@ -209,13 +209,14 @@ static void emit(struct run *r, const char *name, const char *file,
 
 /* Verify the certificates of list (one input: a file, or a leaf of a
  * tree) with pool.  Returns the exit code; *res filled when it is not
- * CS_EXIT_INPUT, else *err says why. */
+ * CS_EXIT_INPUT, else *err says why.  What was fetched is kept in *ol
+ * (initialised by the caller): res's path borrows from it, so the caller
+ * frees it after res. */
 static int verify_list(const struct run *r, const struct cs_itemlist *list,
-		       const struct cs_itemlist *pool,
+		       const struct cs_itemlist *pool, struct cs_online *ol,
 		       struct cs_verify_result *res, struct cs_error *err)
 {
 	const struct verify_opts *o = r->o;
-	struct cs_online ol;
 	struct cs_online_opts oo = {.fetch_missing = o->va.fetch_missing,
 				    .revocation = o->va.revocation,
 				    .sources = o->va.rev_sources,
@@ -224,13 +225,11 @@ static int verify_list(const struct run *r, const struct cs_itemlist *list,
 	struct cs_deadline dl = {.now_ms = cli_mono_ms};
 	int rc = CS_EXIT_INPUT;
 
-	cs_online_init(&ol);
 	/* the deadline of this input's fetches starts now */
 	dl.at_ms = cli_mono_ms(NULL) + (int64_t)(o->timeout_s * 1000.0);
-	if (cs_online_verify(list, pool, r->trust, &o->v, &oo, &dl, &ol, res,
+	if (cs_online_verify(list, pool, r->trust, &o->v, &oo, &dl, ol, res,
 			     err) == 0)
 		rc = res->trusted ? CS_EXIT_OK : CS_EXIT_FAIL;
-	cs_online_free(&ol);
 	return rc;
 }
 
@@ -240,10 +239,12 @@ static void verify_file(struct run *r, const char *file)
 	const struct verify_opts *o = r->o;
 	struct cs_itemlist input;
 	struct cs_verify_result res;
+	struct cs_online ol;
 	struct cs_error err;
 	bool have_res = false;
 	int rc = CS_EXIT_INPUT;
 
+	cs_online_init(&ol);
 	cs_itemlist_init(&input);
 	memset(&res, 0, sizeof(res));
 	cs_error_clear(&err);
@@ -276,7 +277,7 @@ static void verify_file(struct run *r, const char *file)
 			}
 		goto report;
 	}
-	rc = verify_list(r, &input, &o->va.pool, &res, &err);
+	rc = verify_list(r, &input, &o->va.pool, &ol, &res, &err);
 	if (rc == CS_EXIT_INPUT) {
 		cli_error(file, "%s", err.msg);
 		goto report;
@@ -287,6 +288,7 @@ static void verify_file(struct run *r, const char *file)
 report:
 	emit(r, file, file, 0, have_res ? &res : NULL, &err, rc);
 	cs_verify_result_free(&res);
+	cs_online_free(&ol);
 	cs_itemlist_free(&input);
 }
 
@@ -329,6 +331,7 @@ static int tree_leaf(void *ctx, const struct cs_item *leaf, bool several,
 	struct cs_itemlist one = {.items = (struct cs_item *)leaf, .n = 1,
 				  .cap = 1, .files_read = 1};
 	struct cs_verify_result res;
+	struct cs_online ol;
 	struct cs_error err;
 	char *name = cs_tree_leaf_name(leaf, several);
 	int rc;
@@ -337,13 +340,15 @@ static int tree_leaf(void *ctx, const struct cs_item *leaf, bool several,
 	r->tree_any = true;
 	memset(&res, 0, sizeof(res));
 	cs_error_clear(&err);
-	rc = verify_list(r, &one, pool, &res, &err);
+	cs_online_init(&ol);
+	rc = verify_list(r, &one, pool, &ol, &res, &err);
 	if (rc == CS_EXIT_INPUT)
 		cli_error(name ? name : leaf->origin.path, "%s", err.msg);
 	emit(r, name ? name : leaf->origin.path, leaf->origin.path,
 	     leaf->origin.index, rc == CS_EXIT_INPUT ? NULL : &res, &err,
 	     rc);
 	cs_verify_result_free(&res);
+	cs_online_free(&ol);
 	free(name);
 	return 0;
 }
