@@ -6,6 +6,10 @@
  * be read) is reported on stderr naming the file, the item and what is
  * wrong, and the other items and files are still shown.  Exit 0 when
  * everything was read, 2 otherwise.
+ *
+ * A directory is read a file at a time (cs_load_each) and each item is
+ * printed, or written into the JSON document (report/jstream.h), as soon
+ * as it is read, then freed: memory does not grow with the tree.
  */
 #include "cli.h"
 
