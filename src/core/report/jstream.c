@@ -50,7 +50,8 @@ int cs_jarray_add(struct cs_jarray *a, json_t *v)
 
 	if (v == NULL || fputs(a->n ? ",\n" JS_ELEM_INDENT :
 			       "\n" JS_ELEM_INDENT, a->out) == EOF ||
-	    json_dump_callback(v, put_indented, &in, JS_FLAGS) < 0) {
+	    json_dump_callback(v, put_indented, &in,
+			       JS_FLAGS | JSON_ENCODE_ANY) < 0) {
 		a->err = true;
 		return -1;
 	}
