@@ -6,17 +6,24 @@
  * be read) is reported on stderr naming the file, the item and what is
  * wrong, and the other items and files are still shown.  Exit 0 when
  * everything was read, 2 otherwise.
+ *
+ * A directory is read a file at a time (cs_load_each) and each item is
+ * printed, or written into the JSON document (report/jstream.h), as soon
+ * as it is read, then freed: memory does not grow with the tree.
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "error.h"
 #include "input/load.h"
 #include "opts.h"
 #include "x509/model.h"
+#include "report/jstream.h"
 #include "report/show.h"
 
 struct show_opts {
@@ -86,19 +93,60 @@ static void report_error(const struct cs_item *it)
 			  it->err.msg);
 }
 
-struct run {
-	const struct show_opts *o;
-	json_t *certs, *crls, *errors; /* JSON mode */
-	size_t shown;
-	int rc;
+/* Where a JSON array waits until its place in the document: a temporary
+ * file, else memory (no writable temporary directory). */
+struct spool {
+	FILE *f;
+	char *mem;
+	size_t memlen;
 };
 
-static void add_json(struct run *r, json_t *arr, json_t *v)
+static int spool_open(struct spool *s, struct cs_jarray *a)
 {
-	if (v == NULL || json_array_append_new(arr, v) < 0) {
+	memset(s, 0, sizeof(*s));
+	s->f = tmpfile();
+	if (s->f) {
+		cs_jarray_init(a, s->f, NULL, NULL);
+		return 0;
+	}
+	s->f = open_memstream(&s->mem, &s->memlen);
+	if (!s->f)
+		return -1;
+	cs_jarray_init(a, s->f, &s->mem, &s->memlen);
+	return 0;
+}
+
+static void spool_close(struct spool *s)
+{
+	if (s->f)
+		fclose(s->f);
+	free(s->mem);
+}
+
+/* The JSON document is written as the items come: the certificates
+ * straight to stdout, the CRLs and errors into spools copied after
+ * them, so memory does not grow with the number of inputs. */
+struct run {
+	const struct show_opts *o;
+	struct cs_jarray certs, crls, errors; /* JSON mode */
+	struct spool crl_spool, err_spool;
+	size_t shown;
+	int rc;
+	/* the current path's counts, for the note */
+	size_t n, ncert, ncrl, nerr, files_read, files_skipped;
+};
+
+/* Write one element (taken) of a JSON array. */
+static void add_json(struct run *r, struct cs_jarray *arr, json_t *v)
+{
+	if (v == NULL) {
 		cli_error(NULL, "out of memory");
 		r->rc = CS_EXIT_INPUT;
+		return;
 	}
+	(void)cs_jarray_add(arr, v); /* a failed write: stdout's error flag
+					or the spool's, reported at the end */
+	json_decref(v);
 }
 
 /* A certificate whose model cannot be built is an error for that item. */
@@ -112,7 +160,7 @@ static void model_error(struct run *r, const struct cs_item *it,
 	report_error(&e);
 	r->rc = CS_EXIT_INPUT;
 	if (r->o->json)
-		add_json(r, r->errors, cs_report_error_json(&e));
+		add_json(r, &r->errors, cs_report_error_json(&e));
 }
 
 static void show_item(struct run *r, const struct cs_item *it)
@@ -127,13 +175,13 @@ static void show_item(struct run *r, const struct cs_item *it)
 		report_error(it);
 		r->rc = CS_EXIT_INPUT;
 		if (o->json)
-			add_json(r, r->errors, cs_report_error_json(it));
+			add_json(r, &r->errors, cs_report_error_json(it));
 		return;
 	case CS_ITEM_CRL:
 		if (o->pem)
 			w = cs_report_pem(stdout, it);
 		else if (o->json)
-			add_json(r, r->crls, cs_report_crl_json(it, &o->r));
+			add_json(r, &r->crls, cs_report_crl_json(it, &o->r));
 		else
 			w = (r->shown++ ? fputc('\n', stdout) : 0) == EOF ?
 			    -1 : cs_report_crl_text(stdout, it, &o->r);
@@ -150,7 +198,7 @@ static void show_item(struct run *r, const struct cs_item *it)
 			return;
 		}
 		if (o->json)
-			add_json(r, r->certs, cs_report_cert_json(it, &m,
+			add_json(r, &r->certs, cs_report_cert_json(it, &m,
 								  &o->r));
 		else
 			w = (r->shown++ ? fputc('\n', stdout) : 0) == EOF ?
@@ -167,32 +215,65 @@ static const char *plural(size_t n)
 	return n == 1 ? "" : "s";
 }
 
+/* Show a file's items (cs_load_each: a file of a tree at a time). */
+static int show_list(void *ctx, struct cs_itemlist *items,
+		     struct cs_error *err)
+{
+	struct run *r = ctx;
+
+	(void)err;
+	for (size_t i = 0; i < items->n; i++) {
+		show_item(r, &items->items[i]);
+		r->ncert += items->items[i].kind == CS_ITEM_CERT;
+		r->ncrl += items->items[i].kind == CS_ITEM_CRL;
+		r->nerr += items->items[i].kind == CS_ITEM_ERROR;
+	}
+	r->n += items->n;
+	r->files_read += items->files_read;
+	r->files_skipped += items->files_skipped;
+	return 0;
+}
+
+/* Whole-file failure (unreadable, too big, out of memory): the items
+ * read before it are still shown. */
+static void path_error(struct run *r, const char *path,
+		       const struct cs_error *err)
+{
+	cli_error(path, "%s", err->msg);
+	r->rc = CS_EXIT_INPUT;
+	if (r->o->json) {
+		struct cs_item e;
+
+		memset(&e, 0, sizeof(e));
+		e.kind = CS_ITEM_ERROR;
+		e.origin.path = (char *)path;
+		e.err = *err;
+		add_json(r, &r->errors, cs_report_error_json(&e));
+	}
+}
+
 static void show_path(struct run *r, const char *path,
 		      const struct cs_load_opts *lo)
 {
 	struct cs_itemlist list;
 	struct cs_error err;
-	size_t ncert, ncrl, nerr;
+	struct stat st;
 
-	cs_itemlist_init(&list);
-	if (cs_load_path(&list, path, lo, &err) < 0) {
-		/* Whole-file failure (unreadable, too big): still report the
-		 * items already loaded from a directory before it. */
-		cli_error(path, "%s", err.msg);
-		r->rc = CS_EXIT_INPUT;
-		if (r->o->json) {
-			struct cs_item e;
-
-			memset(&e, 0, sizeof(e));
-			e.kind = CS_ITEM_ERROR;
-			e.origin.path = (char *)path;
-			e.err = err;
-			add_json(r, r->errors, cs_report_error_json(&e));
-		}
+	r->n = r->ncert = r->ncrl = r->nerr = 0;
+	r->files_read = r->files_skipped = 0;
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	    S_ISDIR(st.st_mode)) {
+		/* a tree, a file at a time: each shown and freed */
+		if (cs_load_each(path, lo, show_list, r, &err) < 0)
+			path_error(r, path, &err);
+	} else {
+		cs_itemlist_init(&list);
+		if (cs_load_path(&list, path, lo, &err) < 0)
+			path_error(r, path, &err);
+		(void)show_list(r, &list, &err);
+		cs_itemlist_free(&list);
 	}
-	for (size_t i = 0; i < list.n; i++)
-		show_item(r, &list.items[i]);
-	if (list.n == 0 && r->rc != CS_EXIT_INPUT) {
+	if (r->n == 0 && r->rc != CS_EXIT_INPUT) {
 		/* a tree with nothing in it, as an empty file is an error */
 		struct cs_item e;
 
@@ -201,18 +282,15 @@ static void show_path(struct run *r, const char *path,
 		e.origin.path = (char *)path;
 		cs_error_setx(&e.err, CS_E_EMPTY, "no certificate found in "
 			      "this directory (%zu file%s skipped)",
-			      list.files_skipped, plural(list.files_skipped));
+			      r->files_skipped, plural(r->files_skipped));
 		show_item(r, &e);
 	}
-	ncert = cs_itemlist_count(&list, CS_ITEM_CERT);
-	ncrl = cs_itemlist_count(&list, CS_ITEM_CRL);
-	nerr = cs_itemlist_count(&list, CS_ITEM_ERROR);
 	cli_note("%s: %zu certificate%s, %zu CRL%s, %zu error%s from %zu "
 		 "file%s; %zu file%s without certificates skipped", path,
-		 ncert, plural(ncert), ncrl, plural(ncrl), nerr, plural(nerr),
-		 list.files_read, plural(list.files_read), list.files_skipped,
-		 plural(list.files_skipped));
-	cs_itemlist_free(&list);
+		 r->ncert, plural(r->ncert), r->ncrl, plural(r->ncrl),
+		 r->nerr, plural(r->nerr), r->files_read,
+		 plural(r->files_read), r->files_skipped,
+		 plural(r->files_skipped));
 }
 
 int cmd_show(int argc, char **argv)
@@ -241,38 +319,32 @@ int cmd_show(int argc, char **argv)
 	r.o = &o;
 	r.rc = CS_EXIT_OK;
 	if (o.json) {
-		r.certs = json_array();
-		r.crls = json_array();
-		r.errors = json_array();
-		if (!r.certs || !r.crls || !r.errors) {
-			cli_error(NULL, "out of memory");
+		cs_jarray_init(&r.certs, stdout, NULL, NULL);
+		if (spool_open(&r.crl_spool, &r.crls) < 0 ||
+		    spool_open(&r.err_spool, &r.errors) < 0) {
+			cli_error(NULL, "cannot make a temporary file: %s",
+				  strerror(errno));
 			r.rc = CS_EXIT_INPUT;
 			goto out;
 		}
+		(void)cs_jstream_begin(stdout, "certificates");
 	}
 	for (int i = first; i < argc; i++)
 		show_path(&r, argv[i], &lo);
-	if (o.json) {
-		json_t *doc = json_pack("{s:O,s:O,s:O}", "certificates",
-					r.certs, "crls", r.crls, "errors",
-					r.errors);
-
-		if (doc == NULL) {
-			cli_error(NULL, "out of memory");
-			r.rc = CS_EXIT_INPUT;
-		} else if (json_dumpf(doc, stdout, JSON_INDENT(2) |
-				      JSON_PRESERVE_ORDER |
-				      JSON_ENSURE_ASCII) == 0) {
-			fputc('\n', stdout);
-		}
-		json_decref(doc);
+	if (o.json && (cs_jstream_next(stdout, &r.certs, "crls") < 0 ||
+		       cs_jstream_next(stdout, &r.crls, "errors") < 0 ||
+		       cs_jstream_next(stdout, &r.errors, NULL) < 0) &&
+	    !ferror(stdout)) {
+		/* stdout's own failures are main's to report; this is a
+		 * spool that could not be written or read back */
+		cli_error(NULL, "cannot write the JSON document");
+		r.rc = CS_EXIT_INPUT;
 	}
 	/* a failed write sets stdout's error flag: main reports it, once,
 	 * with the reason (check_output) */
 out:
-	json_decref(r.certs);
-	json_decref(r.crls);
-	json_decref(r.errors);
+	spool_close(&r.crl_spool);
+	spool_close(&r.err_spool);
 	if (password) {
 		memset(password, 0, strlen(password));
 		free(password);

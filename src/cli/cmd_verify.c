@@ -1,7 +1,11 @@
 /*
  * cmd_verify.c - `certscope verify`: parse and check every option, load
  * the trust store, the untrusted pool and the CRLs once, then verify each
- * CERTFILE as its own input with its own verdict.
+ * CERTFILE as its own input with its own verdict.  A directory is an
+ * audit: each leaf found in the tree is an input of its own, with the
+ * tree's CA certificates as its pool (path/tree.h).  Each verdict is
+ * printed (or written into the JSON document) as soon as it is complete,
+ * and freed.
  *
  * Exit code: the worst over all inputs: 2 (usage, unreadable input,
  * --write-chain refused or failed) > 1 (not trusted, a check failed) > 0.
@@ -9,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "error.h"
@@ -16,7 +21,9 @@
 #include "input/load.h"
 #include "online/online.h"
 #include "opts.h"
+#include "report/jstream.h"
 #include "report/verify.h"
+#include "path/tree.h"
 #include "path/trust.h"
 #include "path/verify.h"
 #include "verifyopts.h"
@@ -59,6 +66,14 @@ static int set_option(void *ctx, int id, const char *arg)
 	}
 }
 
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	       S_ISDIR(st.st_mode);
+}
+
 /* Parse argv into *o, then check every conflict, before any work.
  * Returns -1 to go on, else the exit code to return now. */
 static int parse_args(int argc, char **argv, cs_time_t now,
@@ -81,6 +96,10 @@ static int parse_args(int argc, char **argv, cs_time_t now,
 	if (o->write_chain && o->n_files != 1)
 		return cli_usage("verify", "--write-chain takes one CERTFILE, "
 				 "not %zu", o->n_files);
+	if (o->write_chain && is_dir(o->files[0]))
+		return cli_usage("verify", "--write-chain takes a file, not "
+				 "a directory (each leaf of a tree has a chain "
+				 "of its own)");
 	return -1;
 }
 
@@ -145,24 +164,82 @@ static int malformed_result(const struct cs_itemlist *list,
 	return 0;
 }
 
-/* Verify one CERTFILE; returns its exit code.  Adds its JSON object to
- * jinputs when that is non-NULL, else prints text. */
-static int verify_one(const char *file, const struct verify_opts *o,
-		      const struct cs_load_opts *lo,
-		      const struct cs_itemlist *pool,
-		      const struct cs_trust *trust,
-		      const struct cs_verify_report_opts *ro, json_t *jinputs,
-		      bool first)
+/* One run: the results are printed (text) or written as elements of the
+ * JSON document as each is complete, and freed. */
+struct run {
+	const struct verify_opts *o;
+	const struct cs_load_opts *lo;
+	const struct cs_trust *trust;
+	const struct cs_verify_report_opts *ro;
+	struct cs_jarray *json;    /* NULL: text */
+	json_t *checked;           /* JSON: what every input was checked for */
+	bool printed;              /* a text block is out */
+	int rc;                    /* the worst so far */
+	bool tree_any;             /* verify_tree: something was reported */
+};
+
+/* Print one input's result: res NULL for an input that could not be
+ * checked (err says why).  name: the text header; file and item: the
+ * JSON's "file" and "item" (0: null).  rc is the input's exit code. */
+static void emit(struct run *r, const char *name, const char *file,
+		 size_t item, const struct cs_verify_result *res,
+		 const struct cs_error *err, int rc)
 {
-	struct cs_itemlist input;
-	struct cs_verify_result res;
-	struct cs_online ol;
+	if (r->json) {
+		json_t *j = cs_report_verify_input_json(file, item, res, err,
+							r->ro, r->checked);
+
+		if (!j) {
+			cli_error(name, "out of memory");
+			rc = CS_EXIT_INPUT;
+		}
+		(void)cs_jarray_add(r->json, j); /* a failed write: main */
+		json_decref(j);
+	} else if (res) {
+		if (r->printed)
+			fputc('\n', stdout);
+		r->printed = true;
+		if (cs_report_verify_text(stdout, name, res, r->ro) < 0) {
+			cli_error(NULL, "cannot write the report");
+			rc = CS_EXIT_INPUT;
+		}
+	}
+	r->rc = worst(r->rc, rc);
+}
+
+/* Verify the certificates of list (one input: a file, or a leaf of a
+ * tree) with pool.  Returns the exit code; *res filled when it is not
+ * CS_EXIT_INPUT, else *err says why.  What was fetched is kept in *ol
+ * (initialised by the caller): res's path borrows from it, so the caller
+ * frees it after res. */
+static int verify_list(const struct run *r, const struct cs_itemlist *list,
+		       const struct cs_itemlist *pool, struct cs_online *ol,
+		       struct cs_verify_result *res, struct cs_error *err)
+{
+	const struct verify_opts *o = r->o;
 	struct cs_online_opts oo = {.fetch_missing = o->va.fetch_missing,
 				    .revocation = o->va.revocation,
 				    .sources = o->va.rev_sources,
 				    .cache_dir = cli_cache_dir(),
 				    .now = o->now};
 	struct cs_deadline dl = {.now_ms = cli_mono_ms};
+	int rc = CS_EXIT_INPUT;
+
+	/* the deadline of this input's fetches starts now */
+	dl.at_ms = cli_mono_ms(NULL) + (int64_t)(o->timeout_s * 1000.0);
+	if (cs_online_verify(list, pool, r->trust, &o->v, &oo, &dl, ol, res,
+			     err) == 0)
+		rc = res->trusted ? CS_EXIT_OK : CS_EXIT_FAIL;
+	return rc;
+}
+
+/* Verify one CERTFILE (not a directory) as one input. */
+static void verify_file(struct run *r, const char *file)
+{
+	const struct verify_opts *o = r->o;
+	struct cs_itemlist input;
+	struct cs_verify_result res;
+	struct cs_online ol;
 	struct cs_error err;
 	bool have_res = false;
 	int rc = CS_EXIT_INPUT;
@@ -171,7 +248,7 @@ static int verify_one(const char *file, const struct verify_opts *o,
 	cs_itemlist_init(&input);
 	memset(&res, 0, sizeof(res));
 	cs_error_clear(&err);
-	if (cs_load_path(&input, file, lo, &err) < 0) {
+	if (cs_load_path(&input, file, r->lo, &err) < 0) {
 		cli_error(file, "%s", err.msg);
 		goto report;
 	}
@@ -200,37 +277,102 @@ static int verify_one(const char *file, const struct verify_opts *o,
 			}
 		goto report;
 	}
-	/* the deadline of this CERTFILE's fetches starts now */
-	dl.at_ms = cli_mono_ms(NULL) + (int64_t)(o->timeout_s * 1000.0);
-	if (cs_online_verify(&input, pool, trust, &o->v, &oo, &dl, &ol, &res,
-			     &err) < 0) {
+	rc = verify_list(r, &input, &o->va.pool, &ol, &res, &err);
+	if (rc == CS_EXIT_INPUT) {
 		cli_error(file, "%s", err.msg);
 		goto report;
 	}
 	have_res = true;
-	rc = res.trusted ? CS_EXIT_OK : CS_EXIT_FAIL;
 	if (o->write_chain && cli_write_chain(o->write_chain, &res) < 0)
 		rc = CS_EXIT_INPUT;
 report:
-	if (jinputs) {
-		json_t *j = cs_report_verify_json(file, have_res ? &res : NULL,
-						  &err, ro);
-		if (!j || json_array_append_new(jinputs, j) < 0) {
-			cli_error(file, "out of memory");
-			rc = CS_EXIT_INPUT;
-		}
-	} else if (have_res) {
-		if (!first)
-			fputc('\n', stdout);
-		if (cs_report_verify_text(stdout, file, &res, ro) < 0) {
-			cli_error(NULL, "cannot write the report");
-			rc = CS_EXIT_INPUT;
-		}
-	}
+	emit(r, file, file, 0, have_res ? &res : NULL, &err, rc);
 	cs_verify_result_free(&res);
 	cs_online_free(&ol);
 	cs_itemlist_free(&input);
-	return rc;
+}
+
+/* A tree's item that cannot be read: named on stderr; one that does not
+ * decode as a certificate is rejected (malformed-cert, as in a file),
+ * any other (unreadable file, limit) is an input error. */
+static int tree_bad(void *ctx, const struct cs_item *it, struct cs_error *e)
+{
+	struct run *r = ctx;
+	struct cs_itemlist one = {.items = (struct cs_item *)it, .n = 1,
+				  .cap = 1};
+	struct cs_verify_result res;
+	char *name = cs_tree_leaf_name(it, it->origin.index > 1);
+	int rc = CS_EXIT_FAIL;
+
+	(void)e;
+	r->tree_any = true;
+	cli_error(it->origin.path, "%s", it->err.msg);
+	memset(&res, 0, sizeof(res));
+	if (it->err.code != CS_E_PARSE) {
+		rc = CS_EXIT_INPUT;
+	} else if (malformed_result(&one, &res) < 0) {
+		cli_error(it->origin.path, "out of memory");
+		rc = CS_EXIT_INPUT;
+	}
+	emit(r, name ? name : it->origin.path, it->origin.path,
+	     it->origin.index, rc == CS_EXIT_FAIL ? &res : NULL, &it->err,
+	     rc);
+	cs_verify_result_free(&res);
+	free(name);
+	return 0;
+}
+
+/* One leaf of a tree, with the tree's issuers (and --untrusted) as its
+ * pool: its own verdict. */
+static int tree_leaf(void *ctx, const struct cs_item *leaf, bool several,
+		     const struct cs_itemlist *pool, struct cs_error *e)
+{
+	struct run *r = ctx;
+	struct cs_itemlist one = {.items = (struct cs_item *)leaf, .n = 1,
+				  .cap = 1, .files_read = 1};
+	struct cs_verify_result res;
+	struct cs_online ol;
+	struct cs_error err;
+	char *name = cs_tree_leaf_name(leaf, several);
+	int rc;
+
+	(void)e;
+	r->tree_any = true;
+	memset(&res, 0, sizeof(res));
+	cs_error_clear(&err);
+	cs_online_init(&ol);
+	rc = verify_list(r, &one, pool, &ol, &res, &err);
+	if (rc == CS_EXIT_INPUT)
+		cli_error(name ? name : leaf->origin.path, "%s", err.msg);
+	emit(r, name ? name : leaf->origin.path, leaf->origin.path,
+	     leaf->origin.index, rc == CS_EXIT_INPUT ? NULL : &res, &err,
+	     rc);
+	cs_verify_result_free(&res);
+	cs_online_free(&ol);
+	free(name);
+	return 0;
+}
+
+/* verify DIR: an audit, each leaf of the tree verified on its own with
+ * the tree's CA certificates as the pool, a verdict each (path/tree.h). */
+static void verify_tree(struct run *r, const char *dir)
+{
+	static const struct cs_tree_fns fns = {tree_bad, tree_leaf};
+	struct cs_tree_stats st;
+	struct cs_error err;
+
+	r->tree_any = false;
+	cs_error_clear(&err);
+	if (cs_tree_leaves(dir, r->lo, &r->o->va.pool, &fns, r, &st,
+			   &err) < 0) {
+		cli_error(dir, "%s", err.msg);
+		emit(r, dir, dir, 0, NULL, &err, CS_EXIT_INPUT);
+	} else if (!r->tree_any) {
+		cs_error_setx(&err, CS_E_EMPTY, "the input holds no readable "
+			      "certificate");
+		cli_error(dir, "%s", err.msg);
+		emit(r, dir, dir, 0, NULL, &err, CS_EXIT_INPUT);
+	}
 }
 
 /* see cli.h */
@@ -240,11 +382,12 @@ int cmd_verify(int argc, char **argv)
 	struct cs_load_opts lo;
 	struct cs_verify_report_opts ro;
 	struct cs_trust *trust = NULL;
-	json_t *jinputs = NULL;
+	struct cs_jarray jinputs;
+	struct run r;
 	char *password = NULL;
-	bool pw_failed = false, printed = false;
+	bool pw_failed = false;
 	cs_time_t now = (cs_time_t)time(NULL); /* the one clock read */
-	int rc, r;
+	int rc;
 	size_t i;
 
 	memset(&o, 0, sizeof(o));
@@ -265,26 +408,34 @@ int cmd_verify(int argc, char **argv)
 
 	ro.color = !o.json && cli_use_color(stdout);
 	ro.at = o.v.at;
+	memset(&r, 0, sizeof(r));
+	r.o = &o;
+	r.lo = &lo;
+	r.trust = trust;
+	r.ro = &ro;
+	r.rc = CS_EXIT_OK;
 	if (o.json) {
-		jinputs = json_array();
-		if (!jinputs) {
+		cs_jarray_init(&jinputs, stdout, NULL, NULL);
+		r.json = &jinputs;
+		r.checked = cs_report_checked_json(&o.v, NULL, trust);
+		if (!r.checked) {
 			cli_error(NULL, "out of memory");
 			goto out;
 		}
+		(void)cs_jstream_begin(stdout, "inputs");
 	}
-	rc = CS_EXIT_OK;
 	for (i = 0; i < o.n_files; i++) {
-		r = verify_one(o.files[i], &o, &lo, &o.va.pool, trust, &ro,
-			       jinputs, !printed);
-		if (r != CS_EXIT_INPUT)
-			printed = true;
-		rc = worst(rc, r);
+		if (is_dir(o.files[i]))
+			verify_tree(&r, o.files[i]);
+		else
+			verify_file(&r, o.files[i]);
 	}
 	/* a write that failed is main's to report (check_output) */
-	if (jinputs)
-		(void)cs_report_verify_json_doc(stdout, jinputs);
+	if (o.json)
+		(void)cs_jstream_next(stdout, &jinputs, NULL);
+	rc = r.rc;
+	json_decref(r.checked);
 out:
-	json_decref(jinputs);
 	cli_verify_late_problems(trust);
 	cs_trust_free(trust);
 	free(password);

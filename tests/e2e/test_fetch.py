@@ -186,6 +186,25 @@ class Fetch(unittest.TestCase):
                                      "%g" % (2 * SLOW))
         self.assertLess(took, 3 * SLOW + 2)
 
+    def test_verify_dir_each_leaf_fetches(self):
+        # verify DIR: each leaf's missing intermediates are fetched for
+        # it, and its verdict (whose path holds the fetched certificates)
+        # is printed before they are freed
+        d = os.path.join(self.tmp, "tree")
+        os.mkdir(d)
+        for name in ("ica.der", "ica2.der"):
+            shutil.copy(self.leaves[name], os.path.join(d, name + ".pem"))
+        for args in (["--json"], []):
+            rc, out, err, _ = run("verify", *args, "--at", AT, "--trust",
+                                  self.root, "--fetch-missing", d)
+            self.assertEqual(rc, 0, out + err)
+        inputs = json.loads(run("verify", "--json", "--at", AT, "--trust",
+                                self.root, "--fetch-missing", d)[1])["inputs"]
+        self.assertEqual([(os.path.basename(i["file"]), i["verdict"],
+                           len(i["path"])) for i in inputs],
+                         [("ica.der.pem", "trusted", 3),
+                          ("ica2.der.pem", "trusted", 4)])
+
     def test_check_file_target(self):
         rc, out, err, _ = run("check", "--format", "json", "--at", AT,
                               "--trust", self.root, "--fetch-missing",

@@ -34,7 +34,7 @@ def tc(rel):
     return os.path.join(TESTCERTS, rel)
 
 
-def run(*args, stdin=None, env_extra=None, env_drop=()):
+def run(*args, stdin=None, env_extra=None, env_drop=(), timeout=TIMEOUT):
     env = dict(os.environ)
     env["NO_COLOR"] = "1"
     env.pop("CERTSCOPE_PASSWORD", None)
@@ -43,7 +43,7 @@ def run(*args, stdin=None, env_extra=None, env_drop=()):
     if env_extra:
         env.update(env_extra)
     p = subprocess.run([CERTSCOPE, *args], input=stdin, capture_output=True,
-                       env=env, timeout=TIMEOUT)
+                       env=env, timeout=timeout)
     return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
 
 
@@ -153,6 +153,91 @@ class Text(unittest.TestCase):
         _, col, _ = run("--color=always", "show", "--at", AT,
                         tc("pki/ee-expired.pem"))
         self.assertIn(b"\x1b[", col)
+
+
+# A large tree under ASan with full unwinding on every malloc takes half a
+# minute on a loaded machine.
+LARGE_TIMEOUT = 5 * TIMEOUT
+BAD_PEM = (b"-----BEGIN CERTIFICATE-----\nMIIBAAAA\n"
+           b"-----END CERTIFICATE-----\n")
+
+
+def make_large_tree(root, nfiles=2000, per_dir=800):
+    """A tree of nfiles copies of a few inputs, in subdirectories of
+    per_dir files: a leaf, a two-certificate chain, a CRL, and every
+    300th file a broken certificate.  Returns [(path, kind, count)] in
+    the order show reads them (directory entries sorted bytewise)."""
+    srcs = [(tc("pki/ee-ec.pem"), "cert", 1),
+            (tc("pki/chain-rsa.pem"), "cert", 2),
+            (tc("pki/crl-ica-rsa.pem"), "crl", 1)]
+    data = []
+    for path, kind, n in srcs:
+        with open(path, "rb") as f:
+            data.append((f.read(), kind, n))
+    want = []
+    for i in range(nfiles):
+        d = os.path.join(root, "d%02d" % (i // per_dir))
+        if i % per_dir == 0:
+            os.mkdir(d)
+        p = os.path.join(d, "f%05d.pem" % i)
+        if i % 300 == 299:
+            body, kind, n = BAD_PEM, "error", 1
+        else:
+            body, kind, n = data[i % len(data)]
+        with open(p, "wb") as f:
+            f.write(body)
+        want.append((p, kind, n))
+    return want
+
+
+class LargeTree(unittest.TestCase):
+    """show streams a tree (each file shown, then freed): the output must
+    still be one complete document with every input, in order."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.want = make_large_tree(cls.tmp.name)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def expected(self, kind):
+        out = []
+        for p, k, n in self.want:
+            if k == kind:
+                out += [(p, i + 1) for i in range(n)]
+        return out
+
+    def test_json_one_document_every_input_in_order(self):
+        rc, out, err = run("show", "--json", "--at", AT, self.tmp.name,
+                           timeout=LARGE_TIMEOUT)
+        self.assertEqual(rc, 2, err)  # the broken files
+        doc = json.loads(out)  # one complete, valid document
+        self.assertEqual(list(doc), ["certificates", "crls", "errors"])
+        for key, kind in (("certificates", "cert"), ("crls", "crl"),
+                          ("errors", "error")):
+            got = [(x["origin"]["file"], x["origin"]["index"])
+                   for x in doc[key]]
+            self.assertEqual(got, self.expected(kind), key)
+        self.assertEqual(len(doc["errors"]), 6)
+        # every broken file named on stderr too, the rest still shown
+        for p, k, _ in self.want:
+            if k == "error":
+                self.assertIn(p + ": item 1: truncated DER", err)
+
+    def test_text_every_input_in_order(self):
+        rc, out, err = run("show", "--at", AT, self.tmp.name,
+                           timeout=LARGE_TIMEOUT)
+        self.assertEqual(rc, 2, err)
+        heads = re.findall(r"(?m)^(certificate|CRL) (\S+) #(\d+) ",
+                           out.decode())
+        want = [("certificate" if k == "cert" else "CRL", p, str(i + 1))
+                for p, k, n in self.want if k != "error"
+                for i in range(n)]
+        self.assertEqual(heads, want)
+        self.assertEqual(err.count("truncated DER"), 6)
 
 
 class EmptyTree(unittest.TestCase):
@@ -392,7 +477,8 @@ class Cli(unittest.TestCase):
 if __name__ == "__main__":
     suite = unittest.TestSuite()
     loader = unittest.TestLoader()
-    for cls in (Manifest, Text, EmptyTree, Formats, BadInput, Cli):
+    for cls in (Manifest, Text, EmptyTree, LargeTree, Formats, BadInput,
+                Cli):
         suite.addTests(loader.loadTestsFromTestCase(cls))
     res = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     failed = len(res.failures) + len(res.errors)

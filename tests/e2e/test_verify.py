@@ -101,6 +101,138 @@ for _name, _sec in load_manifest():
             make_scenario_test(_name, _sec))
 
 
+
+def make_audit_tree(root, bad=False):
+    """A tree as an audit finds it: a good leaf, an expired one, one for
+    another host, one under a CA that is not trusted, and their
+    intermediates, copied from testcerts/ into root (sub/ beside)."""
+    os.mkdir(os.path.join(root, "sub"))
+    files = {"good.pem": "pki/ee-rsa.pem",
+             "expired.pem": "pki/ee-expired.pem",
+             "ica-ec.pem": "pki/ica-ec.pem",
+             "sub/wronghost.pem": "pki/ee-wronghost.pem",
+             "sub/untrusted.pem": "pki/ee-ec.pem",
+             "sub/ica-rsa.pem": "pki/ica-rsa.pem"}
+    if bad:
+        files["sub/broken.der"] = "bad/truncated.der"
+    for dst, src in files.items():
+        with open(tc(src), "rb") as f, \
+                open(os.path.join(root, dst), "wb") as g:
+            g.write(f.read())
+
+
+class Tree(unittest.TestCase):
+    """verify DIR is an audit: every leaf of the tree its own verdict, the
+    tree's CA certificates its pool, the worst as exit code."""
+
+    ARGS = ["--at", AT, "--trust", tc("pki/root-rsa.pem"),
+            "--host", "www.example.test"]
+    WANT = [("expired.pem", "rejected", "expired"),
+            ("good.pem", "trusted", None),
+            ("sub/untrusted.pem", "rejected", "issuer-not-found"),
+            ("sub/wronghost.pem", "rejected", "hostname-mismatch")]
+
+    def test_json_a_verdict_per_leaf(self):
+        with tempfile.TemporaryDirectory() as d:
+            make_audit_tree(d)
+            rc, out, err = run("verify", "--json", *self.ARGS, d)
+            self.assertEqual(rc, 1, err)
+            inputs = json.loads(out)["inputs"]
+            got = [(os.path.relpath(i["file"], d), i["item"], i["verdict"])
+                   for i in inputs]
+            self.assertEqual(got, [(f, 1, v) for f, v, _ in self.WANT])
+            for i, (_, _, code) in zip(inputs, self.WANT):
+                errors = [f["code"] for f in i["findings"]
+                          if f["severity"] == "error"]
+                self.assertEqual(errors, [code] if code else [])
+                # the tree's intermediates are the pool, not unneeded
+                self.assertNotIn("unneeded-cert",
+                                 {f["code"] for f in i["findings"]})
+                self.assertIsNone(i["error"])
+            self.assertEqual(len(inputs[1]["path"]), 3)
+
+    def test_text_a_block_per_leaf(self):
+        with tempfile.TemporaryDirectory() as d:
+            make_audit_tree(d)
+            rc, out, err = run("verify", *self.ARGS, d)
+            self.assertEqual(rc, 1, err)
+            heads = [ln for ln in out.splitlines()
+                     if ln.startswith(d + "/")]
+            self.assertEqual(heads, [
+                "%s/%s: %s" % (d, f, "trusted" if v == "trusted"
+                               else "NOT TRUSTED")
+                for f, v, _ in self.WANT])
+            self.assertIn("error  hostname-mismatch  [0] other.example.test",
+                          out)
+
+    def test_all_good_exit_zero(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.mkdir(os.path.join(d, "sub"))
+            make_audit_tree(os.path.join(d, "sub"))
+            for f in ("expired.pem", "sub/wronghost.pem",
+                      "sub/untrusted.pem", "ica-ec.pem"):
+                os.unlink(os.path.join(d, "sub", f))
+            rc, out, err = run("verify", "--json", *self.ARGS, d)
+            self.assertEqual(rc, 0, err)
+            self.assertEqual([i["verdict"] for i in
+                              json.loads(out)["inputs"]], ["trusted"])
+
+    def test_bad_item_named_others_still_verified(self):
+        with tempfile.TemporaryDirectory() as d:
+            make_audit_tree(d, bad=True)
+            rc, out, err = run("verify", "--json", *self.ARGS, d)
+            self.assertEqual(rc, 1, err)  # malformed: rejected, not 2
+            self.assertIn(os.path.join(d, "sub/broken.der") + ":", err)
+            inputs = json.loads(out)["inputs"]
+            files = [os.path.relpath(i["file"], d) for i in inputs]
+            # bad items come first (the tree's first reading names them)
+            self.assertEqual(files, ["sub/broken.der"] +
+                             [f for f, _, _ in self.WANT])
+            self.assertEqual(inputs[0]["verdict"], "rejected")
+            self.assertEqual([f["code"] for f in inputs[0]["findings"]],
+                             ["malformed-cert"])
+
+    def test_several_leaves_in_one_file_are_numbered(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "two.pem"), "wb") as g:
+                for src in ("pki/ee-rsa.pem", "pki/ee-wronghost.pem",
+                            "pki/ica-rsa.pem"):
+                    with open(tc(src), "rb") as f:
+                        g.write(f.read())
+            rc, out, err = run("verify", *self.ARGS, d)
+            self.assertEqual(rc, 1, err)
+            p = os.path.join(d, "two.pem")
+            self.assertIn(p + "#1: trusted\n", out)
+            self.assertIn(p + "#2: NOT TRUSTED\n", out)
+            rc, out, err = run("verify", "--json", *self.ARGS, d)
+            self.assertEqual([(i["file"], i["item"]) for i in
+                              json.loads(out)["inputs"]], [(p, 1), (p, 2)])
+
+    def test_empty_tree_is_an_input_error(self):
+        with tempfile.TemporaryDirectory() as d:
+            rc, out, err = run("verify", "--json", *self.ARGS, d)
+            self.assertEqual(rc, 2)
+            self.assertIn("no readable certificate", err)
+            [i] = json.loads(out)["inputs"]
+            self.assertEqual((i["file"], i["item"], i["verdict"]),
+                             (d, None, "error"))
+
+    def test_write_chain_refuses_a_directory(self):
+        with tempfile.TemporaryDirectory() as d:
+            make_audit_tree(d)
+            rc, out, err = run("verify", *self.ARGS, "--write-chain",
+                               os.path.join(d, "out.pem"), d)
+            self.assertEqual(rc, 2)
+            self.assertIn("not a directory", err)
+            self.assertFalse(os.path.exists(os.path.join(d, "out.pem")))
+
+    def test_file_input_item_is_null(self):
+        rc, out, _ = run("verify", "--json", *rsa_args(),
+                         tc("pki/ee-rsa.pem"))
+        self.assertEqual(rc, 0)
+        self.assertIsNone(json.loads(out)["inputs"][0]["item"])
+
+
 class Cli(unittest.TestCase):
 
     def test_mixed_inputs_worst_exit_and_own_verdicts(self):
@@ -115,6 +247,29 @@ class Cli(unittest.TestCase):
         self.assertIn("expired", {f["code"] for f in inputs[1]["findings"]})
         for i in inputs:
             self.assertIsNone(i["error"])
+
+    def test_checked_records_what_was_checked(self):
+        rc, out, err = run("verify", "--json", *rsa_args(),
+                           "--host", "www.example.test", "--purpose",
+                           "client", tc("pki/ee-rsa.pem"), "/nonexistent")
+        self.assertEqual(rc, 2, err)
+        inputs = json.loads(out)["inputs"]
+        want = {"host": "www.example.test", "sni": None,
+                "purpose": "client", "time": AT,
+                "trust": {"source": "files", "anchors": 1}}
+        self.assertEqual(list(inputs[0]["checked"]), list(want))
+        for i in inputs:  # the error input too: what it would have been
+            self.assertEqual(i["checked"], want)
+            self.assertEqual(list(i)[-1], "checked")
+        # no host, an OID purpose, the system store beside --trust
+        rc, out, err = run("verify", "--json", *rsa_args(),
+                           "--system-trust", "--purpose", "1.3.6.1.5.5.7.3.8",
+                           tc("pki/ee-rsa.pem"))
+        c = json.loads(out)["inputs"][0]["checked"]
+        self.assertIsNone(c["host"])
+        self.assertEqual(c["purpose"], "1.3.6.1.5.5.7.3.8")
+        self.assertEqual(c["trust"]["source"], "files-and-system")
+        self.assertGreater(c["trust"]["anchors"], 1)
 
     def test_all_trusted_exit_zero(self):
         rc, out, _ = run("verify", "--json", *rsa_args(),
@@ -371,6 +526,7 @@ if __name__ == "__main__":
     loader = unittest.TestLoader()
     suite.addTests(loader.loadTestsFromTestCase(Scenarios))
     suite.addTests(loader.loadTestsFromTestCase(Cli))
+    suite.addTests(loader.loadTestsFromTestCase(Tree))
     res = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     failed = len(res.failures) + len(res.errors)
     passed = res.testsRun - failed - len(res.skipped)

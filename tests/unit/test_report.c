@@ -14,6 +14,7 @@
 
 #include "input/load.h"
 #include "x509/model.h"
+#include "report/jstream.h"
 #include "report/show.h"
 
 #define AT 1780272000 /* 2026-06-01T00:00:00Z */
@@ -699,6 +700,74 @@ static void test_pem_roundtrip(void **state)
 	loaded_free(&l);
 }
 
+/* The document written an element at a time (jstream.h) is byte for
+ * byte the one jansson writes whole: empty and nested arrays and
+ * objects, strings with newlines, quotes and non-ASCII, a key that needs
+ * escaping, and arrays spooled in a temporary file and in memory. */
+static void test_jstream_matches_jansson(void **state)
+{
+	const char *keys[] = {"certificates", "empty", "k\"ey\n", "mem"};
+	json_t *elems[4], *doc = json_object();
+	struct cs_jarray arr[4];
+	char *want = NULL, *got = NULL, *spool_mem = NULL;
+	size_t want_len = 0, got_len = 0, spool_len = 0;
+	FILE *w = open_memstream(&want, &want_len);
+	FILE *g = open_memstream(&got, &got_len);
+	FILE *tmp = tmpfile();
+	FILE *mem = open_memstream(&spool_mem, &spool_len);
+
+	(void)state;
+	assert_non_null(doc);
+	assert_non_null(w);
+	assert_non_null(g);
+	assert_non_null(tmp);
+	assert_non_null(mem);
+	elems[0] = json_pack("[{s:s,s:{},s:[],s:{s:[i,{s:n}]}},{s:s},i]",
+			     "multi", "line\none \"q\" \xc3\xa9\x01", "o",
+			     "a", "nest", "x", 1, "y", "s", "");
+	elems[1] = json_array();
+	elems[2] = json_pack("[s,{s:b}]", "spooled\n", "t", 1);
+	elems[3] = json_pack("[{s:[{},{s:[]}]}]", "deep", "z");
+	for (size_t i = 0; i < 4; i++) {
+		assert_non_null(elems[i]);
+		assert_int_equal(json_object_set(doc, keys[i], elems[i]), 0);
+	}
+	assert_int_equal(json_dumpf(doc, w, JSON_INDENT(2) |
+				    JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII),
+			 0);
+	fputc('\n', w);
+	fclose(w);
+
+	cs_jarray_init(&arr[0], g, NULL, NULL);
+	cs_jarray_init(&arr[1], g, NULL, NULL);
+	cs_jarray_init(&arr[2], tmp, NULL, NULL);
+	cs_jarray_init(&arr[3], mem, &spool_mem, &spool_len);
+	assert_int_equal(cs_jstream_begin(g, keys[0]), 0);
+	/* the spooled arrays are filled first, then the first array */
+	for (size_t a = 2; a < 4; a++)
+		for (size_t k = 0; k < json_array_size(elems[a]); k++)
+			assert_int_equal(cs_jarray_add(&arr[a],
+				json_array_get(elems[a], k)), 0);
+	for (size_t k = 0; k < json_array_size(elems[0]); k++)
+		assert_int_equal(cs_jarray_add(&arr[0],
+					       json_array_get(elems[0], k)), 0);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(cs_jstream_next(g, &arr[i], i + 1 < 4 ?
+						 keys[i + 1] : NULL), 0);
+	fclose(g);
+	assert_string_equal(got, want);
+	assert_int_equal(cs_jarray_add(&arr[0], NULL), -1); /* no element */
+
+	fclose(tmp);
+	fclose(mem);
+	free(spool_mem);
+	free(want);
+	free(got);
+	for (size_t i = 0; i < 4; i++)
+		json_decref(elems[i]);
+	json_decref(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -719,6 +788,7 @@ int main(void)
 		cmocka_unit_test(test_dates_exact),
 		cmocka_unit_test(test_text_long_fields),
 		cmocka_unit_test(test_pem_roundtrip),
+		cmocka_unit_test(test_jstream_matches_jansson),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -143,32 +143,6 @@ static void print_ocsp(FILE *out, const struct cs_ocsp_result *o,
 	fprintf(out, ")\n");
 }
 
-/* see connect.h */
-json_t *cs_report_checked_json(const char *sni,
-			       const struct cs_verify_opts *vo,
-			       const struct cs_trust *trust)
-{
-	static const char *const sources[] = {
-		[CS_TRUST_NONE] = "none", [CS_TRUST_FILES] = "files",
-		[CS_TRUST_SYSTEM] = "system", [CS_TRUST_BUNDLED] = "bundled",
-		[CS_TRUST_FILES_AND_SYSTEM] = "files-and-system",
-	};
-	enum cs_trust_source src = trust ? cs_trust_source(trust) :
-		CS_TRUST_NONE;
-	const char *purpose = vo->purpose == CS_PURPOSE_OID ? vo->purpose_oid :
-		cs_purpose_name((size_t)vo->purpose);
-	char at[32];
-
-	cs_time_format(vo->at, at, sizeof(at));
-	if ((unsigned)src >= sizeof(sources) / sizeof(*sources))
-		src = CS_TRUST_NONE;
-	return json_pack("{s:s?,s:s?,s:s?,s:s,s:{s:s,s:I}}",
-		"host", vo->host, "sni", sni && *sni ? sni : NULL,
-		"purpose", purpose, "time", at, "trust", "source",
-		sources[src], "anchors",
-		(json_int_t)(trust ? cs_trust_count(trust) : 0));
-}
-
 /* ---- one address ---------------------------------------------------- */
 
 /* see connect.h */
@@ -255,7 +229,7 @@ json_t *cs_report_connect_json(const struct cs_connect_report *c)
 				    client_json(r, c->client));
 	if (obj && c->vo)
 		json_object_set_new(obj, "checked",
-				    cs_report_checked_json(r->sni, c->vo,
+				    cs_report_checked_json(c->vo, r->sni,
 							   c->trust));
 	if (obj && c->trace)
 		json_object_set_new(obj, "trace",

@@ -68,14 +68,6 @@ struct cs_connect_report {
 					       against (JSON "checked") */
 };
 
-/* {"host": NAME|null, "sni": NAME|null, "purpose": "server"|OID,
- * "time": RFC 3339 UTC, "trust": {"source": "files"|"system"|"bundled"|
- * "files-and-system"|"none", "anchors": N}}: what a chain was checked
- * against.  sni NULL or "" is null; vo->host NULL is null.  A new object
- * (caller json_decref()s), NULL on allocation failure. */
-json_t *cs_report_checked_json(const char *sni,
-			       const struct cs_verify_opts *vo,
-			       const struct cs_trust *trust);
 
 /* The text block for one address (after the trace's lines, if any).
  * Returns 0, -1 on a write error. */

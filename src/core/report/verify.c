@@ -447,11 +447,13 @@ static json_t *until_json(const struct cs_verify_result *res)
 	return j;
 }
 
-/* see report_verify.h */
-json_t *cs_report_verify_json(const char *file,
-			      const struct cs_verify_result *res,
-			      const struct cs_error *error,
-			      const struct cs_verify_report_opts *o)
+/* The object of cs_report_verify_json(); with_item adds "item" after
+ * "file" (verify's inputs). */
+static json_t *verify_json(const char *file, bool with_item, size_t item,
+			   const struct cs_verify_result *res,
+			   const struct cs_error *error,
+			   const struct cs_verify_report_opts *o,
+			   json_t *checked)
 {
 	json_t *j = json_object(), *path = json_array(),
 	       *findings = json_array();
@@ -472,6 +474,9 @@ json_t *cs_report_verify_json(const char *file,
 				finding_json(&res->findings[i])) ? 1 : 0;
 	}
 	bad |= jset(j, "file", jcstr(file));
+	if (with_item)
+		bad |= jset(j, "item", item ? json_integer((json_int_t)item) :
+					      json_null());
 	bad |= jset(j, "verdict", json_string(verdict));
 	bad |= jset(j, "path", path);
 	path = NULL;
@@ -480,6 +485,8 @@ json_t *cs_report_verify_json(const char *file,
 	findings = NULL;
 	bad |= jset(j, "error", !res && error ? jcstr(error->msg) :
 						json_null());
+	if (checked)
+		bad |= json_object_set(j, "checked", checked) ? 1 : 0;
 	if (bad)
 		goto fail;
 	return j;
@@ -491,19 +498,60 @@ fail:
 }
 
 /* see report_verify.h */
-int cs_report_verify_json_doc(FILE *out, json_t *inputs)
+json_t *cs_report_verify_json(const char *file,
+			      const struct cs_verify_result *res,
+			      const struct cs_error *error,
+			      const struct cs_verify_report_opts *o)
 {
-	json_t *doc = json_object();
-	int rc = -1;
+	return verify_json(file, false, 0, res, error, o, NULL);
+}
 
-	if (!doc || json_object_set(doc, "inputs", inputs) < 0)
-		goto out;
-	if (json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-		       JSON_ENSURE_ASCII) < 0)
-		goto out;
-	fputc('\n', out);
-	rc = ferror(out) ? -1 : 0;
-out:
-	json_decref(doc);
-	return rc;
+/* see report_verify.h */
+json_t *cs_report_verify_input_json(const char *file, size_t item,
+				    const struct cs_verify_result *res,
+				    const struct cs_error *error,
+				    const struct cs_verify_report_opts *o,
+				    json_t *checked)
+{
+	return verify_json(file, true, item, res, error, o, checked);
+}
+
+/* see report_verify.h */
+json_t *cs_report_checked_json(const struct cs_verify_opts *v,
+			       const char *sni, const struct cs_trust *trust)
+{
+	static const char *const sources[] = {
+		[CS_TRUST_NONE] = "none",
+		[CS_TRUST_FILES] = "files",
+		[CS_TRUST_SYSTEM] = "system",
+		[CS_TRUST_BUNDLED] = "bundled",
+		[CS_TRUST_FILES_AND_SYSTEM] = "files-and-system",
+	};
+	enum cs_trust_source src = trust ? cs_trust_source(trust) :
+				   CS_TRUST_NONE;
+	const char *purpose = v->purpose == CS_PURPOSE_OID ? v->purpose_oid :
+			      cs_purpose_name((size_t)v->purpose);
+	json_t *j = json_object(), *t = json_object();
+	int bad = 0;
+
+	if (!j || !t) {
+		json_decref(j);
+		json_decref(t);
+		return NULL;
+	}
+	bad |= jset(j, "host", jcstr(v->host));
+	bad |= jset(j, "sni", jcstr(sni && *sni ? sni : NULL));
+	bad |= jset(j, "purpose", jcstr(purpose));
+	bad |= jset(j, "time", jtime(v->at));
+	bad |= jset(t, "source", json_string(
+		(size_t)src < sizeof(sources) / sizeof(*sources) &&
+		sources[src] ? sources[src] : "none"));
+	bad |= jset(t, "anchors", json_integer(
+		(json_int_t)(trust ? cs_trust_count(trust) : 0)));
+	bad |= jset(j, "trust", t);
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
 }

@@ -11,7 +11,8 @@
  *       The certificate ... (sentence)
  *       fix: ...
  *
- * JSON: one document per run, {"inputs": [ {...}, ... ]}; the schema is
+ * JSON: one document per run, {"inputs": [ {...}, ... ]}, written an
+ * input at a time by the CLI (jstream.h); the schema is
  * in doc/json-schema.md, section "verify".  Every string that came from a
  * certificate or a file name is escaped (escape.h) in both forms.
  *
@@ -27,6 +28,7 @@
 
 #include "error.h"
 #include "x509/model.h"
+#include "path/trust.h"
 #include "path/verify.h"
 
 struct cs_verify_report_opts {
@@ -48,9 +50,29 @@ json_t *cs_report_verify_json(const char *file,
 			      const struct cs_error *error,
 			      const struct cs_verify_report_opts *o);
 
-/* Write {"inputs": inputs} (inputs borrowed: a JSON array of the objects
- * above), pretty-printed, with a final newline.  Returns 0 / -1. */
-int cs_report_verify_json_doc(FILE *out, json_t *inputs);
+/* As cs_report_verify_json(), for one of verify's inputs: "item"
+ * follows "file", the 1-based position of the leaf in that file when
+ * the input is a leaf found in a directory tree, null (item 0) when the
+ * file was verified as one input.  The document {"inputs": [...]} is
+ * written an input at a time (report/jstream.h). */
+json_t *cs_report_verify_input_json(const char *file, size_t item,
+				    const struct cs_verify_result *res,
+				    const struct cs_error *error,
+				    const struct cs_verify_report_opts *o,
+				    json_t *checked);
+
+/*
+ * What a validation checked, for its JSON ("checked", doc/json-schema.md):
+ * {"host": v->host or null, "sni": sni or null (the name sent in the TLS
+ * handshake; NULL for verify), "purpose": "server", "client", "email",
+ * "code", "any" or the dotted OID, "time": v->at as RFC 3339 UTC,
+ * "trust": {"source": "files", "system", "bundled", "files-and-system" or
+ * "none", "anchors": N}}.  A new object (caller json_decref()s), NULL
+ * on allocation failure.  The inputs above take it as "checked" (their
+ * last key), each holding a reference.
+ */
+json_t *cs_report_checked_json(const struct cs_verify_opts *v,
+			       const char *sni, const struct cs_trust *trust);
 
 /* "valid until 2027-03-01 (limited by 'Example Issuing CA', certificate
  * 1)" and, when another path outlives it, "; another path, through
