@@ -310,13 +310,14 @@ fi
 # 2. files
 
 if [ "$part" = all ] || [ "$part" = files ]; then
-	python3 - "$pki" "$tmp/tree" "$nfiles" <<'EOF'
-import datetime, os, sys
+	python3 - "$pki" "$tmp/tree" "$nfiles" "$top/bench" <<'EOF'
+import os, sys
 from cryptography import x509
-from cryptography.x509.oid import NameOID, ExtendedKeyUsageOID
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 pki, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sys.path.insert(0, sys.argv[4])
+from leafgen import leaves
 ica = x509.load_pem_x509_certificate(
     open(os.path.join(pki, "ica-rsa.pem"), "rb").read())
 ica_key = serialization.load_pem_private_key(
@@ -324,29 +325,10 @@ ica_key = serialization.load_pem_private_key(
 # one leaf key for all, from a fixed scalar: the same tree on every run
 key = ec.derive_private_key(0x5EED5EED5EED5EED5EED5EED5EED5EED,
                             ec.SECP256R1())
-aki = x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
-    ica.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value)
-ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
-nb, na = datetime.datetime(2026, 1, 1), datetime.datetime(2028, 1, 1)
 os.makedirs(out, exist_ok=True)
 with open(os.path.join(out, "ica.pem"), "wb") as f:
     f.write(ica.public_bytes(serialization.Encoding.PEM))
-for i in range(n):
-    h = "host%d.example.test" % i
-    c = (x509.CertificateBuilder()
-         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, h)]))
-         .issuer_name(ica.subject).public_key(key.public_key())
-         .serial_number(0x100000 + i)
-         .not_valid_before(nb).not_valid_after(na)
-         .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
-         .add_extension(x509.KeyUsage(True, False, False, False, False,
-                                      False, False, False, False), True)
-         .add_extension(x509.ExtendedKeyUsage(
-             [ExtendedKeyUsageOID.SERVER_AUTH]), False)
-         .add_extension(x509.SubjectAlternativeName([x509.DNSName(h)]), False)
-         .add_extension(aki, False)
-         .add_extension(ski, False)
-         .sign(ica_key, hashes.SHA256()))
+for i, c in leaves(ica, ica_key, key, n):
     d = os.path.join(out, "d%03d" % (i // 100))
     if i % 100 == 0:
         os.makedirs(d, exist_ok=True)

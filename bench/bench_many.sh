@@ -39,43 +39,25 @@ case $key in ec | rsa) ;; *) echo "KEY is ec or rsa" >&2; exit 2 ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-python3 - "$pki" "$key" "$tmp" "$n" <<'EOF'
-import datetime, os, sys
+python3 - "$pki" "$key" "$tmp" "$n" "$top/bench" <<'EOF'
+import os, sys
 from cryptography import x509
-from cryptography.x509.oid import NameOID, ExtendedKeyUsageOID
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 pki, kt, out, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+sys.path.insert(0, sys.argv[5])
+from leafgen import leaves
 ica_pem = open(os.path.join(pki, "ica-%s.pem" % kt), "rb").read()
 ica = x509.load_pem_x509_certificate(ica_pem)
 ica_key = serialization.load_pem_private_key(
     open(os.path.join(pki, "ica-%s.key" % kt), "rb").read(), None)
 key = ec.derive_private_key(0x5EED5EED5EED5EED5EED5EED5EED5EED,
                             ec.SECP256R1())
-aki = x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
-    ica.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value)
-ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
-nb, na = datetime.datetime(2026, 1, 1), datetime.datetime(2028, 1, 1)
 for d in ("leaf", "chain"):
     os.makedirs(os.path.join(out, d), exist_ok=True)
 with open(os.path.join(out, "ica.pem"), "wb") as f:
     f.write(ica_pem)
-for i in range(n):
-    h = "host%d.example.test" % i
-    c = (x509.CertificateBuilder()
-         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, h)]))
-         .issuer_name(ica.subject).public_key(key.public_key())
-         .serial_number(0x100000 + i)
-         .not_valid_before(nb).not_valid_after(na)
-         .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
-         .add_extension(x509.KeyUsage(True, False, False, False, False,
-                                      False, False, False, False), True)
-         .add_extension(x509.ExtendedKeyUsage(
-             [ExtendedKeyUsageOID.SERVER_AUTH]), False)
-         .add_extension(x509.SubjectAlternativeName([x509.DNSName(h)]), False)
-         .add_extension(aki, False)
-         .add_extension(ski, False)
-         .sign(ica_key, hashes.SHA256()))
+for i, c in leaves(ica, ica_key, key, n):
     pem = c.public_bytes(serialization.Encoding.PEM)
     with open(os.path.join(out, "leaf", "%05d.pem" % i), "wb") as f:
         f.write(pem)
