@@ -12,7 +12,9 @@ every A query with the --a addresses and every AAAA query with the
   silent    reads queries and never answers
   garbage   answers with 12 random bytes
 
-Only the question of the query is parsed; the server runs until killed.
+With --name NAME, only that name is answered so (case aside); any other
+is NXDOMAIN.  Only the question of the query is parsed; the server runs
+until killed.
 """
 import argparse
 import os
@@ -24,22 +26,26 @@ RCODE = {"nxdomain": 3, "servfail": 2, "refused": 5}
 
 
 def question(q):
-    """The end offset of the first question, its QTYPE."""
+    """The end offset of the first question, its QTYPE and its name."""
     i = 12
+    labels = []
     while i < len(q) and q[i] != 0:
+        labels.append(q[i + 1:i + 1 + q[i]])
         i += 1 + q[i]
     if i + 5 > len(q):
-        return None, None
+        return None, None, None
     qtype = struct.unpack("!H", q[i + 1:i + 3])[0]
-    return i + 5, qtype
+    return i + 5, qtype, b".".join(labels).decode("ascii", "replace")
 
 
-def reply(q, mode, a, aaaa):
+def reply(q, mode, a, aaaa, only=None):
     if mode == "garbage":
         return os.urandom(12)
-    end, qtype = question(q)
+    end, qtype, name = question(q)
     if end is None:
         return None
+    if only and name.lower() != only.lower():
+        mode = "nxdomain"
     qid = q[:2]
     flags = 0x8180 | RCODE.get(mode, 0)  # QR, RD, RA
     rrs = []
@@ -62,6 +68,7 @@ def main():
                              "silent", "garbage"])
     ap.add_argument("--a", action="append", default=[])
     ap.add_argument("--aaaa", action="append", default=[])
+    ap.add_argument("--name")
     args = ap.parse_args()
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", 0))
@@ -70,7 +77,7 @@ def main():
         q, peer = s.recvfrom(4096)
         if args.mode == "silent" or len(q) < 12:
             continue
-        r = reply(q, args.mode, args.a, args.aaaa)
+        r = reply(q, args.mode, args.a, args.aaaa, args.name)
         if r:
             s.sendto(r, peer)
 

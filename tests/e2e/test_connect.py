@@ -72,9 +72,11 @@ class ConnectTest(unittest.TestCase):
         self.others.append(p)
         return port
 
-    def start_dns(self, mode="answer", a=(), aaaa=()):
+    def start_dns(self, mode="answer", a=(), aaaa=(), name=None):
         """A DNS server on 127.0.0.1; returns its --dns-servers value."""
         args = [sys.executable, DNS_SERVER, "--mode", mode]
+        if name:
+            args += ["--name", name]
         for x in a:
             args += ["--a", x]
         for x in aaaa:
@@ -272,6 +274,18 @@ class ConnectTest(unittest.TestCase):
         dns = self.start_dns(a=["127.0.0.1"])
         self.expect("%s:%d" % (HOST, port), 0, "Connected to 127.0.0.1",
                     "--dns-servers", dns, where="out")
+
+    def test_dns_name_with_u_labels(self):
+        # DNS is asked for the A-labels (the server answers no other name)
+        port = self.start()
+        dns = self.start_dns(a=["127.0.0.1"], name="xn--bcher-kva.example")
+        out, _ = self.expect("b\u00fccher.example:%d" % port, 0,
+                             "Connected to 127.0.0.1", "--dns-servers", dns,
+                             where="out")
+        # a name IDNA 2008 refuses is a usage error naming it
+        self.expect("\u2603.example:%d" % port, 2, "'\u2603.example' is "
+                    "not a valid internationalised host name",
+                    "--dns-servers", dns)
 
     def test_failed_address_then_answer_is_a_note(self):
         # the name's first address refuses (nothing listens on

@@ -404,6 +404,13 @@ static const struct target_case targets[] = {
 	{"exa mple.test", -1, NULL, 0, false, 0},
 	/* empty host */
 	{":443", -1, NULL, 0, false, 0},
+	/* U-labels: DNS is asked for the A-labels (IDNA 2008) */
+	{"b\xc3\xbc" "cher.example:8443", 0, "xn--bcher-kva.example", 8443,
+	 false, 0},
+	{"smtp://\xc3\xa4" "pfel.example", 0, "xn--pfel-koa.example", 25, false,
+	 CS_STARTTLS_SMTP},
+	/* not valid IDNA 2008 (a symbol) */
+	{"\xe2\x98\x83.example", -1, NULL, 0, false, 0},
 };
 
 static void test_net_parse_target(void **state)

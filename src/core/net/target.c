@@ -7,9 +7,11 @@
  * Does not: resolve the name (resolve.c), open a socket, or print.
  */
 #include "net/net.h"
+#include "x509/names.h"
 
 #include <arpa/inet.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -56,6 +58,27 @@ static bool valid_name(const char *h)
 		      *p == '_'))
 			return false;
 	return true;
+}
+
+/* A host with U-labels ("bücher.example") becomes its A-labels (IDNA
+ * 2008, as --host is matched): what DNS is asked and the name shown. */
+static int to_alabel(struct cs_net_target *t, struct cs_error *err)
+{
+	char *a = NULL;
+
+	if (cs_names_host_ascii(t->host, &a, err) < 0)
+		return -1;
+	if (!a)
+		return 0;
+	if (strlen(a) > CS_NET_MAX_HOST) {
+		free(a);
+		return cs_error_setx(err, CS_E_USAGE,
+				     "host name longer than %d bytes",
+				     CS_NET_MAX_HOST);
+	}
+	strcpy(t->host, a);
+	free(a);
+	return 0;
 }
 
 int cs_net_parse_target(const char *s, struct cs_net_target *t,
@@ -132,6 +155,8 @@ int cs_net_parse_target(const char *s, struct cs_net_target *t,
 	} else {
 		t->port = cs_starttls_default_port(t->starttls);
 	}
+	if (to_alabel(t, err) < 0)
+		return -1;
 	t->is_ip = cs_net_is_ip(t->host);
 	if (*s == '[' && !(t->is_ip && strchr(t->host, ':')))
 		return cs_error_setx(err, CS_E_USAGE,
