@@ -201,6 +201,10 @@ class CnInSan(Base):
         for cn, sans in [("example.com", ["www.example.com"]),  # parent
                          ("bad.example.com", ["test.localhost"]),
                          ("pay.example.com", ["*.example.com"]),
+                         # the covering wildcard after a sibling host: the
+                         # SAN's order does not matter
+                         ("pay.example.com", ["www.example.com",
+                                              "*.example.com"]),
                          ("www.example.com", ["www.example.com",
                                               "pay.example.com"]),
                          ("a.com", ["b.com"]),        # TLD alone shared

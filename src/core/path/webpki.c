@@ -455,8 +455,10 @@ static void check_cn_in_san(struct cs_flist *l, const struct cs_cand *c)
 		if (n->type == CS_SAN_IP && iplen != 0 &&
 		    n->raw_len == iplen && memcmp(n->raw, ip, iplen) == 0)
 			ip_variant = true;
-		if (n->type == CS_SAN_DNS && iplen == 0 && sib == NULL &&
-		    cn_sibling(m, n, &covered))
+		/* every DNS name is asked: a wildcard later in the list
+		 * may cover the CN whatever came first */
+		if (n->type == CS_SAN_DNS && iplen == 0 &&
+		    cn_sibling(m, n, &covered) && sib == NULL)
 			sib = n->value;
 		if (n->len != m->subject_cn_len)
 			continue;
