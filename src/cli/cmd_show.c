@@ -331,14 +331,20 @@ int cmd_show(int argc, char **argv)
 	}
 	for (int i = first; i < argc; i++)
 		show_path(&r, argv[i], &lo);
-	if (o.json && (cs_jstream_next(stdout, &r.certs, "crls") < 0 ||
-		       cs_jstream_next(stdout, &r.crls, "errors") < 0 ||
-		       cs_jstream_next(stdout, &r.errors, NULL) < 0) &&
-	    !ferror(stdout)) {
-		/* stdout's own failures are main's to report; this is a
-		 * spool that could not be written or read back */
-		cli_error(NULL, "cannot write the JSON document");
-		r.rc = CS_EXIT_INPUT;
+	if (o.json) {
+		/* every array closed, so the document is whole even when
+		 * one of them failed */
+		int bad = cs_jstream_next(stdout, &r.certs, "crls") < 0;
+
+		bad |= cs_jstream_next(stdout, &r.crls, "errors") < 0;
+		bad |= cs_jstream_next(stdout, &r.errors, NULL) < 0;
+		if (bad && !ferror(stdout)) {
+			/* stdout's own failures are main's to report; this
+			 * is a spool that could not be written or read back,
+			 * or an element jansson could not dump */
+			cli_error(NULL, "cannot write the JSON document");
+			r.rc = CS_EXIT_INPUT;
+		}
 	}
 	/* a failed write sets stdout's error flag: main reports it, once,
 	 * with the reason (check_output) */

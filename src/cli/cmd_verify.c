@@ -430,9 +430,13 @@ int cmd_verify(int argc, char **argv)
 		else
 			verify_file(&r, o.files[i]);
 	}
-	/* a write that failed is main's to report (check_output) */
-	if (o.json)
-		(void)cs_jstream_next(stdout, &jinputs, NULL);
+	/* a write that failed is main's to report (check_output); an
+	 * element jansson could not dump (out of memory) is ours */
+	if (o.json && cs_jstream_next(stdout, &jinputs, NULL) < 0 &&
+	    !ferror(stdout)) {
+		cli_error(NULL, "cannot write the JSON document");
+		r.rc = CS_EXIT_INPUT;
+	}
 	rc = r.rc;
 	json_decref(r.checked);
 out:
