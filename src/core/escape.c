@@ -101,10 +101,13 @@ static size_t label_safe(char *o, size_t k, enum cs_escape_mode mode)
 }
 
 /* RFC 4514 2.4: the characters a DN string escapes with a backslash
- * ("O=The Go Daddy Group\, Inc.", and "\\" for a backslash). */
+ * ("O=The Go Daddy Group\, Inc."), printed escaped as GnuTLS and openssl
+ * print them; but not the backslash itself: an escaped backslash stays
+ * doubled, so every pair of backslashes on screen is one backslash of the
+ * input and the output reads back without doubt. */
 static bool rfc4514_special(unsigned char c)
 {
-	return c != '\0' && strchr(",+\"\\<>;=# ", c) != NULL;
+	return c != '\0' && strchr(",+\"<>;=# ", c) != NULL;
 }
 
 char *cs_escape(const char *s, size_t len, enum cs_escape_mode mode)

@@ -71,9 +71,15 @@ static const struct esc_row esc_rows[] = {
 	 * print them, not doubled */
 	{.in = "O=The Go Daddy Group\\, Inc.",
 	 .want = "O=The Go Daddy Group\\, Inc."},
-	{.in = "CN=a\\+b\\\\c\\;d", .want = "CN=a\\+b\\\\c\\;d"},
+	/* an escaped backslash stays doubled: every pair of backslashes on
+	 * screen is one backslash of the input, whatever follows */
+	{.in = "CN=a\\+b\\\\c\\;d", .want = "CN=a\\+b\\\\\\\\c\\;d"},
 	/* a backslash before a control: doubled, the control escaped */
 	{.in = "a\\\x1b", .want = "a\\\\\\x1b"},
+	/* two backslashes before a control: four, then the escape */
+	{.in = "a\\\\\x1b", .want = "a\\\\\\\\\\x1b"},
+	/* a backslash, then an escaped comma */
+	{.in = "a\\\\,", .want = "a\\\\\\,"},
 	/* a trailing backslash: doubled */
 	{.in = "a\\", .want = "a\\\\"},
 	/* not in Nagios or Prometheus modes: doubled there */
