@@ -6,6 +6,7 @@
  * exists from a host name), print, or exit.
  */
 #include "check/check.h"
+#include "hash.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -177,24 +178,12 @@ int cs_check_target_parse(const char *text, size_t line,
 	return 0;
 }
 
-#define FNV_BASIS UINT64_C(14695981039346656037)
-
-static uint64_t fnv(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= UINT64_C(1099511628211);
-	}
-	return h;
-}
-
 bool cs_check_in_shard(const char *spec, unsigned k, unsigned n)
 {
 	if (n <= 1)
 		return true;
-	return fnv(FNV_BASIS, spec, strlen(spec)) % n == (uint64_t)(k - 1);
+	return cs_fnv64(CS_FNV64_BASIS, spec, strlen(spec)) % n ==
+	       (uint64_t)(k - 1);
 }
 
 /* ---- targets already given ---------------------------------------- */
@@ -211,15 +200,15 @@ struct cs_check_seen {
 
 static uint64_t settings_hash(const struct cs_check_target *t)
 {
-	uint64_t h = FNV_BASIS;
+	uint64_t h = CS_FNV64_BASIS;
 	unsigned char no_sni = t->no_sni;
 	int starttls = (int)t->net.starttls;
 
-	h = fnv(h, t->host, strlen(t->host) + 1);
-	h = fnv(h, t->sni, strlen(t->sni) + 1);
-	h = fnv(h, &no_sni, 1);
-	h = fnv(h, &t->timeout_ms, sizeof(t->timeout_ms));
-	return fnv(h, &starttls, sizeof(starttls));
+	h = cs_fnv64(h, t->host, strlen(t->host) + 1);
+	h = cs_fnv64(h, t->sni, strlen(t->sni) + 1);
+	h = cs_fnv64(h, &no_sni, 1);
+	h = cs_fnv64(h, &t->timeout_ms, sizeof(t->timeout_ms));
+	return cs_fnv64(h, &starttls, sizeof(starttls));
 }
 
 struct cs_check_seen *cs_check_seen_new(void)
@@ -240,7 +229,7 @@ void cs_check_seen_free(struct cs_check_seen *s)
 static struct seen_entry *seen_find(struct seen_entry *slot, size_t cap,
 				    const char *spec)
 {
-	size_t i = fnv(FNV_BASIS, spec, strlen(spec)) & (cap - 1);
+	size_t i = cs_fnv64(CS_FNV64_BASIS, spec, strlen(spec)) & (cap - 1);
 
 	while (slot[i].spec && strcmp(slot[i].spec, spec) != 0)
 		i = (i + 1) & (cap - 1);

@@ -3,6 +3,7 @@
  * DIR` walks a tree as `check DIR` does.)
  */
 #include "path/tree.h"
+#include "hash.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -74,13 +75,7 @@ struct scan {
 
 static uint64_t fnv(const unsigned char *p, size_t n)
 {
-	uint64_t h = UINT64_C(14695981039346656037);
-
-	while (n--) {
-		h ^= *p++;
-		h *= UINT64_C(1099511628211);
-	}
-	return h;
+	return cs_fnv64(CS_FNV64_BASIS, p, n);
 }
 
 static int add_file(struct scan *s, const char *path)
