@@ -110,6 +110,11 @@ static void test_target_settings(void **state)
 		{"192.0.2.10 justaword", "not a setting"},
 		{"gopher://192.0.2.10", "unknown scheme"},
 		{"./certs.pem host=x", "apply to endpoints"},
+		{"192.0.2.10 host=b\xc3\xbc" "cher.example", NULL},
+		{"192.0.2.10 host=\xe2\x98\x83.example",
+		 "not a valid internationalised host name"},
+		{"192.0.2.10 sni=\xe2\x98\x83.example",
+		 "not a valid internationalised host name"},
 	};
 	struct cs_check_target t;
 	struct cs_error err;

@@ -7,6 +7,7 @@
  */
 #include "check/check.h"
 #include "hash.h"
+#include "x509/names.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -57,6 +58,20 @@ static int copy_value(char *out, size_t outsz, const char *key,
 	return 0;
 }
 
+/* host= and sni=: a name with U-labels must be one IDNA 2008 takes, as
+ * for --host (it is matched, and sent, as its A-labels). */
+static int copy_name(char *out, size_t outsz, const char *key,
+		     const char *v, size_t vlen, struct cs_error *err)
+{
+	char *a = NULL;
+
+	if (copy_value(out, outsz, key, v, vlen, err) < 0 ||
+	    cs_names_host_ascii(out, &a, err) < 0)
+		return -1;
+	free(a);
+	return 0;
+}
+
 /* One "key=value" (or "no-sni") word of a target line. */
 static int parse_setting(struct cs_check_target *t, const char *w,
 			 size_t wlen, struct cs_error *err)
@@ -78,10 +93,10 @@ static int parse_setting(struct cs_check_target *t, const char *w,
 				     "timeout=DURATION)", (int)(wlen > 60 ? 60 :
 				     wlen), w);
 	if (klen == 4 && !memcmp(w, "host", 4))
-		return copy_value(t->host, sizeof(t->host), "host", v, vlen,
-				  err);
+		return copy_name(t->host, sizeof(t->host), "host", v, vlen,
+				 err);
 	if (klen == 3 && !memcmp(w, "sni", 3))
-		return copy_value(t->sni, sizeof(t->sni), "sni", v, vlen, err);
+		return copy_name(t->sni, sizeof(t->sni), "sni", v, vlen, err);
 	if (klen == 8 && !memcmp(w, "starttls", 8)) {
 		if (copy_value(buf, sizeof(buf), "starttls", v, vlen, err) < 0)
 			return -1;
