@@ -18,6 +18,10 @@
  * record, then the connection closed), bad-hello (a ServerHello too short
  * to parse: the client answers with an alert), starttls-ok,
  * big-record (a record header claiming more than TLS allows),
+ * big-record-17000 (a plaintext handshake record header claiming 17,000
+ * bytes: over 2^14, under TLS 1.2's 2^14 + 2048), junk-after-handshake
+ * (asks for a client certificate without requiring one, sends no ticket,
+ * then a record that does not decrypt),
  * starttls-refuse, starttls-inject, starttls-absent (capabilities
  * without the upgrade, a command sent anyway unanswered; the last four
  * need --starttls).
@@ -571,6 +575,15 @@ static void serve(int fd, gnutls_certificate_credentials_t cred)
 		/* a ServerHello of 4 bytes: its version and nothing more */
 		send_all(fd, "\x16\x03\x03\x00\x08\x02\x00\x00\x04\x03\x03"
 			 "\x00\x00", 13);
+		drain(fd, 2);
+	} else if (!strcmp(mode, "big-record-17000")) {
+		(void)recv(fd, buf, sizeof(buf), 0);
+		/* before any encryption a record carries at most 2^14 bytes
+		 * in either version (RFC 5246 section 6.2.1, RFC 8446
+		 * section 5.1): 17,000 (0x4268) is over that, under 18,432 */
+		memset(buf, 0, sizeof(buf));
+		memcpy(buf, "\x16\x03\x03\x42\x68\x02", 6);
+		send_all(fd, buf, sizeof(buf));
 		drain(fd, 2);
 	} else if (!strcmp(mode, "big-record")) {
 		(void)recv(fd, buf, sizeof(buf), 0);

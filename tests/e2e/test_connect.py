@@ -574,6 +574,16 @@ class ConnectTest(unittest.TestCase):
                              "header claims 18433 bytes")
         self.assertNotIn("limit", err)
 
+    def test_oversized_plaintext_record(self):
+        # 17,000 bytes in the plaintext phase: over the 2^14 a record
+        # carries before encryption, under TLS 1.2's 2^14 + 2048; the
+        # message quotes the limit that applied, and only that one
+        _, err = self.expect(self.start("big-record-17000"), 2,
+                             "its header claims 17000 bytes, more than "
+                             "an unencrypted record may carry (16384)")
+        self.assertNotIn("18432", err)
+        self.assertNotIn("16640", err)
+
     def test_old_tls(self):
         # a TLS 1.0-only server: the version negotiated is reported as is
         self.expect(self.start("old-tls"), 0, "TLS1.0", where="out")

@@ -32,6 +32,7 @@
 /* The longest record (header excluded) a peer may send: 2^14 bytes of
  * data plus the expansion of the protection (RFC 5246 section 6.2.3,
  * RFC 8446 section 5.2). */
+#define NET_MAX_RECORD_PLAIN 16384
 #define NET_MAX_RECORD_TLS12 (16384 + 2048)
 #define NET_MAX_RECORD_TLS13 (16384 + 256)
 
@@ -118,10 +119,35 @@ struct conn {
 	int last_errno;
 	/* the record layer as received, to name a record's claimed length
 	 * (RFC 8446 section 5.1): the header being read, the bytes left in
-	 * the current record, the largest length a header claimed */
+	 * the current record, whether the server's ChangeCipherSpec came
+	 * (what follows it is encrypted); the first record over its limit:
+	 * its length, the limit, which one ("an unencrypted", ...) */
 	unsigned char rec_hdr[5];
-	size_t rec_nhdr, rec_left, rec_max_len;
+	size_t rec_nhdr, rec_left;
+	bool rec_ccs;
+	size_t rec_over_len;
+	unsigned rec_over_limit;
+	const char *rec_over_what;
 };
+
+/* The most a record of content type type may claim: 2^14 before
+ * encryption in either version (RFC 5246 section 6.2.1, RFC 8446
+ * section 5.1), then 2^14 + 2048 under TLS 1.2 and before (RFC 5246
+ * section 6.2.3), 2^14 + 256 under TLS 1.3 (RFC 8446 section 5.2). */
+static unsigned record_limit(struct conn *c, unsigned type,
+			     const char **what)
+{
+	if (type != 23 && !c->rec_ccs) {
+		*what = "an unencrypted";
+		return NET_MAX_RECORD_PLAIN;
+	}
+	if (gnutls_protocol_get_version(c->s) == GNUTLS_TLS1_3) {
+		*what = "an encrypted TLS 1.3";
+		return NET_MAX_RECORD_TLS13;
+	}
+	*what = "an encrypted TLS 1.2";
+	return NET_MAX_RECORD_TLS12;
+}
 
 /* Follow the record boundaries in n bytes received. */
 static void track_records(struct conn *c, const unsigned char *p, size_t n)
@@ -141,8 +167,17 @@ static void track_records(struct conn *c, const unsigned char *p, size_t n)
 		if (c->rec_nhdr < sizeof(c->rec_hdr))
 			continue;
 		len = (size_t)c->rec_hdr[3] << 8 | c->rec_hdr[4];
-		if (len > c->rec_max_len)
-			c->rec_max_len = len;
+		if (!c->rec_over_len) {
+			const char *what;
+			unsigned lim = record_limit(c, c->rec_hdr[0], &what);
+			if (len > lim) {
+				c->rec_over_len = len;
+				c->rec_over_limit = lim;
+				c->rec_over_what = what;
+			}
+		}
+		if (c->rec_hdr[0] == 20)
+			c->rec_ccs = true;
 		c->rec_left = len;
 		c->rec_nhdr = 0;
 	}
@@ -298,16 +333,14 @@ static int handshake_error(struct conn *c, int ret, const char *addr,
 				       cs_net_alert_name(a), a);
 	}
 	case GNUTLS_E_RECORD_OVERFLOW:
-		/* the record layer, not our limit: a TLS 1.2 record carries
-		 * at most 2^14 + 2048 bytes (RFC 5246 section 6.2.3), a TLS
-		 * 1.3 one 2^14 + 256 (RFC 8446 section 5.2) */
-		if (c->rec_max_len > NET_MAX_RECORD_TLS13)
+		/* the record layer, not our limit: the limit that applied
+		 * to the record (record_limit), and only that one */
+		if (c->rec_over_len)
 			return cs_error_setlib(err, CS_E_NET, ret,
 				"%s: the server sent an invalid TLS record: "
-				"its header claims %zu bytes, more than a "
-				"record may carry (%u, %u under TLS 1.3)", addr,
-				c->rec_max_len, NET_MAX_RECORD_TLS12,
-				NET_MAX_RECORD_TLS13);
+				"its header claims %zu bytes, more than %s "
+				"record may carry (%u)", addr, c->rec_over_len,
+				c->rec_over_what, c->rec_over_limit);
 		return cs_error_setlib(err, CS_E_NET, ret,
 				       "%s: the server sent an invalid TLS "
 				       "record: more than the 16384 bytes of "
