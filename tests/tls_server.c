@@ -478,10 +478,12 @@ static void drain(int fd, int seconds)
 static void serve_tls(int fd, gnutls_certificate_credentials_t cred)
 {
 	struct first_record first = {fd, 0, 0};
+	const int junk = !strcmp(mode, "junk-after-handshake");
 	gnutls_session_t s;
 	int ret;
 
-	if (gnutls_init(&s, GNUTLS_SERVER) < 0)
+	if (gnutls_init(&s, GNUTLS_SERVER | (junk ? GNUTLS_NO_TICKETS : 0))
+	    < 0)
 		return;
 	if (!strcmp(mode, "old-tls"))
 		ret = gnutls_priority_set_direct(s,
@@ -499,6 +501,8 @@ static void serve_tls(int fd, gnutls_certificate_credentials_t cred)
 		 * certificate ends it with an alert */
 		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
 		gnutls_session_set_verify_cert(s, NULL, 0);
+	} else if (junk) {
+		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUEST);
 	}
 	gnutls_transport_set_int(s, fd);
 	if (!strcmp(mode, "hello-only")) {
@@ -517,6 +521,16 @@ static void serve_tls(int fd, gnutls_certificate_credentials_t cred)
 			gnutls_strerror(ret));
 		if (client_ca) /* as a real server does: say why */
 			gnutls_alert_send_appropriate(s, ret);
+		goto out;
+	}
+	if (junk) {
+		/* an application_data record of 32 bytes no key made: the
+		 * client fails after the handshake, with no alert and no
+		 * close from us */
+		unsigned char rec[5 + 32] = {23, 3, 3, 0, 32};
+		memset(rec + 5, 0x5a, 32);
+		send_all(fd, rec, sizeof(rec));
+		drain(fd, 2);
 		goto out;
 	}
 	gnutls_bye(s, GNUTLS_SHUT_WR);

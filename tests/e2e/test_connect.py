@@ -472,7 +472,16 @@ class ConnectTest(unittest.TestCase):
         self.client_cert_missing(True, "(TLS handshake failure: the server "
                                  "sent alert|connection reset)")
 
-    def test_client_cert_refused_tls13(self):
+    def test_client_cert_other_failure_tls13(self):
+        # TLS 1.3, a client certificate asked for (not required) and none
+        # given, then a record that does not decrypt: an error of its own,
+        # not "the server requires a client certificate"
+        port = self.start("junk-after-handshake")
+        _, err = self.expect(port, 2, "after the handshake: ")
+        self.assertNotIn("requires a client certificate", err)
+        self.assertNotIn("refused the client certificate", err)
+
+
         # an ECDSA leaf under the other root: the server says bad_certificate
         port = self.client_server()
         with tempfile.TemporaryDirectory() as d:

@@ -540,12 +540,45 @@ static int capture(struct conn *c, const struct cs_net_opts *o,
 
 /* ---- TLS 1.3: the verdict on the client certificate ---------------- */
 
-/* TLS 1.3 with a CertificateRequest: wait up to ms (within the deadline)
- * for the server's verdict on the client's certificate. */
+/* A fatal alert a server refuses a client certificate with (RFC 8446
+ * sections 4.4.2.4 and 6.2): certificate_required, or one of those a
+ * server ends the handshake with when the client's is wrong. */
+static bool refusal_alert(int a)
+{
+	switch (a) {
+	case GNUTLS_A_HANDSHAKE_FAILURE:
+	case GNUTLS_A_BAD_CERTIFICATE:
+	case GNUTLS_A_UNSUPPORTED_CERTIFICATE:
+	case GNUTLS_A_CERTIFICATE_REVOKED:
+	case GNUTLS_A_CERTIFICATE_EXPIRED:
+	case GNUTLS_A_CERTIFICATE_UNKNOWN:
+	case GNUTLS_A_UNKNOWN_CA:
+	case GNUTLS_A_ACCESS_DENIED:
+	case 116: /* certificate_required, RFC 8446 section 6.2 */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* What await_client_verdict returns when the server refused: a
+ * refusal alert, or a close or reset right after the handshake. */
+#define NET_VERDICT_REFUSED (-2)
+
+/*
+ * TLS 1.3 with a CertificateRequest: wait up to ms (within the deadline)
+ * for the server's verdict on the client's certificate.  sent: one was
+ * sent; given: one was configured (--cert), sent or not.  Returns 0
+ * (accepted, or no word), NET_VERDICT_REFUSED with *err set when the
+ * server refused (refusal_alert, a close, a reset), -1 with *err set on
+ * any other failure.
+ */
 static int await_client_verdict(struct conn *c, unsigned ms,
-				const char *addr, bool sent,
+				const char *addr, bool sent, bool given,
 				struct cs_error *err)
 {
+	const char *none = given ? "the one given (--cert, --key) was not "
+			   "sent" : "none was given (--cert, --key)";
 	const int64_t end = now_ms(c->dl) + ms;
 	const struct cs_net_sess *x = gnutls_session_get_ptr(c->s);
 	unsigned char buf[256];
@@ -569,26 +602,32 @@ static int await_client_verdict(struct conn *c, unsigned ms,
 		if (ret == GNUTLS_E_PREMATURE_TERMINATION ||
 		    ((ret == GNUTLS_E_PULL_ERROR ||
 		      ret == GNUTLS_E_PUSH_ERROR) &&
-		     (c->last_errno == ECONNRESET || c->last_errno == EPIPE)))
-			return cs_error_setx(err, CS_E_NET, "%s: the server "
-					     "dropped the connection right "
-					     "after the handshake, without an "
-					     "alert: it %s", addr, sent ?
-					     "probably refused the client "
-					     "certificate" :
-					     "had asked for a client "
-					     "certificate and none was given "
-					     "(--cert, --key)");
+		     (c->last_errno == ECONNRESET || c->last_errno == EPIPE))) {
+			(void)cs_error_setx(err, CS_E_NET, "%s: the server "
+					    "dropped the connection right "
+					    "after the handshake, without an "
+					    "alert: it %s%s", addr, sent ?
+					    "probably refused the client "
+					    "certificate" : "had asked for a "
+					    "client certificate and ", sent ?
+					    "" : none);
+			return NET_VERDICT_REFUSED;
+		}
 		if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED) {
 			a = (int)gnutls_alert_get(c->s);
 			cs_net_trace_alert(x->trace, CS_TRACE_RECEIVED, a,
 					   true);
-			return cs_error_setlib(err, CS_E_NET, ret,
+			if (!refusal_alert(a))
+				return cs_error_setlib(err, CS_E_NET, ret,
+					"%s: after the handshake, the server "
+					"sent alert %s (%d)", addr,
+					cs_net_alert_name(a), a);
+			(void)cs_error_setlib(err, CS_E_NET, ret,
 				"%s: the server refused the client "
-				"certificate%s: alert %s (%d)%s", addr,
-				sent ? "" : " (none was given)",
-				cs_net_alert_name(a), a, sent ? "" :
-				"; give one with --cert and --key");
+				"certificate%s%s: alert %s (%d)", addr,
+				sent ? "" : ": ", sent ? "" : none,
+				cs_net_alert_name(a), a);
+			return NET_VERDICT_REFUSED;
 		}
 		if (ret != GNUTLS_E_AGAIN && ret != GNUTLS_E_INTERRUPTED &&
 		    gnutls_error_is_fatal(ret))
@@ -707,6 +746,7 @@ int cs_net_handshake(const struct cs_net_target *t,
 	struct cs_net_trace_step *st;
 	struct conn c;
 	struct pollfd pfd;
+	int v;
 	const char *sni;
 	size_t max_msg, trace_from = 0;
 	int64_t t0;
@@ -858,12 +898,16 @@ int cs_net_handshake(const struct cs_net_target *t,
 	res->client_cert_sent = gnutls_certificate_get_ours(c.s) != NULL;
 	if (res->client_cert_requested &&
 	    gnutls_protocol_get_version(c.s) == GNUTLS_TLS1_3 &&
-	    await_client_verdict(&c, o->client_wait_ms ? o->client_wait_ms :
-				 CS_NET_CLIENT_WAIT_MS, addr->text,
-				 res->client_cert_sent, err) < 0) {
-		/* TLS 1.3: the chain was captured above */
+	    (v = await_client_verdict(&c, o->client_wait_ms ?
+				      o->client_wait_ms : CS_NET_CLIENT_WAIT_MS,
+				      addr->text, res->client_cert_sent,
+				      o->client != NULL, err)) < 0) {
+		/* TLS 1.3: the chain was captured above; "required" only
+		 * when none was configured nor sent and the server refused,
+		 * as for TLS 1.2 (client_required) */
 		char why[96];
-		if (res->client_cert_sent)
+		if (res->client_cert_sent || o->client ||
+		    v != NET_VERDICT_REFUSED)
 			goto out;
 		if (err->lib_code == GNUTLS_E_FATAL_ALERT_RECEIVED) {
 			int a = (int)gnutls_alert_get(c.s);
