@@ -590,22 +590,20 @@ static void serve(int fd, gnutls_certificate_credentials_t cred)
 		send_all(fd, "\x16\x03\x03\x00\x08\x02\x00\x00\x04\x03\x03"
 			 "\x00\x00", 13);
 		drain(fd, 2);
-	} else if (!strcmp(mode, "big-record-17000")) {
-		(void)recv(fd, buf, sizeof(buf), 0);
-		/* before any encryption a record carries at most 2^14 bytes
-		 * in either version (RFC 5246 section 6.2.1, RFC 8446
-		 * section 5.1): 17,000 (0x4268) is over that, under 18,432 */
-		memset(buf, 0, sizeof(buf));
-		memcpy(buf, "\x16\x03\x03\x42\x68\x02", 6);
-		send_all(fd, buf, sizeof(buf));
-		drain(fd, 2);
-	} else if (!strcmp(mode, "big-record")) {
-		(void)recv(fd, buf, sizeof(buf), 0);
+	} else if (!strncmp(mode, "big-record", 10)) {
 		/* a handshake record whose header claims 18,433 bytes: one
 		 * more than TLS 1.2 allows (2^14 + 2048, RFC 5246 section
-		 * 6.2.3), far more than TLS 1.3's 2^14 + 256 */
+		 * 6.2.3), far more than TLS 1.3's 2^14 + 256; -17000: before
+		 * any encryption a record carries at most 2^14 bytes in
+		 * either version (RFC 5246 section 6.2.1, RFC 8446 section
+		 * 5.1), 17,000 is over that, under 18,432 */
+		const unsigned len = strcmp(mode, "big-record-17000") ?
+			18433 : 17000;
+		(void)recv(fd, buf, sizeof(buf), 0);
 		memset(buf, 0, sizeof(buf));
-		memcpy(buf, "\x16\x03\x03\x48\x01\x02", 6);
+		memcpy(buf, "\x16\x03\x03\x00\x00\x02", 6);
+		buf[3] = (unsigned char)(len >> 8);
+		buf[4] = (unsigned char)(len & 0xff);
 		send_all(fd, buf, sizeof(buf));
 		drain(fd, 2);
 	} else if (!strcmp(mode, "alert")) {
