@@ -18,6 +18,10 @@
  * record, then the connection closed), bad-hello (a ServerHello too short
  * to parse: the client answers with an alert), starttls-ok,
  * big-record (a record header claiming more than TLS allows),
+ * big-record-17000 (a plaintext handshake record header claiming 17,000
+ * bytes: over 2^14, under TLS 1.2's 2^14 + 2048), junk-after-handshake
+ * (asks for a client certificate without requiring one, sends no ticket,
+ * then a record that does not decrypt),
  * starttls-refuse, starttls-inject, starttls-absent (capabilities
  * without the upgrade, a command sent anyway unanswered; the last four
  * need --starttls).
@@ -474,10 +478,12 @@ static void drain(int fd, int seconds)
 static void serve_tls(int fd, gnutls_certificate_credentials_t cred)
 {
 	struct first_record first = {fd, 0, 0};
+	const int junk = !strcmp(mode, "junk-after-handshake");
 	gnutls_session_t s;
 	int ret;
 
-	if (gnutls_init(&s, GNUTLS_SERVER) < 0)
+	if (gnutls_init(&s, GNUTLS_SERVER | (junk ? GNUTLS_NO_TICKETS : 0))
+	    < 0)
 		return;
 	if (!strcmp(mode, "old-tls"))
 		ret = gnutls_priority_set_direct(s,
@@ -495,6 +501,8 @@ static void serve_tls(int fd, gnutls_certificate_credentials_t cred)
 		 * certificate ends it with an alert */
 		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
 		gnutls_session_set_verify_cert(s, NULL, 0);
+	} else if (junk) {
+		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUEST);
 	}
 	gnutls_transport_set_int(s, fd);
 	if (!strcmp(mode, "hello-only")) {
@@ -513,6 +521,16 @@ static void serve_tls(int fd, gnutls_certificate_credentials_t cred)
 			gnutls_strerror(ret));
 		if (client_ca) /* as a real server does: say why */
 			gnutls_alert_send_appropriate(s, ret);
+		goto out;
+	}
+	if (junk) {
+		/* an application_data record of 32 bytes no key made: the
+		 * client fails after the handshake, with no alert and no
+		 * close from us */
+		unsigned char rec[5 + 32] = {23, 3, 3, 0, 32};
+		memset(rec + 5, 0x5a, 32);
+		send_all(fd, rec, sizeof(rec));
+		drain(fd, 2);
 		goto out;
 	}
 	gnutls_bye(s, GNUTLS_SHUT_WR);
@@ -572,13 +590,20 @@ static void serve(int fd, gnutls_certificate_credentials_t cred)
 		send_all(fd, "\x16\x03\x03\x00\x08\x02\x00\x00\x04\x03\x03"
 			 "\x00\x00", 13);
 		drain(fd, 2);
-	} else if (!strcmp(mode, "big-record")) {
-		(void)recv(fd, buf, sizeof(buf), 0);
+	} else if (!strncmp(mode, "big-record", 10)) {
 		/* a handshake record whose header claims 18,433 bytes: one
 		 * more than TLS 1.2 allows (2^14 + 2048, RFC 5246 section
-		 * 6.2.3), far more than TLS 1.3's 2^14 + 256 */
+		 * 6.2.3), far more than TLS 1.3's 2^14 + 256; -17000: before
+		 * any encryption a record carries at most 2^14 bytes in
+		 * either version (RFC 5246 section 6.2.1, RFC 8446 section
+		 * 5.1), 17,000 is over that, under 18,432 */
+		const unsigned len = strcmp(mode, "big-record-17000") ?
+			18433 : 17000;
+		(void)recv(fd, buf, sizeof(buf), 0);
 		memset(buf, 0, sizeof(buf));
-		memcpy(buf, "\x16\x03\x03\x48\x01\x02", 6);
+		memcpy(buf, "\x16\x03\x03\x00\x00\x02", 6);
+		buf[3] = (unsigned char)(len >> 8);
+		buf[4] = (unsigned char)(len & 0xff);
 		send_all(fd, buf, sizeof(buf));
 		drain(fd, 2);
 	} else if (!strcmp(mode, "alert")) {

@@ -240,7 +240,8 @@ const struct cli_option cli_options[] = {
 	 "Speak the plaintext dialogue of *smtp*, *imap*, *pop3*, *ftp*, "
 	 "*xmpp*, *ldap*, *postgres*, *mysql*, *nntp* or *sieve* up to the "
 	 "TLS upgrade. The server's capabilities are read first (SMTP's "
-	 "EHLO reply, IMAP's CAPABILITY, POP3's CAPA, FTP's FEAT, NNTP's "
+	 "EHLO reply, IMAP's greeting code [CAPABILITY ...] or, without "
+	 "one, its answer to CAPABILITY, POP3's CAPA, FTP's FEAT, NNTP's "
 	 "CAPABILITIES, ManageSieve's greeting, XMPP's features, MySQL's "
 	 "CLIENT_SSL): when they do not offer "
 	 "the upgrade, that is the error, and the command is not sent. A "
@@ -317,7 +318,12 @@ const struct cli_option cli_options[] = {
 	 "server that requires one has sent its chain before it ends the "
 	 "connection: the chain is shown and validated (the exit code is "
 	 "its verdict) and a warning says the server requires a client "
-	 "certificate; *check* judges that chain too."},
+	 "certificate; *check* judges that chain too. That is so only when "
+	 "the server refused (a refusal alert such as "
+	 "*certificate_required*, *handshake_failure*, *bad_certificate*, "
+	 "*access_denied*, or a close or reset right after the handshake); "
+	 "any other failure after the handshake, or any failure with "
+	 "*--cert* given, stays an error."},
 	{OPT_KEY, "key", 0, CLI_ARG_FILE, "FILE", NULL, CLI_CMD_CONNECT, 0,
 	 "the private key of --cert",
 	 "The private key of *--cert* (PKCS#1, SEC1 or PKCS#8, PEM or DER; "

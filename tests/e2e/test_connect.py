@@ -472,7 +472,16 @@ class ConnectTest(unittest.TestCase):
         self.client_cert_missing(True, "(TLS handshake failure: the server "
                                  "sent alert|connection reset)")
 
-    def test_client_cert_refused_tls13(self):
+    def test_client_cert_other_failure_tls13(self):
+        # TLS 1.3, a client certificate asked for (not required) and none
+        # given, then a record that does not decrypt: an error of its own,
+        # not "the server requires a client certificate"
+        port = self.start("junk-after-handshake")
+        _, err = self.expect(port, 2, "after the handshake: ")
+        self.assertNotIn("requires a client certificate", err)
+        self.assertNotIn("refused the client certificate", err)
+
+
         # an ECDSA leaf under the other root: the server says bad_certificate
         port = self.client_server()
         with tempfile.TemporaryDirectory() as d:
@@ -573,6 +582,16 @@ class ConnectTest(unittest.TestCase):
                              "the server sent an invalid TLS record: its "
                              "header claims 18433 bytes")
         self.assertNotIn("limit", err)
+
+    def test_oversized_plaintext_record(self):
+        # 17,000 bytes in the plaintext phase: over the 2^14 a record
+        # carries before encryption, under TLS 1.2's 2^14 + 2048; the
+        # message quotes the limit that applied, and only that one
+        _, err = self.expect(self.start("big-record-17000"), 2,
+                             "its header claims 17000 bytes, more than "
+                             "an unencrypted record may carry (16384)")
+        self.assertNotIn("18432", err)
+        self.assertNotIn("16640", err)
 
     def test_old_tls(self):
         # a TLS 1.0-only server: the version negotiated is reported as is

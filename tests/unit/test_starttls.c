@@ -112,6 +112,19 @@ static const struct dialogue_case cases[] = {
 	{.name = "imap greeting capabilities", .proto = CS_STARTTLS_IMAP,
 	 .server = "* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\na1 OK go\r\n",
 	 .want_rc = 0, .not_sent = "CAPABILITY"},
+	/* CAPABILITY in the greeting's free text is no capability list:
+	 * ask (RFC 3501 section 7.1: only the [CAPABILITY ...] code) */
+	{.name = "imap greeting text capability", .proto = CS_STARTTLS_IMAP,
+	 .server = "* OK server with CAPABILITY support\r\n"
+		   "* CAPABILITY IMAP4rev1 STARTTLS\r\na0 OK\r\na1 OK go\r\n",
+	 .want_rc = 0, .want_sent = "a0 CAPABILITY\r\na1 STARTTLS\r\n"},
+	/* STARTTLS after the code's ']' is text, not a capability */
+	{.name = "imap greeting starttls outside code",
+	 .proto = CS_STARTTLS_IMAP,
+	 .server = "* OK [CAPABILITY IMAP4rev1] use STARTTLS\r\n",
+	 .want_rc = -1, .want_code = CS_E_NET,
+	 .want_msg = "the IMAP server does not offer STARTTLS",
+	 .not_sent = "STARTTLS"},
 	{.name = "imap refused", .proto = CS_STARTTLS_IMAP,
 	 .server = "* OK [CAPABILITY STARTTLS] hi\r\na1 NO no\r\n",
 	 .want_rc = -1,

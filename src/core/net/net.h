@@ -198,7 +198,11 @@ void cs_net_result_free(struct cs_net_result *r);
  * client_wait_ms for the server's first post-handshake message: a
  * NewSessionTicket or data means accepted, an alert (certificate_required,
  * bad_certificate, unknown_ca...) or a close is a CS_E_NET error saying
- * the server refused the client certificate (or that none was given).
+ * the server refused the client certificate (or that none was sent);
+ * without o->client and nothing sent, that refusal (only) is the success
+ * with client_cert_required above.  Any other failure after the
+ * handshake (another alert, a record that does not decrypt) is a
+ * CS_E_NET error.
  *
  * A failure of our own inside the handshake (a malformed message from the
  * server, a limit) is told to the server with an alert.  With o->trace,

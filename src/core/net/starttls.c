@@ -518,6 +518,30 @@ static bool starts(const char *line, size_t n, const char *prefix)
 	return n >= l && !strncasecmp(line, prefix, l);
 }
 
+/* The capabilities of an IMAP greeting "* OK [CAPABILITY ...] text"
+ * (RFC 3501 section 7.1: resp-text-code right after "OK "), up to the
+ * code's ']': false when the greeting has no such code (the words
+ * CAPABILITY or STARTTLS in its text are no list). */
+static bool imap_code_caps(const char *line, size_t n, const char **caps,
+			   size_t *ncaps)
+{
+	size_t i = 4, j; /* after "* OK" */
+
+	while (i < n && line[i] == ' ')
+		i++;
+	if (i >= n || line[i] != '[' ||
+	    !starts(line + i + 1, n - i - 1, "CAPABILITY "))
+		return false;
+	i += 1 + strlen("CAPABILITY ");
+	for (j = i; j < n && line[j] != ']'; j++)
+		;
+	if (j >= n)
+		return false;
+	*caps = line + i;
+	*ncaps = j - i;
+	return true;
+}
+
 /* RFC 3501 sections 6.2.1 and 7.1: the capabilities come in the
  * greeting's [CAPABILITY ...] code (section 7.1) or, asked with a0
  * CAPABILITY, in an untagged "* CAPABILITY" line (section 7.2.1); they
@@ -526,7 +550,8 @@ static bool starts(const char *line, size_t n, const char *prefix)
 static int do_imap(struct sio *s, const char *host, struct cs_error *err)
 {
 	char line[CS_STARTTLS_MAX_LINE + 1];
-	size_t n;
+	const char *caps;
+	size_t n, ncaps;
 	bool seen = false;
 
 	(void)host;
@@ -534,8 +559,8 @@ static int do_imap(struct sio *s, const char *host, struct cs_error *err)
 		return -1;
 	if (!starts(line, n, "* OK"))
 		return unexpected(s, "greeting", line, n, err);
-	if (has_word(line, n, "CAPABILITY")) {
-		seen = has_word(line, n, "STARTTLS");
+	if (imap_code_caps(line, n, &caps, &ncaps)) {
+		seen = has_word(caps, ncaps, "STARTTLS");
 	} else {
 		if (sio_puts(s, "a0 CAPABILITY\r\n", err) < 0)
 			return -1;

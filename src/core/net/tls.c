@@ -32,6 +32,7 @@
 /* The longest record (header excluded) a peer may send: 2^14 bytes of
  * data plus the expansion of the protection (RFC 5246 section 6.2.3,
  * RFC 8446 section 5.2). */
+#define NET_MAX_RECORD_PLAIN 16384
 #define NET_MAX_RECORD_TLS12 (16384 + 2048)
 #define NET_MAX_RECORD_TLS13 (16384 + 256)
 
@@ -118,10 +119,35 @@ struct conn {
 	int last_errno;
 	/* the record layer as received, to name a record's claimed length
 	 * (RFC 8446 section 5.1): the header being read, the bytes left in
-	 * the current record, the largest length a header claimed */
+	 * the current record, whether the server's ChangeCipherSpec came
+	 * (what follows it is encrypted); the first record over its limit:
+	 * its length, the limit, which one ("an unencrypted", ...) */
 	unsigned char rec_hdr[5];
-	size_t rec_nhdr, rec_left, rec_max_len;
+	size_t rec_nhdr, rec_left;
+	bool rec_ccs;
+	size_t rec_over_len;
+	unsigned rec_over_limit;
+	const char *rec_over_what;
 };
+
+/* The most a record of content type type may claim: 2^14 before
+ * encryption in either version (RFC 5246 section 6.2.1, RFC 8446
+ * section 5.1), then 2^14 + 2048 under TLS 1.2 and before (RFC 5246
+ * section 6.2.3), 2^14 + 256 under TLS 1.3 (RFC 8446 section 5.2). */
+static unsigned record_limit(struct conn *c, unsigned type,
+			     const char **what)
+{
+	if (type != 23 && !c->rec_ccs) {
+		*what = "an unencrypted";
+		return NET_MAX_RECORD_PLAIN;
+	}
+	if (gnutls_protocol_get_version(c->s) == GNUTLS_TLS1_3) {
+		*what = "an encrypted TLS 1.3";
+		return NET_MAX_RECORD_TLS13;
+	}
+	*what = "an encrypted TLS 1.2";
+	return NET_MAX_RECORD_TLS12;
+}
 
 /* Follow the record boundaries in n bytes received. */
 static void track_records(struct conn *c, const unsigned char *p, size_t n)
@@ -141,8 +167,17 @@ static void track_records(struct conn *c, const unsigned char *p, size_t n)
 		if (c->rec_nhdr < sizeof(c->rec_hdr))
 			continue;
 		len = (size_t)c->rec_hdr[3] << 8 | c->rec_hdr[4];
-		if (len > c->rec_max_len)
-			c->rec_max_len = len;
+		if (!c->rec_over_len) {
+			const char *what;
+			unsigned lim = record_limit(c, c->rec_hdr[0], &what);
+			if (len > lim) {
+				c->rec_over_len = len;
+				c->rec_over_limit = lim;
+				c->rec_over_what = what;
+			}
+		}
+		if (c->rec_hdr[0] == 20)
+			c->rec_ccs = true;
 		c->rec_left = len;
 		c->rec_nhdr = 0;
 	}
@@ -298,16 +333,14 @@ static int handshake_error(struct conn *c, int ret, const char *addr,
 				       cs_net_alert_name(a), a);
 	}
 	case GNUTLS_E_RECORD_OVERFLOW:
-		/* the record layer, not our limit: a TLS 1.2 record carries
-		 * at most 2^14 + 2048 bytes (RFC 5246 section 6.2.3), a TLS
-		 * 1.3 one 2^14 + 256 (RFC 8446 section 5.2) */
-		if (c->rec_max_len > NET_MAX_RECORD_TLS13)
+		/* the record layer, not our limit: the limit that applied
+		 * to the record (record_limit), and only that one */
+		if (c->rec_over_len)
 			return cs_error_setlib(err, CS_E_NET, ret,
 				"%s: the server sent an invalid TLS record: "
-				"its header claims %zu bytes, more than a "
-				"record may carry (%u, %u under TLS 1.3)", addr,
-				c->rec_max_len, NET_MAX_RECORD_TLS12,
-				NET_MAX_RECORD_TLS13);
+				"its header claims %zu bytes, more than %s "
+				"record may carry (%u)", addr, c->rec_over_len,
+				c->rec_over_what, c->rec_over_limit);
 		return cs_error_setlib(err, CS_E_NET, ret,
 				       "%s: the server sent an invalid TLS "
 				       "record: more than the 16384 bytes of "
@@ -507,12 +540,45 @@ static int capture(struct conn *c, const struct cs_net_opts *o,
 
 /* ---- TLS 1.3: the verdict on the client certificate ---------------- */
 
-/* TLS 1.3 with a CertificateRequest: wait up to ms (within the deadline)
- * for the server's verdict on the client's certificate. */
+/* A fatal alert a server refuses a client certificate with (RFC 8446
+ * sections 4.4.2.4 and 6.2): certificate_required, or one of those a
+ * server ends the handshake with when the client's is wrong. */
+static bool refusal_alert(int a)
+{
+	switch (a) {
+	case GNUTLS_A_HANDSHAKE_FAILURE:
+	case GNUTLS_A_BAD_CERTIFICATE:
+	case GNUTLS_A_UNSUPPORTED_CERTIFICATE:
+	case GNUTLS_A_CERTIFICATE_REVOKED:
+	case GNUTLS_A_CERTIFICATE_EXPIRED:
+	case GNUTLS_A_CERTIFICATE_UNKNOWN:
+	case GNUTLS_A_UNKNOWN_CA:
+	case GNUTLS_A_ACCESS_DENIED:
+	case 116: /* certificate_required, RFC 8446 section 6.2 */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* What await_client_verdict returns when the server refused: a
+ * refusal alert, or a close or reset right after the handshake. */
+#define NET_VERDICT_REFUSED (-2)
+
+/*
+ * TLS 1.3 with a CertificateRequest: wait up to ms (within the deadline)
+ * for the server's verdict on the client's certificate.  sent: one was
+ * sent; given: one was configured (--cert), sent or not.  Returns 0
+ * (accepted, or no word), NET_VERDICT_REFUSED with *err set when the
+ * server refused (refusal_alert, a close, a reset), -1 with *err set on
+ * any other failure.
+ */
 static int await_client_verdict(struct conn *c, unsigned ms,
-				const char *addr, bool sent,
+				const char *addr, bool sent, bool given,
 				struct cs_error *err)
 {
+	const char *none = given ? "the one given (--cert, --key) was not "
+			   "sent" : "none was given (--cert, --key)";
 	const int64_t end = now_ms(c->dl) + ms;
 	const struct cs_net_sess *x = gnutls_session_get_ptr(c->s);
 	unsigned char buf[256];
@@ -536,26 +602,32 @@ static int await_client_verdict(struct conn *c, unsigned ms,
 		if (ret == GNUTLS_E_PREMATURE_TERMINATION ||
 		    ((ret == GNUTLS_E_PULL_ERROR ||
 		      ret == GNUTLS_E_PUSH_ERROR) &&
-		     (c->last_errno == ECONNRESET || c->last_errno == EPIPE)))
-			return cs_error_setx(err, CS_E_NET, "%s: the server "
-					     "dropped the connection right "
-					     "after the handshake, without an "
-					     "alert: it %s", addr, sent ?
-					     "probably refused the client "
-					     "certificate" :
-					     "had asked for a client "
-					     "certificate and none was given "
-					     "(--cert, --key)");
+		     (c->last_errno == ECONNRESET || c->last_errno == EPIPE))) {
+			(void)cs_error_setx(err, CS_E_NET, "%s: the server "
+					    "dropped the connection right "
+					    "after the handshake, without an "
+					    "alert: it %s%s", addr, sent ?
+					    "probably refused the client "
+					    "certificate" : "had asked for a "
+					    "client certificate and ", sent ?
+					    "" : none);
+			return NET_VERDICT_REFUSED;
+		}
 		if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED) {
 			a = (int)gnutls_alert_get(c->s);
 			cs_net_trace_alert(x->trace, CS_TRACE_RECEIVED, a,
 					   true);
-			return cs_error_setlib(err, CS_E_NET, ret,
+			if (!refusal_alert(a))
+				return cs_error_setlib(err, CS_E_NET, ret,
+					"%s: after the handshake, the server "
+					"sent alert %s (%d)", addr,
+					cs_net_alert_name(a), a);
+			(void)cs_error_setlib(err, CS_E_NET, ret,
 				"%s: the server refused the client "
-				"certificate%s: alert %s (%d)%s", addr,
-				sent ? "" : " (none was given)",
-				cs_net_alert_name(a), a, sent ? "" :
-				"; give one with --cert and --key");
+				"certificate%s%s: alert %s (%d)", addr,
+				sent ? "" : ": ", sent ? "" : none,
+				cs_net_alert_name(a), a);
+			return NET_VERDICT_REFUSED;
 		}
 		if (ret != GNUTLS_E_AGAIN && ret != GNUTLS_E_INTERRUPTED &&
 		    gnutls_error_is_fatal(ret))
@@ -674,6 +746,7 @@ int cs_net_handshake(const struct cs_net_target *t,
 	struct cs_net_trace_step *st;
 	struct conn c;
 	struct pollfd pfd;
+	int v;
 	const char *sni;
 	size_t max_msg, trace_from = 0;
 	int64_t t0;
@@ -825,12 +898,16 @@ int cs_net_handshake(const struct cs_net_target *t,
 	res->client_cert_sent = gnutls_certificate_get_ours(c.s) != NULL;
 	if (res->client_cert_requested &&
 	    gnutls_protocol_get_version(c.s) == GNUTLS_TLS1_3 &&
-	    await_client_verdict(&c, o->client_wait_ms ? o->client_wait_ms :
-				 CS_NET_CLIENT_WAIT_MS, addr->text,
-				 res->client_cert_sent, err) < 0) {
-		/* TLS 1.3: the chain was captured above */
+	    (v = await_client_verdict(&c, o->client_wait_ms ?
+				      o->client_wait_ms : CS_NET_CLIENT_WAIT_MS,
+				      addr->text, res->client_cert_sent,
+				      o->client != NULL, err)) < 0) {
+		/* TLS 1.3: the chain was captured above; "required" only
+		 * when none was configured nor sent and the server refused,
+		 * as for TLS 1.2 (client_required) */
 		char why[96];
-		if (res->client_cert_sent)
+		if (res->client_cert_sent || o->client ||
+		    v != NET_VERDICT_REFUSED)
 			goto out;
 		if (err->lib_code == GNUTLS_E_FATAL_ALERT_RECEIVED) {
 			int a = (int)gnutls_alert_get(c.s);
