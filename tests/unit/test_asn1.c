@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "oid.h"
 #include "input/load.h"
 #include "report/asn1.h"
 #include "x509/asn1.h"
@@ -455,6 +456,31 @@ static void test_asn1_key_lookalikes_dumped(void **state)
 		    "  10 2+2       OCTET STRING: abcd\n");
 }
 
+/* ---- cs_oid_dotted (oid.c, the one OID-to-text of set_oid, altnames,
+ * nc and cs_oid_ext_text) ------------------------------------------ */
+
+static void test_oid_dotted(void **state)
+{
+	char out[32], tiny[4];
+
+	(void)state;
+	assert_true(cs_oid_dotted(BUF("\x06\x03\x55\x1d\x11"), out,
+				  sizeof(out)));
+	assert_string_equal(out, "2.5.29.17");
+	/* the tag is not looked at: registeredID [8] reads the same */
+	assert_true(cs_oid_dotted(BUF("\x88\x03\x2a\x03\x04"), out,
+				  sizeof(out)));
+	assert_string_equal(out, "1.2.3.4");
+	assert_false(cs_oid_dotted(BUF("\x06\x00"), out, sizeof(out)));
+	assert_false(cs_oid_dotted(BUF("\x06\x03\x55\x1d\x11\x00"), out,
+				   sizeof(out)));
+	/* libtasn1 cuts what does not fit (as every caller had it) */
+	assert_true(cs_oid_dotted(BUF("\x06\x03\x55\x1d\x11"), tiny,
+				  sizeof(tiny)));
+	assert_string_equal(tiny, "2.5");
+	assert_false(cs_oid_dotted(NULL, 5, out, sizeof(out)));
+}
+
 /* ---- JSON ----------------------------------------------------------- */
 
 static void test_asn1_json(void **state)
@@ -514,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_asn1_pem_blocks),
 		cmocka_unit_test(test_asn1_der_keys_skipped),
 		cmocka_unit_test(test_asn1_key_lookalikes_dumped),
+		cmocka_unit_test(test_oid_dotted),
 		cmocka_unit_test(test_asn1_json),
 	};
 

@@ -209,13 +209,8 @@ static int set_oid(struct cs_asn1_node *n, const unsigned char *tlv,
 		   size_t tlvlen)
 {
 	char dotted[256];
-	int used = 0;
 
-	/* libtasn1 reads from the length octets on */
-	if (tlvlen < 3 || tlvlen - 1 > 4096 ||
-	    asn1_get_object_id_der(tlv + 1, (int)(tlvlen - 1), &used, dotted,
-				   sizeof(dotted)) != ASN1_SUCCESS ||
-	    (size_t)used != tlvlen - 1)
+	if (!cs_oid_dotted(tlv, tlvlen, dotted, sizeof(dotted)))
 		return set_hex(n, tlv + (tlvlen - n->len), n->len);
 	n->oid_name = cs_oid_name(dotted);
 	return set_value(n, CS_ASN1_V_OID, dotted, strlen(dotted));
