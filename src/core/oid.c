@@ -1,6 +1,7 @@
 /* see oid.h */
 #include "oid.h"
 
+#include <limits.h>
 #include <libtasn1.h>
 #include <stdio.h>
 #include <string.h>
@@ -98,17 +99,26 @@ const char *cs_oid_name(const char *oid)
 	return NULL;
 }
 
+bool cs_oid_dotted(const unsigned char *tlv, size_t len, char *out,
+		   size_t outsz)
+{
+	int used = 0;
+
+	/* libtasn1 reads from the length octets on; a longer OID would not
+	 * fit any buffer a caller has (each octet is a digit or more) */
+	return tlv != NULL && len >= 3 && len <= 4096 && outsz <= INT_MAX &&
+	       asn1_get_object_id_der(tlv + 1, (int)(len - 1), &used, out,
+				      (int)outsz) == ASN1_SUCCESS &&
+	       (size_t)used == len - 1;
+}
+
 void cs_oid_ext_text(const unsigned char *tlv, size_t len, char *out,
 		     size_t outsz)
 {
 	char dotted[128];
 	const char *name;
-	int used = 0;
 
-	/* libtasn1 reads from the length octets on */
-	if (tlv == NULL || len < 2 || len > 1024 ||
-	    asn1_get_object_id_der(tlv + 1, (int)len - 1, &used, dotted,
-				   (int)sizeof(dotted)) != ASN1_SUCCESS) {
+	if (!cs_oid_dotted(tlv, len, dotted, sizeof(dotted))) {
 		snprintf(out, outsz, "an extension");
 		return;
 	}

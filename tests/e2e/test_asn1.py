@@ -179,6 +179,68 @@ class Json(unittest.TestCase):
         self.assertEqual(doc["structures"][0]["pem"]["line"], 1)
 
 
+def openssl(*args, stdin=None):
+    return subprocess.run(["openssl", *args], input=stdin, check=True,
+                          capture_output=True, timeout=TIMEOUT).stdout
+
+
+def secret_hex(der):
+    """The private scalar / seed of a DER key as openssl shows it
+    ('priv:' or 'privateExponent:'), as contiguous lower-case hex."""
+    text = openssl("pkey", "-inform", "DER", "-noout", "-text",
+                   stdin=der).decode()
+    lines = text.splitlines()
+    start = next(i for i, ln in enumerate(lines)
+                 if ln.startswith(("priv:", "privateExponent:")))
+    hexpart = []
+    for ln in lines[start + 1:]:
+        if not ln.startswith(" "):
+            break
+        hexpart.append(ln.strip().replace(":", ""))
+    return "".join(hexpart).lstrip("0")
+
+
+class PrivateKeys(unittest.TestCase):
+    """DER private keys (PKCS#8, PKCS#1, SEC1) made at test time are
+    never dumped: one skip line, no byte of the secret, exit 0."""
+
+    def keys(self):
+        p8_ec = openssl("genpkey", "-algorithm", "EC", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-outform", "DER")
+        p8_ed = openssl("genpkey", "-algorithm", "ED25519", "-outform",
+                        "DER")
+        rsa_pem = openssl("genrsa", "2048")
+        p1 = openssl("rsa", "-outform", "DER", "-traditional",
+                     stdin=rsa_pem)
+        sec1 = openssl("ec", "-inform", "DER", "-outform", "DER",
+                       stdin=p8_ec)
+        return {"pkcs8-p256": p8_ec, "pkcs8-ed25519": p8_ed,
+                "pkcs1-rsa": p1, "sec1-p256": sec1}
+
+    def test_der_keys_not_dumped(self):
+        for name, der in self.keys().items():
+            with self.subTest(name):
+                secret = secret_hex(der)
+                self.assertGreaterEqual(len(secret), 60)
+                path = tmp(name + ".der", der)
+                rc, out, err = run(path)
+                self.assertEqual(rc, 0, err)
+                self.assertEqual(out.decode(), "a private key, %d bytes of "
+                                 "DER, not dumped (keys are never "
+                                 "printed)\n" % len(der))
+                rc, jout, err = run("--json", path)
+                self.assertEqual(rc, 0, err)
+                doc = json.loads(jout)
+                self.assertEqual(len(doc["structures"]), 1)
+                self.assertTrue(doc["structures"][0]["skipped"])
+                self.assertEqual(doc["structures"][0]["elements"], [])
+                for o in (out, jout):
+                    flat = o.decode().replace(":", "").lower()
+                    # no 8-byte run of the secret anywhere
+                    for i in range(0, len(secret) - 16, 2):
+                        self.assertNotIn(secret[i:i + 16], flat)
+
+
 class Cli(unittest.TestCase):
     def test_missing_file(self):
         rc, out, err = run(os.path.join(TMP, "nope.der"))
@@ -222,7 +284,7 @@ class Corpus(unittest.TestCase):
 if __name__ == "__main__":
     suite = unittest.TestSuite()
     loader = unittest.TestLoader()
-    for cls in (Text, Malformed, Json, Cli, Corpus):
+    for cls in (Text, Malformed, Json, PrivateKeys, Cli, Corpus):
         suite.addTests(loader.loadTestsFromTestCase(cls))
     res = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     failed = len(res.failures) + len(res.errors)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "oid.h"
 #include "input/load.h"
 #include "report/asn1.h"
 #include "x509/asn1.h"
@@ -388,6 +389,98 @@ static void test_asn1_pem_blocks(void **state)
 		"error: bad base64 at line 12\n");
 }
 
+/* ---- private keys ------------------------------------------------- */
+
+/* An Ed25519 PKCS#8 PrivateKeyInfo whose secret is 32 bytes of 0x11. */
+#define ED25519_P8 "\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x70" \
+	"\x04\x22\x04\x20" \
+	"\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11" \
+	"\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11\x11"
+
+static void test_asn1_der_keys_skipped(void **state)
+{
+	static const char sec1[] = "\x30\x25\x02\x01\x01\x04\x20"
+		"\x22\x22\x22\x22\x22\x22\x22\x22\x22\x22\x22\x22\x22\x22\x22"
+		"\x22\x22\x22\x22\x22\x22\x22\x22\x22\x22\x22\x22\x22\x22\x22"
+		"\x22\x22";
+	struct cs_asn1_list l;
+	char *got;
+
+	(void)state;
+	/* PKCS#8 (here Ed25519), SEC1 ECPrivateKey, PKCS#1 / DSA shape */
+	expect_tree(BUF(ED25519_P8), "a private key, 48 bytes of DER, not "
+		    "dumped (keys are never printed)\n");
+	expect_tree(BUF(sec1), "a private key, 39 bytes of DER, not dumped "
+		    "(keys are never printed)\n");
+	expect_tree(BUF("\x30\x12\x02\x01\x00\x02\x01\x05\x02\x01\x07"
+			"\x02\x01\x0b\x02\x01\x0d\x02\x01\x11"),
+		    "a private key, 20 bytes of DER, not dumped (keys are "
+		    "never printed)\n");
+	/* inside an encapsulating OCTET STRING (a PKCS#12 keyBag's way):
+	 * the whole structure is dropped, not just the key */
+	expect_tree(BUF("\x30\x32\x04\x30" ED25519_P8),
+		    "a private key, 52 bytes of DER, not dumped (keys are "
+		    "never printed)\n");
+	/* in a PEM block whatever its label */
+	got = dump_text(BUF("-----BEGIN THING-----\n"
+			    "MC4CAQAwBQYDK2VwBCIEIBERERERERERERERERERERERERERER"
+			    "ERERERERERERERER\n-----END THING-----\n"), NULL, &l);
+	assert_string_equal(got, "PEM block 'THING' at line 1: a private "
+			    "key, not dumped (keys are never printed)\n");
+	assert_int_equal(l.n, 1);
+	assert_true(l.v[0].skipped);
+	assert_int_equal(l.v[0].n, 0);
+	assert_false(l.v[0].fault);
+	free(got);
+	cs_asn1_list_free(&l);
+}
+
+static void test_asn1_key_lookalikes_dumped(void **state)
+{
+	(void)state;
+	/* four INTEGERs after the version: not a key's shape */
+	expect_tree(BUF("\x30\x0f\x02\x01\x00\x02\x01\x05\x02\x01\x07"
+			"\x02\x01\x0b\x02\x01\x0d"),
+		    "   0 2+15    SEQUENCE\n"
+		    "   2 2+1       INTEGER: 0\n"
+		    "   5 2+1       INTEGER: 5\n"
+		    "   8 2+1       INTEGER: 7\n"
+		    "  11 2+1       INTEGER: 11\n"
+		    "  14 2+1       INTEGER: 13\n");
+	/* EncryptedPrivateKeyInfo: no version, nothing in the clear */
+	expect_tree(BUF("\x30\x0c\x30\x06\x06\x04\x2a\x03\x04\x05"
+			"\x04\x02\xab\xcd"),
+		    "   0 2+12    SEQUENCE\n"
+		    "   2 2+6       SEQUENCE\n"
+		    "   4 2+4         OBJECT IDENTIFIER: 1.2.3.4.5\n"
+		    "  10 2+2       OCTET STRING: abcd\n");
+}
+
+/* ---- cs_oid_dotted (oid.c, the one OID-to-text of set_oid, altnames,
+ * nc and cs_oid_ext_text) ------------------------------------------ */
+
+static void test_oid_dotted(void **state)
+{
+	char out[32], tiny[4];
+
+	(void)state;
+	assert_true(cs_oid_dotted(BUF("\x06\x03\x55\x1d\x11"), out,
+				  sizeof(out)));
+	assert_string_equal(out, "2.5.29.17");
+	/* the tag is not looked at: registeredID [8] reads the same */
+	assert_true(cs_oid_dotted(BUF("\x88\x03\x2a\x03\x04"), out,
+				  sizeof(out)));
+	assert_string_equal(out, "1.2.3.4");
+	assert_false(cs_oid_dotted(BUF("\x06\x00"), out, sizeof(out)));
+	assert_false(cs_oid_dotted(BUF("\x06\x03\x55\x1d\x11\x00"), out,
+				   sizeof(out)));
+	/* libtasn1 cuts what does not fit (as every caller had it) */
+	assert_true(cs_oid_dotted(BUF("\x06\x03\x55\x1d\x11"), tiny,
+				  sizeof(tiny)));
+	assert_string_equal(tiny, "2.5");
+	assert_false(cs_oid_dotted(NULL, 5, out, sizeof(out)));
+}
+
 /* ---- JSON ----------------------------------------------------------- */
 
 static void test_asn1_json(void **state)
@@ -445,6 +538,9 @@ int main(void)
 		cmocka_unit_test(test_asn1_input_limit),
 		cmocka_unit_test(test_asn1_empty),
 		cmocka_unit_test(test_asn1_pem_blocks),
+		cmocka_unit_test(test_asn1_der_keys_skipped),
+		cmocka_unit_test(test_asn1_key_lookalikes_dumped),
+		cmocka_unit_test(test_oid_dotted),
 		cmocka_unit_test(test_asn1_json),
 	};
 

@@ -100,6 +100,13 @@ int cs_report_asn1_text(FILE *out, const struct cs_asn1_list *l)
 				return -1;
 			continue;
 		}
+		if (d->skipped) {
+			if (fprintf(out, "a private key, %zu bytes of DER, not "
+				    "dumped (keys are never printed)\n",
+				    d->der_len) < 0)
+				return -1;
+			continue;
+		}
 		if (d->pem && d->pem_label[0] && d->der_len &&
 		    fprintf(out, "PEM block '%s' at line %zu, %zu bytes of "
 			    "DER:\n", d->pem_label, d->pem_line,

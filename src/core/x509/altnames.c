@@ -17,9 +17,8 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509-ext.h>
 
-#include <libtasn1.h>
-
 #include "input/der.h"
+#include "oid.h"
 #include "x509/nc.h"
 
 /* Text for an IP address or an address/mask pair (name constraints). */
@@ -262,30 +261,26 @@ static size_t der_header(unsigned char *out, unsigned char tag, size_t len)
 static int foreign_name(struct cs_name *nm, const struct cs_tlv *base)
 {
 	struct cs_tlv oid, val, inner;
-	size_t pos = 0, cap = 64 + base->len * 3;
+	size_t cap = 64 + base->len * 3;
 	char dotted[128];
-	int used = 0;
 
 	memset(nm, 0, sizeof(*nm));
 	nm->type = CS_SAN_OTHER;
 	nm->value = malloc(cap);
 	if (nm->value == NULL)
 		return -1;
-	if (base->tag == 0xa0 && cs_der_child(base->val, base->len, &pos, &oid) &&
-	    oid.tag == 0x06 &&
-	    asn1_get_object_id_der(oid.val - oid.hdr + 1,
-				   (int)(oid.hdr - 1 + oid.len), &used, dotted,
-				   (int)sizeof(dotted)) == ASN1_SUCCESS &&
-	    cs_der_child(base->val, base->len, &pos, &val) &&
+	if (cs_nc_other_name(base->val - base->hdr, base->hdr + base->len,
+			     &oid, &val) &&
+	    cs_oid_dotted(oid.val - oid.hdr, oid.hdr + oid.len, dotted,
+			  sizeof(dotted)) &&
 	    cs_der_read(val.val, val.len, &inner) == CS_DER_OK) {
 		snprintf(nm->value, cap, "%s:", dotted);
 		cs_hex_colon(nm->value + strlen(nm->value),
 			     cap - strlen(nm->value), val.val, val.len);
 	} else if (base->tag == 0x88 &&
-		   asn1_get_object_id_der(base->val - base->hdr + 1,
-					  (int)(base->hdr - 1 + base->len),
-					  &used, dotted, (int)sizeof(dotted)) ==
-			   ASN1_SUCCESS) {
+		   cs_oid_dotted(base->val - base->hdr,
+				 base->hdr + base->len, dotted,
+				 sizeof(dotted))) {
 		snprintf(nm->value, cap, "registeredID %s", dotted);
 	} else {
 		snprintf(nm->value, cap, "[%u]:", base->tag & 0x1f);

@@ -28,6 +28,9 @@ static const char *const pkix_types[] = {
 	"SignedData",
 };
 
+/* walk()'s answer when it meets a private key: the dump is dropped */
+#define WALK_KEY 2
+
 struct walk {
 	struct cs_asn1_dump *d;
 	unsigned max_depth;
@@ -206,13 +209,8 @@ static int set_oid(struct cs_asn1_node *n, const unsigned char *tlv,
 		   size_t tlvlen)
 {
 	char dotted[256];
-	int used = 0;
 
-	/* libtasn1 reads from the length octets on */
-	if (tlvlen < 3 || tlvlen - 1 > 4096 ||
-	    asn1_get_object_id_der(tlv + 1, (int)(tlvlen - 1), &used, dotted,
-				   sizeof(dotted)) != ASN1_SUCCESS ||
-	    (size_t)used != tlvlen - 1)
+	if (!cs_oid_dotted(tlv, tlvlen, dotted, sizeof(dotted)))
 		return set_hex(n, tlv + (tlvlen - n->len), n->len);
 	n->oid_name = cs_oid_name(dotted);
 	return set_value(n, CS_ASN1_V_OID, dotted, strlen(dotted));
@@ -283,6 +281,54 @@ static int primitive_value(struct cs_asn1_node *n, const unsigned char *tlv)
 	default:
 		return set_hex(n, p, len);
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Private keys: recognised by shape, never dumped */
+
+/* Is the INTEGER T small and equal to 0 or 1 (a key's version)? */
+static bool version_01(const struct cs_tlv *t)
+{
+	return t->tag == 0x02 && t->len == 1 && t->val[0] <= 1;
+}
+
+/*
+ * Are the contents C of a SEQUENCE an unencrypted private key?
+ *   PKCS#8 PrivateKeyInfo / OneAsymmetricKey (RFC 5208, 5958):
+ *     INTEGER 0|1, AlgorithmIdentifier (SEQUENCE starting with an OID),
+ *     OCTET STRING privateKey, ...
+ *   SEC1 ECPrivateKey (RFC 5915): INTEGER 1, OCTET STRING, then only
+ *     [0] parameters and [1] publicKey
+ *   PKCS#1 RSAPrivateKey (RFC 8017) and OpenSSL's DSA key: INTEGER 0|1
+ *     and five or more INTEGERs after it
+ * EncryptedPrivateKeyInfo has no version and no secret in the clear: it
+ * is dumped.
+ */
+static bool key_shape(const unsigned char *c, size_t clen)
+{
+	struct cs_tlv v, a, b, alg;
+	size_t pos = 0, apos = 0, ints = 0;
+
+	if (!cs_der_child(c, clen, &pos, &v) || !version_01(&v) ||
+	    !cs_der_child(c, clen, &pos, &a))
+		return false;
+	if (a.tag == 0x30) /* PKCS#8 */
+		return cs_der_child(a.val, a.len, &apos, &alg) &&
+		       alg.tag == 0x06 && cs_der_child(c, clen, &pos, &b) &&
+		       b.tag == 0x04;
+	if (a.tag == 0x04) { /* SEC1 */
+		if (v.val[0] != 1)
+			return false;
+		while (cs_der_child(c, clen, &pos, &b))
+			if (b.tag != 0xa0 && b.tag != 0xa1)
+				return false;
+		return pos == clen;
+	}
+	if (a.tag != 0x02)
+		return false;
+	for (ints = 1; cs_der_child(c, clen, &pos, &b) && b.tag == 0x02;)
+		ints++;
+	return ints >= 5;
 }
 
 /* ------------------------------------------------------------------ */
@@ -361,7 +407,8 @@ static void prefix_reason(struct cs_asn1_dump *d, const char *prefix)
 
 /* Primitive OCTET STRING or BIT STRING at index I: are its contents DER
  * (complete elements to the last byte, starting with a tag an
- * encapsulated value starts with)?  Then they are its children. */
+ * encapsulated value starts with)?  Then they are its children.
+ * Returns 0, -1 out of memory, WALK_KEY when they hold a private key. */
 static int try_encapsulated(struct walk *w, size_t i, const unsigned char *c,
 			    size_t clen, size_t base, unsigned depth)
 {
@@ -383,8 +430,8 @@ static int try_encapsulated(struct walk *w, size_t i, const unsigned char *c,
 			       c[0] == 0x06 || c[0] == 0x0c || c[0] == 0x16))))
 		return 0;
 	rc = walk(w, c, clen, base, depth + 1, i);
-	if (rc < 0)
-		return -1;
+	if (rc < 0 || rc == WALK_KEY)
+		return rc;
 	if (rc > 0) {
 		/* not DER after all: the bytes stay a value */
 		truncate_nodes(d, i + 1);
@@ -403,7 +450,8 @@ static int try_encapsulated(struct walk *w, size_t i, const unsigned char *c,
 }
 
 /* The elements of P[0..n), at offset BASE, at DEPTH under PARENT.
- * Returns 0, 1 at a fault (recorded), -1 out of memory. */
+ * Returns 0, 1 at a fault (recorded), -1 out of memory, WALK_KEY at a
+ * SEQUENCE shaped as a private key (nothing recorded of it). */
 static int walk(struct walk *w, const unsigned char *p, size_t n,
 		size_t base, unsigned depth, size_t parent)
 {
@@ -431,6 +479,8 @@ static int walk(struct walk *w, const unsigned char *p, size_t n,
 					      "element: ");
 			return rc;
 		}
+		if (t.tag == 0x30 && key_shape(t.val, t.len))
+			return WALK_KEY;
 		if (depth >= w->max_depth)
 			return fault(w, at, "nested deeper than %u levels (the "
 				     "limit)", w->max_depth);
@@ -465,9 +515,9 @@ static int walk(struct walk *w, const unsigned char *p, size_t n,
 			if (primitive_value(nd, p + pos) < 0)
 				return -1;
 			if ((t.tag == 0x04 || t.tag == 0x03) &&
-			    try_encapsulated(w, i, t.val, t.len, at + t.hdr,
-					     depth) < 0)
-				return -1;
+			    (rc = try_encapsulated(w, i, t.val, t.len,
+						   at + t.hdr, depth)) != 0)
+				return rc;
 		}
 		pos += t.hdr + t.len;
 	}
@@ -746,6 +796,15 @@ static int parse_one(struct input *in, struct cs_asn1_dump *d,
 		return 0;
 	}
 	rc = walk(&w, der, len, 0, 0, SIZE_MAX);
+	if (rc == WALK_KEY) {
+		/* a private key, here or inside: none of it is kept */
+		truncate_nodes(d, 0);
+		d->fault = false;
+		d->fault_offset = 0;
+		d->reason[0] = '\0';
+		d->skipped = true;
+		return 0;
+	}
 	in->used += d->n;
 	if (rc < 0)
 		return cs_error_setx(err, CS_E_NOMEM, "out of memory after %zu "

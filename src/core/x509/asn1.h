@@ -73,7 +73,10 @@ struct cs_asn1_dump {
 	char pem_label[65];     /* its label (printable ASCII) */
 	size_t pem_line;        /* 1-based line of its BEGIN line */
 	bool skipped;           /* a private key: not dumped (keys are
-				   never printed) */
+				   never printed): a PEM block labelled
+				   so, or DER holding, anywhere, a SEQUENCE
+				   shaped as PKCS#8, SEC1 or PKCS#1; no
+				   nodes then */
 	size_t der_len;         /* bytes of DER */
 	struct cs_asn1_node *nodes; /* owned, pre-order, offsets rising */
 	size_t n, cap;
@@ -117,7 +120,7 @@ CS_MUST_CHECK int cs_asn1_parse(struct cs_asn1_dump *d,
  * Dump an input: when it holds a PEM BEGIN line and does not start with
  * a complete DER element, each PEM block (any label; a bad one is a dump
  * with a fault at offset 0; a private key is skipped), else the whole
- * input as DER.  Returns 0 with *out filled (at least one dump), -1 with
+ * input as DER; DER holding an unencrypted private key is skipped too.  Returns 0 with *out filled (at least one dump), -1 with
  * *err as cs_asn1_parse().  Free *out with cs_asn1_list_free.
  */
 CS_MUST_CHECK int cs_asn1_read(struct cs_asn1_list *out,

@@ -17,9 +17,9 @@
 #include <string.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
-#include <libtasn1.h>
 
 #include "input/der.h"
+#include "oid.h"
 #include "x509/names.h"
 #include "x509/nc.h"
 
@@ -406,15 +406,24 @@ bool cs_nc_gnutls_form(unsigned tag)
 	       tag == TAG_GN_IP || tag == TAG_GN_DIRNAME;
 }
 
-/* The type-id of an otherName GeneralName, or false. */
-static bool other_type(const struct der_ref *g, struct cs_tlv *oid)
+/* see nc.h */
+bool cs_nc_other_name(const unsigned char *gn, size_t len,
+		      struct cs_tlv *type_id, struct cs_tlv *value)
 {
 	struct cs_tlv t;
 	size_t pos = 0;
 
-	return cs_der_read(g->p, g->len, &t) == CS_DER_OK &&
+	return cs_der_read(gn, len, &t) == CS_DER_OK &&
 	       t.tag == TAG_GN_OTHER &&
-	       cs_der_child(t.val, t.len, &pos, oid) && oid->tag == TAG_GN_OID;
+	       cs_der_child(t.val, t.len, &pos, type_id) &&
+	       type_id->tag == TAG_GN_OID &&
+	       (value == NULL || cs_der_child(t.val, t.len, &pos, value));
+}
+
+/* The type-id of an otherName GeneralName, or false. */
+static bool other_type(const struct der_ref *g, struct cs_tlv *oid)
+{
+	return cs_nc_other_name(g->p, g->len, oid, NULL);
 }
 
 /* The same name form: the same tag and, for otherName, the same
@@ -443,7 +452,6 @@ static void form_text(const struct der_ref *g, char *out, size_t outsz)
 {
 	struct cs_tlv t, oid;
 	char dotted[128];
-	int used = 0;
 
 	dotted[0] = '\0';
 	if (cs_der_read(g->p, g->len, &t) != CS_DER_OK) {
@@ -453,9 +461,8 @@ static void form_text(const struct der_ref *g, char *out, size_t outsz)
 	if (t.tag == TAG_GN_OTHER && other_type(g, &oid))
 		t = oid;
 	if ((t.tag == TAG_GN_OID || t.tag == TAG_GN_RID) &&
-	    asn1_get_object_id_der(t.val - t.hdr + 1,
-				   (int)(t.hdr - 1 + t.len), &used, dotted,
-				   (int)sizeof(dotted)) != ASN1_SUCCESS)
+	    !cs_oid_dotted(t.val - t.hdr, t.hdr + t.len, dotted,
+			   sizeof(dotted)))
 		snprintf(dotted, sizeof(dotted), "?");
 	switch (g->p[0]) {
 	case TAG_GN_OTHER:

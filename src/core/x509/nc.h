@@ -13,6 +13,8 @@
 
 #include "x509/model.h"
 
+struct cs_tlv;
+
 /* Why crt's name constraints extension is malformed (no subtrees, an
  * empty or unknown list, a minimum or maximum, a DNS, IP or e-mail base
  * of the wrong form), or NULL when it is absent or well formed. */
@@ -32,6 +34,14 @@ const char *cs_nc_dn_violation(gnutls_x509_crt_t ca, gnutls_x509_crt_t cert,
  * others (otherName of any type, x400Address, ediPartyName, registeredID)
  * are read by certscope: cs_nc_foreign_violation. */
 bool cs_nc_gnutls_form(unsigned tag);
+
+/* The otherName GeneralName at gn (len bytes, tag [0] included):
+ * OtherName ::= SEQUENCE { type-id OBJECT IDENTIFIER, value [0] EXPLICIT
+ * ANY } (RFC 5280 4.2.1.6).  Its type-id's TLV into *type_id and, when
+ * value is not NULL, the element after it into *value (false when there
+ * is none).  False when gn is not an otherName so shaped. */
+bool cs_nc_other_name(const unsigned char *gn, size_t len,
+		      struct cs_tlv *type_id, struct cs_tlv *value);
 
 /*
  * RFC 5280 4.2.1.10 for the forms GnuTLS does not import, read from the
