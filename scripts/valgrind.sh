@@ -31,6 +31,7 @@ export CERTSCOPE="$wrap/certscope" CS_TESTCERTS=$top/testcerts \
 	CS_TLS_SERVER=$top/$dir/tests/tls_server \
 	CS_DNS_SERVER=$top/tests/dns_server.py \
 	CS_CORPUS_BATCH=${CS_CORPUS_BATCH:-64} \
+	CS_CORPUS_STRIDE=${CS_CORPUS_STRIDE:-8} \
 	CS_DEADLINE_SLACK=${CS_DEADLINE_SLACK:-10} \
 	CS_TIMEOUT_SCALE=${CS_TIMEOUT_SCALE:-5} \
 	CS_CHECK_TIMEOUT=${CS_CHECK_TIMEOUT:-15} \
