@@ -64,6 +64,9 @@ class ConnectTest(unittest.TestCase):
                 "--mode", mode] + list(extra)
         if starttls:
             args += ["--starttls", starttls]
+        if self.server:
+            # a test's second server: the first is still stopped
+            self.others.append(self.server)
         self.server, port = self.spawn(args)
         return port
 
