@@ -33,3 +33,17 @@ def wait_listening(port, proc, seconds=20):
 def certtool(*args):
     subprocess.run(["certtool"] + list(args), check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def run_main(module):
+    """unittest's run of module's tests, ending with the 'N passed, M
+    failed' line that scripts/valgrind.sh and CI read; exits 1 on a
+    failure."""
+    import sys
+    import unittest
+    suite = unittest.defaultTestLoader.loadTestsFromModule(module)
+    res = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    failed = len(res.failures) + len(res.errors)
+    print("%d passed, %d failed" % (res.testsRun - failed -
+                                    len(res.skipped), failed))
+    sys.exit(1 if failed else 0)

@@ -53,14 +53,20 @@ class Cert:
 
 def make(cn, issuer=None, *, ca=False, key=None, not_before="2021-01-01",
          not_after="2040-01-01", serial=None, hosts=(), ocsp=None,
-         ca_issuers=None, crl_dp=None, eku=None):
+         ca_issuers=None, crl_dp=None, eku=None, sans=None, ku_sign=True,
+         nc=None, subject=None, extra=()):
     """A certificate for cn, issued by issuer (a Cert) or self-signed.
 
     ocsp, ca_issuers, crl_dp: URLs for the AIA and CRL DP extensions.
     eku: a list of ExtendedKeyUsageOID values, or None for the default
-    (serverAuth for leaves, none for CAs)."""
+    (serverAuth for leaves, none for CAs).  sans: GeneralNames replacing
+    the DNS names of hosts (default www.example.test for a leaf, none for
+    a CA; [] for none at all); ku_sign: digitalSignature in the key usage;
+    nc: an x509.NameConstraints (critical); subject: an x509.Name instead
+    of CN=cn; extra: more extensions (non-critical)."""
     key = key or ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    name = subject or x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
+                                                    cn)])
     iss_name = issuer.cert.subject if issuer else name
     iss_key = issuer.key if issuer else key
     b = (x509.CertificateBuilder()
@@ -74,22 +80,17 @@ def make(cn, issuer=None, *, ca=False, key=None, not_before="2021-01-01",
          .add_extension(x509.SubjectKeyIdentifier.from_public_key(
              key.public_key()), critical=False)
          .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-             iss_key.public_key()), critical=False))
-    if ca:
-        b = b.add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=False,
-            key_encipherment=False, data_encipherment=False,
-            key_agreement=False, key_cert_sign=True, crl_sign=True,
-            encipher_only=False, decipher_only=False), critical=True)
-    else:
-        b = b.add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=False,
-            key_encipherment=False, data_encipherment=False,
-            key_agreement=False, key_cert_sign=False, crl_sign=False,
-            encipher_only=False, decipher_only=False), critical=True)
-        b = b.add_extension(x509.SubjectAlternativeName(
-            [x509.DNSName(h) for h in (hosts or ["www.example.test"])]),
-            critical=False)
+             iss_key.public_key()), critical=False)
+         .add_extension(x509.KeyUsage(
+             digital_signature=ku_sign, content_commitment=False,
+             key_encipherment=False, data_encipherment=False,
+             key_agreement=False, key_cert_sign=ca, crl_sign=ca,
+             encipher_only=False, decipher_only=False), critical=True))
+    if sans is None and not ca:
+        sans = [x509.DNSName(h) for h in (hosts or ["www.example.test"])]
+    if sans:
+        b = b.add_extension(x509.SubjectAlternativeName(sans),
+                            critical=False)
     if eku is None and not ca:
         eku = [ExtendedKeyUsageOID.SERVER_AUTH]
     if eku:
@@ -111,6 +112,10 @@ def make(cn, issuer=None, *, ca=False, key=None, not_before="2021-01-01",
                 full_name=[x509.UniformResourceIdentifier(crl_dp)],
                 relative_name=None, reasons=None, crl_issuer=None)]),
             critical=False)
+    if nc is not None:
+        b = b.add_extension(nc, critical=True)
+    for e in extra:
+        b = b.add_extension(e, critical=False)
     return Cert(b.sign(iss_key, hashes.SHA256()), key)
 
 

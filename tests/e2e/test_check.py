@@ -32,7 +32,7 @@ import tempfile
 import time
 import unittest
 
-from loopback import certtool, free_port, wait_listening
+from loopback import certtool, free_port, run_main, wait_listening
 
 CERTSCOPE = os.environ.get("CERTSCOPE", "")
 SERVER = os.environ.get("CS_TLS_SERVER", "")
@@ -441,18 +441,5 @@ class CheckTest(unittest.TestCase):
         self.assertIn(":2:", err)  # the line of the targets file
 
 
-def main():
-    """unittest's run, ending with the 'N passed, M failed' line that
-    scripts/valgrind.sh and CI read."""
-    import sys
-    suite = unittest.defaultTestLoader.loadTestsFromModule(
-        sys.modules[__name__])
-    res = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
-    failed = len(res.failures) + len(res.errors)
-    print("%d passed, %d failed" % (res.testsRun - failed -
-                                    len(res.skipped), failed))
-    sys.exit(1 if failed else 0)
-
-
 if __name__ == "__main__":
-    main()
+    run_main(sys.modules[__name__])

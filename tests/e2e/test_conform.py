@@ -18,23 +18,23 @@ made at test time (python3-cryptography, fixed dates, --at fixed):
 Environment: CERTSCOPE (the executable).
 """
 import codecs
-import datetime
 import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID as EKU, NameOID
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pki_util import make  # noqa: E402  (the one certificate builder)
+
 CERTSCOPE = os.environ.get("CERTSCOPE", "certscope")
 AT = "2026-06-01T00:00:00Z"
-NB = datetime.datetime(2021, 1, 1, tzinfo=datetime.timezone.utc)
-NA = datetime.datetime(2040, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 def run(*args):
@@ -48,57 +48,6 @@ def run(*args):
 
 def newkey():
     return ec.generate_private_key(ec.SECP256R1())
-
-
-class Cert:
-    def __init__(self, cert, key):
-        self.cert, self.key = cert, key
-
-    @property
-    def pem(self):
-        return self.cert.public_bytes(serialization.Encoding.PEM)
-
-
-def make(cn, issuer=None, *, ca=False, key=None, sans=None, eku=None,
-         ku_sign=True, nc=None, subject=None, extra=()):
-    """cn's certificate issued by issuer (a Cert; None: self-signed).
-    sans: GeneralNames (default DNS www.example.test for a leaf); eku: a
-    list of purposes (default serverAuth for a leaf, none for a CA);
-    nc: an x509.NameConstraints (critical); subject: an x509.Name."""
-    key = key or newkey()
-    subj = subject or x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
-                                                    cn)])
-    iss_name = issuer.cert.subject if issuer else subj
-    iss_key = issuer.key if issuer else key
-    b = (x509.CertificateBuilder().subject_name(subj).issuer_name(iss_name)
-         .public_key(key.public_key())
-         .serial_number(x509.random_serial_number())
-         .not_valid_before(NB).not_valid_after(NA)
-         .add_extension(x509.BasicConstraints(ca=ca, path_length=None),
-                        critical=True)
-         .add_extension(x509.SubjectKeyIdentifier.from_public_key(
-             key.public_key()), critical=False)
-         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-             iss_key.public_key()), critical=False)
-         .add_extension(x509.KeyUsage(
-             digital_signature=ku_sign, content_commitment=False,
-             key_encipherment=False, data_encipherment=False,
-             key_agreement=False, key_cert_sign=ca, crl_sign=ca,
-             encipher_only=False, decipher_only=False), critical=True))
-    if sans is None and not ca:
-        sans = [x509.DNSName("www.example.test")]
-    if sans:
-        b = b.add_extension(x509.SubjectAlternativeName(sans),
-                            critical=False)
-    if eku is None and not ca:
-        eku = [EKU.SERVER_AUTH]
-    if eku:
-        b = b.add_extension(x509.ExtendedKeyUsage(eku), critical=False)
-    if nc is not None:
-        b = b.add_extension(nc, critical=True)
-    for e in extra:
-        b = b.add_extension(e, critical=False)
-    return Cert(b.sign(iss_key, hashes.SHA256()), key)
 
 
 class Base(unittest.TestCase):

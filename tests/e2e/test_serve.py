@@ -27,6 +27,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -34,7 +35,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from loopback import certtool, free_port, wait_listening
+from loopback import certtool, free_port, run_main, wait_listening
 
 CERTSCOPE = os.environ.get("CERTSCOPE", "")
 SERVER = os.environ.get("CS_TLS_SERVER", "")
@@ -446,18 +447,5 @@ modules:
         self.assertIn("exporter.yml", err)  # the failed reload was said
 
 
-def main():
-    """unittest's run, ending with the 'N passed, M failed' line that
-    scripts/valgrind.sh and CI read."""
-    import sys
-    suite = unittest.defaultTestLoader.loadTestsFromModule(
-        sys.modules[__name__])
-    res = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
-    failed = len(res.failures) + len(res.errors)
-    print("%d passed, %d failed" % (res.testsRun - failed -
-                                    len(res.skipped), failed))
-    sys.exit(1 if failed else 0)
-
-
 if __name__ == "__main__":
-    main()
+    run_main(sys.modules[__name__])
