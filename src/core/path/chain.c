@@ -94,8 +94,10 @@ static int cand_model(struct cs_vcache *cache, struct cs_cand *c,
 	if (cs_model_build(&c->m, c->crt, c->der, c->der_len,
 			   CS_MODEL_ALL | CS_MODEL_FROM_DER, err) < 0)
 		return -1;
+	/* once per candidate, not once per path scored */
+	c->exts_decode = cs_exts_decode(c);
 	if (cache != NULL && (c->m.is_ca || c->m.self_issued))
-		cs_vcache_model_put(cache, &c->m, cs_exts_decode(c));
+		cs_vcache_model_put(cache, &c->m, c->exts_decode);
 	return 0;
 }
 

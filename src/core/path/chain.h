@@ -66,9 +66,10 @@ struct cs_cand {
 			   (same DER, or same subject and key) */
 	size_t dup_of;  /* first candidate with the same DER (itself if
 			   none): duplicates are never tried twice */
-	bool exts_decode; /* known (from the run's cache) that every
-			     extension decodes: cs_check_extensions need
-			     not decode them again */
+	bool exts_decode; /* every extension with a decoder decodes
+			     (found when added, or from the run's cache):
+			     cs_check_extensions need not decode them on
+			     each path scored */
 };
 
 struct cs_pool {

@@ -308,7 +308,7 @@ void cs_check_extensions(struct cs_flist *l, const struct cs_cand *c, int i)
 {
 	size_t k;
 
-	/* known from the run's cache: no bad-extension to report */
+	/* known when c was added: no bad-extension to report */
 	if (!c->exts_decode)
 		check_decodes(l, c, i);
 

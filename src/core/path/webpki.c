@@ -235,7 +235,7 @@ void cs_check_profile(struct cs_flist *l, const struct cs_cand *c, int i,
 			     "The self-signed '%s' has an authority key "
 			     "identifier without keyIdentifier, which CA/B BR "
 			     "7.1.2.1.3 requires.", cs_name_of(c));
-	if (m->self_signed && aki_has_issuer_serial(c))
+	if (m->self_signed && e != NULL && aki_has_issuer_serial(c))
 		cs_flist_add(l, "bad-extension", i, c,
 			     "Reissue the root with only keyIdentifier in its "
 			     "AKI.",
@@ -267,9 +267,9 @@ void cs_check_profile(struct cs_flist *l, const struct cs_cand *c, int i,
 	/* Whatever the model made of it: an extension GnuTLS would not
 	 * decode leaves has_name_constraints false, and must not pass as
 	 * no constraints at all. */
-	why = cs_nc_malformed(c->crt);
-	if (why == NULL && find_ext(m, OID_NC) != NULL &&
-	    !m->has_name_constraints)
+	e = find_ext(m, OID_NC); /* GnuTLS's lookup costs a decode */
+	why = e != NULL ? cs_nc_malformed(c->crt) : NULL;
+	if (why == NULL && e != NULL && !m->has_name_constraints)
 		why = "it could not be decoded";
 	if (why != NULL)
 		cs_flist_add(l, "bad-extension", i, c,
