@@ -3,12 +3,12 @@
 # (default 300, niced) until the CPU time it used adds up to CPU_MINUTES;
 # LANES targets (default 2) run at once.  The CPU time, wall time and
 # executions add up across runs in build-fuzz/long-<target>.total, so a
-# budget can be spent over several runs (a stopped run loses its chunk).  New inputs collect in
-# build-fuzz/long-<target>/; at the end each target's finds are merged into
-# fuzz/corpus/<target>/ with libFuzzer's -merge=1 (only inputs that add
-# coverage are kept).  One line per target goes to build-fuzz/long.tsv:
-# target, CPU seconds, wall seconds, executions, coverage (cov, ft), corpus
-# files added, chunks that failed.  A crash leaves its input in
+# budget can be spent over several runs (a stopped run loses its chunk).
+# New inputs collect in build-fuzz/long-<target>/; at the end each
+# target's corpus is minimised with them (scripts/fuzz-merge.sh).  One
+# line per target goes to build-fuzz/long.tsv: target, CPU seconds, wall
+# seconds, executions, coverage of the last chunk (cov, ft), chunks that
+# failed.  A crash leaves its input in
 # build-fuzz/crashes/long-<target>-*; it becomes a row in tests/fuzz-regress.
 # Usage: scripts/fuzz-long.sh CPU_MINUTES [TARGET ...]
 set -uo pipefail
@@ -29,7 +29,7 @@ ninja -C "$dir" -j2 >"$dir.build.log" 2>&1 || { tail -30 "$dir.build.log"; exit 
 mkdir -p "$dir/crashes"
 
 one() {	# one TARGET: fuzz until the CPU budget is spent, then merge
-	local t=$1 cpu=0 wall=0 execs=0 fails=0 n=0 log cov ft before after
+	local t=$1 cpu=0 wall=0 execs=0 fails=0 n=0 log cov ft
 	local work="$dir/long-$t" bin="$dir/fuzz/fuzz_$t"
 	local total="$dir/long-$t.total"
 	[ -x "$bin" ] || { echo "fuzz_$t: not built" >&2; return 1; }
@@ -54,12 +54,9 @@ one() {	# one TARGET: fuzz until the CPU budget is spent, then merge
 		echo "$cpu $wall $execs $n $fails" >"$total"
 		echo "fuzz_$t: chunk $n, ${cpu} CPU s so far, cov ${cov:-?}" >&2
 	done
-	before=$(ls "fuzz/corpus/$t" | wc -l)
-	"$bin" -merge=1 -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
-		"fuzz/corpus/$t" "$work" >"$dir/long-$t.merge.log" 2>&1
-	after=$(ls "fuzz/corpus/$t" | wc -l)
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$cpu" "$wall" "$execs" \
-		"${cov:-?}" "${ft:-?}" $((after - before)) "$fails" >>"$dir/long.tsv"
+	bash scripts/fuzz-merge.sh "$t"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$cpu" "$wall" "$execs" \
+		"${cov:-?}" "${ft:-?}" "$fails" >>"$dir/long.tsv"
 }
 export -f one
 export dir chunk mins

@@ -1,0 +1,50 @@
+#!/bin/bash
+# Minimise the seed corpora: for each target, the named seeds of
+# fuzz/corpus/<target>/ (hand-written or imported, see corpus/SOURCES.md)
+# are kept as they are, and of the inputs the fuzzer found (files named by
+# their SHA-1) and those in build-fuzz/long-<target>/ only a set that adds
+# coverage beyond them is kept (libFuzzer's -merge=1).  Then the corpus is
+# loaded once (-runs=0) and its coverage written to build-fuzz/merge.tsv:
+# target, files before, files after, cov, ft.
+# Needs build-fuzz (scripts/fuzz.sh or fuzz-long.sh makes it).
+# Usage: scripts/fuzz-merge.sh [TARGET ...]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+targets=${*:-load model verify starttls ocsp targets serve issuers crl asn1}
+dir=build-fuzz
+opts=(-max_len=65536 -rss_limit_mb=2048 -timeout=10)
+rc=0
+
+for t in $targets; do
+	bin="$dir/fuzz/fuzz_$t" corpus="fuzz/corpus/$t"
+	[ -x "$bin" ] || { echo "fuzz_$t: not built" >&2; rc=1; continue; }
+	tmp=$(mktemp -d)
+	before=$(ls "$corpus" | wc -l)
+	# the named seeds first: whatever else is kept adds to them
+	find "$corpus" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' \
+		-exec cp {} "$tmp/" \;
+	found=$(mktemp -d)
+	find "$corpus" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' \
+		-exec cp {} "$found/" \;
+	if ! "$bin" -merge=1 "${opts[@]}" "$tmp" "$found" \
+		$([ -d "$dir/long-$t" ] && echo "$dir/long-$t") \
+		>"$dir/merge-$t.log" 2>&1; then
+		echo "fuzz_$t: merge failed, corpus left as it was" \
+			"($dir/merge-$t.log)" >&2
+		rm -rf "$tmp" "$found"
+		rc=1
+		continue
+	fi
+	find "$corpus" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -delete
+	find "$tmp" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' \
+		-exec cp {} "$corpus/" \;
+	rm -rf "$tmp" "$found"
+	after=$(ls "$corpus" | wc -l)
+	"$bin" -runs=0 "${opts[@]}" "$corpus" >"$dir/cov-$t.log" 2>&1
+	cov=$(grep -o 'cov: [0-9]*' "$dir/cov-$t.log" | tail -1 | cut -d' ' -f2)
+	ft=$(grep -o 'ft: [0-9]*' "$dir/cov-$t.log" | tail -1 | cut -d' ' -f2)
+	printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$before" "$after" "${cov:-?}" \
+		"${ft:-?}" >>"$dir/merge.tsv"
+	echo "fuzz_$t: $before -> $after files, cov ${cov:-?}, ft ${ft:-?}" >&2
+done
+exit $rc
