@@ -9,7 +9,7 @@
 # Needs build-fuzz (scripts/fuzz.sh or fuzz-long.sh makes it).
 # Usage: scripts/fuzz-merge.sh [TARGET ...]
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 targets=${*:-load model verify starttls ocsp targets serve issuers crl asn1}
 dir=build-fuzz
 opts=(-max_len=65536 -rss_limit_mb=2048 -timeout=10)
@@ -19,15 +19,16 @@ for t in $targets; do
 	bin="$dir/fuzz/fuzz_$t" corpus="fuzz/corpus/$t"
 	[ -x "$bin" ] || { echo "fuzz_$t: not built" >&2; rc=1; continue; }
 	tmp=$(mktemp -d)
-	before=$(ls "$corpus" | wc -l)
+	before=$(find "$corpus" -maxdepth 1 -type f | wc -l)
 	# the named seeds first: whatever else is kept adds to them
 	find "$corpus" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' \
 		-exec cp {} "$tmp/" \;
 	found=$(mktemp -d)
 	find "$corpus" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' \
 		-exec cp {} "$found/" \;
-	if ! "$bin" -merge=1 "${opts[@]}" "$tmp" "$found" \
-		$([ -d "$dir/long-$t" ] && echo "$dir/long-$t") \
+	finds=("$found")
+	[ -d "$dir/long-$t" ] && finds+=("$dir/long-$t")
+	if ! "$bin" -merge=1 "${opts[@]}" "$tmp" "${finds[@]}" \
 		>"$dir/merge-$t.log" 2>&1; then
 		echo "fuzz_$t: merge failed, corpus left as it was" \
 			"($dir/merge-$t.log)" >&2
@@ -39,7 +40,7 @@ for t in $targets; do
 	find "$tmp" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' \
 		-exec cp {} "$corpus/" \;
 	rm -rf "$tmp" "$found"
-	after=$(ls "$corpus" | wc -l)
+	after=$(find "$corpus" -maxdepth 1 -type f | wc -l)
 	"$bin" -runs=0 "${opts[@]}" "$corpus" >"$dir/cov-$t.log" 2>&1
 	cov=$(grep -o 'cov: [0-9]*' "$dir/cov-$t.log" | tail -1 | cut -d' ' -f2)
 	ft=$(grep -o 'ft: [0-9]*' "$dir/cov-$t.log" | tail -1 | cut -d' ' -f2)
