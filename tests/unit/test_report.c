@@ -768,6 +768,46 @@ static void test_jstream_matches_jansson(void **state)
 	json_decref(doc);
 }
 
+/* An element jansson cannot dump (a string that is not UTF-8, made with
+ * the unchecked constructor) writes nothing of itself: the array and the
+ * document around it stay valid JSON, and the failure is reported when
+ * the array is closed. */
+static void test_jstream_failed_element(void **state)
+{
+	char *got = NULL;
+	size_t got_len = 0;
+	FILE *g = open_memstream(&got, &got_len);
+	struct cs_jarray arr;
+	json_t *good = json_pack("{s:i}", "n", 1);
+	json_t *bad = json_pack("{s:o}", "s",
+				json_stringn_nocheck("\xff\xfe", 2));
+	json_t *back;
+	json_error_t jerr;
+
+	(void)state;
+	assert_non_null(g);
+	assert_non_null(good);
+	assert_non_null(bad);
+	cs_jarray_init(&arr, g, NULL, NULL);
+	assert_int_equal(cs_jstream_begin(g, "certificates"), 0);
+	assert_int_equal(cs_jarray_add(&arr, good), 0);
+	assert_int_equal(cs_jarray_add(&arr, bad), -1);
+	assert_true(arr.err);
+	assert_int_equal(cs_jarray_add(&arr, good), 0);
+	assert_int_equal(arr.n, 2);
+	assert_int_equal(cs_jstream_next(g, &arr, NULL), -1);
+	fclose(g);
+	back = json_loads(got, 0, &jerr);
+	assert_non_null(back);
+	assert_int_equal(json_array_size(json_object_get(back,
+							 "certificates")), 2);
+	assert_null(strstr(got, "\"s\""));
+	json_decref(back);
+	json_decref(good);
+	json_decref(bad);
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -789,6 +829,7 @@ int main(void)
 		cmocka_unit_test(test_text_long_fields),
 		cmocka_unit_test(test_pem_roundtrip),
 		cmocka_unit_test(test_jstream_matches_jansson),
+		cmocka_unit_test(test_jstream_failed_element),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

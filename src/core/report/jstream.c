@@ -3,29 +3,49 @@
  */
 #include "report/jstream.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define JS_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII)
 #define JS_ELEM_INDENT "    " /* depth 2: document, array, element */
 
+/* An element's dump, indented, collected before any of it is written:
+ * a dump that fails half-way writes nothing. */
 struct indent {
-	FILE *out;
+	char *buf;
+	size_t len, cap;
 };
 
-/* json_dump_callback: copy a dump, indenting after each newline. */
+static int put(struct indent *in, const char *p, size_t n)
+{
+	if (in->len + n > in->cap) {
+		size_t cap = in->cap ? in->cap : 4096;
+		char *b;
+
+		while (cap < in->len + n)
+			cap *= 2;
+		b = realloc(in->buf, cap);
+		if (b == NULL)
+			return -1;
+		in->buf = b;
+		in->cap = cap;
+	}
+	memcpy(in->buf + in->len, p, n);
+	in->len += n;
+	return 0;
+}
+
+/* json_dump_callback: keep a dump, indenting after each newline. */
 static int put_indented(const char *buf, size_t size, void *data)
 {
-	struct indent *in = data;
 	const char *p = buf, *end = buf + size, *nl;
 
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
-			return fwrite(p, 1, (size_t)(end - p), in->out) ==
-			       (size_t)(end - p) ? 0 : -1;
-		if (fwrite(p, 1, (size_t)(nl - p + 1), in->out) !=
-		    (size_t)(nl - p + 1) ||
-		    fputs(JS_ELEM_INDENT, in->out) == EOF)
+			return put(data, p, (size_t)(end - p));
+		if (put(data, p, (size_t)(nl - p + 1)) < 0 ||
+		    put(data, JS_ELEM_INDENT, strlen(JS_ELEM_INDENT)) < 0)
 			return -1;
 		p = nl + 1;
 	}
@@ -46,17 +66,21 @@ void cs_jarray_init(struct cs_jarray *a, FILE *out, char **mem,
 /* see jstream.h */
 int cs_jarray_add(struct cs_jarray *a, json_t *v)
 {
-	struct indent in = {a->out};
+	struct indent in = {NULL, 0, 0};
+	int rc = -1;
 
-	if (v == NULL || fputs(a->n ? ",\n" JS_ELEM_INDENT :
-			       "\n" JS_ELEM_INDENT, a->out) == EOF ||
-	    json_dump_callback(v, put_indented, &in,
-			       JS_FLAGS | JSON_ENCODE_ANY) < 0) {
+	if (v != NULL && json_dump_callback(v, put_indented, &in,
+					    JS_FLAGS | JSON_ENCODE_ANY) == 0 &&
+	    fputs(a->n ? ",\n" JS_ELEM_INDENT : "\n" JS_ELEM_INDENT,
+		  a->out) != EOF &&
+	    fwrite(in.buf, 1, in.len, a->out) == in.len) {
+		a->n++;
+		rc = 0;
+	} else {
 		a->err = true;
-		return -1;
 	}
-	a->n++;
-	return 0;
+	free(in.buf);
+	return rc;
 }
 
 static int key(FILE *out, const char *k)
