@@ -23,6 +23,7 @@
 #include <gnutls/x509-ext.h>
 
 #include "input/der.h"
+#include "oid.h"
 
 /* SCT log ids are SHA-256 hashes (RFC 6962 3.2). */
 #define CS_SCT_LOGID_LEN 32
@@ -50,15 +51,82 @@ static void read_basic_constraints(struct cs_cert_model *m,
 	}
 }
 
-static void read_key_usage(struct cs_cert_model *m, gnutls_x509_crt_t crt)
-{
-	unsigned crit = 0, ku = 0;
+/* An extension the model reads: its OID as text (for GnuTLS) and the
+ * contents of its DER OBJECT IDENTIFIER (for the raw lookup). */
+struct ext_id {
+	const char *oid;
+	unsigned char der[10];
+	size_t len;
+};
 
-	if (gnutls_x509_crt_get_key_usage(crt, &ku, &crit) >= 0) {
+static const struct ext_id ID_KU = {OID_KU, {0x55, 0x1d, 0x0f}, 3};
+static const struct ext_id ID_EKU = {OID_EKU, {0x55, 0x1d, 0x25}, 3};
+static const struct ext_id ID_CRLDP = {OID_CRLDP, {0x55, 0x1d, 0x1f}, 3};
+static const struct ext_id ID_POLICIES = {OID_POLICIES, {0x55, 0x1d, 0x20},
+					  3};
+static const struct ext_id ID_AIA = {
+	OID_AIA, {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01}, 8};
+static const struct ext_id ID_SCT = {
+	OID_SCT, {0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x02},
+	10};
+
+/* The value of the first extension with this id (gnutls_free it) and its
+ * criticality: true when present and not empty.  Read from the DER when
+ * r is given and its extensions are plain DER (one pass, no decoding),
+ * else asked of GnuTLS, whose lookup decodes the extensions again for
+ * each.  Each list extension is imported once (gnutls_x509_ext_import_*)
+ * and then indexed: the per-index getters of gnutls_x509_crt_t decode
+ * the whole extension again for every index, which made 4,000 CRL
+ * distribution points take minutes. */
+static bool ext_get(gnutls_x509_crt_t crt, const struct raw_cert *r,
+		    const struct ext_id *id, gnutls_datum_t *ext,
+		    bool *critical)
+{
+	struct cs_tlv v;
+	unsigned crit = 0;
+	int found = r != NULL ? model_raw_ext(r, id->der, id->len, &v,
+					      critical)
+			      : -1;
+
+	ext->data = NULL;
+	ext->size = 0;
+	if (found == 0 || (found == 1 && v.len == 0))
+		return false;
+	if (found == 1) {
+		ext->data = gnutls_malloc(v.len);
+		if (ext->data != NULL) {
+			memcpy(ext->data, v.val, v.len);
+			ext->size = (unsigned)v.len;
+			return true;
+		}
+	}
+	if (gnutls_x509_crt_get_extension_by_oid2(crt, id->oid, 0, ext,
+						  &crit) < 0 ||
+	    ext->size == 0) {
+		gnutls_free(ext->data);
+		ext->data = NULL;
+		ext->size = 0;
+		return false;
+	}
+	*critical = crit != 0;
+	return true;
+}
+
+static void read_key_usage(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+			   const struct raw_cert *r)
+{
+	gnutls_datum_t ext;
+	unsigned ku = 0;
+	bool crit = false;
+
+	/* as gnutls_x509_crt_get_key_usage reads it */
+	if (ext_get(crt, r, &ID_KU, &ext, &crit) &&
+	    gnutls_x509_ext_import_key_usage(&ext, &ku) >= 0) {
 		m->has_key_usage = true;
-		m->ku_critical = crit != 0;
+		m->ku_critical = crit;
 		m->key_usage = ku;
 	}
+	gnutls_free(ext.data);
 }
 
 /* Colon hex of a key identifier into a fixed field. */
@@ -86,22 +154,6 @@ static void read_key_ids(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 				     size);
 		free(buf);
 	}
-}
-
-/* The value of the first extension with this OID (gnutls_free it):
- * true when present and readable.  Each list extension is imported once
- * (gnutls_x509_ext_import_*) and then indexed: the per-index getters of
- * gnutls_x509_crt_t decode the whole extension again for every index,
- * which made 4,000 CRL distribution points take minutes. */
-static bool ext_get(gnutls_x509_crt_t crt, const char *oid,
-		    gnutls_datum_t *ext)
-{
-	unsigned crit = 0;
-
-	ext->data = NULL;
-	ext->size = 0;
-	return gnutls_x509_crt_get_extension_by_oid2(crt, oid, 0, ext,
-						     &crit) >= 0;
 }
 
 /* Entries of the SEQUENCE OF an extension value holds. */
@@ -132,14 +184,16 @@ static int warn_cut(struct cs_cert_model *m, const gnutls_datum_t *ext,
 			  ext_name, total, what, got);
 }
 
-static int read_eku(struct cs_cert_model *m, gnutls_x509_crt_t crt)
+static int read_eku(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+                    const struct raw_cert *r)
 {
 	gnutls_x509_key_purposes_t kp = NULL;
 	gnutls_datum_t ext, oid;
+	bool crit = false;
 	size_t got = 0;
 	int rc = 0;
 
-	if (!ext_get(crt, OID_EKU, &ext))
+	if (!ext_get(crt, r, &ID_EKU, &ext, &crit))
 		return 0;
 	if (gnutls_x509_key_purpose_init(&kp) < 0) {
 		gnutls_free(ext.data);
@@ -166,13 +220,15 @@ static int read_eku(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 	return rc;
 }
 
-static int read_aia(struct cs_cert_model *m, gnutls_x509_crt_t crt)
+static int read_aia(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+                    const struct raw_cert *r)
 {
 	gnutls_x509_aia_t aia = NULL;
 	gnutls_datum_t ext;
+	bool crit = false;
 	int rc = 0;
 
-	if (!ext_get(crt, OID_AIA, &ext))
+	if (!ext_get(crt, r, &ID_AIA, &ext, &crit))
 		return 0;
 	if (gnutls_x509_aia_init(&aia) < 0) {
 		gnutls_free(ext.data);
@@ -209,13 +265,15 @@ out:
 	return rc;
 }
 
-static int read_crldp(struct cs_cert_model *m, gnutls_x509_crt_t crt)
+static int read_crldp(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+                      const struct raw_cert *r)
 {
 	gnutls_x509_crl_dist_points_t cdp = NULL;
 	gnutls_datum_t ext;
+	bool crit = false;
 	int rc = 0;
 
-	if (!ext_get(crt, OID_CRLDP, &ext))
+	if (!ext_get(crt, r, &ID_CRLDP, &ext, &crit))
 		return 0;
 	if (gnutls_x509_crl_dist_points_init(&cdp) < 0) {
 		gnutls_free(ext.data);
@@ -241,14 +299,16 @@ static int read_crldp(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 	return rc;
 }
 
-static int read_policies(struct cs_cert_model *m, gnutls_x509_crt_t crt)
+static int read_policies(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+                         const struct raw_cert *r)
 {
 	gnutls_x509_policies_t pols = NULL;
 	gnutls_datum_t ext;
+	bool crit = false;
 	size_t got = 0;
 	int rc = 0;
 
-	if (!ext_get(crt, OID_POLICIES, &ext))
+	if (!ext_get(crt, r, &ID_POLICIES, &ext, &crit))
 		return 0;
 	if (gnutls_x509_policies_init(&pols) < 0) {
 		gnutls_free(ext.data);
@@ -275,14 +335,15 @@ static int read_policies(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 	return rc;
 }
 
-static int read_scts(struct cs_cert_model *m, gnutls_x509_crt_t crt)
+static int read_scts(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+		     const struct raw_cert *r)
 {
 	gnutls_x509_ct_scts_t scts = NULL;
 	gnutls_datum_t ext = {NULL, 0};
+	bool crit = false;
 	int rc = 0;
 
-	if (gnutls_x509_crt_get_extension_by_oid2(crt, OID_SCT, 0, &ext,
-						  NULL) < 0)
+	if (!ext_get(crt, r, &ID_SCT, &ext, &crit))
 		return 0;
 	if (gnutls_x509_ext_ct_scts_init(&scts) < 0)
 		goto out;
@@ -339,10 +400,57 @@ static bool oid_known(const char *oid)
 	return false;
 }
 
-static int read_exts(struct cs_cert_model *m, gnutls_x509_crt_t crt)
+static int add_ext(struct cs_cert_model *m, const char *oid, bool crit)
 {
+	struct cs_ext *v = realloc(m->exts, (m->n_exts + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	m->exts = v;
+	memset(&v[m->n_exts], 0, sizeof(*v));
+	snprintf(v[m->n_exts].oid, sizeof(v->oid), "%s", oid);
+	v[m->n_exts].critical = crit;
+	v[m->n_exts].known = oid_known(v[m->n_exts].oid);
+	m->n_exts++;
+	return 0;
+}
+
+/* Every extension from the DER: 1 done, 0 when they are not plain DER
+ * (or an OID is longer than GnuTLS's text of it would be read here), for
+ * GnuTLS to list; -1 out of memory. */
+static int read_exts_raw(struct cs_cert_model *m, const struct raw_cert *r)
+{
+	struct cs_tlv id, v;
+	char oid[128];
+	size_t pos = 0, n = 0;
+	bool crit;
+	int more;
+
+	while ((more = model_raw_ext_next(r, &pos, &id, &v, &crit)) == 1)
+		if (!cs_oid_dotted(id.val - id.hdr, id.hdr + id.len, oid,
+				   sizeof(oid)))
+			return 0;
+	if (more < 0)
+		return 0;
+	pos = 0;
+	while (n++ < CS_MODEL_MAX_LIST &&
+	       model_raw_ext_next(r, &pos, &id, &v, &crit) == 1) {
+		(void)cs_oid_dotted(id.val - id.hdr, id.hdr + id.len, oid,
+				    sizeof(oid));
+		if (add_ext(m, oid, crit) < 0)
+			return -1;
+	}
+	return 1;
+}
+
+static int read_exts(struct cs_cert_model *m, gnutls_x509_crt_t crt,
+		     const struct raw_cert *r)
+{
+	int done = r != NULL ? read_exts_raw(m, r) : 0;
+
+	if (done != 0)
+		return done < 0 ? -1 : 0;
 	for (unsigned i = 0; i < CS_MODEL_MAX_LIST; i++) {
-		struct cs_ext e, *v;
 		unsigned crit = 0;
 		size_t size = 0;
 		char *oid;
@@ -359,20 +467,11 @@ static int read_exts(struct cs_cert_model *m, gnutls_x509_crt_t crt)
 			return -1;
 		ret = gnutls_x509_crt_get_extension_info(crt, i, oid, &size,
 							 &crit);
-		if (ret < 0) {
+		if (ret >= 0 && add_ext(m, oid, crit != 0) < 0) {
 			free(oid);
-			continue;
-		}
-		memset(&e, 0, sizeof(e));
-		snprintf(e.oid, sizeof(e.oid), "%s", oid);
-		free(oid);
-		e.critical = crit != 0;
-		e.known = oid_known(e.oid);
-		v = realloc(m->exts, (m->n_exts + 1) * sizeof(*v));
-		if (v == NULL)
 			return -1;
-		m->exts = v;
-		m->exts[m->n_exts++] = e;
+		}
+		free(oid);
 	}
 	return 0;
 }
@@ -384,15 +483,15 @@ int model_read_extensions(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 	if (r == NULL || !model_raw_basic_constraints(m, r))
 		read_basic_constraints(m, crt);
 	if (details)
-		read_key_usage(m, crt);
+		read_key_usage(m, crt, r);
 	if (r == NULL || !model_raw_key_ids(m, r))
 		read_key_ids(m, crt);
 	if (!details)
 		return 0;
-	if (read_eku(m, crt) < 0 || read_aia(m, crt) < 0 ||
-	    read_crldp(m, crt) < 0 || read_policies(m, crt) < 0 ||
-	    model_read_name_constraints(m, crt) < 0 || read_scts(m, crt) < 0 ||
-	    read_exts(m, crt) < 0)
+	if (read_eku(m, crt, r) < 0 || read_aia(m, crt, r) < 0 ||
+	    read_crldp(m, crt, r) < 0 || read_policies(m, crt, r) < 0 ||
+	    model_read_name_constraints(m, crt) < 0 ||
+	    read_scts(m, crt, r) < 0 || read_exts(m, crt, r) < 0)
 		return -1;
 	for (size_t i = 0; i < m->n_exts; i++)
 		if (strcmp(m->exts[i].oid, OID_EKU) == 0)

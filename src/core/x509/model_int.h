@@ -111,6 +111,13 @@ int model_raw_first_cn(const struct cs_tlv *name, struct cs_tlv *value);
 int model_raw_ext(const struct raw_cert *r, const unsigned char *oid,
 		  size_t oid_len, struct cs_tlv *value, bool *critical);
 
+/* The extension after *pos (start at 0), in order: 1 with its OID's TLV
+ * in *id, its extnValue OCTET STRING in *value and its criticality, 0
+ * after the last, -1 when the extensions are not plain DER. */
+int model_raw_ext_next(const struct raw_cert *r, size_t *pos,
+		       struct cs_tlv *id, struct cs_tlv *value,
+		       bool *critical);
+
 /* Basic constraints, and the subject and authority key identifiers, from
  * the DER: true when read (or absent), false when the extension is not in
  * the plain form these read, for GnuTLS's getter; the same values as it

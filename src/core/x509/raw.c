@@ -435,41 +435,49 @@ int model_raw_dn(const struct cs_tlv *name, char **out)
 /* ---- extensions ---------------------------------------------------- */
 
 /* see model_int.h */
-int model_raw_ext(const struct raw_cert *r, const unsigned char *oid,
-		  size_t oid_len, struct cs_tlv *value, bool *critical)
+int model_raw_ext_next(const struct raw_cert *r, size_t *pos,
+		       struct cs_tlv *id, struct cs_tlv *value,
+		       bool *critical)
 {
-	struct cs_tlv ext;
-	size_t pos = 0;
+	struct cs_tlv ext, t;
+	size_t epos = 0;
 
 	if (!r->have_exts)
 		return -1;
+	if (!cs_der_child(r->exts.val, r->exts.len, pos, &ext))
+		return *pos == r->exts.len ? 0 : -1;
 	/* Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE,
 	 * extnValue OCTET STRING } (RFC 5280 4.1); anything else, or a
 	 * criticality DER would not encode, is GnuTLS's to read. */
-	while (cs_der_child(r->exts.val, r->exts.len, &pos, &ext)) {
-		struct cs_tlv id, t;
-		size_t epos = 0;
-
-		if (ext.tag != 0x30 ||
-		    !cs_der_child(ext.val, ext.len, &epos, &id) ||
-		    id.tag != 0x06 ||
+	if (ext.tag != 0x30 || !cs_der_child(ext.val, ext.len, &epos, id) ||
+	    id->tag != 0x06 || !cs_der_child(ext.val, ext.len, &epos, &t))
+		return -1;
+	*critical = false;
+	if (t.tag == 0x01) {
+		if (t.len != 1 || t.val[0] != 0xff ||
 		    !cs_der_child(ext.val, ext.len, &epos, &t))
 			return -1;
-		*critical = false;
-		if (t.tag == 0x01) {
-			if (t.len != 1 || t.val[0] != 0xff ||
-			    !cs_der_child(ext.val, ext.len, &epos, &t))
-				return -1;
-			*critical = true;
-		}
-		if (t.tag != 0x04 || epos != ext.len)
-			return -1;
-		if (id.len == oid_len && memcmp(id.val, oid, oid_len) == 0) {
-			*value = t;
-			return 1;
-		}
+		*critical = true;
 	}
-	return pos == r->exts.len ? 0 : -1;
+	if (t.tag != 0x04 || epos != ext.len)
+		return -1;
+	*value = t;
+	return 1;
+}
+
+/* see model_int.h */
+int model_raw_ext(const struct raw_cert *r, const unsigned char *oid,
+		  size_t oid_len, struct cs_tlv *value, bool *critical)
+{
+	struct cs_tlv id;
+	size_t pos = 0;
+	int found;
+
+	while ((found = model_raw_ext_next(r, &pos, &id, value,
+					   critical)) == 1)
+		if (id.len == oid_len && memcmp(id.val, oid, oid_len) == 0)
+			return 1;
+	return found;
 }
 
 /* The one TLV that fills the contents of t, or false. */
