@@ -11,6 +11,7 @@
  * and names (webpki.c), check revocation (revoke.c), or weigh findings
  * into a verdict (verify.c).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <gnutls/gnutls.h>
@@ -254,15 +255,51 @@ static const struct {
 	{"2.5.29.54", "inhibit anyPolicy", dec_iap},
 };
 
+/* Does the extension with this OID decode, if it has a decoder?  A
+ * bad-extension finding in l when not (l NULL: the answer only). */
+struct decodes {
+	struct cs_flist *l;
+	const struct cs_cand *c;
+	int i;
+	bool all;
+};
+
+static bool decode_one(const char *oid, const unsigned char *value,
+		       size_t len, bool critical, void *ctx)
+{
+	struct decodes *x = ctx;
+	gnutls_datum_t d = {(unsigned char *)value, (unsigned)len};
+	size_t k;
+
+	(void)critical;
+	for (k = 0; k < sizeof(ext_decoders) / sizeof(ext_decoders[0]); k++)
+		if (strcmp(oid, ext_decoders[k].oid) == 0)
+			break;
+	if (k == sizeof(ext_decoders) / sizeof(ext_decoders[0]) ||
+	    (value != NULL && len <= UINT_MAX && ext_decoders[k].decodes(&d)))
+		return true;
+	x->all = false;
+	if (x->l != NULL)
+		cs_flist_add(x->l, "bad-extension", x->i, x->c,
+			     "Reissue it with a well-formed extension.",
+			     "'%s' has a %s extension whose value does not "
+			     "decode (RFC 5280 4.2); it cannot be treated as "
+			     "absent.", cs_name_of(x->c), ext_decoders[k].name);
+	return x->l != NULL;
+}
+
 /* Do the extensions with a decoder decode?  Each that does not is a
- * finding in l; with l NULL the answer only (false at the first). */
+ * finding in l; with l NULL the answer only (false at the first).  Read
+ * from the DER (x509/model.h) when it is plain, else from GnuTLS. */
 static bool check_decodes(struct cs_flist *l, const struct cs_cand *c, int i)
 {
+	struct decodes x = {l, c, i, true};
 	char oid[MAX_OID_TEXT];
-	unsigned idx, crit, k;
-	bool all = true;
+	unsigned idx, crit;
 
-	for (idx = 0;; idx++) {
+	if (cs_model_ext_each(c->der, c->der_len, decode_one, &x) == 1)
+		return x.all;
+	for (idx = 0; x.all || l != NULL; idx++) {
 		size_t osz = sizeof(oid);
 		gnutls_datum_t d = {NULL, 0};
 		int ret = gnutls_x509_crt_get_extension_info(c->crt, idx, oid,
@@ -272,30 +309,12 @@ static bool check_decodes(struct cs_flist *l, const struct cs_cand *c, int i)
 			continue;
 		if (ret < 0)
 			break;
-		for (k = 0; k < sizeof(ext_decoders) / sizeof(ext_decoders[0]);
-		     k++)
-			if (strcmp(oid, ext_decoders[k].oid) == 0)
-				break;
-		if (k == sizeof(ext_decoders) / sizeof(ext_decoders[0]))
-			continue;
-		if (gnutls_x509_crt_get_extension_data2(c->crt, idx, &d) < 0 ||
-		    !ext_decoders[k].decodes(&d)) {
-			all = false;
-			if (l != NULL)
-				cs_flist_add(l, "bad-extension", i, c,
-					     "Reissue it with a well-formed "
-					     "extension.",
-					     "'%s' has a %s extension whose "
-					     "value does not decode (RFC 5280 "
-					     "4.2); it cannot be treated as "
-					     "absent.", cs_name_of(c),
-					     ext_decoders[k].name);
-		}
+		if (gnutls_x509_crt_get_extension_data2(c->crt, idx, &d) < 0)
+			d.data = NULL;
+		(void)decode_one(oid, d.data, d.size, crit != 0, &x);
 		gnutls_free(d.data);
-		if (!all && l == NULL)
-			break;
 	}
-	return all;
+	return x.all;
 }
 
 /* see verify_int.h */

@@ -415,17 +415,18 @@ static int add_ext(struct cs_cert_model *m, const char *oid, bool crit)
 	return 0;
 }
 
-/* Every extension from the DER: 1 done, 0 when they are not plain DER
- * (or an OID is longer than GnuTLS's text of it would be read here), for
- * GnuTLS to list; -1 out of memory. */
-static int read_exts_raw(struct cs_cert_model *m, const struct raw_cert *r)
+/* cs_model_ext_each over a walked certificate: 1, or 0 when the
+ * extensions are not plain DER or an OID does not read (fn not called). */
+static int ext_each_raw(const struct raw_cert *r, cs_model_ext_fn fn,
+			void *ctx)
 {
 	struct cs_tlv id, v;
 	char oid[128];
-	size_t pos = 0, n = 0;
+	size_t pos = 0;
 	bool crit;
 	int more;
 
+	/* all plain first: fn sees every extension or none */
 	while ((more = model_raw_ext_next(r, &pos, &id, &v, &crit)) == 1)
 		if (!cs_oid_dotted(id.val - id.hdr, id.hdr + id.len, oid,
 				   sizeof(oid)))
@@ -433,23 +434,55 @@ static int read_exts_raw(struct cs_cert_model *m, const struct raw_cert *r)
 	if (more < 0)
 		return 0;
 	pos = 0;
-	while (n++ < CS_MODEL_MAX_LIST &&
-	       model_raw_ext_next(r, &pos, &id, &v, &crit) == 1) {
+	while (model_raw_ext_next(r, &pos, &id, &v, &crit) == 1) {
 		(void)cs_oid_dotted(id.val - id.hdr, id.hdr + id.len, oid,
 				    sizeof(oid));
-		if (add_ext(m, oid, crit) < 0)
-			return -1;
+		if (!fn(oid, v.val, v.len, crit, ctx))
+			break;
 	}
 	return 1;
+}
+
+/* see model.h */
+int cs_model_ext_each(const unsigned char *der, size_t der_len,
+		      cs_model_ext_fn fn, void *ctx)
+{
+	struct raw_cert r;
+
+	if (der == NULL || model_raw_walk(der, der_len, &r) < 0)
+		return 0;
+	return ext_each_raw(&r, fn, ctx);
+}
+
+struct ext_list {
+	struct cs_cert_model *m;
+	bool nomem;
+};
+
+static bool list_one(const char *oid, const unsigned char *value, size_t len,
+		     bool critical, void *ctx)
+{
+	struct ext_list *x = ctx;
+
+	(void)value;
+	(void)len;
+	if (x->m->n_exts >= CS_MODEL_MAX_LIST)
+		return false;
+	if (add_ext(x->m, oid, critical) < 0) {
+		x->nomem = true;
+		return false;
+	}
+	return true;
 }
 
 static int read_exts(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 		     const struct raw_cert *r)
 {
-	int done = r != NULL ? read_exts_raw(m, r) : 0;
+	struct ext_list x = {m, false};
 
-	if (done != 0)
-		return done < 0 ? -1 : 0;
+	/* from the DER when it is plain, else from GnuTLS */
+	if (r != NULL && ext_each_raw(r, list_one, &x) == 1)
+		return x.nomem ? -1 : 0;
 	for (unsigned i = 0; i < CS_MODEL_MAX_LIST; i++) {
 		unsigned crit = 0;
 		size_t size = 0;

@@ -190,4 +190,17 @@ void cs_model_free(struct cs_cert_model *m);
 CS_MUST_CHECK int cs_model_copy(struct cs_cert_model *dst,
 				const struct cs_cert_model *src);
 
+/* One extension as cs_model_ext_each hands it over: the dotted OID, the
+ * extnValue's contents (borrowed from the DER) and the criticality.
+ * Returns false to stop. */
+typedef bool (*cs_model_ext_fn)(const char *oid, const unsigned char *value,
+				size_t len, bool critical, void *ctx);
+
+/* Each extension of a certificate's DER in order, read without GnuTLS
+ * (whose per-extension lookups decode them all again each time).
+ * Returns 1 when fn saw every extension or stopped, 0 when the
+ * extensions are not plain DER (fn was not called: ask GnuTLS). */
+int cs_model_ext_each(const unsigned char *der, size_t der_len,
+		      cs_model_ext_fn fn, void *ctx);
+
 #endif
