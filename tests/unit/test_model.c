@@ -960,6 +960,76 @@ static void model_parts_match(const struct cs_cert_model *full,
 	strs_same(&part->warnings, &full->warnings);
 }
 
+/* cs_model_ext_each hands over the extensions GnuTLS lists, in its
+ * order, with the same OID, criticality and value.  Returns 1 when the
+ * DER was read, 0 when it was left to GnuTLS (not plain DER). */
+struct seen_ext {
+	size_t n;
+	char oid[32][128];
+	bool crit[32];
+	gnutls_datum_t val[32];
+};
+
+static bool note_ext(const char *oid, const unsigned char *value, size_t len,
+		     bool critical, void *ctx)
+{
+	struct seen_ext *x = ctx;
+
+	if (x->n == 32)
+		return false;
+	snprintf(x->oid[x->n], sizeof(x->oid[0]), "%s", oid);
+	x->crit[x->n] = critical;
+	x->val[x->n].data = (unsigned char *)value;
+	x->val[x->n].size = (unsigned)len;
+	x->n++;
+	return true;
+}
+
+static int check_ext_each(const struct loaded *l)
+{
+	gnutls_datum_t der = {NULL, 0};
+	struct seen_ext x;
+	unsigned idx;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	if (l->pem)
+		assert_int_equal(gnutls_x509_crt_export2(l->crt,
+					GNUTLS_X509_FMT_DER, &der), 0);
+	else
+		der = (gnutls_datum_t){l->bytes, (unsigned)l->len};
+	rc = cs_model_ext_each(der.data, der.size, note_ext, &x);
+	for (idx = 0; rc == 1 && idx < x.n; idx++) {
+		char oid[128];
+		size_t osz = sizeof(oid);
+		unsigned crit = 0;
+		gnutls_datum_t v = {NULL, 0};
+
+		assert_int_equal(gnutls_x509_crt_get_extension_info(l->crt,
+					idx, oid, &osz, &crit), 0);
+		assert_string_equal(oid, x.oid[idx]);
+		assert_int_equal(crit != 0, x.crit[idx]);
+		assert_int_equal(gnutls_x509_crt_get_extension_data2(l->crt,
+					idx, &v), 0);
+		assert_int_equal(v.size, x.val[idx].size);
+		if (v.size)
+			assert_memory_equal(v.data, x.val[idx].data, v.size);
+		gnutls_free(v.data);
+	}
+	if (rc == 1 && x.n < 32) { /* and nothing more */
+		char oid[128];
+		size_t osz = sizeof(oid);
+		unsigned crit = 0;
+
+		assert_int_equal(gnutls_x509_crt_get_extension_info(l->crt,
+					x.n, oid, &osz, &crit),
+				 GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE);
+	}
+	if (l->pem)
+		gnutls_free(der.data);
+	return rc;
+}
+
 /* Build l's model with each combination of parts and compare each with
  * the full one: with CS_MODEL_FROM_DER that compares the names, basic
  * constraints and key identifiers read from the DER with GnuTLS's. */
@@ -992,6 +1062,7 @@ static void check_parts(const struct loaded *l,
 	assert_int_equal(cs_model_copy(&copy, full), 0);
 	model_parts_match(full, &copy, CS_MODEL_ALL);
 	cs_model_free(&copy);
+	(void)check_ext_each(l);
 }
 
 /* show's model: no self-signature check (a root stays unchecked), the
@@ -1012,9 +1083,60 @@ static void test_model_parts(void **state)
 		print_message("# %s\n", files[i]);
 		model_of(&full, &l, files[i]);
 		check_parts(&l, &full);
+		/* each of these is plain DER: read without GnuTLS */
+		assert_int_equal(check_ext_each(&l), 1);
 		cs_model_free(&full);
 		loaded_free(&l);
 	}
+}
+
+/* An extension whose criticality is an explicit FALSE (BER, not DER) is
+ * left to GnuTLS whole: cs_model_ext_each reads nothing; a truncated
+ * certificate is not read either. */
+static bool count_ext(const char *oid, const unsigned char *value, size_t len,
+		      bool critical, void *ctx)
+{
+	(void)oid;
+	(void)value;
+	(void)len;
+	(void)critical;
+	(*(size_t *)ctx)++;
+	return true;
+}
+
+static void test_model_ext_each_not_plain(void **state)
+{
+	struct cs_cert_model m;
+	struct loaded l;
+	gnutls_datum_t der;
+	size_t n = 0, k;
+
+	(void)state;
+	model_of(&m, &l, "pki/ee-full.pem");
+	assert_true(m.bc_critical);
+	assert_int_equal(gnutls_x509_crt_export2(l.crt, GNUTLS_X509_FMT_DER,
+						 &der), 0);
+	assert_int_equal(cs_model_ext_each(der.data, der.size, count_ext, &n),
+			 1);
+	assert_int_equal(n, m.n_exts);
+	/* the first BOOLEAN TRUE is basic constraints' criticality */
+	for (k = 0; k + 2 < der.size; k++)
+		if (der.data[k] == 0x01 && der.data[k + 1] == 0x01 &&
+		    der.data[k + 2] == 0xff)
+			break;
+	assert_true(k + 2 < der.size);
+	der.data[k + 2] = 0x00;
+	n = 0;
+	assert_int_equal(cs_model_ext_each(der.data, der.size, count_ext, &n),
+			 0);
+	assert_int_equal(n, 0);
+	der.data[k + 2] = 0xff;
+	assert_int_equal(cs_model_ext_each(der.data, k, count_ext, &n), 0);
+	assert_int_equal(cs_model_ext_each(NULL, 0, count_ext, &n), 0);
+	assert_int_equal(n, 0);
+	gnutls_free(der.data);
+	cs_model_free(&m);
+	loaded_free(&l);
 }
 
 /* ---- API edges ----------------------------------------------------- */
@@ -1161,6 +1283,7 @@ int main(void)
 		cmocka_unit_test(test_model_der_from_crt_matches_file_der),
 		cmocka_unit_test(test_model_errors_leave_model_empty),
 		cmocka_unit_test(test_model_parts),
+		cmocka_unit_test(test_model_ext_each_not_plain),
 		cmocka_unit_test(test_model_corpus_sweep),
 	};
 
