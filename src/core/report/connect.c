@@ -20,6 +20,16 @@ static char *esc(const char *s)
 
 /* ---- the pieces of one address's report -------------------------- */
 
+/* What the report prints of a certificate the server sent (subject,
+ * issuer, notAfter, key, SHA-256): the base parts of the model, read
+ * from the DER (no self-signature check, no extensions). */
+static int peer_model(struct cs_cert_model *m, const struct cs_item *it,
+		      struct cs_error *err)
+{
+	return cs_model_build(m, it->crt, it->der, it->der_len,
+			      CS_MODEL_FROM_DER, err);
+}
+
 static void print_chain_text(FILE *out, const struct cs_net_result *r)
 {
 	size_t i;
@@ -34,8 +44,7 @@ static void print_chain_text(FILE *out, const struct cs_net_result *r)
 
 		memset(&m, 0, sizeof(m));
 		if (it->kind != CS_ITEM_CERT ||
-		    cs_model_from_crt(&m, it->crt, it->der, it->der_len,
-				      &err) < 0) {
+		    peer_model(&m, it, &err) < 0) {
 			fprintf(out, "  %zu: (unparsable: %s)\n", i,
 				it->kind == CS_ITEM_ERROR ? it->err.msg :
 				err.msg);
@@ -67,8 +76,7 @@ static json_t *chain_json(const struct cs_net_result *r)
 
 		memset(&m, 0, sizeof(m));
 		if (it->kind != CS_ITEM_CERT ||
-		    cs_model_from_crt(&m, it->crt, it->der, it->der_len,
-				      &err) < 0) {
+		    peer_model(&m, it, &err) < 0) {
 			json_array_append_new(a, json_pack("{s:i,s:s}", "index",
 				(int)i, "error", it->kind == CS_ITEM_ERROR ?
 				it->err.msg : err.msg));
@@ -273,8 +281,7 @@ void cs_report_connect_summarize(struct cs_connect_summary *s,
 		struct cs_error err;
 
 		memset(&m, 0, sizeof(m));
-		if (cs_model_from_crt(&m, it->crt, it->der, it->der_len,
-				      &err) == 0) {
+		if (peer_model(&m, it, &err) == 0) {
 			memcpy(s->leaf_fp, m.sha256, sizeof(s->leaf_fp));
 			s->leaf_not_after = m.not_after;
 		}
