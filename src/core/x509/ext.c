@@ -185,7 +185,7 @@ static int warn_cut(struct cs_cert_model *m, const gnutls_datum_t *ext,
 }
 
 static int read_eku(struct cs_cert_model *m, gnutls_x509_crt_t crt,
-                    const struct raw_cert *r)
+		    const struct raw_cert *r)
 {
 	gnutls_x509_key_purposes_t kp = NULL;
 	gnutls_datum_t ext, oid;
@@ -221,7 +221,7 @@ static int read_eku(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 }
 
 static int read_aia(struct cs_cert_model *m, gnutls_x509_crt_t crt,
-                    const struct raw_cert *r)
+		    const struct raw_cert *r)
 {
 	gnutls_x509_aia_t aia = NULL;
 	gnutls_datum_t ext;
@@ -266,7 +266,7 @@ out:
 }
 
 static int read_crldp(struct cs_cert_model *m, gnutls_x509_crt_t crt,
-                      const struct raw_cert *r)
+		      const struct raw_cert *r)
 {
 	gnutls_x509_crl_dist_points_t cdp = NULL;
 	gnutls_datum_t ext;
@@ -300,7 +300,7 @@ static int read_crldp(struct cs_cert_model *m, gnutls_x509_crt_t crt,
 }
 
 static int read_policies(struct cs_cert_model *m, gnutls_x509_crt_t crt,
-                         const struct raw_cert *r)
+			 const struct raw_cert *r)
 {
 	gnutls_x509_policies_t pols = NULL;
 	gnutls_datum_t ext;
