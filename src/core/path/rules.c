@@ -255,15 +255,16 @@ static const struct {
 	{"2.5.29.54", "inhibit anyPolicy", dec_iap},
 };
 
-/* Does the extension with this OID decode, if it has a decoder?  A
- * bad-extension finding in l when not (l NULL: the answer only). */
 struct decodes {
 	struct cs_flist *l;
 	const struct cs_cand *c;
 	int i;
-	bool all;
+	bool all; /* every extension so far decodes */
 };
 
+/* cs_model_ext_fn: does the extension with this OID decode, if it has a
+ * decoder?  A bad-extension finding in x->l when not (x->l NULL: the
+ * answer only, and the walk stops). */
 static bool decode_one(const char *oid, const unsigned char *value,
 		       size_t len, bool critical, void *ctx)
 {
