@@ -15,17 +15,30 @@ dir=build-fuzz
 opts=(-max_len=65536 -rss_limit_mb=2048 -timeout=10)
 rc=0
 
+# the files of DIR named by their SHA-1 (the fuzzer's finds), or with
+# "!" those that are not, and then any find(1) action
+hashed() {
+	local d=$1
+	shift
+	if [ "${1:-}" = "!" ]; then
+		shift
+		find "$d" -maxdepth 1 -type f -regextype posix-extended \
+			! -regex '.*/[0-9a-f]{40}' "$@"
+	else
+		find "$d" -maxdepth 1 -type f -regextype posix-extended \
+			-regex '.*/[0-9a-f]{40}' "$@"
+	fi
+}
+
 for t in $targets; do
 	bin="$dir/fuzz/fuzz_$t" corpus="fuzz/corpus/$t"
 	[ -x "$bin" ] || { echo "fuzz_$t: not built" >&2; rc=1; continue; }
 	tmp=$(mktemp -d)
 	before=$(find "$corpus" -maxdepth 1 -type f | wc -l)
 	# the named seeds first: whatever else is kept adds to them
-	find "$corpus" -maxdepth 1 -type f ! -regex '.*/[0-9a-f]\{40\}' \
-		-exec cp {} "$tmp/" \;
+	hashed "$corpus" ! -exec cp {} "$tmp/" \;
 	found=$(mktemp -d)
-	find "$corpus" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' \
-		-exec cp {} "$found/" \;
+	hashed "$corpus" -exec cp {} "$found/" \;
 	finds=("$found")
 	[ -d "$dir/long-$t" ] && finds+=("$dir/long-$t")
 	if ! "$bin" -merge=1 "${opts[@]}" "$tmp" "${finds[@]}" \
@@ -36,9 +49,8 @@ for t in $targets; do
 		rc=1
 		continue
 	fi
-	find "$corpus" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' -delete
-	find "$tmp" -maxdepth 1 -type f -regex '.*/[0-9a-f]\{40\}' \
-		-exec cp {} "$corpus/" \;
+	hashed "$corpus" -delete
+	hashed "$tmp" -exec cp {} "$corpus/" \;
 	rm -rf "$tmp" "$found"
 	after=$(find "$corpus" -maxdepth 1 -type f | wc -l)
 	"$bin" -runs=0 "${opts[@]}" "$corpus" >"$dir/cov-$t.log" 2>&1
