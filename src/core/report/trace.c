@@ -109,8 +109,9 @@ static bool chain_names(const struct cs_itemlist *chain, long long count,
 
 		memset(&m, 0, sizeof(m));
 		if (it->kind != CS_ITEM_CERT ||
-		    cs_model_from_crt(&m, it->crt, it->der, it->der_len,
-				      &err) < 0)
+		    cs_model_build(&m, it->crt, it->der, it->der_len,
+				   CS_MODEL_FROM_DER | CS_MODEL_DETAILS,
+				   &err) < 0) /* the CN; no self-signature */
 			put("(unparsable)", 12, ctx);
 		else if (m.subject_cn)
 			put(m.subject_cn, m.subject_cn_len, ctx);
